@@ -1,0 +1,116 @@
+# hamgr — one GNU make, pkg-config for every library.
+# Targets: all check unit netns demo bench fuzz install deps clean asan
+
+PREFIX  ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR  ?= $(PREFIX)/share/man
+LIBDIR  ?= $(PREFIX)/lib
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+
+CC      ?= cc
+B       ?= build
+PKGS    := libsystemd libnl-3.0 libnl-route-3.0 libmnl libconfuse libsodium json-c
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -Ihamgr -MMD -MP
+SANITIZE ?=
+ifneq ($(SANITIZE),)
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CUNIT_LIBS := $(shell pkg-config --libs cunit 2>/dev/null)
+
+# The pure core links nothing but libc.
+CORE_SRC   := $(sort $(wildcard hamgr/core/*.c))
+CORE_OBJ   := $(CORE_SRC:%.c=$(B)/obj/%.o)
+# Daemon modules shared by hamgr and the unit tests that need them (conf).
+DAEMON_SRC := $(filter-out hamgr/main.c hamgr/hactl.c,$(sort $(wildcard hamgr/*.c)))
+DAEMON_OBJ := $(DAEMON_SRC:%.c=$(B)/obj/%.o)
+UNIT_SRC   := $(sort $(wildcard test/unit/test_*.c))
+UNIT_BIN   := $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
+TOOL_SRC   := $(sort $(wildcard test/tools/*.c))
+TOOL_BIN   := $(TOOL_SRC:test/tools/%.c=$(B)/tools/%)
+
+PROGS := $(B)/hamgr $(if $(wildcard hamgr/hactl.c),$(B)/hactl)
+
+.PHONY: all check unit netns demo bench fuzz install deps clean asan
+all: $(PROGS) $(TOOL_BIN) $(UNIT_BIN)
+
+$(B)/obj/hamgr/core/%.o: hamgr/core/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/obj/hamgr/%.o: hamgr/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(B)/hamgr: $(B)/obj/hamgr/main.o $(DAEMON_OBJ) $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/hactl: $(B)/obj/hamgr/hactl.o $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Each unit test file is one CUnit program; it links the core and the
+# daemon modules (the linker only pulls what it references).
+$(B)/test/%: test/unit/%.c test/unit/cu_main.h $(CORE_OBJ) $(DAEMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itest/unit -o $@ $< $(CORE_OBJ) $(DAEMON_OBJ) $(PKG_LIBS) $(CUNIT_LIBS) $(LDFLAGS)
+
+$(B)/tools/%: test/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lm
+
+unit: $(UNIT_BIN)
+	@test/unit/run.sh $(UNIT_BIN)
+
+netns: all
+	@test/netns/run.sh
+
+# Unit suites, then the netns suite; ends with one "N passed, N failed" line.
+check: all
+	@test/check.sh $(UNIT_BIN)
+
+demo: all
+	@test/netns/demo.sh
+
+bench: all
+	@bench/failover.sh
+
+# libFuzzer targets for every decoder and the config parser (clang).
+FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Ihamgr -fsanitize=fuzzer,address,undefined
+$(B)/fuzz/%: test/fuzz/%.c $(CORE_SRC) $(DAEMON_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(CORE_SRC) $(DAEMON_SRC) $(PKG_LIBS)
+fuzz: $(FUZZ_BIN)
+	@test/fuzz/run.sh $(FUZZ_BIN)
+
+asan:
+	$(MAKE) B=build/asan SANITIZE=address,undefined check
+
+install: $(PROGS)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(PROGS) $(DESTDIR)$(SBINDIR)/
+	for m in man/*.[578]; do [ -e "$$m" ] || continue; s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	install -d $(DESTDIR)$(SYSCONFDIR)/hamgr
+	install -m 644 etc/hamgr.conf.example $(DESTDIR)$(SYSCONFDIR)/hamgr/hamgr.conf.example
+
+# Debian packages a fresh bookworm machine lacks (run as root).
+DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libsystemd-dev libnl-3-dev \
+	libnl-route-3-dev libmnl-dev libconfuse-dev libsodium-dev libjson-c-dev libcunit1-dev
+DEB_TEST  := iproute2 nftables keepalived mandoc procps psmisc tcpdump
+deps:
+	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "all Debian packages present"; fi
+
+clean:
+	rm -rf build
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,126 @@
+/* fsm: the per-instance VRRP state machine, RFC 5798 section 6.4, plus
+ * FAULT (link down). Pure: time comes in as monotonic microseconds, adverts
+ * come in already decoded and validated, decisions go out as actions.
+ *
+ * The caller arms one timer at fsm_next_deadline() and calls fsm_timer()
+ * when it fires. Every transition emits FSM_ACT_STATE with a reason text. */
+#ifndef HAMGR_FSM_H
+#define HAMGR_FSM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/ipaddr.h"
+
+enum fsm_state { FSM_INIT = 0, FSM_BACKUP, FSM_MASTER, FSM_FAULT };
+
+const char *fsm_state_str(enum fsm_state s);
+
+struct fsm_config {
+	uint8_t priority;             /* 1..255; 255 = address owner */
+	uint32_t adver_int_us;        /* Advertisement_Interval, microseconds */
+	bool preempt;                 /* Preempt_Mode */
+	uint64_t preempt_delay_us;    /* wait this long before preempting */
+	uint64_t garp_refresh_us;     /* min gap between GARPs re-sent because a
+					 lower master was heard (0: 1 s) */
+};
+
+enum fsm_action_type {
+	FSM_ACT_STATE = 1,      /* transition from -> to, reason in fsm.reason */
+	FSM_ACT_SEND_ADVERT,    /* send an advert with .priority and
+				   Max Adver Int = configured interval */
+	FSM_ACT_ADD_VIPS,       /* add every VIP */
+	FSM_ACT_DEL_VIPS,       /* remove every VIP */
+	FSM_ACT_SEND_GARP,      /* gratuitous ARP / unsolicited NA for every VIP */
+};
+
+struct fsm_action {
+	enum fsm_action_type type;
+	uint8_t priority;               /* FSM_ACT_SEND_ADVERT */
+	enum fsm_state from, to;        /* FSM_ACT_STATE */
+};
+
+#define FSM_MAX_ACTIONS 8
+struct fsm_actions {
+	struct fsm_action a[FSM_MAX_ACTIONS];
+	size_t n;
+};
+
+/* Why the last transition happened (for logs and hactl). */
+enum fsm_cause {
+	FSM_CAUSE_NONE = 0,
+	FSM_CAUSE_STARTUP,         /* Startup event */
+	FSM_CAUSE_OWNER,           /* priority 255 takes over at once */
+	FSM_CAUSE_MASTER_DOWN,     /* Master_Down_Timer expired */
+	FSM_CAUSE_RELEASE_SEEN,    /* master sent priority 0: waited Skew_Time */
+	FSM_CAUSE_PREEMPTED,       /* higher priority (or tie, higher address) seen */
+	FSM_CAUSE_SHUTDOWN,        /* Shutdown event */
+	FSM_CAUSE_LINK_DOWN,
+	FSM_CAUSE_LINK_UP,
+};
+
+struct fsm {
+	struct fsm_config cfg;
+	struct ipaddr primary;        /* our primary address (tie-break) */
+	enum fsm_state state;
+	uint32_t master_adver_int_us; /* Master_Adver_Interval */
+	uint64_t adver_timer;         /* absolute deadline, 0 = off */
+	uint64_t master_down_timer;   /* absolute deadline, 0 = off */
+	uint64_t preempt_since;       /* first lower-priority advert heard while
+					 waiting out preempt_delay, 0 = none */
+	uint64_t last_garp_refresh;   /* last GARP re-sent for a lower master */
+	bool release_seen;            /* BACKUP: master sent priority 0 */
+	bool lower_seen;              /* BACKUP: discarding a lower master */
+	bool link_up;
+	/* What we know of the current master (BACKUP) */
+	bool master_known;
+	struct ipaddr master_addr;
+	uint8_t master_priority;
+	uint64_t master_last_seen;
+	/* Bookkeeping for status */
+	uint64_t state_since;
+	uint32_t transitions;
+	enum fsm_cause cause;
+	char reason[192];
+};
+
+/* Skew_Time = ((256 - Priority) * Master_Adver_Interval) / 256 */
+uint64_t fsm_skew_time(const struct fsm *f);
+/* Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time */
+uint64_t fsm_master_down_interval(const struct fsm *f);
+
+/* Set up in INIT with the link assumed up; no actions. */
+void fsm_init(struct fsm *f, const struct fsm_config *cfg, const struct ipaddr *primary);
+
+/* Startup event (RFC 5798 6.4.1). A link known to be down sends to FAULT. */
+void fsm_start(struct fsm *f, uint64_t now, struct fsm_actions *out);
+
+/* Shutdown event: a MASTER sends priority 0 and drops its VIPs. -> INIT. */
+void fsm_shutdown(struct fsm *f, uint64_t now, struct fsm_actions *out);
+
+/* A valid advert for our VRID from src (already checked by advert_decode and
+ * advert_check_interval). max_adver_int_us is the advertised interval. */
+void fsm_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
+	      uint8_t priority, uint32_t max_adver_int_us, struct fsm_actions *out);
+
+/* The earliest armed timer (absolute us), or 0 when none is armed. */
+uint64_t fsm_next_deadline(const struct fsm *f);
+
+/* Fire every timer due at now. */
+void fsm_timer(struct fsm *f, uint64_t now, struct fsm_actions *out);
+
+/* Link state of the instance interface changed: down -> FAULT (VIPs
+ * removed), up -> INIT -> BACKUP (or MASTER for an owner). */
+void fsm_link(struct fsm *f, uint64_t now, bool up, struct fsm_actions *out);
+
+/* Apply a new configuration (reload) without a needless transition: timers
+ * are re-derived; a MASTER whose priority drops stays MASTER until a better
+ * peer shows up, a BACKUP that can now preempt will do so by the RFC rules. */
+void fsm_reconfigure(struct fsm *f, uint64_t now, const struct fsm_config *cfg,
+		     struct fsm_actions *out);
+
+/* Our primary address changed (address added/removed on the interface). */
+void fsm_set_primary(struct fsm *f, const struct ipaddr *primary);
+
+#endif

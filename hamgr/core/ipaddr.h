@@ -1,0 +1,43 @@
+/* ipaddr: an IPv4 or IPv6 address with an optional prefix length.
+ * Pure: no syscalls (inet_pton/inet_ntop are plain libc string functions). */
+#ifndef HAMGR_IPADDR_H
+#define HAMGR_IPADDR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define IPADDR_V4 4
+#define IPADDR_V6 6
+#define IPADDR_STRLEN 52 /* "xxxx:...:xxxx/128" plus NUL, with room */
+
+struct ipaddr {
+	uint8_t family;    /* IPADDR_V4 or IPADDR_V6; 0 = unset */
+	uint8_t prefixlen; /* 0..32 / 0..128; 32/128 when none was given */
+	uint8_t a[16];     /* network byte order; IPv4 uses a[0..3] */
+};
+
+/* Parse "10.0.0.1", "10.0.0.50/24", "fd00::1/64". With allow_prefix false a
+ * "/len" is an error. Returns 0, or -1 on a malformed address. */
+int ipaddr_parse(const char *s, bool allow_prefix, struct ipaddr *out);
+
+/* Address only (no prefix) into buf; returns buf. */
+const char *ipaddr_str(const struct ipaddr *ip, char *buf, size_t len);
+/* Address with "/prefixlen" into buf; returns buf. */
+const char *ipaddr_str_prefix(const struct ipaddr *ip, char *buf, size_t len);
+
+/* Number of address bytes: 4, 16, or 0 for an unset address. */
+size_t ipaddr_len(const struct ipaddr *ip);
+
+/* Compare addresses as unsigned big-endian numbers (family first, prefix
+ * ignored): <0, 0, >0. RFC 5798 tie-break uses this order. */
+int ipaddr_cmp(const struct ipaddr *x, const struct ipaddr *y);
+bool ipaddr_eq(const struct ipaddr *x, const struct ipaddr *y);
+
+/* Build from raw bytes (4 or 16 of them). */
+void ipaddr_from_bytes(struct ipaddr *out, uint8_t family, const void *bytes);
+
+/* True for fe80::/10. */
+bool ipaddr_is_linklocal6(const struct ipaddr *ip);
+
+#endif

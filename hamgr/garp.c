@@ -1,0 +1,213 @@
+/* garp: gratuitous ARP (IPv4) and unsolicited neighbour advertisements
+ * (IPv6, RFC 4861 7.2.6) for a floating IP.
+ *
+ * The interface MAC is read at every send rather than cached: a bond
+ * failover or `ip link set address` changes it, and an announcement with a
+ * stale MAC would point every client at the wrong host. Two ioctls per
+ * announcement cost nothing next to the few announcements of a takeover. */
+#include "garp.h"
+
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <netinet/icmp6.h>
+#include <netinet/if_ether.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define GARP_HOPLIMIT 255 /* RFC 4861: receivers drop NAs with less */
+
+struct garp {
+	int arp_fd;  /* AF_PACKET SOCK_DGRAM, send only */
+	int na_fd;   /* raw ICMPv6, send only */
+};
+
+/* The NA as it goes on the wire: header plus one target link-layer
+ * address option (type 2, length 1 = 8 bytes, Ethernet MAC). */
+struct garp_na {
+	struct nd_neighbor_advert na;
+	struct nd_opt_hdr opt;
+	uint8_t mac[ETH_ALEN];
+} __attribute__((packed));
+
+/* Protocol 0: the socket never receives. With htons(ETH_P_ARP) every ARP
+ * frame on every interface would be queued to a socket nobody reads; the
+ * EtherType of what we send comes from sll_protocol instead. */
+static int open_arp(void)
+{
+	return socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+}
+
+/* A raw ICMPv6 socket gets a copy of every ICMPv6 packet; block them all so
+ * nothing queues up on a socket that only sends. */
+static int open_na(void)
+{
+	struct icmp6_filter filt;
+	int hops = GARP_HOPLIMIT;
+	int fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+
+	if (fd < 0)
+		return -1;
+	ICMP6_FILTER_SETBLOCKALL(&filt);
+	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt, sizeof(filt)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+struct garp *garp_open(void)
+{
+	struct garp *g = calloc(1, sizeof(*g));
+	int e;
+
+	if (!g)
+		return NULL;
+	g->arp_fd = open_arp();
+	if (g->arp_fd < 0)
+		goto fail;
+	g->na_fd = open_na();
+	if (g->na_fd < 0)
+		goto fail;
+	return g;
+fail:
+	e = errno;
+	if (g->arp_fd >= 0)
+		close(g->arp_fd);
+	free(g);
+	errno = e;
+	return NULL;
+}
+
+void garp_close(struct garp *g)
+{
+	if (!g)
+		return;
+	close(g->arp_fd);
+	close(g->na_fd);
+	free(g);
+}
+
+/* The interface's Ethernet MAC. -errno; -EOPNOTSUPP for links without
+ * one (tun, wireguard, loopback), where there is nothing to announce. */
+static int ifmac(int fd, int ifindex, uint8_t mac[ETH_ALEN])
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (!if_indextoname((unsigned)ifindex, ifr.ifr_name))
+		return -errno;
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		return -errno;
+	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+		return -EOPNOTSUPP;
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	return 0;
+}
+
+/* Broadcast ARP request, sender = target = vip: the form every stack
+ * accepts as an update of an existing entry (RFC 5227 ARP Announcement). */
+static int send_arp(struct garp *g, int ifindex, const struct ipaddr *vip)
+{
+	struct sockaddr_ll to = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_ARP),
+		.sll_ifindex = ifindex,
+		.sll_halen = ETH_ALEN,
+		.sll_addr = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+	};
+	struct ether_arp p;
+	int r;
+
+	memset(&p, 0, sizeof(p));
+	r = ifmac(g->arp_fd, ifindex, p.arp_sha);
+	if (r < 0)
+		return r;
+	p.arp_hrd = htons(ARPHRD_ETHER);
+	p.arp_pro = htons(ETH_P_IP);
+	p.arp_hln = ETH_ALEN;
+	p.arp_pln = 4;
+	p.arp_op = htons(ARPOP_REQUEST);
+	memcpy(p.arp_spa, vip->a, 4);
+	memcpy(p.arp_tpa, vip->a, 4);
+	/* arp_tha stays 00:00:00:00:00:00 (unknown, as in a request) */
+	if (sendto(g->arp_fd, &p, sizeof(p), MSG_DONTWAIT | MSG_NOSIGNAL,
+		   (const struct sockaddr *)&to, sizeof(to)) < 0)
+		return -errno;
+	return 0;
+}
+
+static int sendmsg_na(int fd, int ifindex, const struct in6_addr *src,
+		      const struct garp_na *na)
+{
+	struct sockaddr_in6 to = {
+		.sin6_family = AF_INET6,
+		.sin6_addr = { .s6_addr = { 0xff, 0x02, [15] = 0x01 } }, /* ff02::1 */
+		.sin6_scope_id = (uint32_t)ifindex,
+	};
+	union { char b[CMSG_SPACE(sizeof(struct in6_pktinfo))]; struct cmsghdr h; } c;
+	struct iovec iov = { .iov_base = (void *)na, .iov_len = sizeof(*na) };
+	struct msghdr msg = {
+		.msg_name = &to, .msg_namelen = sizeof(to),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = c.b, .msg_controllen = sizeof(c.b),
+	};
+	struct in6_pktinfo pi = { .ipi6_addr = *src, .ipi6_ifindex = (unsigned)ifindex };
+	struct cmsghdr *cm;
+
+	memset(&c, 0, sizeof(c));
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = IPPROTO_IPV6;
+	cm->cmsg_type = IPV6_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	return sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+/* Unsolicited NA to all nodes: Override set so existing entries take the
+ * new MAC, Solicited clear (receivers drop solicited NAs sent to a group),
+ * Router clear. The kernel fills in the ICMPv6 checksum. */
+static int send_na(struct garp *g, int ifindex, const struct ipaddr *vip)
+{
+	struct garp_na na;
+	struct in6_addr src;
+	int r;
+
+	memset(&na, 0, sizeof(na));
+	r = ifmac(g->arp_fd, ifindex, na.mac);
+	if (r < 0)
+		return r;
+	na.na.nd_na_type = ND_NEIGHBOR_ADVERT;
+	na.na.nd_na_code = 0;
+	na.na.nd_na_flags_reserved = ND_NA_FLAG_OVERRIDE;
+	memcpy(&na.na.nd_na_target, vip->a, 16);
+	na.opt.nd_opt_type = ND_OPT_TARGET_LINKADDR;
+	na.opt.nd_opt_len = 1;
+	/* Source = the VIP itself, like keepalived: usable at once since it is
+	 * added with NODAD. A still tentative VIP is refused by the kernel
+	 * (EINVAL), which is right: RFC 4862 5.4 forbids announcing an
+	 * address before DAD has finished. */
+	memcpy(&src, vip->a, 16);
+	return sendmsg_na(g->na_fd, ifindex, &src, &na);
+}
+
+int garp_send(struct garp *g, int ifindex, const struct ipaddr *vip)
+{
+	if (!g || !vip || ifindex <= 0)
+		return -EINVAL;
+	if (vip->family == IPADDR_V4)
+		return send_arp(g, ifindex, vip);
+	if (vip->family == IPADDR_V6)
+		return send_na(g, ifindex, vip);
+	return -EAFNOSUPPORT;
+}

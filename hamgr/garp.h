@@ -1,0 +1,24 @@
+/* garp: gratuitous ARP (IPv4) and unsolicited neighbour advertisements
+ * (IPv6, RFC 4861 7.2.6) for a floating IP, so switches and clients learn
+ * the new owner's MAC at once. */
+#ifndef HAMGR_GARP_H
+#define HAMGR_GARP_H
+
+#include "core/ipaddr.h"
+
+struct garp;
+
+/* Open an AF_PACKET socket for ARP and an ICMPv6 raw socket for NA.
+ * NULL on error (errno). */
+struct garp *garp_open(void);
+void garp_close(struct garp *g);
+
+/* Send one gratuitous ARP (broadcast ARP request with sender = target = vip,
+ * sender MAC = ifindex's MAC) or one unsolicited NA (to ff02::1, hop limit
+ * 255, override flag, target link-layer address option). Returns 0 or
+ * -errno: -EINVAL when the IPv6 VIP is not (yet) a usable address on the
+ * interface (it is the NA's source; tentative addresses are refused),
+ * -EOPNOTSUPP on links without an Ethernet MAC, -ENETDOWN, -ENXIO. */
+int garp_send(struct garp *g, int ifindex, const struct ipaddr *vip);
+
+#endif

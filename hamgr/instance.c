@@ -1,0 +1,585 @@
+/* instance: wiring of one instance between the kernel, the wire and the fsm.
+ *
+ * Every entry point follows one pattern: take the event loop's time, feed
+ * the fsm, apply the actions it returns, re-arm the one timer at
+ * fsm_next_deadline(). */
+#include "instance.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+
+#include "advert_io.h"
+#include "garp.h"
+#include "link.h"
+#include "log.h"
+#include "vip.h"
+
+struct instance {
+	struct conf_instance conf;      /* deep copy: vips/peers owned */
+	struct instance_env *env;
+	struct fsm fsm;
+	struct advert_io *io;
+	sd_event_source *io_src;
+	sd_event_source *timer;
+	int ifindex;
+	uint8_t family;                 /* advert family: the first VIP's */
+	struct ipaddr group;            /* 224.0.0.18 / ff02::12 */
+	bool have_primary;
+	struct instance_stats stats;
+	struct log_ratelimit drop_rl;
+	struct log_ratelimit send_rl;
+};
+
+static uint64_t instance_now(struct instance *in)
+{
+	uint64_t now;
+
+	if (sd_event_now(in->env->event, CLOCK_MONOTONIC, &now) < 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		now = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+	}
+	return now;
+}
+
+static void *dup_array(const void *p, size_t n, size_t size)
+{
+	void *q;
+
+	if (n == 0)
+		return NULL;
+	q = calloc(n, size);
+	if (q)
+		memcpy(q, p, n * size);
+	return q;
+}
+
+static int conf_copy(struct conf_instance *dst, const struct conf_instance *src)
+{
+	*dst = *src;
+	dst->vips = dup_array(src->vips, src->n_vips, sizeof(*src->vips));
+	dst->unicast_peers = dup_array(src->unicast_peers, src->n_unicast_peers,
+				       sizeof(*src->unicast_peers));
+	if ((src->n_vips && !dst->vips) ||
+	    (src->n_unicast_peers && !dst->unicast_peers)) {
+		free(dst->vips);
+		free(dst->unicast_peers);
+		return -1;
+	}
+	return 0;
+}
+
+static void conf_release(struct conf_instance *c)
+{
+	free(c->vips);
+	free(c->unicast_peers);
+	c->vips = NULL;
+	c->unicast_peers = NULL;
+}
+
+static void fsm_config_from(struct fsm_config *fc, const struct conf_instance *ci)
+{
+	memset(fc, 0, sizeof(*fc));
+	fc->priority = ci->priority;
+	fc->adver_int_us = (uint32_t)ci->advert_interval_us;
+	fc->preempt = ci->preempt;
+	fc->preempt_delay_us = ci->preempt_delay_us;
+}
+
+struct instance *instance_new(const struct conf_instance *ci, struct instance_env *env)
+{
+	struct instance *in = calloc(1, sizeof(*in));
+	struct fsm_config fc;
+
+	if (!in)
+		return NULL;
+	if (conf_copy(&in->conf, ci) < 0) {
+		free(in);
+		return NULL;
+	}
+	in->env = env;
+	in->family = ci->vips[0].family;
+	ipaddr_parse(in->family == IPADDR_V4 ? ADVERT_MCAST4 : ADVERT_MCAST6, false,
+		     &in->group);
+	fsm_config_from(&fc, ci);
+	fsm_init(&in->fsm, &fc, NULL);
+	return in;
+}
+
+const char *instance_name(const struct instance *in) { return in->conf.name; }
+const struct fsm *instance_fsm(const struct instance *in) { return &in->fsm; }
+const struct instance_stats *instance_stats(const struct instance *in) { return &in->stats; }
+const struct conf_instance *instance_conf(const struct instance *in) { return &in->conf; }
+
+/* The address we send from and compare in tie-breaks. */
+static void refresh_primary(struct instance *in)
+{
+	struct ipaddr p;
+
+	if (!in->ifindex || vip_primary(in->env->vip, in->ifindex, in->family,
+					in->conf.vips, in->conf.n_vips, &p) < 0) {
+		in->have_primary = false;
+		return;
+	}
+	if (!in->have_primary || !ipaddr_eq(&p, &in->fsm.primary)) {
+		char a[IPADDR_STRLEN];
+
+		log_info("instance %s: primary address %s on %s", in->conf.name,
+			 ipaddr_str(&p, a, sizeof(a)), in->conf.interface);
+	}
+	fsm_set_primary(&in->fsm, &p);
+	in->have_primary = true;
+}
+
+/* ---- actions ---- */
+
+static size_t build_advert(struct instance *in, uint8_t priority,
+			   const struct ipaddr *dst, uint8_t *buf, size_t len)
+{
+	struct advert adv;
+	size_t i;
+
+	memset(&adv, 0, sizeof(adv));
+	adv.version = ADVERT_VERSION;
+	adv.type = ADVERT_TYPE_ADVERT;
+	adv.vrid = in->conf.vrid;
+	adv.priority = priority;
+	adv.max_adver_int = (uint16_t)(in->conf.advert_interval_us / 10000u);
+	adv.family = in->family;
+	/* VRRPv3 carries one family: list the VIPs of the advert family. */
+	for (i = 0; i < in->conf.n_vips && adv.count < ADVERT_MAX_ADDRS; i++)
+		if (in->conf.vips[i].family == in->family)
+			ipaddr_from_bytes(&adv.addrs[adv.count++], in->family,
+					  in->conf.vips[i].a);
+	return advert_encode(&adv, &in->fsm.primary, dst, buf, len);
+}
+
+static void send_one(struct instance *in, uint8_t priority, const struct ipaddr *dst)
+{
+	uint8_t buf[ADVERT_MAX_LEN];
+	size_t len = build_advert(in, priority, dst, buf, sizeof(buf));
+	unsigned supp;
+	int r;
+
+	r = len ? advert_io_send(in->io, &in->fsm.primary, dst, buf, len) : -EINVAL;
+	if (r == 0) {
+		in->stats.adverts_sent++;
+		return;
+	}
+	in->stats.send_errors++;
+	if (log_ratelimit_ok(&in->send_rl, instance_now(in), &supp))
+		log_warnx("instance %s: cannot send advert: %s (%u similar suppressed)",
+			  in->conf.name, strerror(-r), supp);
+}
+
+static void send_advert(struct instance *in, uint8_t priority)
+{
+	size_t i;
+
+	if (!in->have_primary)
+		refresh_primary(in);
+	if (!in->io || !in->have_primary) {
+		in->stats.send_errors++;
+		return;
+	}
+	if (in->conf.n_unicast_peers == 0) {
+		send_one(in, priority, &in->group);
+		return;
+	}
+	for (i = 0; i < in->conf.n_unicast_peers; i++)
+		send_one(in, priority, &in->conf.unicast_peers[i]);
+}
+
+static void vips_add(struct instance *in, const struct ipaddr *v, size_t n)
+{
+	char a[IPADDR_STRLEN];
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		r = in->ifindex ? vip_add(in->env->vip, in->ifindex, &v[i]) : -ENODEV;
+		if (r < 0)
+			log_warnx("instance %s: cannot add %s on %s: %s", in->conf.name,
+				  ipaddr_str_prefix(&v[i], a, sizeof(a)),
+				  in->conf.interface, vip_strerror(r));
+	}
+}
+
+static void vips_del(struct instance *in, const struct ipaddr *v, size_t n)
+{
+	char a[IPADDR_STRLEN];
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		if (!in->ifindex)
+			return;
+		r = vip_del(in->env->vip, in->ifindex, &v[i]);
+		if (r < 0)
+			log_warnx("instance %s: cannot remove %s from %s: %s", in->conf.name,
+				  ipaddr_str_prefix(&v[i], a, sizeof(a)),
+				  in->conf.interface, vip_strerror(r));
+	}
+}
+
+static void garp_all(struct instance *in, const struct ipaddr *v, size_t n)
+{
+	unsigned rep;
+	size_t i;
+
+	if (!in->ifindex)
+		return;
+	for (rep = 0; rep < in->conf.garp_repeat; rep++)
+		for (i = 0; i < n; i++)
+			if (garp_send(in->env->garp, in->ifindex, &v[i]) < 0 && rep == 0)
+				log_debug("instance %s: gratuitous ARP/NA failed", in->conf.name);
+}
+
+static void log_transition(struct instance *in, const struct fsm_action *a)
+{
+	log_notice("instance %s: %s -> %s (%s)", in->conf.name, fsm_state_str(a->from),
+		   fsm_state_str(a->to), in->fsm.reason);
+}
+
+static void apply(struct instance *in, const struct fsm_actions *acts)
+{
+	bool transition = false;
+	size_t i;
+
+	for (i = 0; i < acts->n; i++) {
+		const struct fsm_action *a = &acts->a[i];
+
+		switch (a->type) {
+		case FSM_ACT_STATE:
+			log_transition(in, a);
+			transition = true;
+			break;
+		case FSM_ACT_SEND_ADVERT:
+			send_advert(in, a->priority);
+			break;
+		case FSM_ACT_ADD_VIPS:
+			vips_add(in, in->conf.vips, in->conf.n_vips);
+			break;
+		case FSM_ACT_DEL_VIPS:
+			vips_del(in, in->conf.vips, in->conf.n_vips);
+			break;
+		case FSM_ACT_SEND_GARP:
+			garp_all(in, in->conf.vips, in->conf.n_vips);
+			break;
+		}
+	}
+	if (transition && in->env->on_state)
+		in->env->on_state(in->env->on_state_arg);
+}
+
+static void rearm(struct instance *in)
+{
+	uint64_t d = fsm_next_deadline(&in->fsm);
+
+	if (!in->timer)
+		return;
+	if (d == 0) {
+		sd_event_source_set_enabled(in->timer, SD_EVENT_OFF);
+		return;
+	}
+	sd_event_source_set_time(in->timer, d);
+	sd_event_source_set_enabled(in->timer, SD_EVENT_ONESHOT);
+}
+
+/* ---- events ---- */
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *arg)
+{
+	struct instance *in = arg;
+	struct fsm_actions acts = { .n = 0 };
+
+	fsm_timer(&in->fsm, instance_now(in), &acts);
+	apply(in, &acts);
+	rearm(in);
+	return 0;
+}
+
+static bool is_peer(const struct instance *in, const struct ipaddr *src)
+{
+	size_t i;
+
+	for (i = 0; i < in->conf.n_unicast_peers; i++)
+		if (ipaddr_eq(&in->conf.unicast_peers[i], src))
+			return true;
+	return false;
+}
+
+/* Decode and validate one packet; ADVERT_OK means it may reach the fsm. */
+static enum advert_reason check_packet(struct instance *in, const struct advert_rx *rx,
+				       struct ipaddr *src, struct advert *adv)
+{
+	enum advert_reason r;
+
+	memset(src, 0, sizeof(*src));
+	if (rx->has_iphdr)
+		r = advert_decode_ip4(rx->buf, rx->len, src, adv);
+	else {
+		*src = rx->src;
+		r = advert_decode(rx->buf, rx->len, &rx->src, &rx->dst, rx->ttl, adv);
+	}
+	if (r != ADVERT_OK)
+		return r;
+	if (rx->ifindex && rx->ifindex != in->ifindex)
+		return ADVERT_ERR_IFACE;
+	if (adv->family != in->family)
+		return ADVERT_ERR_FAMILY;
+	if (adv->vrid != in->conf.vrid)
+		return ADVERT_OK;       /* caller counts other VRIDs */
+	if (in->have_primary && ipaddr_eq(src, &in->fsm.primary))
+		return ADVERT_ERR_OWN;
+	if (in->conf.n_unicast_peers && !is_peer(in, src))
+		return ADVERT_ERR_UNKNOWN_PEER;
+	return advert_check_interval(adv, (uint16_t)(in->conf.advert_interval_us / 10000u));
+}
+
+static void count_drop(struct instance *in, enum advert_reason r, const struct ipaddr *src,
+		       uint64_t now)
+{
+	char a[IPADDR_STRLEN];
+	unsigned supp;
+
+	in->stats.drops[r]++;
+	if (r == ADVERT_ERR_OWN)
+		return;         /* our own packet looped back: not news */
+	if (log_ratelimit_ok(&in->drop_rl, now, &supp))
+		log_warnx("instance %s: dropped advert from %s: %s%s", in->conf.name,
+			  src->family ? ipaddr_str(src, a, sizeof(a)) : "?",
+			  advert_reason_str(r),
+			  supp ? " (more drops suppressed)" : "");
+}
+
+static void handle_packet(struct instance *in, const struct advert_rx *rx)
+{
+	struct fsm_actions acts = { .n = 0 };
+	struct advert adv;
+	struct ipaddr src;
+	uint64_t now = instance_now(in);
+	enum advert_reason r = check_packet(in, rx, &src, &adv);
+
+	if (r != ADVERT_OK) {
+		count_drop(in, r, &src, now);
+		return;
+	}
+	if (adv.vrid != in->conf.vrid) {
+		in->stats.other_vrid++;
+		return;
+	}
+	in->stats.adverts_rcvd++;
+	fsm_recv(&in->fsm, now, &src, adv.priority, adv.max_adver_int * 10000u, &acts);
+	apply(in, &acts);
+}
+
+static int on_io(sd_event_source *s, int fd, uint32_t revents, void *arg)
+{
+	struct instance *in = arg;
+	struct advert_rx rx;
+	int i, r;
+
+	/* Bounded batch: a flood must not starve timers or other instances. */
+	for (i = 0; i < 64; i++) {
+		r = advert_io_recv(in->io, &rx);
+		if (r <= 0)
+			break;
+		handle_packet(in, &rx);
+	}
+	rearm(in);
+	return 0;
+}
+
+static void close_io(struct instance *in)
+{
+	in->io_src = sd_event_source_disable_unref(in->io_src);
+	advert_io_close(in->io);
+	in->io = NULL;
+}
+
+static int open_io(struct instance *in)
+{
+	char err[256];
+	int r;
+
+	close_io(in);
+	in->io = advert_io_open(in->family, in->ifindex, in->conf.interface,
+				in->conf.n_unicast_peers == 0, err, sizeof(err));
+	if (!in->io) {
+		log_warnx("instance %s: %s", in->conf.name, err);
+		return -1;
+	}
+	r = sd_event_add_io(in->env->event, &in->io_src, advert_io_fd(in->io), EPOLLIN,
+			    on_io, in);
+	if (r < 0) {
+		log_warnx("instance %s: sd_event_add_io: %s", in->conf.name, strerror(-r));
+		close_io(in);
+		return -1;
+	}
+	return 0;
+}
+
+/* A crashed earlier run (kill -9) leaves its VIPs on the interface; left
+ * there, two nodes would answer for one address. The address owner
+ * (priority 255) owns them for real and keeps them. */
+static void remove_stale_vips(struct instance *in)
+{
+	char a[IPADDR_STRLEN];
+	size_t i;
+
+	if (in->conf.priority == 255 || !in->ifindex)
+		return;
+	for (i = 0; i < in->conf.n_vips; i++) {
+		if (vip_present(in->env->vip, in->ifindex, &in->conf.vips[i]) != 1)
+			continue;
+		log_notice("instance %s: removing stale %s from %s (left by an earlier run)",
+			   in->conf.name, ipaddr_str_prefix(&in->conf.vips[i], a, sizeof(a)),
+			   in->conf.interface);
+		vip_del(in->env->vip, in->ifindex, &in->conf.vips[i]);
+	}
+}
+
+int instance_start(struct instance *in)
+{
+	struct fsm_actions acts = { .n = 0 };
+	uint64_t now = instance_now(in);
+	bool up = false;
+	int r;
+
+	r = link_query(in->env->links, in->conf.interface, &in->ifindex, &up);
+	if (r < 0) {
+		log_warnx("instance %s: cannot query %s: %s", in->conf.name,
+			  in->conf.interface, strerror(-r));
+		return -1;
+	}
+	if (!in->ifindex)
+		log_warnx("instance %s: interface %s does not exist (yet): FAULT until it does",
+			  in->conf.name, in->conf.interface);
+	remove_stale_vips(in);
+	refresh_primary(in);
+	if (in->ifindex && open_io(in) < 0)
+		return -1;
+	r = sd_event_add_time(in->env->event, &in->timer, CLOCK_MONOTONIC, 0,
+			      1 /* us accuracy: failover timing is the product */,
+			      on_timer, in);
+	if (r < 0) {
+		log_warnx("instance %s: sd_event_add_time: %s", in->conf.name, strerror(-r));
+		return -1;
+	}
+	sd_event_source_set_enabled(in->timer, SD_EVENT_OFF);
+	if (!up || !in->have_primary) {
+		if (up)
+			log_warnx("instance %s: %s has no %s address to send from: FAULT",
+				  in->conf.name, in->conf.interface,
+				  in->family == IPADDR_V4 ? "IPv4" : "IPv6 link-local");
+		fsm_link(&in->fsm, now, false, &acts);
+	}
+	fsm_start(&in->fsm, now, &acts);
+	apply(in, &acts);
+	rearm(in);
+	return 0;
+}
+
+void instance_stop(struct instance *in)
+{
+	struct fsm_actions acts = { .n = 0 };
+
+	fsm_shutdown(&in->fsm, instance_now(in), &acts);
+	apply(in, &acts);
+	rearm(in);
+}
+
+void instance_free(struct instance *in)
+{
+	if (!in)
+		return;
+	close_io(in);
+	in->timer = sd_event_source_disable_unref(in->timer);
+	conf_release(&in->conf);
+	free(in);
+}
+
+void instance_link_event(struct instance *in, int ifindex, const char *ifname, bool up)
+{
+	struct fsm_actions acts = { .n = 0 };
+
+	if (strcmp(ifname, in->conf.interface) != 0 && ifindex != in->ifindex)
+		return;
+	if (strcmp(ifname, in->conf.interface) != 0) {
+		/* Renamed away from us: treat as gone. */
+		up = false;
+	} else if (ifindex != in->ifindex) {
+		/* The interface appeared or was re-created: new socket. */
+		in->ifindex = ifindex;
+		if (open_io(in) < 0)
+			up = false;
+	}
+	if (up) {
+		refresh_primary(in);
+		if (!in->have_primary)
+			up = false;
+	}
+	fsm_link(&in->fsm, instance_now(in), up, &acts);
+	apply(in, &acts);
+	rearm(in);
+}
+
+bool instance_can_reconfigure(const struct instance *in, const struct conf_instance *ci)
+{
+	size_t i;
+
+	if (strcmp(in->conf.interface, ci->interface) != 0 || in->conf.vrid != ci->vrid ||
+	    in->family != ci->vips[0].family ||
+	    in->conf.n_unicast_peers != ci->n_unicast_peers ||
+	    (in->conf.n_unicast_peers == 0) != (ci->n_unicast_peers == 0))
+		return false;
+	for (i = 0; i < ci->n_unicast_peers; i++)
+		if (!ipaddr_eq(&in->conf.unicast_peers[i], &ci->unicast_peers[i]))
+			return false;
+	return true;
+}
+
+static bool vip_in(const struct ipaddr *v, const struct ipaddr *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ipaddr_eq(v, &list[i]) && v->prefixlen == list[i].prefixlen)
+			return true;
+	return false;
+}
+
+void instance_reconfigure(struct instance *in, const struct conf_instance *ci)
+{
+	struct fsm_actions acts = { .n = 0 };
+	struct conf_instance nc;
+	struct fsm_config fc;
+	size_t i;
+
+	if (conf_copy(&nc, ci) < 0) {
+		log_warnx("instance %s: out of memory on reload; keeping the old config",
+			  in->conf.name);
+		return;
+	}
+	if (in->fsm.state == FSM_MASTER) {
+		for (i = 0; i < in->conf.n_vips; i++)
+			if (!vip_in(&in->conf.vips[i], nc.vips, nc.n_vips))
+				vips_del(in, &in->conf.vips[i], 1);
+		for (i = 0; i < nc.n_vips; i++)
+			if (!vip_in(&nc.vips[i], in->conf.vips, in->conf.n_vips)) {
+				vips_add(in, &nc.vips[i], 1);
+				garp_all(in, &nc.vips[i], 1);
+			}
+	}
+	conf_release(&in->conf);
+	in->conf = nc;
+	fsm_config_from(&fc, &nc);
+	fsm_reconfigure(&in->fsm, instance_now(in), &fc, &acts);
+	apply(in, &acts);
+	rearm(in);
+}

@@ -1,0 +1,292 @@
+/* hamgr: arguments, config check mode, the sd-event loop, signals and
+ * sd_notify. Runs in the foreground (systemd style, no forking). */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-event.h>
+
+#include "conf.h"
+#include "garp.h"
+#include "instance.h"
+#include "link.h"
+#include "log.h"
+#include "vip.h"
+
+#define HAMGR_VERSION "0.1.0"
+
+struct daemon {
+	const char *conf_path;
+	char hostname[CONF_NAME_MAX];
+	struct conf *conf;
+	struct instance_env env;
+	struct instance **inst;
+	size_t n_inst;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: hamgr [-dtV] [-f CONFIG]\n"
+		   "  -f CONFIG  configuration file (default " CONF_DEFAULT_FILE ")\n"
+		   "  -t         check the configuration and exit (0 ok, 78 bad)\n"
+		   "  -d         debug logging\n"
+		   "  -V         print the version and exit\n");
+}
+
+/* STATUS= line for systemctl status: "web MASTER, db BACKUP". */
+static void notify_status(void *arg)
+{
+	struct daemon *d = arg;
+	char buf[512];
+	size_t off = 0, i;
+
+	off += (size_t)snprintf(buf, sizeof(buf), "STATUS=");
+	for (i = 0; i < d->n_inst && off < sizeof(buf); i++)
+		if (d->inst[i])
+			off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s %s",
+					i ? ", " : "", instance_name(d->inst[i]),
+					fsm_state_str(instance_fsm(d->inst[i])->state));
+	sd_notify(0, buf);
+}
+
+static void on_link(void *arg, int ifindex, const char *ifname, bool up)
+{
+	struct daemon *d = arg;
+	size_t i;
+
+	for (i = 0; i < d->n_inst; i++)
+		if (d->inst[i])
+			instance_link_event(d->inst[i], ifindex, ifname, up);
+}
+
+static int start_instances(struct daemon *d)
+{
+	size_t i;
+
+	d->inst = calloc(d->conf->n_instances ? d->conf->n_instances : 1, sizeof(*d->inst));
+	if (!d->inst)
+		return -1;
+	for (i = 0; i < d->conf->n_instances; i++) {
+		d->inst[i] = instance_new(&d->conf->instances[i], &d->env);
+		if (!d->inst[i])
+			return -1;
+		d->n_inst++;
+		if (instance_start(d->inst[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void stop_instances(struct daemon *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_inst; i++) {
+		if (!d->inst[i])
+			continue;
+		instance_stop(d->inst[i]);
+		instance_free(d->inst[i]);
+	}
+	free(d->inst);
+	d->inst = NULL;
+	d->n_inst = 0;
+}
+
+static struct instance *take_instance(struct daemon *d, const char *name)
+{
+	struct instance *in;
+	size_t i;
+
+	for (i = 0; i < d->n_inst; i++) {
+		if (d->inst[i] && strcmp(instance_name(d->inst[i]), name) == 0) {
+			in = d->inst[i];
+			d->inst[i] = NULL;
+			return in;
+		}
+	}
+	return NULL;
+}
+
+/* Reload: the new config replaces the old only when it parses; instances
+ * that keep their name, interface, VRID and family are changed in place so
+ * a VIP that stays configured is never removed and no state changes for
+ * nothing. */
+static int reload(struct daemon *d, char *err, size_t errlen)
+{
+	struct conf *nc;
+	struct instance **ni;
+	size_t i;
+
+	if (conf_load_file(d->conf_path, d->hostname, &nc, err, errlen) < 0)
+		return -1;
+	ni = calloc(nc->n_instances ? nc->n_instances : 1, sizeof(*ni));
+	if (!ni) {
+		conf_free(nc);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < nc->n_instances; i++) {
+		const struct conf_instance *ci = &nc->instances[i];
+		struct instance *old = take_instance(d, ci->name);
+
+		if (old && instance_can_reconfigure(old, ci)) {
+			instance_reconfigure(old, ci);
+			ni[i] = old;
+			continue;
+		}
+		if (old) {
+			log_notice("instance %s: interface, VRID or family changed: restarting it",
+				   ci->name);
+			instance_stop(old);
+			instance_free(old);
+		}
+		ni[i] = instance_new(ci, &d->env);
+		if (!ni[i])
+			log_warnx("instance %s: out of memory on reload", ci->name);
+		else if (instance_start(ni[i]) < 0)
+			log_warnx("instance %s: could not start after reload", ci->name);
+	}
+	for (i = 0; i < d->n_inst; i++) {
+		if (!d->inst[i])
+			continue;
+		log_notice("instance %s: removed from the config: stopping it",
+			   instance_name(d->inst[i]));
+		instance_stop(d->inst[i]);
+		instance_free(d->inst[i]);
+	}
+	free(d->inst);
+	d->inst = ni;
+	d->n_inst = nc->n_instances;
+	conf_free(d->conf);
+	d->conf = nc;
+	return 0;
+}
+
+static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
+{
+	struct daemon *d = arg;
+	char err[CONF_ERR_MAX];
+
+	sd_notify(0, "RELOADING=1");
+	if (reload(d, err, sizeof(err)) < 0)
+		log_warnx("reload refused, running config kept: %s", err);
+	else
+		log_notice("configuration reloaded from %s", d->conf_path);
+	sd_notify(0, "READY=1");
+	notify_status(d);
+	return 0;
+}
+
+static int on_sigterm(sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
+{
+	log_notice("signal %s: releasing and exiting", strsignal((int)si->ssi_signo));
+	sd_notify(0, "STOPPING=1");
+	return sd_event_exit(sd_event_source_get_event(s), 0);
+}
+
+static int setup_loop(struct daemon *d)
+{
+	sigset_t ss;
+	int r;
+
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGTERM);
+	sigaddset(&ss, SIGINT);
+	sigaddset(&ss, SIGHUP);
+	sigprocmask(SIG_BLOCK, &ss, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((r = sd_event_default(&d->env.event)) < 0 ||
+	    (r = sd_event_add_signal(d->env.event, NULL, SIGTERM, on_sigterm, d)) < 0 ||
+	    (r = sd_event_add_signal(d->env.event, NULL, SIGINT, on_sigterm, d)) < 0 ||
+	    (r = sd_event_add_signal(d->env.event, NULL, SIGHUP, on_sighup, d)) < 0) {
+		log_warnx("sd-event setup: %s", strerror(-r));
+		return -1;
+	}
+	/* Feeds WATCHDOG=1 at half WATCHDOG_USEC when systemd asks for it. */
+	sd_event_set_watchdog(d->env.event, true);
+	return 0;
+}
+
+static int setup_adapters(struct daemon *d)
+{
+	d->env.vip = vip_open();
+	if (!d->env.vip) {
+		log_warn("netlink (addresses)");
+		return -1;
+	}
+	d->env.garp = garp_open();
+	if (!d->env.garp) {
+		log_warn("gratuitous ARP/NA sockets");
+		return -1;
+	}
+	d->env.links = link_watch_open(d->env.event, on_link, d);
+	if (!d->env.links) {
+		log_warn("netlink (link watch)");
+		return -1;
+	}
+	d->env.on_state = notify_status;
+	d->env.on_state_arg = d;
+	return 0;
+}
+
+static int run(struct daemon *d)
+{
+	int r;
+
+	if (setup_loop(d) < 0 || setup_adapters(d) < 0)
+		return 1;
+	if (start_instances(d) < 0) {
+		stop_instances(d);
+		return 1;
+	}
+	log_notice("hamgr %s started: %zu instance(s) from %s", HAMGR_VERSION, d->n_inst,
+		   d->conf_path);
+	sd_notify(0, "READY=1");
+	notify_status(d);
+	r = sd_event_loop(d->env.event);
+	stop_instances(d);
+	log_notice("hamgr stopped");
+	return r < 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon d = { .conf_path = CONF_DEFAULT_FILE };
+	char err[CONF_ERR_MAX];
+	bool check = false, debug = false;
+	int c, rc;
+
+	while ((c = getopt(argc, argv, "df:thV")) != -1) {
+		switch (c) {
+		case 'd': debug = true; break;
+		case 'f': d.conf_path = optarg; break;
+		case 't': check = true; break;
+		case 'V': printf("hamgr %s\n", HAMGR_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	log_init("hamgr", debug);
+	if (gethostname(d.hostname, sizeof(d.hostname) - 1) < 0)
+		snprintf(d.hostname, sizeof(d.hostname), "localhost");
+	if (conf_load_file(d.conf_path, d.hostname, &d.conf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hamgr: %s\n", err);
+		return CONF_EX_CONFIG;
+	}
+	if (check) {
+		printf("%s: configuration OK (%zu instance(s))\n", d.conf_path, d.conf->n_instances);
+		conf_free(d.conf);
+		return 0;
+	}
+	rc = run(&d);
+	conf_free(d.conf);
+	return rc;
+}

@@ -1,0 +1,45 @@
+/* vip: floating IP addresses on an interface, through libnl-route.
+ * One side effect per file: this one only adds, removes and reads
+ * addresses. */
+#ifndef HAMGR_VIP_H
+#define HAMGR_VIP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/ipaddr.h"
+
+struct vip_ctx;
+
+/* Open a NETLINK_ROUTE socket for address changes. NULL on error (errno). */
+struct vip_ctx *vip_open(void);
+void vip_close(struct vip_ctx *v);
+
+/* Add vip (address/prefixlen) to ifindex. IPv6 addresses are added with
+ * IFA_F_NODAD so they answer at once. Idempotent: an address already there
+ * is success. Returns 0 or a negative errno-style value. */
+int vip_add(struct vip_ctx *v, int ifindex, const struct ipaddr *vip);
+
+/* Remove vip from ifindex. Idempotent: an absent address is success.
+ * Returns 0 or a negative errno-style value. */
+int vip_del(struct vip_ctx *v, int ifindex, const struct ipaddr *vip);
+
+/* 1 if the address (prefix length ignored) is on ifindex, 0 if not, <0 on
+ * error. */
+int vip_present(struct vip_ctx *v, int ifindex, const struct ipaddr *vip);
+
+/* The address hamgr sends adverts from: for IPv4 the interface's first
+ * (primary) IPv4 address that is not one of the n_skip addresses in skip
+ * (if every such address is secondary, the first secondary one); for IPv6
+ * its link-local address, preferring one that finished DAD. family is
+ * IPADDR_V4/IPADDR_V6 (AF_INET/AF_INET6 are accepted too). Returns 0 and
+ * fills out, or -ENOENT. */
+int vip_primary(struct vip_ctx *v, int ifindex, unsigned family,
+		const struct ipaddr *skip, size_t n_skip, struct ipaddr *out);
+
+/* Human-readable text for a negative return value of this module (all
+ * of them are negative errno values; -ETIMEDOUT if the kernel did not
+ * answer within 2 s). */
+const char *vip_strerror(int err);
+
+#endif

@@ -1,0 +1,80 @@
+/* fuzz_conf: libFuzzer target for the config parser.
+ *
+ * Feeds the input (as a NUL-terminated copy) to conf_parse_string() and
+ * checks what must hold either way: an error names the file, a success is
+ * a config that passed every check (so what the daemon relies on holds).
+ * Build: clang -std=c11 -D_GNU_SOURCE -g -O1 -Ihamgr
+ *        -fsanitize=fuzzer,address,undefined test/fuzz/fuzz_conf.c
+ *        hamgr/conf.c hamgr/core/ipaddr.c -lconfuse -o build/fuzz/fuzz_conf
+ * Run:   build/fuzz/fuzz_conf -dict=test/fuzz/fuzz_conf.dict
+ *        -max_total_time=60 test/fuzz/corpus/conf
+ * (with a scratch corpus directory first to keep new inputs elsewhere) */
+#include "conf.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FUZZ_FILE "fuzz.conf"
+
+static void fail(const char *what, const char *detail)
+{
+	fprintf(stderr, "fuzz_conf: %s: %s\n", what, detail);
+	abort();
+}
+
+static void check_instance(const struct conf_instance *in)
+{
+	size_t i;
+
+	if (!in->name[0] || !in->interface[0] || in->vrid == 0 || in->priority == 0)
+		fail("instance without name, interface, vrid or priority", in->name);
+	if (in->n_vips == 0 || in->n_vips > 255 || !in->vips)
+		fail("instance without vips", in->name);
+	if (in->advert_interval_us < 10000 || in->advert_interval_us > 40950000 ||
+	    in->advert_interval_us % 10000)
+		fail("advert-interval outside vrrp3 limits", in->name);
+	if (in->preempt_delay_us > 3600000000ULL || in->garp_repeat < 1 ||
+	    in->garp_repeat > 100 || in->protocol != CONF_PROTO_VRRP3 ||
+	    in->conntrack_sync)
+		fail("value out of range", in->name);
+	for (i = 0; i < in->n_unicast_peers; i++)
+		if (in->unicast_peers[i].family != in->vips[0].family)
+			fail("peer of the wrong family", in->name);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char err[CONF_ERR_MAX];
+	struct conf *c = NULL;
+	char *text = malloc(size + 1);
+	size_t i;
+
+	if (!text)
+		return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	err[0] = '\0';
+	if (conf_parse_string(text, FUZZ_FILE, "fuzzhost", &c, err, sizeof(err)) == 0) {
+		if (!c || c->n_instances == 0 || !c->node_name[0] ||
+		    c->control_socket[0] != '/')
+			fail("accepted an incomplete config", text);
+		for (i = 0; i < c->n_instances; i++)
+			check_instance(&c->instances[i]);
+		if (conf_find_instance(c, c->instances[0].name) != &c->instances[0])
+			fail("conf_find_instance", c->instances[0].name);
+		conf_free(c);
+	} else {
+		if (c)
+			fail("error with a config", err);
+		if (strncmp(err, FUZZ_FILE ":", strlen(FUZZ_FILE ":")) != 0)
+			fail("error without the file name", err);
+		if (strchr(err, '\n'))
+			fail("error on more than one line", err);
+	}
+	free(text);
+	return 0;
+}

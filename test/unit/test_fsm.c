@@ -1,0 +1,1810 @@
+/* test_fsm: the RFC 5798 section 6 state machine (plus FAULT) driven by a
+ * fake clock.
+ *
+ * Single-instance tests call the fsm directly and compare the emitted
+ * actions as a string ("STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP"),
+ * so type, order and priority are all asserted at once. Timeline tests run
+ * two or three instances against each other in a small simulation: every
+ * SEND_ADVERT is delivered to the other nodes after a configurable delay
+ * (or dropped across a partition), and the clock jumps to the earliest
+ * packet or timer deadline. The fake clock starts at T0 = 1 s: a real
+ * monotonic clock is never 0, and the fsm uses 0 for "timer off". */
+#include "core/fsm.h"
+#include "core/ipaddr.h"
+#include "cu_main.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MS 1000ull
+#define SEC 1000000ull
+#define T0 SEC
+#define NEVER UINT64_MAX
+
+/* ---- assertions that print what they got ------------------------------ */
+
+#define EQS(got, want) eqs_at((got), (want), __LINE__, #got)
+#define EQU(got, want) equ_at((uint64_t)(got), (uint64_t)(want), __LINE__, #got " == " #want)
+
+static void eqs_at(const char *got, const char *want, unsigned line, const char *expr)
+{
+	bool ok = strcmp(got, want) == 0;
+
+	if (!ok)
+		fprintf(stderr, "\n%s:%u: %s\n  got:  \"%s\"\n  want: \"%s\"\n",
+			__FILE__, line, expr, got, want);
+	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, expr, __FILE__, "", CU_FALSE);
+}
+
+static void equ_at(uint64_t got, uint64_t want, unsigned line, const char *expr)
+{
+	bool ok = got == want;
+
+	if (!ok)
+		fprintf(stderr, "\n%s:%u: %s: got %" PRIu64 ", want %" PRIu64 "\n",
+			__FILE__, line, expr, got, want);
+	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, expr, __FILE__, "", CU_FALSE);
+}
+
+/* ---- rendering actions ------------------------------------------------- */
+
+static void render(const struct fsm_actions *o, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	CU_ASSERT(o->n <= FSM_MAX_ACTIONS);
+	for (size_t i = 0; i < o->n && i < FSM_MAX_ACTIONS && off < len; i++) {
+		const struct fsm_action *a = &o->a[i];
+		char one[48];
+
+		switch (a->type) {
+		case FSM_ACT_STATE:
+			snprintf(one, sizeof(one), "STATE(%s>%s)", fsm_state_str(a->from),
+				 fsm_state_str(a->to));
+			break;
+		case FSM_ACT_SEND_ADVERT:
+			snprintf(one, sizeof(one), "ADVERT(%u)", a->priority);
+			break;
+		case FSM_ACT_ADD_VIPS: snprintf(one, sizeof(one), "ADD_VIPS"); break;
+		case FSM_ACT_DEL_VIPS: snprintf(one, sizeof(one), "DEL_VIPS"); break;
+		case FSM_ACT_SEND_GARP: snprintf(one, sizeof(one), "GARP"); break;
+		default: snprintf(one, sizeof(one), "?%d", (int)a->type); break;
+		}
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? " " : "", one);
+	}
+}
+
+/* ---- single-instance helpers ------------------------------------------ */
+
+static struct fsm_actions acts;
+static char got[512];
+
+static const char *rendered(void)
+{
+	render(&acts, got, sizeof(got));
+	return got;
+}
+
+static struct ipaddr ip(const char *s)
+{
+	struct ipaddr a;
+
+	CU_ASSERT_FATAL(ipaddr_parse(s, false, &a) == 0);
+	return a;
+}
+
+static struct fsm_config mkcfg(unsigned prio, uint64_t intv)
+{
+	struct fsm_config c;
+
+	memset(&c, 0, sizeof(c));
+	c.priority = (uint8_t)prio;
+	c.adver_int_us = (uint32_t)intv;
+	c.preempt = true;
+	return c;
+}
+
+static void mk(struct fsm *f, unsigned prio, uint64_t intv, const char *addr)
+{
+	struct fsm_config c = mkcfg(prio, intv);
+	struct ipaddr a = ip(addr);
+
+	fsm_init(f, &c, &a);
+}
+
+static const char *do_start(struct fsm *f, uint64_t t)
+{
+	acts.n = 0;
+	fsm_start(f, t, &acts);
+	return rendered();
+}
+
+static const char *do_timer(struct fsm *f, uint64_t t)
+{
+	acts.n = 0;
+	fsm_timer(f, t, &acts);
+	return rendered();
+}
+
+static const char *do_recv(struct fsm *f, uint64_t t, const char *src, unsigned prio,
+			   uint64_t intv)
+{
+	struct ipaddr a = ip(src);
+
+	acts.n = 0;
+	fsm_recv(f, t, &a, (uint8_t)prio, (uint32_t)intv, &acts);
+	return rendered();
+}
+
+static const char *do_link(struct fsm *f, uint64_t t, bool up)
+{
+	acts.n = 0;
+	fsm_link(f, t, up, &acts);
+	return rendered();
+}
+
+static const char *do_shutdown(struct fsm *f, uint64_t t)
+{
+	acts.n = 0;
+	fsm_shutdown(f, t, &acts);
+	return rendered();
+}
+
+static const char *do_reconf(struct fsm *f, uint64_t t, const struct fsm_config *c)
+{
+	acts.n = 0;
+	fsm_reconfigure(f, t, c, &acts);
+	return rendered();
+}
+
+/* A lone instance (prio 100, 1 s, 10.0.0.1) that became MASTER at
+ * T0 + 3609375 = 4609375; its next advert is due at 5609375. */
+static void lone_master(struct fsm *f)
+{
+	mk(f, 100, SEC, "10.0.0.1");
+	EQS(do_start(f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_timer(f, 4609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQU(fsm_next_deadline(f), 5609375);
+}
+
+/* ---- simulation --------------------------------------------------------- */
+
+#define SIM_MAX 3
+#define SIM_QMAX 64
+#define SIM_RECMAX 512
+#define SIM_EVENT_LIMIT 50000000u
+
+enum origin { O_START, O_TIMER, O_RECV, O_LINK, O_SHUT, O_RECONF };
+
+struct sim_pkt {
+	uint64_t at, seq;
+	int from, to;
+	struct ipaddr src;
+	uint8_t prio;
+	uint32_t intv;
+};
+
+struct sim_rec {
+	uint64_t t;
+	int node;
+	enum origin o;
+	char acts[96];
+};
+
+struct sim_node {
+	struct fsm f;
+	bool up;           /* process alive (a crash just stops it) */
+	bool frozen;       /* SIGSTOPped: no timers, misses every packet */
+	bool cut;          /* partitioned: nothing in, nothing out */
+	uint64_t last_advert; /* last advert with priority > 0 sent */
+	unsigned adverts;
+};
+
+struct sim {
+	int n;
+	struct sim_node nd[SIM_MAX];
+	uint64_t now, delay, seq;
+	bool block[SIM_MAX][SIM_MAX]; /* drop everything from -> to */
+	struct sim_pkt q[SIM_QMAX];
+	size_t nq;
+	struct sim_rec rec[SIM_RECMAX];
+	size_t nrec;
+	bool norec;
+	void (*check)(struct sim *s, void *ctx);
+	void *ctx;
+	unsigned long events;
+};
+
+static struct sim sim_;
+
+static struct sim *sim_new(uint64_t delay)
+{
+	memset(&sim_, 0, sizeof(sim_));
+	sim_.now = T0;
+	sim_.delay = delay;
+	return &sim_;
+}
+
+static int sim_add(struct sim *s, const struct fsm_config *c, const char *addr)
+{
+	struct ipaddr a = ip(addr);
+	int i = s->n++;
+
+	CU_ASSERT_FATAL(i < SIM_MAX);
+	fsm_init(&s->nd[i].f, c, &a);
+	s->nd[i].up = true;
+	return i;
+}
+
+static int sim_add_p(struct sim *s, unsigned prio, const char *addr)
+{
+	struct fsm_config c = mkcfg(prio, SEC);
+
+	return sim_add(s, &c, addr);
+}
+
+static void sim_send(struct sim *s, int from, uint8_t prio)
+{
+	for (int j = 0; j < s->n; j++) {
+		struct sim_pkt *p;
+
+		if (j == from || s->block[from][j] || s->nd[from].cut)
+			continue;
+		CU_ASSERT_FATAL(s->nq < SIM_QMAX);
+		p = &s->q[s->nq++];
+		p->at = s->now + s->delay;
+		p->seq = s->seq++;
+		p->from = from;
+		p->to = j;
+		p->src = s->nd[from].f.primary;
+		p->prio = prio;
+		p->intv = s->nd[from].f.cfg.adver_int_us;
+	}
+}
+
+/* Record node i's actions and put its adverts on the wire. */
+static void sim_apply(struct sim *s, int i, enum origin o, const struct fsm_actions *out)
+{
+	if (out->n && !s->norec && s->nrec < SIM_RECMAX) {
+		struct sim_rec *r = &s->rec[s->nrec++];
+
+		r->t = s->now;
+		r->node = i;
+		r->o = o;
+		render(out, r->acts, sizeof(r->acts));
+	}
+	for (size_t k = 0; k < out->n && k < FSM_MAX_ACTIONS; k++) {
+		if (out->a[k].type != FSM_ACT_SEND_ADVERT)
+			continue;
+		if (out->a[k].priority) {
+			s->nd[i].last_advert = s->now;
+			s->nd[i].adverts++;
+		}
+		sim_send(s, i, out->a[k].priority);
+	}
+}
+
+static bool sim_active(const struct sim *s, int i)
+{
+	return s->nd[i].up && !s->nd[i].frozen;
+}
+
+/* Earliest event: packets before timers at the same instant, lower node
+ * index first among timers. An overdue timer (frozen node resumed) fires
+ * now. Returns NEVER when nothing is pending. */
+static uint64_t sim_next(const struct sim *s, int *node, long *pkt)
+{
+	uint64_t best = NEVER;
+
+	*node = -1;
+	*pkt = -1;
+	for (size_t k = 0; k < s->nq; k++) {
+		if (*pkt < 0 || s->q[k].at < best ||
+		    (s->q[k].at == best && s->q[k].seq < s->q[*pkt].seq)) {
+			best = s->q[k].at;
+			*pkt = (long)k;
+		}
+	}
+	for (int i = 0; i < s->n; i++) {
+		uint64_t d;
+
+		if (!sim_active(s, i) || !(d = fsm_next_deadline(&s->nd[i].f)))
+			continue;
+		if (d < s->now)
+			d = s->now;
+		if (d < best) {
+			best = d;
+			*node = i;
+			*pkt = -1;
+		}
+	}
+	return best;
+}
+
+static void sim_deliver(struct sim *s, long k)
+{
+	struct sim_pkt p = s->q[k];
+	struct fsm_actions out = { .n = 0 };
+
+	s->q[k] = s->q[--s->nq];
+	if (!sim_active(s, p.to) || s->nd[p.to].cut || s->nd[p.from].cut)
+		return;
+	fsm_recv(&s->nd[p.to].f, s->now, &p.src, p.prio, p.intv, &out);
+	sim_apply(s, p.to, O_RECV, &out);
+}
+
+static void sim_run_until(struct sim *s, uint64_t until)
+{
+	for (;;) {
+		struct fsm_actions out = { .n = 0 };
+		int node;
+		long pk;
+		uint64_t t = sim_next(s, &node, &pk);
+
+		if (t == NEVER || t > until)
+			break;
+		if (++s->events > SIM_EVENT_LIMIT) {
+			CU_FAIL_FATAL("simulation does not make progress");
+		}
+		if (t > s->now) {
+			/* Everything at s->now is settled: look at it. */
+			if (s->check)
+				s->check(s, s->ctx);
+			s->now = t;
+		}
+		if (pk >= 0) {
+			sim_deliver(s, pk);
+			continue;
+		}
+		fsm_timer(&s->nd[node].f, s->now, &out);
+		CU_ASSERT(out.n > 0); /* a due timer always does something */
+		sim_apply(s, node, O_TIMER, &out);
+	}
+	if (until > s->now) {
+		if (s->check)
+			s->check(s, s->ctx);
+		s->now = until;
+	}
+}
+
+static void sim_start(struct sim *s, int i)
+{
+	struct fsm_actions out = { .n = 0 };
+
+	fsm_start(&s->nd[i].f, s->now, &out);
+	sim_apply(s, i, O_START, &out);
+}
+
+/* The process dies without a word (kill -9, power loss). */
+static void sim_crash(struct sim *s, int i)
+{
+	s->nd[i].up = false;
+}
+
+/* A fresh process (new fsm_init) starts at the current time. */
+static void sim_boot(struct sim *s, int i)
+{
+	struct fsm_config c = s->nd[i].f.cfg;
+	struct ipaddr a = s->nd[i].f.primary;
+
+	fsm_init(&s->nd[i].f, &c, &a);
+	s->nd[i].up = true;
+	s->nd[i].frozen = false;
+	sim_start(s, i);
+}
+
+static void sim_shutdown(struct sim *s, int i)
+{
+	struct fsm_actions out = { .n = 0 };
+
+	fsm_shutdown(&s->nd[i].f, s->now, &out);
+	sim_apply(s, i, O_SHUT, &out);
+}
+
+static void sim_link(struct sim *s, int i, bool up)
+{
+	struct fsm_actions out = { .n = 0 };
+
+	fsm_link(&s->nd[i].f, s->now, up, &out);
+	sim_apply(s, i, O_LINK, &out);
+	s->nd[i].cut = !up;
+}
+
+static void sim_reconf(struct sim *s, int i, const struct fsm_config *c)
+{
+	struct fsm_actions out = { .n = 0 };
+
+	fsm_reconfigure(&s->nd[i].f, s->now, c, &out);
+	sim_apply(s, i, O_RECONF, &out);
+}
+
+static enum fsm_state st(const struct sim *s, int i)
+{
+	return s->nd[i].f.state;
+}
+
+static int sim_masters(const struct sim *s)
+{
+	int m = 0;
+
+	for (int i = 0; i < s->n; i++)
+		m += sim_active(s, i) && st(s, i) == FSM_MASTER;
+	return m;
+}
+
+/* Node i's history, one "TIME ACTIONS" line per event, without the plain
+ * periodic adverts of a MASTER (they are counted in nd[i].adverts). */
+static const char *sim_hist(const struct sim *s, int i)
+{
+	static char buf[4096];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < s->nrec && off < sizeof(buf); k++) {
+		const struct sim_rec *r = &s->rec[k];
+
+		if (r->node != i)
+			continue;
+		if (r->o == O_TIMER && !strncmp(r->acts, "ADVERT(", 7) && !strchr(r->acts, ' '))
+			continue;
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%" PRIu64 " %s\n",
+					r->t, r->acts);
+	}
+	return buf;
+}
+
+/* ---- suite: timing values --------------------------------------------- */
+
+static uint64_t skew_of(unsigned prio, uint64_t intv)
+{
+	struct fsm f;
+
+	mk(&f, prio, intv, "10.0.0.1");
+	return fsm_skew_time(&f);
+}
+
+static uint64_t mdi_of(unsigned prio, uint64_t intv)
+{
+	struct fsm f;
+
+	mk(&f, prio, intv, "10.0.0.1");
+	return fsm_master_down_interval(&f);
+}
+
+static void test_skew_mdi_values(void)
+{
+	EQU(skew_of(100, SEC), 609375);
+	EQU(mdi_of(100, SEC), 3609375);
+	EQU(skew_of(200, SEC), 218750);
+	EQU(mdi_of(200, SEC), 3218750);
+	EQU(skew_of(150, SEC), 414062);
+	EQU(mdi_of(150, SEC), 3414062);
+	EQU(skew_of(50, SEC), 804687);
+	EQU(mdi_of(50, SEC), 3804687);
+	EQU(skew_of(1, SEC), 996093);
+	EQU(mdi_of(1, SEC), 3996093);
+	EQU(skew_of(255, SEC), 3906);
+	EQU(mdi_of(255, SEC), 3003906);
+	EQU(skew_of(254, 100 * MS), 781);
+	EQU(mdi_of(254, 100 * MS), 300781);
+	EQU(skew_of(100, 10 * MS), 6093);
+	EQU(mdi_of(100, 10 * MS), 36093);
+	/* The longest VRRPv3 interval must not overflow. */
+	EQU(skew_of(100, 40950 * MS), 24953906);
+	EQU(mdi_of(100, 40950 * MS), 147803906);
+}
+
+/* Skew_Time and Master_Down_Interval use Master_Adver_Interval, the
+ * interval learnt from the master, not our configured one. */
+static void test_timing_uses_learnt_interval(void)
+{
+	struct fsm f;
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 200, 2 * SEC), "");
+	EQU(f.master_adver_int_us, 2 * SEC);
+	EQU(fsm_skew_time(&f), 1218750);
+	EQU(fsm_master_down_interval(&f), 7218750);
+	EQU(fsm_next_deadline(&f), 2 * SEC + 7218750);
+	/* A faster master shortens it again. */
+	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 200, 500 * MS), "");
+	EQU(fsm_master_down_interval(&f), 1500000 + 304687);
+	EQU(fsm_next_deadline(&f), 3 * SEC + 1804687);
+}
+
+/* ---- suite: one instance ---------------------------------------------- */
+
+static void test_startup_alone(void)
+{
+	struct fsm f;
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQU(f.state, FSM_INIT);
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_timer(&f, T0), "");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQU(f.state, FSM_BACKUP);
+	EQU(f.cause, FSM_CAUSE_STARTUP);
+	EQU(fsm_next_deadline(&f), T0 + 3609375);
+	EQS(do_timer(&f, T0 + 3609374), "");
+	EQU(f.state, FSM_BACKUP);
+	EQS(do_timer(&f, T0 + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQU(f.state, FSM_MASTER);
+	EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
+	EQU(f.state_since, T0 + 3609375);
+	EQU(f.transitions, 2);
+	EQU(fsm_next_deadline(&f), T0 + 4609375);
+	EQS(do_timer(&f, T0 + 4609375), "ADVERT(100)");
+	EQU(fsm_next_deadline(&f), T0 + 5609375);
+	/* A second Startup event is not an event. */
+	EQS(do_start(&f, T0 + 5 * SEC), "");
+	EQU(f.state, FSM_MASTER);
+}
+
+static void test_owner_starts_master(void)
+{
+	struct fsm f;
+
+	mk(&f, 255, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>MASTER) ADVERT(255) ADD_VIPS GARP");
+	EQU(f.state, FSM_MASTER);
+	EQU(f.cause, FSM_CAUSE_OWNER);
+	EQU(fsm_next_deadline(&f), T0 + SEC);
+	EQS(do_timer(&f, T0 + SEC), "ADVERT(255)");
+}
+
+static void test_adver_timer_no_drift(void)
+{
+	struct fsm f;
+	uint64_t first = 5609375, late = 0;
+	uint32_t r = 12345;
+
+	lone_master(&f);
+	EQS(do_timer(&f, first + 300 * MS), "ADVERT(100)");
+	EQU(fsm_next_deadline(&f), first + SEC);
+	EQS(do_timer(&f, first + SEC), "ADVERT(100)");
+	EQU(fsm_next_deadline(&f), first + 2 * SEC);
+	EQS(do_timer(&f, first + 2 * SEC + 999999), "ADVERT(100)");
+	EQU(fsm_next_deadline(&f), first + 3 * SEC);
+	/* 1000 late wakeups, each up to one period late: still on the grid. */
+	for (unsigned k = 3; k < 1003; k++) {
+		r = r * 1103515245u + 12345u;
+		late = (r >> 8) % SEC;
+		EQS(do_timer(&f, first + k * SEC + late), "ADVERT(100)");
+		EQU(fsm_next_deadline(&f), first + (k + 1) * SEC);
+	}
+	/* More than a whole period late: one advert, no catch-up burst, and the
+	 * next one a full period later, not in the past. */
+	EQS(do_timer(&f, first + 1003 * SEC + 2500 * MS), "ADVERT(100)");
+	EQU(fsm_next_deadline(&f), first + 1004 * SEC + 2500 * MS);
+	EQS(do_timer(&f, first + 1004 * SEC + 2500 * MS - 1), "");
+}
+
+static void test_own_address_ignored(void)
+{
+	struct fsm f;
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.1", 200, 3 * SEC), "");
+	CU_ASSERT(!f.master_known);
+	EQU(f.master_adver_int_us, SEC);
+	EQU(fsm_next_deadline(&f), T0 + 3609375);
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.1", 0, SEC), "");
+	EQU(fsm_next_deadline(&f), T0 + 3609375);
+
+	lone_master(&f);
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.1", 255, SEC), "");
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.1", 1, SEC), "");
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.1", 0, SEC), "");
+	EQU(f.state, FSM_MASTER);
+	EQU(fsm_next_deadline(&f), 5609375);
+
+	/* IPv6 too. */
+	mk(&f, 100, SEC, "fe80::1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "fe80::1", 200, SEC), "");
+	EQU(fsm_next_deadline(&f), T0 + 3609375);
+	EQS(do_recv(&f, 2 * SEC, "fe80::2", 200, SEC), "");
+	EQU(fsm_next_deadline(&f), 2 * SEC + 3609375);
+}
+
+static void test_init_and_fault_ignore_adverts(void)
+{
+	struct fsm f;
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_recv(&f, T0, "10.0.0.2", 200, SEC), "");
+	EQS(do_recv(&f, T0, "10.0.0.2", 0, SEC), "");
+	EQU(f.state, FSM_INIT);
+	CU_ASSERT(!f.master_known);
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_link(&f, 2 * SEC, false), "STATE(BACKUP>FAULT)");
+	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 50, SEC), "");
+	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 0, SEC), "");
+	EQS(do_timer(&f, 100 * SEC), "");
+	EQU(f.state, FSM_FAULT);
+	EQU(fsm_next_deadline(&f), 0);
+}
+
+static void test_backup_release_skew_only(void)
+{
+	struct fsm f;
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 200, SEC), "");
+	EQU(fsm_next_deadline(&f), 2 * SEC + 3609375);
+	EQS(do_recv(&f, 2500 * MS, "10.0.0.2", 0, SEC), "");
+	EQU(fsm_next_deadline(&f), 2500 * MS + 609375);
+	EQS(do_timer(&f, 2500 * MS + 609374), "");
+	EQS(do_timer(&f, 2500 * MS + 609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQU(f.cause, FSM_CAUSE_RELEASE_SEEN);
+	CU_ASSERT(strstr(f.reason, "released") != NULL);
+}
+
+/* Even a backup that would not preempt takes over on a release. */
+static void test_release_nopreempt(void)
+{
+	struct fsm f;
+	struct fsm_config c = mkcfg(100, SEC);
+	struct ipaddr a = ip("10.0.0.1");
+
+	c.preempt = false;
+	fsm_init(&f, &c, &a);
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 50, SEC), "");
+	EQU(fsm_next_deadline(&f), 2 * SEC + 3609375);
+	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 0, SEC), "");
+	EQU(fsm_next_deadline(&f), 3 * SEC + 609375);
+}
+
+static void test_master_hears_release(void)
+{
+	struct fsm f;
+
+	lone_master(&f);
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 0, SEC), "ADVERT(100)");
+	EQU(f.state, FSM_MASTER);
+	EQU(fsm_next_deadline(&f), 6 * SEC);
+	/* Not rate-limited: every release is answered. */
+	EQS(do_recv(&f, 5 * SEC + 10 * MS, "10.0.0.3", 0, SEC), "ADVERT(100)");
+	EQU(fsm_next_deadline(&f), 6 * SEC + 10 * MS);
+}
+
+static void test_master_steps_down_higher(void)
+{
+	struct fsm f;
+
+	lone_master(&f);
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 101, 2 * SEC), "STATE(MASTER>BACKUP) DEL_VIPS");
+	EQU(f.state, FSM_BACKUP);
+	EQU(f.cause, FSM_CAUSE_PREEMPTED);
+	CU_ASSERT(f.master_known);
+	EQU(f.master_priority, 101);
+	/* Master_Adver_Interval learnt from the new master's advert. */
+	EQU(f.master_adver_int_us, 2 * SEC);
+	EQU(fsm_next_deadline(&f), 5 * SEC + 7218750);
+	/* No adverts any more: the old adver timer is gone. */
+	EQS(do_timer(&f, 5609375), "");
+	EQU(f.state, FSM_BACKUP);
+}
+
+static void test_master_tie_break(void)
+{
+	struct fsm f;
+
+	/* Equal priority, higher address: step down. */
+	lone_master(&f);
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 100, SEC), "STATE(MASTER>BACKUP) DEL_VIPS");
+	CU_ASSERT(strstr(f.reason, "equal priority") != NULL);
+	/* Equal priority, lower address: keep the role (and tell it). */
+	mk(&f, 100, SEC, "10.0.0.5");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_timer(&f, 4609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.4", 100, SEC), "ADVERT(100) GARP");
+	EQU(f.state, FSM_MASTER);
+	/* Addresses compare as numbers, not strings: 10.0.0.10 > 10.0.0.5. */
+	EQS(do_recv(&f, 7 * SEC, "10.0.0.10", 100, SEC), "STATE(MASTER>BACKUP) DEL_VIPS");
+	/* IPv6 */
+	mk(&f, 100, SEC, "fe80::a");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_timer(&f, 4609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQS(do_recv(&f, 5 * SEC, "fe80::9", 100, SEC), "ADVERT(100) GARP");
+	EQS(do_recv(&f, 7 * SEC, "fe80::1:0", 100, SEC), "STATE(MASTER>BACKUP) DEL_VIPS");
+}
+
+/* keepalived issue #166: a master that hears a lower master keeps the
+ * role and re-announces at once, but at most once per refresh window. */
+static void test_master_hears_lower_ratelimit(void)
+{
+	struct fsm f;
+	struct fsm_config c = mkcfg(100, SEC);
+
+	lone_master(&f);
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 99, SEC), "ADVERT(100) GARP");
+	EQU(f.state, FSM_MASTER);
+	EQU(fsm_next_deadline(&f), 6 * SEC);
+	EQS(do_recv(&f, 5 * SEC + 1, "10.0.0.2", 99, SEC), "");
+	EQS(do_recv(&f, 5 * SEC + 999999, "10.0.0.3", 1, SEC), "");
+	EQU(fsm_next_deadline(&f), 6 * SEC);
+	EQS(do_recv(&f, 6 * SEC, "10.0.0.2", 99, SEC), "ADVERT(100) GARP");
+	EQU(fsm_next_deadline(&f), 7 * SEC);
+	/* A configured window. */
+	c.garp_refresh_us = 5 * SEC;
+	EQS(do_reconf(&f, 6 * SEC, &c), "");
+	EQS(do_recv(&f, 10 * SEC, "10.0.0.2", 99, SEC), "");
+	EQS(do_recv(&f, 11 * SEC, "10.0.0.2", 99, SEC), "ADVERT(100) GARP");
+	/* The periodic advert goes on regardless. */
+	EQS(do_timer(&f, 12 * SEC), "ADVERT(100)");
+	EQS(do_recv(&f, 12 * SEC + 1, "10.0.0.2", 99, SEC), "");
+}
+
+static void test_backup_learns_interval_and_follows(void)
+{
+	struct fsm f;
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	/* Adverts from a higher master keep pushing Master_Down_Timer. */
+	for (unsigned k = 2; k < 20; k += 2) {
+		EQS(do_recv(&f, k * SEC, "10.0.0.2", 200, 2 * SEC), "");
+		EQU(fsm_next_deadline(&f), k * SEC + 7218750);
+		EQS(do_timer(&f, k * SEC + 2 * SEC - 1), "");
+	}
+	EQU(f.state, FSM_BACKUP);
+	EQU(f.master_priority, 200);
+	EQS(do_timer(&f, 18 * SEC + 7218750), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	CU_ASSERT(strstr(f.reason, "10.0.0.2") != NULL);
+}
+
+static void test_backup_preempts_lower(void)
+{
+	struct fsm f;
+
+	mk(&f, 150, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	/* Lower-priority adverts are discarded: the timer is not re-armed. */
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 100, SEC), "");
+	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 100, SEC), "");
+	EQS(do_recv(&f, 4 * SEC, "10.0.0.2", 100, 5 * SEC), "");
+	EQU(f.master_adver_int_us, SEC);
+	EQU(fsm_next_deadline(&f), T0 + 3414062);
+	EQS(do_timer(&f, T0 + 3414062), "STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP");
+	CU_ASSERT(strstr(f.reason, "preempting") != NULL);
+	/* Equal priority is followed, whatever the address (RFC 5798 6.4.2:
+	 * "greater than or equal to the local Priority"). */
+	mk(&f, 150, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.0", 150, SEC), "");
+	EQU(fsm_next_deadline(&f), 2 * SEC + 3414062);
+}
+
+static void test_backup_nopreempt_follows_lower(void)
+{
+	struct fsm f;
+	struct fsm_config c = mkcfg(200, SEC);
+	struct ipaddr a = ip("10.0.0.1");
+
+	c.preempt = false;
+	fsm_init(&f, &c, &a);
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	for (unsigned k = 2; k < 60; k++) {
+		EQS(do_recv(&f, k * SEC, "10.0.0.2", 1, SEC), "");
+		EQU(fsm_next_deadline(&f), k * SEC + 3218750);
+	}
+	EQU(f.state, FSM_BACKUP);
+}
+
+static void test_preempt_delay_single(void)
+{
+	struct fsm f;
+	struct fsm_config c = mkcfg(200, SEC);
+	struct ipaddr a = ip("10.0.0.1");
+
+	c.preempt_delay_us = 5 * SEC;
+	fsm_init(&f, &c, &a);
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	/* Followed for 5 s after the first lower advert (at 2 s) ... */
+	for (unsigned k = 2; k < 7; k++) {
+		EQS(do_recv(&f, k * SEC, "10.0.0.2", 100, SEC), "");
+		EQU(fsm_next_deadline(&f), k * SEC + 3218750);
+	}
+	/* ... then discarded: takeover one Master_Down_Interval after the last
+	 * accepted advert. */
+	EQS(do_recv(&f, 7 * SEC, "10.0.0.2", 100, SEC), "");
+	EQS(do_recv(&f, 8 * SEC, "10.0.0.2", 100, SEC), "");
+	EQU(fsm_next_deadline(&f), 6 * SEC + 3218750);
+	EQS(do_timer(&f, 6 * SEC + 3218750), "STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP");
+
+	/* A higher master in between restarts the delay. */
+	fsm_init(&f, &c, &a);
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 100, SEC), "");
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.3", 250, SEC), "");
+	EQS(do_recv(&f, 6 * SEC, "10.0.0.2", 100, SEC), "");
+	EQS(do_recv(&f, 10 * SEC, "10.0.0.2", 100, SEC), "");
+	EQU(fsm_next_deadline(&f), 10 * SEC + 3218750);
+	EQS(do_recv(&f, 11 * SEC, "10.0.0.2", 100, SEC), "");
+	EQU(fsm_next_deadline(&f), 10 * SEC + 3218750);
+}
+
+static void test_link_down_before_start(void)
+{
+	struct fsm f;
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_link(&f, T0, false), "");
+	EQU(f.state, FSM_INIT);
+	EQS(do_start(&f, T0), "STATE(INIT>FAULT)");
+	EQU(f.cause, FSM_CAUSE_LINK_DOWN);
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_link(&f, 5 * SEC, false), "");
+	EQS(do_link(&f, 6 * SEC, true), "STATE(FAULT>BACKUP)");
+	EQU(f.cause, FSM_CAUSE_LINK_UP);
+	EQU(fsm_next_deadline(&f), 6 * SEC + 3609375);
+	EQS(do_link(&f, 6 * SEC, true), "");
+	EQS(do_timer(&f, 6 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+
+	/* Link down and up again before the start: nothing happens early. */
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_link(&f, T0, false), "");
+	EQS(do_link(&f, T0, true), "");
+	EQU(f.state, FSM_INIT);
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+}
+
+static void test_link_down_master(void)
+{
+	struct fsm f;
+
+	lone_master(&f);
+	EQS(do_link(&f, 5 * SEC, false), "DEL_VIPS STATE(MASTER>FAULT)");
+	EQU(f.state, FSM_FAULT);
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_timer(&f, 5609375), "");
+	EQS(do_link(&f, 8 * SEC, true), "STATE(FAULT>BACKUP)");
+	EQU(fsm_next_deadline(&f), 8 * SEC + 3609375);
+	EQS(do_timer(&f, 8 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+
+	/* A backup holds no VIPs: nothing to delete. */
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_link(&f, 2 * SEC, false), "STATE(BACKUP>FAULT)");
+
+	/* The owner comes back as MASTER at once. */
+	mk(&f, 255, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>MASTER) ADVERT(255) ADD_VIPS GARP");
+	EQS(do_link(&f, 2 * SEC, false), "DEL_VIPS STATE(MASTER>FAULT)");
+	EQS(do_link(&f, 3 * SEC, true), "STATE(FAULT>MASTER) ADVERT(255) ADD_VIPS GARP");
+	EQU(fsm_next_deadline(&f), 4 * SEC);
+}
+
+/* What the backup knew of the old master is forgotten in FAULT: after
+ * link up it waits a full Master_Down_Interval on its own interval. */
+static void test_link_up_forgets_master(void)
+{
+	struct fsm f;
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 200, 3 * SEC), "");
+	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 0, 3 * SEC), "");
+	EQS(do_link(&f, 3 * SEC + 1, false), "STATE(BACKUP>FAULT)");
+	EQS(do_link(&f, 4 * SEC, true), "STATE(FAULT>BACKUP)");
+	CU_ASSERT(!f.master_known);
+	CU_ASSERT(!f.release_seen);
+	EQU(f.master_adver_int_us, SEC);
+	EQU(fsm_next_deadline(&f), 4 * SEC + 3609375);
+}
+
+static void test_shutdown(void)
+{
+	struct fsm f;
+
+	lone_master(&f);
+	EQS(do_shutdown(&f, 5 * SEC), "ADVERT(0) DEL_VIPS STATE(MASTER>INIT)");
+	EQU(f.state, FSM_INIT);
+	EQU(f.cause, FSM_CAUSE_SHUTDOWN);
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_timer(&f, 5609375), "");
+	EQS(do_shutdown(&f, 6 * SEC), "");
+	/* It can be started again. */
+	EQS(do_start(&f, 7 * SEC), "STATE(INIT>BACKUP)");
+	EQU(fsm_next_deadline(&f), 7 * SEC + 3609375);
+	/* A backup just stops, silently. */
+	EQS(do_shutdown(&f, 8 * SEC), "STATE(BACKUP>INIT)");
+	EQU(fsm_next_deadline(&f), 0);
+	/* So does an instance in FAULT. */
+	EQS(do_start(&f, 9 * SEC), "STATE(INIT>BACKUP)");
+	EQS(do_link(&f, 9 * SEC, false), "STATE(BACKUP>FAULT)");
+	EQS(do_shutdown(&f, 10 * SEC), "STATE(FAULT>INIT)");
+	EQS(do_start(&f, 11 * SEC), "STATE(INIT>FAULT)");
+}
+
+/* ---- suite: reconfigure ------------------------------------------------ */
+
+static void test_reconf_master_no_transition(void)
+{
+	struct fsm f;
+	struct fsm_config c = mkcfg(100, SEC);
+	uint32_t tr;
+
+	lone_master(&f);
+	tr = f.transitions;
+	EQS(do_reconf(&f, 5 * SEC, &c), "");
+	EQU(f.state, FSM_MASTER);
+	EQU(f.transitions, tr);
+	EQU(fsm_next_deadline(&f), 5609375);
+	/* A lower priority keeps the role; the next advert carries it. */
+	c.priority = 50;
+	EQS(do_reconf(&f, 5 * SEC, &c), "");
+	EQU(f.state, FSM_MASTER);
+	EQS(do_timer(&f, 5609375), "ADVERT(50)");
+	EQU(fsm_next_deadline(&f), 6609375);
+	/* A longer interval does not postpone the advert already due ... */
+	c.adver_int_us = 3 * SEC;
+	EQS(do_reconf(&f, 6 * SEC, &c), "");
+	EQU(fsm_next_deadline(&f), 6609375);
+	EQS(do_timer(&f, 6609375), "ADVERT(50)");
+	EQU(fsm_next_deadline(&f), 9609375);
+	/* ... a shorter one brings it closer. */
+	c.adver_int_us = 300 * MS;
+	EQS(do_reconf(&f, 7 * SEC, &c), "");
+	EQU(fsm_next_deadline(&f), 7300000);
+	EQU(f.transitions, tr);
+}
+
+static void test_reconf_backup_alone(void)
+{
+	struct fsm f;
+	struct fsm_config c = mkcfg(100, 3 * SEC);
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	/* Longer interval, lower priority: the pending takeover stays. */
+	EQS(do_reconf(&f, 2 * SEC, &c), "");
+	EQU(fsm_next_deadline(&f), 4609375);
+	c.priority = 1;
+	EQS(do_reconf(&f, 2 * SEC, &c), "");
+	EQU(fsm_next_deadline(&f), 4609375);
+	c.priority = 200;
+	c.adver_int_us = SEC;
+	EQS(do_reconf(&f, 2 * SEC, &c), "");
+	EQU(fsm_next_deadline(&f), 4609375);
+	/* A shorter interval brings it closer. */
+	c.adver_int_us = 100 * MS;
+	EQS(do_reconf(&f, 2 * SEC, &c), "");
+	EQU(fsm_next_deadline(&f), 2 * SEC + 321875);
+	EQU(f.state, FSM_BACKUP);
+	EQU(f.transitions, 1);
+	EQS(do_timer(&f, 2 * SEC + 321875), "STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP");
+	EQU(fsm_next_deadline(&f), 2 * SEC + 421875);
+}
+
+static void test_reconf_backup_following(void)
+{
+	struct fsm f;
+	struct fsm_config c = mkcfg(50, SEC);
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 200, 2 * SEC), "");
+	EQU(fsm_next_deadline(&f), 5 * SEC + 7218750);
+	EQS(do_reconf(&f, 6 * SEC, &c), "");
+	EQU(fsm_next_deadline(&f), 5 * SEC + 7218750);
+	/* The learnt interval survives a reload. */
+	EQU(f.master_adver_int_us, 2 * SEC);
+	EQU(f.state, FSM_BACKUP);
+	CU_ASSERT(f.master_known);
+	/* Same config while a release is pending: Skew_Time deadline kept. */
+	EQS(do_recv(&f, 7 * SEC, "10.0.0.2", 0, 2 * SEC), "");
+	EQU(fsm_next_deadline(&f), 7 * SEC + 1609375);
+	c.priority = 1;
+	EQS(do_reconf(&f, 7 * SEC + 1, &c), "");
+	EQU(fsm_next_deadline(&f), 7 * SEC + 1609375);
+	EQS(do_timer(&f, 7 * SEC + 1609375), "STATE(BACKUP>MASTER) ADVERT(1) ADD_VIPS GARP");
+	EQU(f.cause, FSM_CAUSE_RELEASE_SEEN);
+}
+
+static void test_reconf_backup_preempting(void)
+{
+	struct fsm f;
+	struct fsm_config c = mkcfg(150, SEC);
+	uint64_t dl;
+
+	mk(&f, 150, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 100, SEC), "");
+	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 100, SEC), "");
+	EQS(do_reconf(&f, 3500 * MS, &c), "");
+	EQU(fsm_next_deadline(&f), T0 + 3414062);
+	EQS(do_recv(&f, 4 * SEC, "10.0.0.2", 100, SEC), "");
+	EQS(do_timer(&f, T0 + 3414062), "STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP");
+
+	/* Raising our priority above the master's: preempt by the RFC rules,
+	 * one Master_Down_Interval after the last advert we followed (with
+	 * the old or the new Skew_Time; never later than already armed). */
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 120, SEC), "");
+	c.priority = 150;
+	EQS(do_reconf(&f, 2500 * MS, &c), "");
+	EQU(f.state, FSM_BACKUP);
+	CU_ASSERT(fsm_next_deadline(&f) <= 2 * SEC + 3609375);
+	CU_ASSERT(fsm_next_deadline(&f) >= 2 * SEC + 3414062);
+	dl = fsm_next_deadline(&f);
+	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 120, SEC), "");
+	EQS(do_recv(&f, 4 * SEC, "10.0.0.2", 120, SEC), "");
+	EQU(fsm_next_deadline(&f), dl);
+	EQS(do_timer(&f, dl), "STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP");
+}
+
+static void test_reconf_owner_and_others(void)
+{
+	struct fsm f;
+	struct fsm_config c = mkcfg(255, SEC);
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_reconf(&f, 2 * SEC, &c), "STATE(BACKUP>MASTER) ADVERT(255) ADD_VIPS GARP");
+	EQU(f.cause, FSM_CAUSE_OWNER);
+	/* FAULT stays FAULT; INIT stays INIT and starts with the new config. */
+	EQS(do_link(&f, 3 * SEC, false), "DEL_VIPS STATE(MASTER>FAULT)");
+	c.priority = 100;
+	EQS(do_reconf(&f, 4 * SEC, &c), "");
+	EQU(f.state, FSM_FAULT);
+	EQS(do_link(&f, 5 * SEC, true), "STATE(FAULT>BACKUP)");
+	mk(&f, 100, SEC, "10.0.0.1");
+	c.adver_int_us = 2 * SEC;
+	EQS(do_reconf(&f, T0, &c), "");
+	EQU(f.state, FSM_INIT);
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQU(fsm_next_deadline(&f), T0 + 7218750);
+}
+
+/* ---- suite: timelines (simulation) ------------------------------------- */
+
+static void test_sim_two_nodes(void)
+{
+	for (int order = 0; order < 2; order++) {
+		for (uint64_t delay = 0; delay <= 500; delay += 500) {
+			struct sim *s = sim_new(delay);
+			int a, b;
+
+			if (order == 0) {
+				a = sim_add_p(s, 200, "10.0.0.1");
+				b = sim_add_p(s, 100, "10.0.0.2");
+			} else {
+				b = sim_add_p(s, 100, "10.0.0.2");
+				a = sim_add_p(s, 200, "10.0.0.1");
+			}
+			sim_start(s, order ? a : b);
+			sim_start(s, order ? b : a);
+			sim_run_until(s, T0 + 3218749);
+			EQU(st(s, a), FSM_BACKUP);
+			sim_run_until(s, T0 + 3218750);
+			EQU(st(s, a), FSM_MASTER);
+			sim_run_until(s, 104218750 + delay);
+			EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
+					    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+			EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n");
+			/* One advert per second, exactly. */
+			EQU(s->nd[a].adverts, 101);
+			EQU(s->nd[b].adverts, 0);
+			EQU(fsm_next_deadline(&s->nd[b].f), 104218750 + delay + 3609375);
+			EQU(s->nd[b].f.master_priority, 200);
+		}
+	}
+}
+
+static void test_sim_three_nodes(void)
+{
+	static const unsigned prios[6][3] = {
+		{ 200, 150, 100 }, { 200, 100, 150 }, { 150, 200, 100 },
+		{ 150, 100, 200 }, { 100, 200, 150 }, { 100, 150, 200 },
+	};
+
+	for (int k = 0; k < 6; k++) {
+		struct sim *s = sim_new(0);
+		int top = 0;
+
+		for (int i = 0; i < 3; i++) {
+			char addr[24];
+
+			snprintf(addr, sizeof(addr), "10.0.0.%d", 3 - i);
+			sim_add_p(s, prios[k][i], addr);
+			if (prios[k][i] == 200)
+				top = i;
+		}
+		for (int i = 0; i < 3; i++)
+			sim_start(s, i);
+		sim_run_until(s, 60 * SEC);
+		for (int i = 0; i < 3; i++) {
+			EQU(st(s, i), i == top ? FSM_MASTER : FSM_BACKUP);
+			EQS(sim_hist(s, i), i == top
+				? "1000000 STATE(INIT>BACKUP)\n"
+				  "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+				: "1000000 STATE(INIT>BACKUP)\n");
+		}
+	}
+}
+
+static void test_sim_master_dies(void)
+{
+	struct sim *s = sim_new(0);
+	int a = sim_add_p(s, 200, "10.0.0.1");
+	int b = sim_add_p(s, 100, "10.0.0.2");
+	int c = sim_add_p(s, 50, "10.0.0.3");
+
+	sim_start(s, a);
+	sim_start(s, b);
+	sim_start(s, c);
+	sim_run_until(s, 10500 * MS);
+	sim_crash(s, a);
+	EQU(s->nd[a].last_advert, 10218750);
+	sim_run_until(s, 10218750 + 3609375 - 1);
+	EQU(st(s, b), FSM_BACKUP);
+	sim_run_until(s, 30 * SEC);
+	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
+			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n");
+	EQS(sim_hist(s, c), "1000000 STATE(INIT>BACKUP)\n");
+	EQU(s->nd[b].f.cause, FSM_CAUSE_MASTER_DOWN);
+	CU_ASSERT(strstr(s->nd[b].f.reason, "10.0.0.1") != NULL);
+	EQU(s->nd[c].f.master_priority, 100);
+	CU_ASSERT(ipaddr_eq(&s->nd[c].f.master_addr, &s->nd[b].f.primary));
+	/* And when B dies too, C takes over after its own interval. */
+	sim_crash(s, b);
+	sim_run_until(s, 40 * SEC);
+	EQU(s->nd[b].last_advert, 29828125);
+	EQS(sim_hist(s, c), "1000000 STATE(INIT>BACKUP)\n"
+			    "33632812 STATE(BACKUP>MASTER) ADVERT(50) ADD_VIPS GARP\n");
+}
+
+static void test_sim_graceful_release(void)
+{
+	for (uint64_t delay = 0; delay <= 1000; delay += 1000) {
+		struct sim *s = sim_new(delay);
+		int a = sim_add_p(s, 200, "10.0.0.1");
+		int b = sim_add_p(s, 150, "10.0.0.2");
+		int c = sim_add_p(s, 100, "10.0.0.3");
+		char want[256];
+
+		sim_start(s, a);
+		sim_start(s, b);
+		sim_start(s, c);
+		sim_run_until(s, 10500 * MS);
+		sim_shutdown(s, a);
+		sim_run_until(s, 30 * SEC);
+		EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
+				    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+				    "10500000 ADVERT(0) DEL_VIPS STATE(MASTER>INIT)\n");
+		/* Skew_Time only (414062 us), not Master_Down_Interval. */
+		snprintf(want, sizeof(want), "1000000 STATE(INIT>BACKUP)\n"
+			 "%" PRIu64 " STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP\n",
+			 10500000 + delay + 414062);
+		EQS(sim_hist(s, b), want);
+		EQS(sim_hist(s, c), "1000000 STATE(INIT>BACKUP)\n");
+		EQU(s->nd[b].f.cause, FSM_CAUSE_RELEASE_SEEN);
+		EQU(s->nd[c].f.master_priority, 150);
+		EQU(sim_masters(s), 1);
+	}
+}
+
+static void test_sim_preempt_on_return(void)
+{
+	struct sim *s = sim_new(0);
+	int a = sim_add_p(s, 200, "10.0.0.1");
+	int b = sim_add_p(s, 100, "10.0.0.2");
+
+	sim_start(s, a);
+	sim_start(s, b);
+	sim_run_until(s, 10500 * MS);
+	sim_crash(s, a);
+	sim_run_until(s, 20300 * MS);
+	sim_boot(s, a);
+	sim_run_until(s, 23518749);
+	EQU(st(s, a), FSM_BACKUP);
+	EQU(st(s, b), FSM_MASTER);
+	sim_run_until(s, 60 * SEC);
+	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+			    "20300000 STATE(INIT>BACKUP)\n"
+			    "23518750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
+			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
+			    "23518750 STATE(MASTER>BACKUP) DEL_VIPS\n");
+	CU_ASSERT(strstr(s->nd[a].f.reason, "preempting 10.0.0.2") != NULL);
+	EQU(s->nd[b].f.cause, FSM_CAUSE_PREEMPTED);
+}
+
+static void test_sim_nopreempt(void)
+{
+	struct sim *s = sim_new(0);
+	struct fsm_config ca = mkcfg(200, SEC);
+	int a, b;
+
+	ca.preempt = false;
+	a = sim_add(s, &ca, "10.0.0.1");
+	b = sim_add_p(s, 100, "10.0.0.2");
+	sim_start(s, a);
+	sim_start(s, b);
+	sim_run_until(s, 10500 * MS);
+	sim_crash(s, a);
+	sim_run_until(s, 20300 * MS);
+	sim_boot(s, a);
+	sim_run_until(s, 80500 * MS);
+	EQU(st(s, a), FSM_BACKUP);
+	EQU(st(s, b), FSM_MASTER);
+	EQU(s->nd[a].f.master_priority, 100);
+	sim_crash(s, b);
+	sim_run_until(s, 100 * SEC);
+	EQU(s->nd[b].last_advert, 79828125);
+	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+			    "20300000 STATE(INIT>BACKUP)\n"
+			    "83046875 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+}
+
+static void test_sim_preempt_delay(void)
+{
+	struct sim *s = sim_new(0);
+	struct fsm_config ca = mkcfg(200, SEC);
+	int a, b;
+	uint64_t t1 = 20828125; /* first advert of B that A hears */
+
+	ca.preempt_delay_us = 10 * SEC;
+	a = sim_add(s, &ca, "10.0.0.1");
+	b = sim_add_p(s, 100, "10.0.0.2");
+	sim_start(s, a);
+	sim_start(s, b);
+	sim_run_until(s, 10500 * MS);
+	sim_crash(s, a);
+	sim_run_until(s, 20300 * MS);
+	sim_boot(s, a);
+	/* No takeover before the delay has passed ... */
+	sim_run_until(s, t1 + 10 * SEC);
+	EQU(st(s, a), FSM_BACKUP);
+	EQU(st(s, b), FSM_MASTER);
+	/* ... and none before Master_Down_Interval after the last advert it
+	 * still followed (t1 + 9 s); then at once. */
+	sim_run_until(s, t1 + 9 * SEC + 3218750 - 1);
+	EQU(st(s, a), FSM_BACKUP);
+	sim_run_until(s, 60 * SEC);
+	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+			    "20300000 STATE(INIT>BACKUP)\n"
+			    "33046875 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
+			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
+			    "33046875 STATE(MASTER>BACKUP) DEL_VIPS\n");
+}
+
+/* Two equal-priority nodes that both become MASTER (started together,
+ * adverts in flight for 1 ms): the higher primary address wins, whatever
+ * the order the nodes are created, started and run in. */
+static void test_sim_tie_break_simultaneous(void)
+{
+	for (int order = 0; order < 2; order++) {
+		struct sim *s = sim_new(1000);
+		int lo, hi;
+
+		if (order == 0) {
+			lo = sim_add_p(s, 100, "10.0.0.1");
+			hi = sim_add_p(s, 100, "10.0.0.2");
+		} else {
+			hi = sim_add_p(s, 100, "10.0.0.2");
+			lo = sim_add_p(s, 100, "10.0.0.1");
+		}
+		sim_start(s, 0);
+		s->now += 500; /* the second one starts 0.5 ms later */
+		sim_start(s, 1);
+		sim_run_until(s, 30 * SEC);
+		EQU(st(s, hi), FSM_MASTER);
+		EQU(st(s, lo), FSM_BACKUP);
+		if (order == 0) {
+			EQS(sim_hist(s, lo), "1000000 STATE(INIT>BACKUP)\n"
+					     "4609375 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
+					     "4610875 STATE(MASTER>BACKUP) DEL_VIPS\n");
+			EQS(sim_hist(s, hi), "1000500 STATE(INIT>BACKUP)\n"
+					     "4609875 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
+					     "4610375 ADVERT(100) GARP\n");
+		} else {
+			EQS(sim_hist(s, hi), "1000000 STATE(INIT>BACKUP)\n"
+					     "4609375 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
+					     "4610875 ADVERT(100) GARP\n");
+			EQS(sim_hist(s, lo), "1000500 STATE(INIT>BACKUP)\n"
+					     "4609875 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
+					     "4610375 STATE(MASTER>BACKUP) DEL_VIPS\n");
+		}
+	}
+}
+
+/* Three equal nodes started at the same instant: the highest address. */
+static void test_sim_tie_break_three(void)
+{
+	static const char *addrs[3][3] = {
+		{ "10.0.0.1", "10.0.0.2", "10.0.0.3" },
+		{ "10.0.0.3", "10.0.0.1", "10.0.0.2" },
+		{ "10.0.0.2", "10.0.0.3", "10.0.0.1" },
+	};
+
+	for (int k = 0; k < 3; k++) {
+		struct sim *s = sim_new(200);
+
+		for (int i = 0; i < 3; i++)
+			sim_add_p(s, 100, addrs[k][i]);
+		for (int i = 0; i < 3; i++)
+			sim_start(s, i);
+		sim_run_until(s, 30 * SEC);
+		for (int i = 0; i < 3; i++)
+			EQU(st(s, i), strcmp(addrs[k][i], "10.0.0.3") ? FSM_BACKUP : FSM_MASTER);
+		EQU(sim_masters(s), 1);
+	}
+}
+
+/* With equal priorities a backup follows whoever is master (RFC 5798
+ * 6.4.2 accepts ">= local Priority"): the node started first keeps the
+ * role, in both start orders; the address only breaks a tie between two
+ * masters. */
+static void test_sim_tie_staggered(void)
+{
+	for (int order = 0; order < 2; order++) {
+		struct sim *s = sim_new(0);
+		int lo = sim_add_p(s, 100, "10.0.0.1");
+		int hi = sim_add_p(s, 100, "10.0.0.2");
+		int first = order ? hi : lo, second = order ? lo : hi;
+
+		sim_start(s, first);
+		sim_run_until(s, 6 * SEC);
+		sim_start(s, second);
+		sim_run_until(s, 60 * SEC);
+		EQU(st(s, first), FSM_MASTER);
+		EQU(st(s, second), FSM_BACKUP);
+		EQS(sim_hist(s, second), "6000000 STATE(INIT>BACKUP)\n");
+	}
+}
+
+static void test_sim_interval_learning(void)
+{
+	struct sim *s = sim_new(0);
+	struct fsm_config ca = mkcfg(200, 2 * SEC);
+	int a = sim_add(s, &ca, "10.0.0.1");
+	int b = sim_add_p(s, 100, "10.0.0.2");
+
+	sim_start(s, a);
+	sim_run_until(s, 11 * SEC);
+	sim_start(s, b);
+	sim_run_until(s, 20500 * MS);
+	EQU(s->nd[b].f.master_adver_int_us, 2 * SEC);
+	EQU(fsm_master_down_interval(&s->nd[b].f), 7218750);
+	sim_crash(s, a);
+	EQU(s->nd[a].last_advert, 19437500);
+	/* Not at last + 3609375 (its own interval) ... */
+	sim_run_until(s, 19437500 + 7218750 - 1);
+	EQU(st(s, b), FSM_BACKUP);
+	sim_run_until(s, 40 * SEC);
+	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
+			    "7437500 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+	/* ... but at last + 3 * 2 s + Skew_Time(100, 2 s). */
+	EQS(sim_hist(s, b), "11000000 STATE(INIT>BACKUP)\n"
+			    "26656250 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n");
+}
+
+static void test_sim_owner(void)
+{
+	struct sim *s = sim_new(0);
+	int b = sim_add_p(s, 100, "10.0.0.2");
+	int o = sim_add_p(s, 255, "10.0.0.1");
+
+	sim_start(s, b);
+	sim_run_until(s, 10300 * MS);
+	sim_start(s, o);
+	sim_run_until(s, 30 * SEC);
+	EQS(sim_hist(s, o), "10300000 STATE(INIT>MASTER) ADVERT(255) ADD_VIPS GARP\n");
+	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
+			    "4609375 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
+			    "10300000 STATE(MASTER>BACKUP) DEL_VIPS\n");
+}
+
+/* Healed partition: both are MASTER; the lower one's next advert makes
+ * the higher one re-announce at once and the lower one step down. */
+static void test_sim_healed_partition(void)
+{
+	struct sim *s = sim_new(0);
+	int a = sim_add_p(s, 200, "10.0.0.1");
+	int b = sim_add_p(s, 100, "10.0.0.2");
+
+	s->block[a][b] = s->block[b][a] = true;
+	sim_start(s, a);
+	sim_start(s, b);
+	sim_run_until(s, 10500 * MS);
+	EQU(sim_masters(s), 2);
+	s->block[a][b] = s->block[b][a] = false;
+	sim_run_until(s, 30 * SEC);
+	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+			    "10609375 ADVERT(200) GARP\n");
+	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
+			    "4609375 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
+			    "10609375 STATE(MASTER>BACKUP) DEL_VIPS\n");
+	/* The immediate advert restarted A's period. */
+	EQU(fsm_next_deadline(&s->nd[a].f), 30609375);
+}
+
+/* A frozen backup resumes long after its Master_Down_Timer: it becomes
+ * MASTER late, the real master answers at once, it steps down. */
+static void test_sim_frozen_backup_resumes(void)
+{
+	struct sim *s = sim_new(0);
+	int a = sim_add_p(s, 200, "10.0.0.1");
+	int b = sim_add_p(s, 100, "10.0.0.2");
+
+	sim_start(s, a);
+	sim_start(s, b);
+	sim_run_until(s, 10500 * MS);
+	s->nd[b].frozen = true;
+	sim_run_until(s, 20500 * MS);
+	s->nd[b].frozen = false;
+	sim_run_until(s, 30 * SEC);
+	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+			    "20500000 ADVERT(200) GARP\n");
+	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
+			    "20500000 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
+			    "20500000 STATE(MASTER>BACKUP) DEL_VIPS\n");
+	/* Frozen again right away: the second late takeover is not answered
+	 * by a GARP (rate limit), the next periodic advert settles it. */
+	s->nd[b].frozen = true;
+	sim_run_until(s, 40 * SEC);
+	s->nd[b].frozen = false;
+	s->nd[a].f.last_garp_refresh = 40 * SEC - 1; /* pretend one just went out */
+	sim_run_until(s, 40 * SEC);
+	EQU(sim_masters(s), 2);
+	sim_run_until(s, 41 * SEC);
+	EQU(sim_masters(s), 1);
+	EQU(st(s, a), FSM_MASTER);
+}
+
+/* A frozen master resumes: its overdue advert goes out at once (one, not
+ * a burst) and the lower node that took over steps down. */
+static void test_sim_frozen_master_resumes(void)
+{
+	struct sim *s = sim_new(0);
+	int a = sim_add_p(s, 200, "10.0.0.1");
+	int b = sim_add_p(s, 100, "10.0.0.2");
+	unsigned n;
+
+	sim_start(s, a);
+	sim_start(s, b);
+	sim_run_until(s, 10500 * MS);
+	s->nd[a].frozen = true;
+	n = s->nd[a].adverts;
+	sim_run_until(s, 20500 * MS);
+	s->nd[a].frozen = false;
+	sim_run_until(s, 20500 * MS + 999999);
+	EQU(s->nd[a].adverts, n + 1);
+	EQU(fsm_next_deadline(&s->nd[a].f), 21500 * MS);
+	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
+			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
+			    "20500000 STATE(MASTER>BACKUP) DEL_VIPS\n");
+}
+
+static void test_sim_link_flap_master(void)
+{
+	struct sim *s = sim_new(0);
+	int a = sim_add_p(s, 200, "10.0.0.1");
+	int b = sim_add_p(s, 100, "10.0.0.2");
+
+	sim_start(s, a);
+	sim_start(s, b);
+	sim_run_until(s, 10500 * MS);
+	sim_link(s, a, false);
+	sim_run_until(s, 20 * SEC);
+	sim_link(s, a, true);
+	sim_run_until(s, 40 * SEC);
+	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+			    "10500000 DEL_VIPS STATE(MASTER>FAULT)\n"
+			    "20000000 STATE(FAULT>BACKUP)\n"
+			    "23218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
+			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
+			    "23218750 STATE(MASTER>BACKUP) DEL_VIPS\n");
+}
+
+/* A reload in the middle of a timeline: no transition, and a backup's
+ * takeover after the master dies is not postponed. */
+static void test_sim_reconf_no_delay(void)
+{
+	struct sim *s = sim_new(0);
+	int a = sim_add_p(s, 200, "10.0.0.1");
+	int b = sim_add_p(s, 100, "10.0.0.2");
+	struct fsm_config cb = mkcfg(100, 3 * SEC);
+
+	sim_start(s, a);
+	sim_start(s, b);
+	sim_run_until(s, 10500 * MS);
+	sim_crash(s, a);
+	sim_run_until(s, 12 * SEC);
+	cb.priority = 20;
+	sim_reconf(s, b, &cb);
+	sim_run_until(s, 30 * SEC);
+	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
+			    "13828125 STATE(BACKUP>MASTER) ADVERT(20) ADD_VIPS GARP\n");
+}
+
+/* ---- suite: random flapping peer --------------------------------------- */
+
+static uint64_t rnd_s;
+
+static uint64_t rnd(void)
+{
+	/* splitmix64: same sequence on every libc */
+	uint64_t z = (rnd_s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t rnd_in(uint64_t lo, uint64_t hi)
+{
+	return lo + rnd() % (hi - lo + 1);
+}
+
+struct flap_ctx {
+	uint64_t calm_since;  /* all nodes connected and running since */
+	bool calm;
+	uint64_t settle;      /* allowed convergence time after calm */
+	uint64_t overlap_ok;  /* a handover may show two masters this long */
+	uint64_t live;        /* a master must exist after this much calm */
+	uint64_t overlap_since;
+	unsigned long checked, violations, dead;
+	uint64_t first_bad;
+	int bad_masters;
+};
+
+/* Called whenever the clock is about to move on: everything due at
+ * s->now has happened, the states are what the world sees until then. */
+static void flap_check(struct sim *s, void *p)
+{
+	struct flap_ctx *c = p;
+	int m;
+
+	if (!c->calm || s->now < c->calm_since + c->settle) {
+		c->overlap_since = NEVER;
+		return;
+	}
+	c->checked++;
+	m = sim_masters(s);
+	if (m <= 1)
+		c->overlap_since = NEVER;
+	else if (c->overlap_since == NEVER)
+		c->overlap_since = s->now;
+	if (m > 1 && s->now - c->overlap_since >= c->overlap_ok && !c->violations++) {
+		c->first_bad = s->now;
+		c->bad_masters = m;
+	}
+	if (m == 0 && s->now >= c->calm_since + c->live && !c->dead++ && !c->violations) {
+		c->first_bad = s->now;
+		c->bad_masters = 0;
+	}
+}
+
+#define FLAP_SEED 0x48414d47ull /* "HAMG" */
+#define FLAP_RUNS 40
+#define FLAP_SECONDS 600
+
+static void flap_report(const char *what, int run, uint64_t seed, const struct sim *s,
+			const struct flap_ctx *c)
+{
+	if (!c->violations && !c->dead)
+		return;
+	fprintf(stderr, "\n%s run %d (seed %#" PRIx64 "): %d masters at t=%" PRIu64
+		" (%lu bad checks, %lu without a master); prios %u/%u/%u preempt %d%d%d\n",
+		what, run, seed, c->bad_masters, c->first_bad, c->violations, c->dead,
+		s->nd[0].f.cfg.priority, s->nd[1].f.cfg.priority, s->nd[2].f.cfg.priority,
+		s->nd[0].f.cfg.preempt, s->nd[1].f.cfg.preempt, s->nd[2].f.cfg.preempt);
+}
+
+/* Three nodes with random priorities (ties included), preempt on or off,
+ * preempt delays and GARP refresh windows, all on one interval. */
+static void flap_random_nodes(struct sim *s, uint64_t intv)
+{
+	static const unsigned prios[] = { 1, 50, 100, 100, 150, 200, 254 };
+
+	for (int i = 0; i < 3; i++) {
+		struct fsm_config fc = mkcfg(prios[rnd() % 7], intv);
+		char addr[24];
+
+		fc.preempt = rnd() % 4 != 0;
+		fc.preempt_delay_us = rnd() % 3 == 0 ? rnd_in(1, 5) * intv : 0;
+		fc.garp_refresh_us = rnd() % 2 ? 0 : rnd_in(1, 30) * intv;
+		snprintf(addr, sizeof(addr), "10.0.0.%d", i + 1);
+		sim_add(s, &fc, addr);
+	}
+}
+
+/* Start the nodes a little apart, then let one peer alternate between
+ * talking and silence (partitioned, or frozen when freeze is allowed) for
+ * the given time; now and then another node takes over the flapping. */
+static void flap_timeline(struct sim *s, struct flap_ctx *c, uint64_t intv,
+			  uint64_t seconds, bool freeze_too)
+{
+	int flapper = (int)(rnd() % 3);
+	uint64_t end;
+
+	s->norec = true;
+	s->check = flap_check;
+	s->ctx = c;
+	for (int i = 0; i < 3; i++) {
+		sim_run_until(s, s->now + rnd_in(0, 3 * intv));
+		sim_start(s, i);
+	}
+	c->calm = true;
+	c->calm_since = s->now;
+	end = s->now + seconds * SEC;
+	while (s->now < end) {
+		struct sim_node *f = &s->nd[flapper];
+
+		sim_run_until(s, s->now + rnd_in(intv / 10, 10 * intv));
+		c->calm = false;
+		if (freeze_too && rnd() % 2)
+			f->frozen = true;
+		else
+			f->cut = true;
+		sim_run_until(s, s->now + rnd_in(1, 8 * intv));
+		f->frozen = false;
+		f->cut = false;
+		c->calm = true;
+		c->calm_since = s->now;
+		if (rnd() % 8 == 0)
+			flapper = (int)(rnd() % 3);
+	}
+}
+
+/* A flapping peer (adverts, silence, adverts ...: partitions and frozen
+ * processes of random length) never leaves two masters once the network
+ * has been calm for one advert interval, with zero-delay delivery; and
+ * after a Master_Down_Interval of calm there is always a master. */
+static void test_flapping_peer_one_master(void)
+{
+	const char *env = getenv("HAMGR_FSM_SEED");
+	uint64_t seed = env ? strtoull(env, NULL, 0) : FLAP_SEED;
+	unsigned long checks = 0;
+
+	printf("\n    flapping peer: seed %#" PRIx64 " (set HAMGR_FSM_SEED to change),"
+	       " %d runs of %d s ", seed, FLAP_RUNS, FLAP_SECONDS);
+	rnd_s = seed;
+	for (int run = 0; run < FLAP_RUNS; run++) {
+		struct sim *s = sim_new(0);
+		struct flap_ctx c;
+		uint64_t intv = rnd() % 2 ? SEC : 100 * MS;
+
+		memset(&c, 0, sizeof(c));
+		c.settle = intv;
+		c.live = 4 * intv + 1;
+		flap_random_nodes(s, intv);
+		flap_timeline(s, &c, intv, FLAP_SECONDS, true);
+		flap_report("zero-delay", run, seed, s, &c);
+		checks += c.checked;
+		CU_ASSERT(c.violations == 0);
+		CU_ASSERT(c.dead == 0);
+		CU_ASSERT(c.checked > 100);
+	}
+	printf("(%lu checks) ", checks);
+}
+
+/* With a 2 ms delivery delay a preempting node and the master it
+ * replaces are both MASTER until its first advert arrives: after calm,
+ * such an overlap lasts the delay, never longer. Convergence after calm
+ * takes longer too: an advert still in flight when a backup's timer fires,
+ * and the master rate-limited, give up to two periods plus two delays. */
+static void test_flapping_peer_with_delay(void)
+{
+	const char *env = getenv("HAMGR_FSM_SEED");
+	uint64_t seed = (env ? strtoull(env, NULL, 0) : FLAP_SEED) ^ 0xd1a7;
+
+	printf("\n    delayed: seed %#" PRIx64 " ", seed);
+	rnd_s = seed;
+	for (int run = 0; run < 10; run++) {
+		struct sim *s = sim_new(2 * MS);
+		struct flap_ctx c;
+
+		memset(&c, 0, sizeof(c));
+		c.settle = 2 * SEC + 4 * MS;
+		c.overlap_ok = 2 * MS + 1;
+		c.live = 4 * SEC + 2 * MS + 1;
+		flap_random_nodes(s, SEC);
+		flap_timeline(s, &c, SEC, 300, false);
+		flap_report("2 ms delay", run, seed, s, &c);
+		CU_ASSERT(c.violations == 0);
+		CU_ASSERT(c.dead == 0);
+		CU_ASSERT(c.checked > 100);
+	}
+}
+
+/* ---- registration ------------------------------------------------------- */
+
+static CU_TestInfo timing_tests[] = {
+	{ "Skew_Time and Master_Down_Interval values", test_skew_mdi_values },
+	{ "timing uses the learnt Master_Adver_Interval", test_timing_uses_learnt_interval },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo single_tests[] = {
+	{ "startup alone: BACKUP, MASTER after MDI", test_startup_alone },
+	{ "priority 255 owner: MASTER at startup", test_owner_starts_master },
+	{ "adver timer keeps its period when late", test_adver_timer_no_drift },
+	{ "adverts from our own address are ignored", test_own_address_ignored },
+	{ "INIT and FAULT ignore adverts", test_init_and_fault_ignore_adverts },
+	{ "backup: priority 0 -> MASTER after Skew_Time", test_backup_release_skew_only },
+	{ "backup without preempt: priority 0 too", test_release_nopreempt },
+	{ "master hears priority 0: advert at once", test_master_hears_release },
+	{ "master hears higher priority: steps down", test_master_steps_down_higher },
+	{ "master tie-break on primary address", test_master_tie_break },
+	{ "master hears lower master: advert+GARP, rate-limited", test_master_hears_lower_ratelimit },
+	{ "backup follows and learns the interval", test_backup_learns_interval_and_follows },
+	{ "backup preempts a lower master", test_backup_preempts_lower },
+	{ "backup without preempt follows a lower master", test_backup_nopreempt_follows_lower },
+	{ "preempt-delay", test_preempt_delay_single },
+	{ "link down before start -> FAULT", test_link_down_before_start },
+	{ "link down in MASTER -> DEL_VIPS, FAULT; up", test_link_down_master },
+	{ "link up forgets the old master", test_link_up_forgets_master },
+	{ "shutdown", test_shutdown },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo reconf_tests[] = {
+	{ "MASTER: no transition, adverts not postponed", test_reconf_master_no_transition },
+	{ "BACKUP alone: takeover never postponed", test_reconf_backup_alone },
+	{ "BACKUP following: deadlines kept", test_reconf_backup_following },
+	{ "BACKUP preempting: deadline kept", test_reconf_backup_preempting },
+	{ "priority 255, FAULT, INIT", test_reconf_owner_and_others },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo sim_tests[] = {
+	{ "two nodes: election by priority", test_sim_two_nodes },
+	{ "three nodes: election by priority", test_sim_three_nodes },
+	{ "master dies: takeover at last advert + MDI", test_sim_master_dies },
+	{ "graceful release: takeover after Skew_Time", test_sim_graceful_release },
+	{ "higher node returns and preempts", test_sim_preempt_on_return },
+	{ "nopreempt: higher node stays backup", test_sim_nopreempt },
+	{ "preempt-delay", test_sim_preempt_delay },
+	{ "tie-break: simultaneous start, both orders", test_sim_tie_break_simultaneous },
+	{ "tie-break: three equal nodes", test_sim_tie_break_three },
+	{ "equal priority, staggered start: first keeps it", test_sim_tie_staggered },
+	{ "backup uses the master's interval", test_sim_interval_learning },
+	{ "owner preempts at startup", test_sim_owner },
+	{ "healed partition: lower master steps down", test_sim_healed_partition },
+	{ "frozen backup resumes", test_sim_frozen_backup_resumes },
+	{ "frozen master resumes", test_sim_frozen_master_resumes },
+	{ "link flap of the master", test_sim_link_flap_master },
+	{ "reload does not delay a takeover", test_sim_reconf_no_delay },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo flap_tests[] = {
+	{ "flapping peer: at most one master (zero delay)", test_flapping_peer_one_master },
+	{ "flapping peer: overlap bounded (2 ms delay)", test_flapping_peer_with_delay },
+	CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo suites[] = {
+	{ "fsm timing", NULL, NULL, NULL, NULL, timing_tests },
+	{ "fsm single instance", NULL, NULL, NULL, NULL, single_tests },
+	{ "fsm reconfigure", NULL, NULL, NULL, NULL, reconf_tests },
+	{ "fsm timelines", NULL, NULL, NULL, NULL, sim_tests },
+	{ "fsm flapping", NULL, NULL, NULL, NULL, flap_tests },
+	CU_SUITE_INFO_NULL,
+};
+
+CU_MAIN(suites)
