@@ -14,11 +14,16 @@
 # client's probe runs BENCH_RATE requests/s to the VIP from 0.5 s before the
 # event until max(2 s, 3 x interval + skew + 1 s) after it. The last line
 # of stdout is the machine line failover.sh reads:
-#   RESULT impl=I interval=I scenario=S gap_ms=X switch_ms=Y sent=N answered=N
-#          lost=N first=A last=B switches=K
+#   RESULT impl=I interval=I scenario=S phase=P gap_ms=X switch_ms=Y wire_ms=W
+#          sent=N answered=N lost=N first=A last=B switches=K
+# gap_ms is the client-visible outage (the probe's longest_gap_ms); wire_ms
+# is the takeover seen on the wire, free of the advert phase: from n1's last
+# advert (death) or priority-0 advert (stop) to n2's first advert or
+# gratuitous ARP.
 #   RATE impl=I interval=I n=N min_ms=X median_ms=X max_ms=X field=F
 # Exit status: 0 measured, 1 failed (setup or run), 77 skipped.
-# Environment: BENCH_RATE (default 4000), and lib.sh's HM_PREFIX, HM_LOGDIR,
+# Environment: BENCH_RATE (default 4000), BENCH_PHASE (0..1: where in the
+# advert interval the event falls, default random), and lib.sh's HM_PREFIX, HM_LOGDIR,
 # HM_BUILD, HAMGR (failover.sh sets them).
 
 . "$(dirname "$0")/../test/netns/lib.sh"
@@ -128,10 +133,28 @@ if [ "$SCENARIO" = rate ]; then
 fi
 
 post=$(awk -v v="$(secs 1 3 100)" 'BEGIN { printf "%.3f", v < 2 ? 2 : v }')
-dur=$(awk -v p="$post" 'BEGIN { printf "%.3f", p + 0.5 }')
+# The event comes 0.5 s + PHASE x interval after the probe starts. Without
+# it the event would sit at a nearly fixed phase of the master's advert
+# schedule (setup takes about the same time every run) and every run would
+# measure the same point of the [MDI - interval, MDI] range.
+phase=${BENCH_PHASE:-$(awk -v r="$RANDOM" 'BEGIN { printf "%.4f", r / 32768 }')}
+lead=$(awk -v p="$phase" -v i="$INT_S" 'BEGIN { printf "%.4f", 0.5 + p * i }')
+dur=$(awk -v p="$post" -v l="$lead" 'BEGIN { printf "%.3f", p + l }')
+
+# The wire as the client's port sees it: VRRP and ARP only (not the probe's
+# traffic), for the phase-free takeover time. Bounded by time and count.
+cnt=$(awk -v d="$dur" -v i="$INT_S" 'BEGIN { printf "%d", 3 * d / i + 200 }')
+ip netns exec "$LIB_BR" timeout "$(awk -v d="$dur" 'BEGIN { printf "%d", d + 5 }')" \
+	tcpdump -i vc -e -nn -tt -l -c "$cnt" 'ip proto 112 or arp' \
+	>"$LIB_TMP/wire.txt" 2>"$LIB_TMP/wire.err" &
+WIRE=$!
+LIB_BG+=($WIRE)
+lib_poll 3 grep -q 'listening on' "$LIB_TMP/wire.err" || lib_fail "tcpdump did not start"
+
 lib_log_mark n2
-lib_probe_start c -q -r "$RATE" -d "$dur" $VIP $PORT
-sleep 0.5
+lib_probe_start c -r "$RATE" -d "$dur" $VIP $PORT
+sleep "$lead"
+lib_log "event $SCENARIO (phase $phase of the interval)"
 if [ "$SCENARIO" = death ]; then
 	# Power-off: the cable first (no advert, no answer can leave after
 	# this), then the process, so the order cannot leak a priority-0 advert.
@@ -141,10 +164,29 @@ else
 	lib_daemon_stop n1 TERM
 fi
 lib_probe_wait "$(awk -v d="$dur" 'BEGIN { printf "%d", d + 10 }')"
+kill -TERM "$WIRE" 2>/dev/null
+wait "$WIRE" 2>/dev/null
 lib_assert_running n2
 lib_has_addr n2 $VIP || lib_log "note: n2 does not hold $VIP at the end"
-echo "RESULT impl=$IMPL interval=$INTERVAL scenario=$SCENARIO" \
-	"gap_ms=$PROBE_longest_gap_ms switch_ms=$PROBE_switch_ms sent=$PROBE_sent" \
-	"answered=$PROBE_answered lost=$PROBE_lost first=$PROBE_first last=$PROBE_last" \
-	"switches=$PROBE_switches"
+
+# Wire takeover: from n1's last advert (death) or its priority-0 advert
+# (stop) to n2's first advert or gratuitous ARP as master, in ms.
+mac2=$(ip -n "$(lib_ns n2)" -o link show eth0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
+wire=$(awk -v sc="$SCENARIO" -v mac2="$mac2" '
+	$1 !~ /^[0-9]+\.[0-9]+$/ { next }
+	/: 198\.51\.100\.1 > 224\.0\.0\.18: VRRP/ {
+		if (newt) next
+		if (sc == "death" || (/prio 0,/ && !ref)) ref = $1
+		next
+	}
+	ref && !newt && $2 == mac2 && (/: 198\.51\.100\.2 > 224\.0\.0\.18: VRRP/ ||
+	    /who-has 198\.51\.100\.50 tell 198\.51\.100\.50/ || /Reply 198\.51\.100\.50 is-at/) {
+		newt = $1
+	}
+	END { if (ref && newt) printf "%.2f", (newt - ref) * 1000; else printf "-" }' "$LIB_TMP/wire.txt")
+lib_log "wire takeover: $wire ms"
+echo "RESULT impl=$IMPL interval=$INTERVAL scenario=$SCENARIO phase=$phase" \
+	"gap_ms=$PROBE_longest_gap_ms switch_ms=$PROBE_switch_ms wire_ms=$wire" \
+	"sent=$PROBE_sent answered=$PROBE_answered lost=$PROBE_lost first=$PROBE_first" \
+	"last=$PROBE_last switches=$PROBE_switches"
 exit 0

@@ -36,8 +36,8 @@
 /* Hidden per-section option whose default libconfuse parses while it
  * creates the section, i.e. while cfg->line is still the line of the
  * section's "{": the only moment that line is known (afterwards it is the
- * line of "}"). The leading '|' makes it unreachable from a file:
- * libconfuse reads "|x" as a path to option "x". */
+ * line of "}"). A file can still name it ("|line" = 1): cb_header() refuses
+ * that. */
 #define HEADER_OPT "|line"
 
 /* Where a value (key = its cfg_opt_t, idx = its list index) or a section
@@ -86,43 +86,6 @@ static void report(int line, const char *fmt, ...)
 	va_end(ap);
 	P->msg_line = line;
 	P->failed = true;
-}
-
-static int spot_line(const void *key, unsigned idx);
-
-/* libconfuse's own messages ("no such option 'x'", "unexpected token")
- * get the file name we were given (cfg_parse_buf() knows none). */
-static void on_cfg_error(cfg_t *cfg, const char *fmt, va_list ap)
-{
-	char text[CONF_ERR_MAX];
-	const char *kind = "instance";
-	cfg_t *first;
-
-	/* A repeated section title: say which section and where the first
-	 * one is. libconfuse reports it only through this message. */
-	if (strcmp(fmt, "found duplicate title '%s'") == 0) {
-		const char *title = va_arg(ap, const char *);
-
-		if (strcmp(cfg_name(cfg), "root") == 0) {
-			first = cfg_gettsec(cfg, "instance", title);
-		} else {
-			kind = "track";
-			first = cfg_gettsec(cfg, kind, title);
-			if (!first) {
-				kind = "resource";
-				first = cfg_gettsec(cfg, kind, title);
-			}
-		}
-		report(cfg->line, "%s %s is defined twice (first at line %d)", kind,
-		       title, first ? spot_line(first, 0) : 0);
-		return;
-	}
-	vsnprintf(text, sizeof(text), fmt, ap);
-	/* libconfuse quotes tokens as read: keep the message on one line */
-	for (char *ch = text; *ch; ch++)
-		if ((unsigned char)*ch < 0x20 || *ch == 0x7f)
-			*ch = '?';
-	report(cfg->line, "%s", text);
 }
 
 /* ---- where values were set ---------------------------------------------- */
@@ -266,6 +229,13 @@ static bool name_ok(const char *s)
 	       !strchr("._-", s[0]);
 }
 
+/* A section title in a message: as is when it is a valid name, else
+ * quoted like any value. */
+static const char *title_show(char *buf, const char *title)
+{
+	return name_ok(title) ? title : show(buf, title);
+}
+
 #define NAME_EXPECTED "expected 1..63 letters, digits, '.', '_' or '-', " \
 	"starting with a letter or digit"
 
@@ -307,6 +277,43 @@ static const char *addr_unusable(const struct ipaddr *ip)
 	if (ip->a[0] == 0xff)
 		return "a multicast address";
 	return NULL;
+}
+
+/* libconfuse's own messages ("no such option 'x'", "unexpected token")
+ * get the file name we were given (cfg_parse_buf() knows none). */
+static void on_cfg_error(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	char text[CONF_ERR_MAX], buf[SHOW_MAX];
+	const char *kind = "instance";
+	cfg_t *first;
+
+	/* A repeated section title: say which section and where the first
+	 * one is. libconfuse reports it only through this message. */
+	if (strcmp(fmt, "found duplicate title '%s'") == 0) {
+		const char *title = va_arg(ap, const char *);
+
+		if (strcmp(cfg_name(cfg), "root") == 0) {
+			first = cfg_gettsec(cfg, "instance", title);
+		} else {
+			kind = "track";
+			first = cfg_gettsec(cfg, kind, title);
+			if (!first) {
+				kind = "resource";
+				first = cfg_gettsec(cfg, kind, title);
+			}
+		}
+		report(cfg->line, "%s %s is defined twice (first at line %d)", kind,
+		       title_show(buf, title), first ? spot_line(first, 0) : 0);
+		return;
+	}
+	vsnprintf(text, sizeof(text), fmt, ap);
+	/* libconfuse quotes tokens as read: keep the message one short line */
+	for (char *ch = text; *ch; ch++)
+		if ((unsigned char)*ch < 0x20 || *ch == 0x7f)
+			*ch = '?';
+	if (strlen(text) > 200)
+		memcpy(text + 197, "...", 4);
+	report(cfg->line, "%s", text);
 }
 
 /* ---- parse callbacks: run by libconfuse as each value is set ------------- */
@@ -551,11 +558,15 @@ static int cb_text(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	return 0;
 }
 
-/* See HEADER_OPT: runs as libconfuse creates the section cfg. */
+/* See HEADER_OPT: runs as libconfuse creates the section cfg; any later
+ * call comes from a file that names the hidden option. */
 static int cb_header(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
-	(void)opt;
 	(void)value;
+	if (spot_line(cfg, 0) > 0) {
+		report(cfg->line, "no such option '%s'", opt->name);
+		return -1;
+	}
 	*(long *)result = cfg->line;
 	return spot_add(cfg, 0, cfg->line);
 }
@@ -793,21 +804,22 @@ static size_t addr_list(cfg_t *sec, const char *name, bool with_prefix,
 
 static void basics(cfg_t *sec, struct conf_instance *in)
 {
-	const char *title = cfg_title(sec) ? cfg_title(sec) : "";
+	const char *title = cfg_title(sec) ? cfg_title(sec) : "", *shown;
 	uint64_t us = 0;
 	char buf[SHOW_MAX];
 
 	in->line = header_line(sec);
+	shown = title_show(buf, title);
 	copy_str(in->name, sizeof(in->name), title);
 	if (!name_ok(title))
 		report(in->line, "instance %s: not a valid instance name, " NAME_EXPECTED,
-		       show(buf, title));
+		       shown);
 	if (cfg_size(sec, "interface") == 0)
-		report(in->line, "instance %s: interface is required", in->name);
+		report(in->line, "instance %s: interface is required", shown);
 	else
 		copy_str(in->interface, sizeof(in->interface), cfg_getstr(sec, "interface"));
 	if (cfg_size(sec, "vrid") == 0)
-		report(in->line, "instance %s: vrid is required, expected 1..255", in->name);
+		report(in->line, "instance %s: vrid is required, expected 1..255", shown);
 	else
 		in->vrid = (uint8_t)cfg_getint(sec, "vrid");
 	in->priority = (uint8_t)cfg_getint(sec, "priority");
@@ -850,19 +862,20 @@ static void protocol_checks(cfg_t *sec, const struct conf_instance *in)
 /* Tracks and resources land in later versions: say so, never ignore them. */
 static void later_sections(cfg_t *sec)
 {
+	char buf[SHOW_MAX];
 	unsigned i;
 
 	for (i = 0; i < cfg_size(sec, "track"); i++) {
 		cfg_t *t = cfg_getnsec(sec, "track", i);
 
 		report(header_line(t), "track %s: health tracks are not supported yet",
-		       cfg_title(t));
+		       title_show(buf, cfg_title(t)));
 	}
 	for (i = 0; i < cfg_size(sec, "resource"); i++) {
 		cfg_t *r = cfg_getnsec(sec, "resource", i);
 
 		report(header_line(r), "resource %s: resource scripts are not "
-		       "supported yet", cfg_title(r));
+		       "supported yet", title_show(buf, cfg_title(r)));
 	}
 }
 
@@ -912,8 +925,10 @@ static void addresses(cfg_t *sec, struct conf_instance *in)
 	in->n_vips = addr_list(sec, "vips", true, &in->vips);
 	in->n_unicast_peers = addr_list(sec, "unicast-peers", false, &in->unicast_peers);
 	if (in->n_vips == 0) {
+		char buf[SHOW_MAX];
+
 		report(in->line, "instance %s: vips is required, expected at least one "
-		       "address", in->name);
+		       "address", title_show(buf, in->name));
 		return;
 	}
 	list_dups(sec, "vips", in->vips, in->n_vips);
@@ -928,6 +943,8 @@ static void cross_check(cfg_t *root, const struct conf *c, size_t i, size_t j)
 	const struct conf_instance *a = &c->instances[i], *b = &c->instances[j];
 	cfg_t *sa = cfg_getnsec(root, "instance", (unsigned)i);
 	cfg_t *sb = cfg_getnsec(root, "instance", (unsigned)j);
+	char buf[SHOW_MAX];
+	const char *name = title_show(buf, a->name);
 	size_t x, y;
 
 	if (a->vrid && a->vrid == b->vrid && a->n_vips && b->n_vips &&
@@ -936,13 +953,13 @@ static void cross_check(cfg_t *root, const struct conf *c, size_t i, size_t j)
 		report(line_of(sb, "vrid", 0, b->line), "vrid: %u on %s (%s) is already "
 		       "used by instance %s (line %d), expected a vrid unique per "
 		       "interface and address family", b->vrid, b->interface,
-		       family_name(&b->vips[0]), a->name, a->line);
+		       family_name(&b->vips[0]), name, a->line);
 	for (y = 0; y < b->n_vips; y++)
 		for (x = 0; x < a->n_vips; x++)
 			if (ipaddr_eq(&b->vips[y], &a->vips[x]))
 				report(line_of(sb, "vips", (unsigned)y, b->line),
 				       "vips: %s is already a VIP of instance %s (line %d)",
-				       cfg_getnstr(sb, "vips", (unsigned)y), a->name,
+				       cfg_getnstr(sb, "vips", (unsigned)y), name,
 				       line_of(sa, "vips", (unsigned)x, a->line));
 }
 
@@ -995,6 +1012,28 @@ static void build(cfg_t *root, const char *default_node_name, struct conf *c)
 			cross_check(root, c, i, j);
 }
 
+/* Where libconfuse stopped: each section counts its own lines while it is
+ * parsed, so the innermost one (the highest count) is where parsing was. */
+static int stop_line(cfg_t *cfg)
+{
+	static const char *const subs[] = { "instance", "track", "resource" };
+	int line = cfg->line, l;
+	unsigned i, k;
+
+	for (k = 0; k < sizeof(subs) / sizeof(subs[0]); k++) {
+		cfg_opt_t *opt = NULL;
+
+		for (i = 0; i < cfg_num(cfg); i++)
+			if (!strcmp(cfg_getnopt(cfg, i)->name, subs[k]))
+				opt = cfg_getnopt(cfg, i);
+		for (i = 0; opt && i < cfg_opt_size(opt); i++) {
+			l = stop_line(cfg_opt_getnsec(opt, i));
+			line = l > line ? l : line;
+		}
+	}
+	return line;
+}
+
 /* ---- API ---------------------------------------------------------------------- */
 
 int conf_parse_string(const char *text, const char *filename,
@@ -1026,7 +1065,10 @@ int conf_parse_string(const char *text, const char *filename,
 	copy_str(c->file, sizeof(c->file), p.file);
 	cfg_set_error_function(cfg, on_cfg_error);
 	if (cfg_parse_buf(cfg, clean) != CFG_SUCCESS) {
-		report(0, "cannot be parsed"); /* kept only if libconfuse said nothing */
+		/* Kept only if libconfuse said nothing: it fails silently on an
+		 * empty option name ("" or an unset ${NAME}). */
+		report(stop_line(cfg), "syntax error, expected an option name "
+		       "(\"\" or an unset ${NAME} is empty)");
 		goto done;
 	}
 	p.lowest = true;

@@ -53,8 +53,10 @@ declare -A LIB_INST=()    # node -> instance name of the last lib_vrrp_start
 declare -A LIB_SIG=()     # node -> last signal sent to its daemon
 # Filled by lib_probe_wait from the probe's machine line.
 # shellcheck disable=SC2034 # read by the scenarios
-PROBE_sent=0 PROBE_answered=0 PROBE_lost=0 PROBE_longest_gap_ms=0 PROBE_switch_ms=-1
-PROBE_first=- PROBE_last=- PROBE_switches=0
+{
+	PROBE_sent=0 PROBE_answered=0 PROBE_lost=0 PROBE_longest_gap_ms=0
+	PROBE_switch_ms=-1 PROBE_first=- PROBE_last=- PROBE_switches=0
+}
 
 if [ -n "${HM_LOGDIR:-}" ]; then
 	LIB_TMP=$HM_LOGDIR
@@ -171,7 +173,7 @@ lib_cleanup() {
 	for ns in "${LIB_NS[@]}"; do
 		ip netns del "$ns" 2>/dev/null
 	done
-	if [ "$rc" -eq 0 ] && [ "$LIB_TMP_OWNED" = 1 ]; then
+	if { [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ]; } && [ "$LIB_TMP_OWNED" = 1 ]; then
 		rm -rf "$LIB_TMP"
 	elif [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
 		echo "logs kept in $LIB_TMP"
@@ -308,24 +310,48 @@ lib_log_since_mark() {
 # control-socket (one per node: several daemons share the file system) are
 # added unless CONFTEXT sets them. The config is checked with -t first.
 lib_hamgr_start() {
-	local n=$1 text=$2 conf=$LIB_TMP/$1.conf log=$LIB_TMP/$1.log rc
+	local n=$1 text=$2 conf=$LIB_TMP/$1.conf log=$LIB_TMP/$1.log
 	[ -z "${LIB_PID[$n]:-}" ] || lib_fail "$n already runs a daemon"
+	lib_hamgr_write_conf "$n" "$text" check
+	lib_log_mark "$n"
+	echo "=== hamgr start $(date +%T.%N) ===" >>"$log"
+	# shellcheck disable=SC2086 # HM_HAMGR_ARGS: several words
+	lib_daemon_spawn "$n" hamgr "$LIB_HAMGR" ${HM_HAMGR_ARGS--d} -f "$conf"
+}
+
+# Write NODE's hamgr config ($LIB_TMP/NODE.conf) from CONFTEXT, adding
+# node-name and control-socket unless it sets them; with "check", fail
+# unless hamgr -t accepts it.
+lib_hamgr_write_conf() {
+	local n=$1 text=$2 conf=$LIB_TMP/$1.conf rc
 	{
 		grep -q '^[[:space:]]*node-name' <<<"$text" || echo "node-name = \"$n\""
 		grep -q '^[[:space:]]*control-socket' <<<"$text" ||
 			echo "control-socket = \"$LIB_TMP/$n.sock\""
 		printf '%s\n' "$text"
 	} >"$conf"
+	[ "${3:-}" = check ] || return 0
 	lib_exec "$n" "$LIB_HAMGR" -t -f "$conf" >"$LIB_TMP/$n.conftest" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ]; then
 		cat "$conf" "$LIB_TMP/$n.conftest"
 		lib_fail "hamgr -t rejected $n's config (exit $rc)"
 	fi
-	lib_log_mark "$n"
-	echo "=== hamgr start $(date +%T.%N) ===" >>"$log"
-	# shellcheck disable=SC2086 # HM_HAMGR_ARGS: several words
-	lib_daemon_spawn "$n" hamgr "$LIB_HAMGR" ${HM_HAMGR_ARGS--d} -f "$conf"
+}
+
+# Replace the config of NODE's running hamgr with CONFTEXT and send SIGHUP.
+# With "nocheck" the config is not checked first (to test a bad reload).
+lib_hamgr_reload() {
+	local n=$1
+	[ -n "${LIB_PID[$n]:-}" ] || lib_fail "$n runs no daemon"
+	if [ "${3:-}" = nocheck ]; then
+		lib_hamgr_write_conf "$n" "$2"
+	else
+		lib_hamgr_write_conf "$n" "$2" check
+	fi
+	echo "=== SIGHUP $(date +%T.%N) ===" >>"$LIB_TMP/$n.log"
+	kill -HUP "${LIB_PID[$n]}"
+	lib_log "$n: hamgr config replaced, SIGHUP sent"
 }
 
 # Run a daemon in NODE's namespace in the background, its output appended
@@ -441,15 +467,16 @@ lib_dur_s() {
 	esac
 }
 
-# Start one VRRP instance on NODE with hamgr (or HM_IMPL, or impl=...):
-#   lib_vrrp_start NODE [impl=hamgr|keepalived] [name=web] [vrid=51]
+# The config of one VRRP instance for NODE, for hamgr (or HM_IMPL, or
+# impl=...), in LIB_CONF_TEXT (LIB_CONF_IMPL says which):
+#   lib_vrrp_conf NODE [impl=hamgr|keepalived] [name=web] [vrid=51]
 #       [prio=100] [int=100ms] [preempt=true|false] [dev=eth0]
 #       [vips="198.51.100.50/24 ..."] [extra="more config lines"]
 # Both configs describe the same VRRPv3 instance, so a scenario can run
 # against either implementation and the two can be mixed in one group.
-lib_vrrp_start() {
+lib_vrrp_conf() {
 	local n=$1 impl=$LIB_IMPL name=web vrid=51 prio=100 int=100ms preempt=true
-	local dev=eth0 vips="198.51.100.50/24" extra="" kv v list="" text
+	local dev=eth0 vips="198.51.100.50/24" extra="" kv v list=""
 	shift
 	for kv in "$@"; do
 		case $kv in
@@ -462,13 +489,14 @@ lib_vrrp_start() {
 		dev=*) dev=${kv#*=} ;;
 		vips=*) vips=${kv#*=} ;;
 		extra=*) extra=${kv#*=} ;;
-		*) lib_fail "lib_vrrp_start: unknown argument $kv" ;;
+		*) lib_fail "lib_vrrp_conf: unknown argument $kv" ;;
 		esac
 	done
 	LIB_INST[$n]=$name
+	LIB_CONF_IMPL=$impl
 	if [ "$impl" = keepalived ]; then
 		for v in $vips; do list+="        $v dev $dev"$'\n'; done
-		text="global_defs {
+		LIB_CONF_TEXT="global_defs {
     router_id $n
     vrrp_version 3
     vrrp_garp_master_delay 0
@@ -484,10 +512,9 @@ vrrp_instance $name {
 $list    }
 $extra
 }"
-		lib_keepalived_start "$n" "$text"
 	else
 		for v in $vips; do list+="${list:+, }\"$v\""; done
-		text="instance $name {
+		LIB_CONF_TEXT="instance $name {
     interface = \"$dev\"
     vrid = $vrid
     priority = $prio
@@ -496,7 +523,32 @@ $extra
     vips = {$list}
 $extra
 }"
-		lib_hamgr_start "$n" "$text"
+	fi
+}
+
+# Start one VRRP instance on NODE (arguments: see lib_vrrp_conf).
+lib_vrrp_start() {
+	lib_vrrp_conf "$@"
+	if [ "$LIB_CONF_IMPL" = keepalived ]; then
+		lib_keepalived_start "$1" "$LIB_CONF_TEXT"
+	else
+		lib_hamgr_start "$1" "$LIB_CONF_TEXT"
+	fi
+}
+
+# Give NODE's running daemon a new config (arguments: see lib_vrrp_conf;
+# the implementation is the running one's) and SIGHUP it.
+lib_vrrp_reload() {
+	local n=$1
+	shift
+	lib_vrrp_conf "$n" impl="${LIB_KIND[$n]:-$LIB_IMPL}" "$@"
+	if [ "$LIB_CONF_IMPL" = keepalived ]; then
+		printf '%s\n' "$LIB_CONF_TEXT" >"$LIB_TMP/$n.keepalived.conf"
+		echo "=== SIGHUP $(date +%T.%N) ===" >>"$LIB_TMP/$n.log"
+		kill -HUP "${LIB_PID[$n]}"
+		lib_log "$n: keepalived config replaced, SIGHUP sent"
+	else
+		lib_hamgr_reload "$n" "$LIB_CONF_TEXT"
 	fi
 }
 lib_vrrp_stop() { lib_daemon_stop "$@"; }

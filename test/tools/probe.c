@@ -62,7 +62,8 @@ struct switch_rec {
 
 struct stats {
 	uint64_t sent, answered, dups, bogus, late_skips;
-	uint64_t send_err, err_refused, err_unreach, err_other, recv_err;
+	uint64_t send_err, err_refused, err_unreach, err_busy, err_other, recv_err;
+	int other_errno;        /* the last error counted as other */
 	int64_t start_ns, last_send_ns, prev_answer_ns;
 	int64_t longest_gap_ns, longest_gap_at_ns;
 	bool gap_open_at_end;
@@ -195,8 +196,12 @@ static void count_error(struct stats *s, int err)
 		s->err_refused++;
 	else if (err == EHOSTUNREACH || err == ENETUNREACH || err == EHOSTDOWN)
 		s->err_unreach++;
-	else
+	else if (err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS)
+		s->err_busy++;     /* queued behind an unresolved ARP/ND entry */
+	else {
 		s->err_other++;
+		s->other_errno = err;
+	}
 }
 
 static void send_one(int fd, struct stats *s, int64_t t)
@@ -366,8 +371,11 @@ static void report(const struct opts *o, const struct stats *s)
 			printf("  rtt avg %.3f ms, max %.3f ms\n",
 			       ms(s->rtt_sum_ns) / (double)(s->answered + s->dups), ms(s->rtt_max_ns));
 		printf("  errors: send %" PRIu64 ", recv %" PRIu64 " (refused %" PRIu64
-		       ", unreachable %" PRIu64 ", other %" PRIu64 "), schedule skips %" PRIu64 "\n",
-		       s->send_err, s->recv_err, s->err_refused, s->err_unreach, s->err_other,
+		       ", unreachable %" PRIu64 ", buffer full %" PRIu64 ", other %" PRIu64 "%s%s%s)"
+		       ", schedule skips %" PRIu64 "\n",
+		       s->send_err, s->recv_err, s->err_refused, s->err_unreach, s->err_busy,
+		       s->err_other, s->err_other ? ": " : "",
+		       s->err_other ? strerror(s->other_errno) : "", s->err_other ? " last" : "",
 		       s->late_skips);
 	}
 	printf("probe: sent=%" PRIu64 " answered=%" PRIu64 " lost=%" PRIu64

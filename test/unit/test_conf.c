@@ -586,6 +586,10 @@ static void test_duplicates(void)
 		   FILE_NAME ":9: vips: 10.0.0.50/16 is already a VIP of instance web "
 		   "(line 4)");
 	expect_err(INST("  vrid = 52\n"), FILE_NAME ":5: vrid: already set at line 3");
+	expect_err("instance \"a b\" { }\ninstance \"a b\" { }\n",
+		   FILE_NAME ":2: instance \"a b\" is defined twice (first at line 1)");
+	expect_err(INST("  track \"x\ny\" {\n  }\n"),
+		   FILE_NAME ":6: track \"x\\x0ay\": health tracks are not supported yet");
 	expect_err(INST("  track a {\n  }\n  track a {\n  }\n"),
 		   FILE_NAME ":7: track a is defined twice (first at line 5)");
 }
@@ -601,6 +605,14 @@ static void test_libconfuse_errors(void)
 		   FILE_NAME ":2: unexpected token '{'");
 	expect_err(INST("") "}\n", FILE_NAME ":6: unexpected closing brace");
 	expect_err("\"multi\nline\" = 1\n", FILE_NAME ":2: no such option 'multi?line'");
+	/* Found by fuzzing: libconfuse 3.3 fails without a word on an empty
+	 * option name, and lets a file name the hidden "|line" option. */
+	expect_err("\n\"\" = 1\n" INST(""), FILE_NAME ":2: syntax error, expected an "
+		   "option name (\"\" or an unset ${NAME} is empty)");
+	expect_err(INST("  track t {\n\n    ${HAMGR_TEST_UNSET} = 1\n  }\n"),
+		   FILE_NAME ":7: syntax error, expected an option name (\"\" or an "
+		   "unset ${NAME} is empty)");
+	expect_err(INST("  \"|line\" = 9\n"), FILE_NAME ":5: no such option '|line'");
 	expect_err("\"instance=web|vrid\" = 7\n",
 		   FILE_NAME ":1: no sub-section 'web' in 'instance'");
 	expect_err(INST("") "\"instance=web|vrid\" = 7\n",
@@ -758,6 +770,26 @@ static void test_load_file(void)
 	CU_ASSERT_STRING_EQUAL(err, want);
 }
 
+/* The example shipped in etc/ parses, found from this file's path. */
+static void test_example_file(void)
+{
+	char path[512], err[CONF_ERR_MAX];
+	const char *slash = strrchr(__FILE__, '/');
+	struct conf *c = NULL;
+
+	snprintf(path, sizeof(path), "%.*s../../etc/hamgr.conf.example",
+		 slash ? (int)(slash - __FILE__ + 1) : 0, __FILE__);
+	if (conf_load_file(path, "h", &c, err, sizeof(err)) != 0)
+		printf("\n  %s\n", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_STRING_EQUAL(c->node_name, "proxy01");
+	CU_ASSERT_EQUAL(c->n_instances, 1);
+	CU_ASSERT_EQUAL(c->instances[0].vrid, 51);
+	CU_ASSERT_EQUAL(c->instances[0].n_vips, 2);
+	CU_ASSERT_EQUAL(c->instances[0].n_unicast_peers, 1);
+	conf_free(c);
+}
+
 static void test_load_big_file(void)
 {
 	char path[128], err[CONF_ERR_MAX], want[CONF_ERR_MAX + 128];
@@ -814,6 +846,7 @@ static CU_TestInfo api_tests[] = {
 	{ "parse after an error", test_reparse },
 	{ "conf_load_file", test_load_file },
 	{ "conf_load_file size limit", test_load_big_file },
+	{ "etc/hamgr.conf.example", test_example_file },
 	CU_TEST_INFO_NULL,
 };
 

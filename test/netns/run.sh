@@ -1,0 +1,103 @@
+#!/bin/bash
+# run.sh: runs the netns scenarios (every test/netns/t_*.sh, or those named
+# as arguments), each under `timeout`, and prints PASS/FAIL/SKIP with the
+# duration; on failure the tail of the scenario's output and of every log
+# it kept (hamgr, keepalived, responders). Ends with
+#   netns: N passed, N failed, N skipped
+# and exits 1 if any scenario failed.
+#
+# Environment: HM_TIMEOUT (seconds per scenario, default 180), HM_KEEP=1
+# keeps the results directory even when everything passed; everything
+# lib.sh reads (HM_IMPL, HAMGR, HM_BUILD ...) is passed through.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+timeout_s=${HM_TIMEOUT:-180}
+
+if [ $# -gt 0 ]; then
+	tests=()
+	for t in "$@"; do
+		case $t in
+		*/*) tests+=("$t") ;;
+		t_*.sh) tests+=("$here/$t") ;;
+		t_*) tests+=("$here/$t.sh") ;;
+		*) tests+=("$here/t_$t.sh") ;;
+		esac
+	done
+else
+	tests=("$here"/t_*.sh)
+fi
+
+results=$(mktemp -d /tmp/hamgr-netns.XXXXXX)
+pass=0 fail=0 skip=0 i=0
+suite_t0=${EPOCHREALTIME//[.,]/}
+
+# Namespaces a scenario left behind (it was killed before its trap ran):
+# kill what runs in them and delete them.
+sweep() {
+	local prefix=$1 ns pids left=""
+	for ns in $(ip netns list 2>/dev/null | awk '{ print $1 }'); do
+		[[ $ns == "$prefix"* ]] || continue
+		left+=" $ns"
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		# shellcheck disable=SC2086 # one word per pid
+		[ -n "$pids" ] && kill -KILL $pids 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	echo "$left"
+}
+
+for t in "${tests[@]}"; do
+	name=$(basename "$t" .sh)
+	i=$((i + 1))
+	if [ ! -f "$t" ]; then
+		printf 'FAIL  %-22s (no such scenario: %s)\n' "$name" "$t"
+		fail=$((fail + 1))
+		continue
+	fi
+	export HM_PREFIX="hm$$x$i-" HM_LOGDIR="$results/$name"
+	t0=${EPOCHREALTIME//[.,]/}
+	timeout -k 20 "$timeout_s" bash "$t" >"$results/$name.out" 2>&1
+	rc=$?
+	t1=${EPOCHREALTIME//[.,]/}
+	dur=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e6 }')
+	left=$(sweep "$HM_PREFIX")
+	if [ -n "$left" ] && [ $rc -eq 0 ]; then
+		echo "left behind:$left" >>"$results/$name.out"
+		rc=1
+	fi
+	case $rc in
+	0)
+		printf 'PASS  %-22s %6s s\n' "$name" "$dur"
+		pass=$((pass + 1))
+		;;
+	77)
+		printf 'SKIP  %-22s %6s s  %s\n' "$name" "$dur" \
+			"$(grep -o 'SKIP: .*' "$results/$name.out" | tail -n 1 | cut -c7-)"
+		skip=$((skip + 1))
+		;;
+	*)
+		why=""
+		[ $rc -eq 124 ] || [ $rc -eq 137 ] && why=" (timed out after $timeout_s s)"
+		printf 'FAIL  %-22s %6s s  exit %d%s\n' "$name" "$dur" "$rc" "$why"
+		fail=$((fail + 1))
+		echo "  ---- last lines of $name's output"
+		tail -n 25 "$results/$name.out" | sed 's/^/  | /'
+		for log in "$results/$name"/*.log; do
+			[ -f "$log" ] || continue
+			echo "  ---- last lines of $(basename "$log")"
+			grep -v '^$' "$log" | tail -n 12 | sed 's/^/  | /'
+		done
+		echo "  ---- everything: $results/$name.out and $results/$name/"
+		;;
+	esac
+done
+
+suite_t1=${EPOCHREALTIME//[.,]/}
+total=$(awk -v d=$((suite_t1 - suite_t0)) 'BEGIN { printf "%.1f", d / 1e6 }')
+echo "netns: $pass passed, $fail failed, $skip skipped ($total s)"
+if [ $fail -eq 0 ] && [ "${HM_KEEP:-0}" != 1 ]; then
+	rm -rf "$results"
+else
+	echo "netns: results in $results"
+fi
+[ $fail -eq 0 ]
