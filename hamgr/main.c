@@ -233,14 +233,25 @@ static int setup_adapters(struct daemon *d)
 	return 0;
 }
 
+static void close_adapters(struct daemon *d)
+{
+	link_watch_close(d->env.links);
+	garp_close(d->env.garp);
+	vip_close(d->env.vip);
+	d->env.event = sd_event_unref(d->env.event);
+}
+
 static int run(struct daemon *d)
 {
 	int r;
 
-	if (setup_loop(d) < 0 || setup_adapters(d) < 0)
+	if (setup_loop(d) < 0 || setup_adapters(d) < 0) {
+		close_adapters(d);
 		return 1;
+	}
 	if (start_instances(d) < 0) {
 		stop_instances(d);
+		close_adapters(d);
 		return 1;
 	}
 	log_notice("hamgr %s started: %zu instance(s) from %s", HAMGR_VERSION, d->n_inst,
@@ -249,6 +260,7 @@ static int run(struct daemon *d)
 	notify_status(d);
 	r = sd_event_loop(d->env.event);
 	stop_instances(d);
+	close_adapters(d);
 	log_notice("hamgr stopped");
 	return r < 0 ? 1 : 0;
 }

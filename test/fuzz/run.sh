@@ -52,10 +52,13 @@ for bin in "$@"; do
 		failed=$((failed + 1))
 		continue
 	fi
+	# test/fuzz/seeds/NAME.dict, when it exists, is a libFuzzer dictionary.
+	dict=
+	[ -f "$here/seeds/$name.dict" ] && dict=-dict=$here/seeds/$name.dict
 	if [ -d "$here/seeds/$name" ]; then
-		fuzz_one "$bin" "$corpus" "$here/seeds/$name" >"$log" 2>&1
+		fuzz_one "$bin" $dict "$corpus" "$here/seeds/$name" >"$log" 2>&1
 	else
-		fuzz_one "$bin" "$corpus" >"$log" 2>&1
+		fuzz_one "$bin" $dict "$corpus" >"$log" 2>&1
 	fi
 	rc=$?
 	runs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 runs in \2 s/p' "$log" | tail -n 1)

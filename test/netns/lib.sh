@@ -124,7 +124,7 @@ lib_require_hamgr() {
 	if [ "$LIB_IMPL" = keepalived ]; then
 		lib_require_tools keepalived
 	else
-		[ -x "$LIB_HAMGR" ] || lib_skip "$LIB_HAMGR not built (make build/hamgr)"
+		[ -f "$LIB_HAMGR" ] && [ -x "$LIB_HAMGR" ] || lib_skip "$LIB_HAMGR not built (make build/hamgr)"
 	fi
 }
 
@@ -817,7 +817,7 @@ lib_sampler_check() {
 	none=$(awk 'NF < 2' "$LIB_TMP/samples" | wc -l)
 	run=$(awk 'NF > 2 { r++; if (r > m) m = r; next } { r = 0 } END { print m + 0 }' "$LIB_TMP/samples")
 	lib_log "holder samples: $total, with two holders: $double (longest run $run), with none: $none"
-	[ "$total" -gt 10 ] || lib_fail "holder sampler took only $total samples"
+	[ "$total" -ge 3 ] || lib_fail "holder sampler took only $total samples"
 	if [ "$double" -gt 0 ]; then
 		awk 'NF > 2 { print "    at " $1 " ms:", $0 }' "$LIB_TMP/samples" | head -n 5
 		if [ "$brief" = 1 ] && [ "$run" -le 1 ]; then
