@@ -48,16 +48,21 @@ $(B)/obj/hamgr/%.o: hamgr/%.c
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(B)/hamgr: $(B)/obj/hamgr/main.o $(DAEMON_OBJ) $(CORE_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(B)/hactl: $(B)/obj/hamgr/hactl.o $(CORE_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-# Each unit test file is one CUnit program; it links the core and the
-# daemon modules (the linker only pulls what it references).
-$(B)/test/%: test/unit/%.c test/unit/cu_main.h $(CORE_OBJ) $(DAEMON_OBJ)
+# The daemon modules and the core as one archive, so a unit test pulls in
+# only the modules it references.
+$(B)/libhamgr.a: $(DAEMON_OBJ) $(CORE_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+# Each unit test file is one CUnit program.
+$(B)/test/%: test/unit/%.c test/unit/cu_main.h $(B)/libhamgr.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itest/unit -o $@ $< $(CORE_OBJ) $(DAEMON_OBJ) $(PKG_LIBS) $(CUNIT_LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itest/unit -o $@ $< $(B)/libhamgr.a $(PKG_LIBS) $(CUNIT_LIBS) -lm $(LDFLAGS)
 
 $(B)/tools/%: test/tools/%.c
 	@mkdir -p $(dir $@)

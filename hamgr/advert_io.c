@@ -69,6 +69,10 @@ static const char *setup4(const struct advert_io *io, bool join)
 		return "setsockopt(IP_MULTICAST_TTL)";
 	if (setint(io->fd, IPPROTO_IP, IP_TTL, ADVERT_TTL) < 0)
 		return "setsockopt(IP_TTL)";
+	/* Network control precedence, as routers and keepalived send VRRP:
+	 * queues that honour it keep adverts ahead of bulk traffic. */
+	if (setint(io->fd, IPPROTO_IP, IP_TOS, 0xc0) < 0)
+		return "setsockopt(IP_TOS)";
 	if (setint(io->fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) < 0)
 		return "setsockopt(IP_MULTICAST_LOOP)";
 	/* Only groups this socket joined: a unicast instance must not see
@@ -99,6 +103,8 @@ static const char *setup6(const struct advert_io *io, bool join)
 		return "setsockopt(IPV6_MULTICAST_HOPS)";
 	if (setint(io->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ADVERT_TTL) < 0)
 		return "setsockopt(IPV6_UNICAST_HOPS)";
+	if (setint(io->fd, IPPROTO_IPV6, IPV6_TCLASS, 0xc0) < 0)
+		return "setsockopt(IPV6_TCLASS)";
 	if (setint(io->fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0) < 0)
 		return "setsockopt(IPV6_MULTICAST_LOOP)";
 	if (setint(io->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) < 0)

@@ -622,6 +622,8 @@ static cfg_opt_t root_opts[] = {
 	CFG_STR_CB("node-name", NULL, CFGF_NODEFAULT, cb_name),
 	CFG_STR_CB("control-socket", CONF_DEFAULT_SOCKET, CFGF_NONE, cb_path),
 	CFG_STR_CB("auth-key-file", NULL, CFGF_NODEFAULT, cb_path),
+	CFG_STR_CB("control-group", NULL, CFGF_NODEFAULT, cb_name),
+	CFG_STR_CB("state-directory", CONF_DEFAULT_STATE_DIR, CFGF_NONE, cb_path),
 	CFG_SEC("instance", instance_opts, SUBSECTION),
 	CFG_END()
 };
@@ -981,6 +983,10 @@ static void build_root(cfg_t *root, const char *default_node_name, struct conf *
 	if (cfg_size(root, "auth-key-file"))
 		copy_str(c->auth_key_file, sizeof(c->auth_key_file),
 			 cfg_getstr(root, "auth-key-file"));
+	if (cfg_size(root, "control-group"))
+		copy_str(c->control_group, sizeof(c->control_group),
+			 cfg_getstr(root, "control-group"));
+	copy_str(c->state_dir, sizeof(c->state_dir), cfg_getstr(root, "state-directory"));
 }
 
 static void build(cfg_t *root, const char *default_node_name, struct conf *c)

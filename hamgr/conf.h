@@ -43,12 +43,15 @@ struct conf {
 	char node_name[CONF_NAME_MAX];  /* default: hostname supplied by caller */
 	char control_socket[108];       /* default /run/hamgr/hamgr.sock */
 	char auth_key_file[CONF_PATH_MAX];
+	char control_group[CONF_NAME_MAX]; /* socket group; empty: root's group */
+	char state_dir[CONF_PATH_MAX];  /* standby marks; default /var/lib/hamgr */
 	struct conf_instance *instances;
 	size_t n_instances;
 };
 
 #define CONF_DEFAULT_FILE "/etc/hamgr/hamgr.conf"
 #define CONF_DEFAULT_SOCKET "/run/hamgr/hamgr.sock"
+#define CONF_DEFAULT_STATE_DIR "/var/lib/hamgr"
 
 /* Parse text (named filename in messages). default_node_name is used when
  * node-name is not set (the daemon passes the hostname). On success returns 0

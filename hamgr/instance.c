@@ -6,12 +6,17 @@
 #include "instance.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <time.h>
 
 #include "advert_io.h"
+#include "events.h"
 #include "garp.h"
 #include "link.h"
 #include "log.h"
@@ -31,6 +36,8 @@ struct instance {
 	struct instance_stats stats;
 	struct log_ratelimit drop_rl;
 	struct log_ratelimit send_rl;
+	struct instance_peer peers[INSTANCE_MAX_PEERS];
+	size_t n_peers;
 };
 
 static uint64_t instance_now(struct instance *in)
@@ -243,6 +250,8 @@ static void log_transition(struct instance *in, const struct fsm_action *a)
 {
 	log_notice("instance %s: %s -> %s (%s)", in->conf.name, fsm_state_str(a->from),
 		   fsm_state_str(a->to), in->fsm.reason);
+	events_add(in->conf.name, "transition", fsm_state_str(a->from),
+		   fsm_state_str(a->to), "%s", in->fsm.reason);
 }
 
 static void apply(struct instance *in, const struct fsm_actions *acts)
@@ -347,7 +356,9 @@ static void count_drop(struct instance *in, enum advert_reason r, const struct i
 	char a[IPADDR_STRLEN];
 	unsigned supp;
 
-	in->stats.drops[r]++;
+	if (in->stats.drops[r]++ == 0 && r != ADVERT_ERR_OWN)
+		events_add(in->conf.name, "drop", NULL, NULL, "first advert dropped for %s from %s",
+			   advert_reason_str(r), src->family ? ipaddr_str(src, a, sizeof(a)) : "?");
 	if (r == ADVERT_ERR_OWN)
 		return;         /* our own packet looped back: not news */
 	if (log_ratelimit_ok(&in->drop_rl, now, &supp))
@@ -356,6 +367,64 @@ static void count_drop(struct instance *in, enum advert_reason r, const struct i
 			  advert_reason_str(r),
 			  supp ? " (more drops suppressed)" : "");
 }
+
+/* Remember who we hear and how regularly (jitter: mean deviation of the
+ * arrival gap from the advertised interval, smoothed like RFC 3550's). */
+static void note_peer(struct instance *in, const struct ipaddr *src,
+		      const struct advert *adv, uint64_t now)
+{
+	struct instance_peer *p = NULL;
+	size_t i, oldest = 0;
+
+	for (i = 0; i < in->n_peers; i++) {
+		if (ipaddr_eq(&in->peers[i].addr, src)) {
+			p = &in->peers[i];
+			break;
+		}
+		if (in->peers[i].last_seen < in->peers[oldest].last_seen)
+			oldest = i;
+	}
+	if (!p) {
+		p = in->n_peers < INSTANCE_MAX_PEERS ? &in->peers[in->n_peers++] : &in->peers[oldest];
+		memset(p, 0, sizeof(*p));
+		p->addr = *src;
+		p->first_seen = now;
+	} else if (adv->priority != 0 && p->priority != 0) {
+		double dev = fabs((double)(now - p->last_seen) - (double)p->interval_us);
+
+		p->jitter_us += (dev - p->jitter_us) / 16.0;
+	}
+	p->priority = adv->priority;
+	p->interval_us = adv->max_adver_int * 10000u;
+	p->last_seen = now;
+	p->adverts++;
+}
+
+size_t instance_peers(struct instance *in, const struct instance_peer **peers)
+{
+	uint64_t now = instance_now(in);
+	size_t i = 0;
+
+	while (i < in->n_peers) {
+		if (now - in->peers[i].last_seen > INSTANCE_PEER_TTL_US)
+			in->peers[i] = in->peers[--in->n_peers];
+		else
+			i++;
+	}
+	*peers = in->peers;
+	return in->n_peers;
+}
+
+int instance_vip_present(struct instance *in, size_t i)
+{
+	if (i >= in->conf.n_vips || !in->ifindex)
+		return in->ifindex ? -1 : 0;
+	return vip_present(in->env->vip, in->ifindex, &in->conf.vips[i]);
+}
+
+uint64_t instance_time(struct instance *in) { return instance_now(in); }
+bool instance_link_up(const struct instance *in) { return in->fsm.link_up && in->ifindex; }
+bool instance_has_primary(const struct instance *in) { return in->have_primary; }
 
 static void handle_packet(struct instance *in, const struct advert_rx *rx)
 {
@@ -374,6 +443,7 @@ static void handle_packet(struct instance *in, const struct advert_rx *rx)
 		return;
 	}
 	in->stats.adverts_rcvd++;
+	note_peer(in, &src, &adv, now);
 	fsm_recv(&in->fsm, now, &src, adv.priority, adv.max_adver_int * 10000u, &acts);
 	apply(in, &acts);
 }
@@ -444,6 +514,79 @@ static void remove_stale_vips(struct instance *in)
 	}
 }
 
+static void standby_path(const struct instance *in, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/standby.%s", in->env->state_dir ? in->env->state_dir
+			   : CONF_DEFAULT_STATE_DIR, in->conf.name);
+}
+
+static bool standby_marked(const struct instance *in)
+{
+	char path[CONF_PATH_MAX + CONF_NAME_MAX + 16];
+
+	standby_path(in, path, sizeof(path));
+	return access(path, F_OK) == 0;
+}
+
+/* The mark is written before the role is given up, so a crash in between
+ * still comes back in standby. */
+static int standby_mark(const struct instance *in, bool on, char *err, size_t errlen)
+{
+	char path[CONF_PATH_MAX + CONF_NAME_MAX + 16];
+	int fd;
+
+	standby_path(in, path, sizeof(path));
+	if (!on) {
+		if (unlink(path) < 0 && errno != ENOENT) {
+			snprintf(err, errlen, "cannot remove %s: %s", path, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int instance_set_standby(struct instance *in, bool on, char *err, size_t errlen)
+{
+	struct fsm_actions acts = { .n = 0 };
+
+	if (standby_mark(in, on, err, errlen) < 0)
+		return -1;
+	if (in->fsm.standby != on) {
+		log_notice("instance %s: %s by operator", in->conf.name, on ? "standby" : "active");
+		events_add(in->conf.name, "command", NULL, NULL, "%s", on ? "standby" : "active");
+	}
+	fsm_set_standby(&in->fsm, instance_now(in), on, &acts);
+	apply(in, &acts);
+	rearm(in);
+	return 0;
+}
+
+int instance_switchover(struct instance *in, char *err, size_t errlen)
+{
+	struct fsm_actions acts = { .n = 0 };
+
+	if (in->fsm.state != FSM_MASTER) {
+		snprintf(err, errlen, "instance %s is %s, not MASTER: nothing to hand over",
+			 in->conf.name, fsm_state_str(in->fsm.state));
+		return -1;
+	}
+	events_add(in->conf.name, "command", NULL, NULL, "switchover");
+	fsm_switchover(&in->fsm, instance_now(in), &acts);
+	apply(in, &acts);
+	rearm(in);
+	return 0;
+}
+
 int instance_start(struct instance *in)
 {
 	struct fsm_actions acts = { .n = 0 };
@@ -478,6 +621,11 @@ int instance_start(struct instance *in)
 				  in->conf.name, in->conf.interface,
 				  in->family == IPADDR_V4 ? "IPv4" : "IPv6 link-local");
 		fsm_link(&in->fsm, now, false, &acts);
+	}
+	if (standby_marked(in)) {
+		log_notice("instance %s: in standby (remembered from before the restart)",
+			   in->conf.name);
+		in->fsm.standby = true;
 	}
 	fsm_start(&in->fsm, now, &acts);
 	apply(in, &acts);

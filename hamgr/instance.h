@@ -23,7 +23,22 @@ struct instance_env {
 	struct link_watch *links;
 	void (*on_state)(void *arg);    /* called after every transition */
 	void *on_state_arg;
+	const char *state_dir;          /* standby marks live here */
 };
+
+/* A source of valid adverts for our VRID, heard in the last
+ * INSTANCE_PEER_TTL_US. VRRP backups are silent: a master sees other
+ * masters only, a backup sees the master. */
+struct instance_peer {
+	struct ipaddr addr;
+	uint8_t priority;
+	uint64_t first_seen, last_seen;  /* monotonic us */
+	uint64_t adverts;
+	uint32_t interval_us;            /* advertised */
+	double jitter_us;                /* mean |arrival gap - interval| (EWMA) */
+};
+#define INSTANCE_MAX_PEERS 16
+#define INSTANCE_PEER_TTL_US 60000000ULL
 
 struct instance_stats {
 	uint64_t adverts_sent;
@@ -58,6 +73,23 @@ bool instance_can_reconfigure(const struct instance *in, const struct conf_insta
  * stay configured are not touched; added ones are added (and announced) and
  * removed ones removed while MASTER. */
 void instance_reconfigure(struct instance *in, const struct conf_instance *ci);
+
+/* Operator commands. Return 0, or -1 with a reason in err. Standby is
+ * remembered in state_dir/standby.NAME so it survives a restart. */
+int instance_switchover(struct instance *in, char *err, size_t errlen);
+int instance_set_standby(struct instance *in, bool on, char *err, size_t errlen);
+
+/* Peers heard recently (expired ones are dropped first); returns the count
+ * and points *peers at them. */
+size_t instance_peers(struct instance *in, const struct instance_peer **peers);
+
+/* Whether VIP i is on the interface now: 1, 0, or <0 when unknown. */
+int instance_vip_present(struct instance *in, size_t i);
+
+/* Monotonic now as the instance sees it (the event loop's time). */
+uint64_t instance_time(struct instance *in);
+bool instance_link_up(const struct instance *in);
+bool instance_has_primary(const struct instance *in);
 
 const char *instance_name(const struct instance *in);
 const struct fsm *instance_fsm(const struct instance *in);

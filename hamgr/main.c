@@ -11,22 +11,13 @@
 #include <systemd/sd-event.h>
 
 #include "conf.h"
+#include "daemon.h"
+#include "events.h"
 #include "garp.h"
 #include "instance.h"
 #include "link.h"
 #include "log.h"
 #include "vip.h"
-
-#define HAMGR_VERSION "0.1.0"
-
-struct daemon {
-	const char *conf_path;
-	char hostname[CONF_NAME_MAX];
-	struct conf *conf;
-	struct instance_env env;
-	struct instance **inst;
-	size_t n_inst;
-};
 
 static void usage(FILE *f)
 {
@@ -115,14 +106,19 @@ static struct instance *take_instance(struct daemon *d, const char *name)
  * that keep their name, interface, VRID and family are changed in place so
  * a VIP that stays configured is never removed and no state changes for
  * nothing. */
-static int reload(struct daemon *d, char *err, size_t errlen)
+int daemon_reload(struct daemon *d, char *err, size_t errlen)
 {
 	struct conf *nc;
 	struct instance **ni;
 	size_t i;
 
-	if (conf_load_file(d->conf_path, d->hostname, &nc, err, errlen) < 0)
+	sd_notify(0, "RELOADING=1");
+	if (conf_load_file(d->conf_path, d->hostname, &nc, err, errlen) < 0) {
+		log_warnx("reload refused, running config kept: %s", err);
+		events_add(NULL, "reload", NULL, NULL, "refused: %s", err);
+		sd_notify(0, "READY=1");
 		return -1;
+	}
 	ni = calloc(nc->n_instances ? nc->n_instances : 1, sizeof(*ni));
 	if (!ni) {
 		conf_free(nc);
@@ -161,8 +157,13 @@ static int reload(struct daemon *d, char *err, size_t errlen)
 	free(d->inst);
 	d->inst = ni;
 	d->n_inst = nc->n_instances;
+	d->env.state_dir = nc->state_dir;
 	conf_free(d->conf);
 	d->conf = nc;
+	log_notice("configuration reloaded from %s", d->conf_path);
+	events_add(NULL, "reload", NULL, NULL, "configuration reloaded from %s", d->conf_path);
+	sd_notify(0, "READY=1");
+	notify_status(d);
 	return 0;
 }
 
@@ -171,13 +172,7 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
 	struct daemon *d = arg;
 	char err[CONF_ERR_MAX];
 
-	sd_notify(0, "RELOADING=1");
-	if (reload(d, err, sizeof(err)) < 0)
-		log_warnx("reload refused, running config kept: %s", err);
-	else
-		log_notice("configuration reloaded from %s", d->conf_path);
-	sd_notify(0, "READY=1");
-	notify_status(d);
+	daemon_reload(d, err, sizeof(err));
 	return 0;
 }
 
@@ -230,6 +225,7 @@ static int setup_adapters(struct daemon *d)
 	}
 	d->env.on_state = notify_status;
 	d->env.on_state_arg = d;
+	d->env.state_dir = d->conf->state_dir;
 	return 0;
 }
 
@@ -249,12 +245,15 @@ static int run(struct daemon *d)
 		close_adapters(d);
 		return 1;
 	}
+	sd_event_now(d->env.event, CLOCK_MONOTONIC, &d->start_us);
 	if (start_instances(d) < 0) {
 		stop_instances(d);
 		close_adapters(d);
 		return 1;
 	}
 	log_notice("hamgr %s started: %zu instance(s) from %s", HAMGR_VERSION, d->n_inst,
+		   d->conf_path);
+	events_add(NULL, "start", NULL, NULL, "hamgr %s started with %s", HAMGR_VERSION,
 		   d->conf_path);
 	sd_notify(0, "READY=1");
 	notify_status(d);

@@ -104,6 +104,7 @@ static void become_master(struct fsm *f, uint64_t now, enum fsm_cause cause,
 	emit(out, FSM_ACT_SEND_GARP, 0);
 	f->adver_timer = now + f->cfg.adver_int_us;
 	f->master_down_timer = 0;
+	f->yielded = false;
 	forget_master(f);
 }
 
@@ -114,7 +115,7 @@ static void leave_init(struct fsm *f, uint64_t now, enum fsm_cause cause,
 	char why[96];
 
 	forget_master(f);
-	if (f->cfg.priority == 255) {
+	if (f->cfg.priority == 255 && !f->standby) {
 		snprintf(why, sizeof(why), "%s; priority 255 (address owner)",
 			 cause == FSM_CAUSE_LINK_UP ? "link up" : "startup");
 		become_master(f, now, FSM_CAUSE_OWNER, why, out);
@@ -183,7 +184,7 @@ static void backup_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 		f->release_seen = true;
 		return;
 	}
-	if (!f->cfg.preempt || priority >= f->cfg.priority) {
+	if (!f->cfg.preempt || f->yielded || priority >= f->cfg.priority) {
 		f->preempt_since = 0;
 		f->lower_seen = false;
 		backup_accept(f, now, adver_int_us);
@@ -253,7 +254,7 @@ uint64_t fsm_next_deadline(const struct fsm *f)
 {
 	if (f->state == FSM_MASTER)
 		return f->adver_timer;
-	if (f->state == FSM_BACKUP)
+	if (f->state == FSM_BACKUP && !f->standby)
 		return f->master_down_timer;
 	return 0;
 }
@@ -262,7 +263,10 @@ static void master_down_expired(struct fsm *f, uint64_t now, struct fsm_actions 
 {
 	char why[160], a[IPADDR_STRLEN];
 
-	if (!f->master_known)
+	if (f->yielded && !f->master_known)
+		snprintf(why, sizeof(why), "switchover: no backup took over within %llu ms; "
+			 "taking the role back", (unsigned long long)((now - f->state_since) / 1000));
+	else if (!f->master_known)
 		snprintf(why, sizeof(why), "master_down timer expired: no advert heard for %llu ms",
 			 (unsigned long long)((now - (f->state_since)) / 1000));
 	else if (f->release_seen)
@@ -291,7 +295,7 @@ void fsm_timer(struct fsm *f, uint64_t now, struct fsm_actions *out)
 		f->adver_timer += f->cfg.adver_int_us;
 		if (f->adver_timer <= now)
 			f->adver_timer = now + f->cfg.adver_int_us;
-	} else if (f->state == FSM_BACKUP && f->master_down_timer &&
+	} else if (f->state == FSM_BACKUP && !f->standby && f->master_down_timer &&
 		   now >= f->master_down_timer) {
 		master_down_expired(f, now, out);
 	}
@@ -328,7 +332,7 @@ void fsm_reconfigure(struct fsm *f, uint64_t now, const struct fsm_config *cfg,
 	}
 	if (f->state != FSM_BACKUP)
 		return;
-	if (cfg->priority == 255) {
+	if (cfg->priority == 255 && !f->standby) {
 		become_master(f, now, FSM_CAUSE_OWNER, "reload: priority 255 (address owner)", out);
 		return;
 	}
@@ -346,4 +350,53 @@ void fsm_reconfigure(struct fsm *f, uint64_t now, const struct fsm_config *cfg,
 void fsm_set_primary(struct fsm *f, const struct ipaddr *primary)
 {
 	f->primary = *primary;
+}
+
+/* A MASTER gives the role up: priority 0 so a backup takes over after its
+ * Skew_Time, VIPs removed before that, so no instant has two holders. */
+static void release_to_backup(struct fsm *f, uint64_t now, enum fsm_cause cause,
+			      const char *why, struct fsm_actions *out)
+{
+	set_state(f, now, FSM_BACKUP, cause, out, "%s", why);
+	emit(out, FSM_ACT_SEND_ADVERT, 0);
+	emit(out, FSM_ACT_DEL_VIPS, 0);
+	forget_master(f);
+	f->master_adver_int_us = f->cfg.adver_int_us;
+	arm_master_down(f, now);
+}
+
+void fsm_set_standby(struct fsm *f, uint64_t now, bool on, struct fsm_actions *out)
+{
+	if (on == f->standby)
+		return;
+	f->standby = on;
+	f->yielded = false;
+	if (on && f->state == FSM_MASTER) {
+		release_to_backup(f, now, FSM_CAUSE_STANDBY, "standby requested by operator", out);
+		return;
+	}
+	if (!on && f->state == FSM_BACKUP) {
+		/* Back in the election: wait a full Master_Down_Interval for a
+		 * master before taking over, like a node that just started. */
+		snprintf(f->reason, sizeof(f->reason), "active again (operator); %s",
+			 f->master_known ? "following the current master" : "waiting for a master");
+		if (!f->master_known || f->cfg.priority == 255)
+			arm_master_down(f, now);
+		if (f->cfg.priority == 255)
+			become_master(f, now, FSM_CAUSE_OWNER, "active again; priority 255 (address owner)", out);
+	}
+}
+
+int fsm_switchover(struct fsm *f, uint64_t now, struct fsm_actions *out)
+{
+	if (f->state != FSM_MASTER)
+		return -1;
+	release_to_backup(f, now, FSM_CAUSE_SWITCHOVER, "switchover requested by operator", out);
+	f->yielded = true;
+	return 0;
+}
+
+uint8_t fsm_effective_priority(const struct fsm *f)
+{
+	return f->standby ? 0 : f->cfg.priority;
 }

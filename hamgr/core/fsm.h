@@ -58,6 +58,8 @@ enum fsm_cause {
 	FSM_CAUSE_SHUTDOWN,        /* Shutdown event */
 	FSM_CAUSE_LINK_DOWN,
 	FSM_CAUSE_LINK_UP,
+	FSM_CAUSE_STANDBY,         /* operator: standby */
+	FSM_CAUSE_SWITCHOVER,      /* operator: hand the role to a backup */
 };
 
 struct fsm {
@@ -72,6 +74,10 @@ struct fsm {
 	uint64_t last_garp_refresh;   /* last GARP re-sent for a lower master */
 	bool release_seen;            /* BACKUP: master sent priority 0 */
 	bool lower_seen;              /* BACKUP: discarding a lower master */
+	bool standby;                 /* maintenance: never becomes MASTER */
+	bool yielded;                 /* after a switchover: follow the new
+					 master even if it ranks lower, until we
+					 are MASTER again */
 	bool link_up;
 	/* What we know of the current master (BACKUP) */
 	bool master_known;
@@ -119,6 +125,20 @@ void fsm_link(struct fsm *f, uint64_t now, bool up, struct fsm_actions *out);
  * peer shows up, a BACKUP that can now preempt will do so by the RFC rules. */
 void fsm_reconfigure(struct fsm *f, uint64_t now, const struct fsm_config *cfg,
 		     struct fsm_actions *out);
+
+/* Maintenance mode. On: a MASTER releases (priority 0, VIPs removed) and
+ * the instance stays BACKUP, never taking the role, until switched off
+ * (then it waits Master_Down_Interval like a fresh backup). */
+void fsm_set_standby(struct fsm *f, uint64_t now, bool on, struct fsm_actions *out);
+
+/* Hand the role over: a MASTER sends priority 0 (a backup takes over after
+ * its Skew_Time), removes its VIPs and becomes BACKUP without preempting the
+ * new master. If no backup takes over within Master_Down_Interval it takes
+ * the role back by the normal timer. Returns 0, or -1 when not MASTER. */
+int fsm_switchover(struct fsm *f, uint64_t now, struct fsm_actions *out);
+
+/* Priority this node competes with now: 0 in standby, else configured. */
+uint8_t fsm_effective_priority(const struct fsm *f);
 
 /* Our primary address changed (address added/removed on the interface). */
 void fsm_set_primary(struct fsm *f, const struct ipaddr *primary);

@@ -124,7 +124,9 @@ lib_require_hamgr() {
 	if [ "$LIB_IMPL" = keepalived ]; then
 		lib_require_tools keepalived
 	else
-		[ -f "$LIB_HAMGR" ] && [ -x "$LIB_HAMGR" ] || lib_skip "$LIB_HAMGR not built (make build/hamgr)"
+		if [ ! -f "$LIB_HAMGR" ] || [ ! -x "$LIB_HAMGR" ]; then
+			lib_skip "$LIB_HAMGR not built (make build/hamgr)"
+		fi
 	fi
 }
 

@@ -1,0 +1,344 @@
+/* api: answers control commands from the daemon's instances. Every result
+ * is a json-c object; field names are documented in hactl(8) and stable. */
+#include "api.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/advert.h"
+#include "daemon.h"
+#include "events.h"
+#include "instance.h"
+#include "log.h"
+
+#define API_LOG_DEFAULT 50
+#define API_LOG_MAX EVENTS_MAX
+
+static struct json_object *jms(uint64_t us)
+{
+	/* Milliseconds with 0.1 ms resolution: jitter and skew are sub-ms. */
+	return json_object_new_double((double)(us / 100u) / 10.0);
+}
+
+static struct json_object *jaddr(const struct ipaddr *a)
+{
+	char buf[IPADDR_STRLEN];
+
+	return json_object_new_string(ipaddr_str(a, buf, sizeof(buf)));
+}
+
+static void add(struct json_object *o, const char *k, struct json_object *v)
+{
+	json_object_object_add(o, k, v);
+}
+
+static struct json_object *vips_json(struct instance *in)
+{
+	const struct conf_instance *c = instance_conf(in);
+	struct json_object *arr = json_object_new_array();
+	char buf[IPADDR_STRLEN];
+	size_t i;
+
+	for (i = 0; i < c->n_vips; i++) {
+		struct json_object *v = json_object_new_object();
+		int p = instance_vip_present(in, i);
+
+		add(v, "address", json_object_new_string(ipaddr_str_prefix(&c->vips[i], buf, sizeof(buf))));
+		add(v, "present", p < 0 ? NULL : json_object_new_boolean(p == 1));
+		json_object_array_add(arr, v);
+	}
+	return arr;
+}
+
+static struct json_object *peers_json(struct instance *in, uint64_t now)
+{
+	struct json_object *arr = json_object_new_array();
+	const struct instance_peer *p;
+	size_t n = instance_peers(in, &p), i;
+
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+
+		add(o, "address", jaddr(&p[i].addr));
+		add(o, "priority", json_object_new_int(p[i].priority));
+		add(o, "last_seen_ms", jms(now - p[i].last_seen));
+		add(o, "adverts", json_object_new_int64((int64_t)p[i].adverts));
+		add(o, "interval_ms", json_object_new_int((int)(p[i].interval_us / 1000u)));
+		add(o, "jitter_ms", jms((uint64_t)p[i].jitter_us));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static struct json_object *master_json(struct instance *in)
+{
+	const struct fsm *f = instance_fsm(in);
+	struct json_object *o;
+
+	if (f->state != FSM_MASTER && !(f->state == FSM_BACKUP && f->master_known))
+		return NULL;
+	o = json_object_new_object();
+	if (f->state == FSM_MASTER) {
+		add(o, "address", instance_has_primary(in) ? jaddr(&f->primary) : NULL);
+		add(o, "priority", json_object_new_int(fsm_effective_priority(f)));
+		add(o, "self", json_object_new_boolean(1));
+	} else {
+		add(o, "address", jaddr(&f->master_addr));
+		add(o, "priority", json_object_new_int(f->master_priority));
+		add(o, "self", json_object_new_boolean(0));
+	}
+	return o;
+}
+
+static struct json_object *counters_json(struct instance *in)
+{
+	const struct instance_stats *st = instance_stats(in);
+	struct json_object *o = json_object_new_object(), *d = json_object_new_object();
+	int r;
+
+	add(o, "adverts_sent", json_object_new_int64((int64_t)st->adverts_sent));
+	add(o, "adverts_received", json_object_new_int64((int64_t)st->adverts_rcvd));
+	add(o, "other_vrid", json_object_new_int64((int64_t)st->other_vrid));
+	add(o, "send_errors", json_object_new_int64((int64_t)st->send_errors));
+	for (r = 1; r < ADVERT_REASON_MAX; r++)
+		add(d, advert_reason_str((enum advert_reason)r),
+		    json_object_new_int64((int64_t)st->drops[r]));
+	add(o, "drops", d);
+	return o;
+}
+
+static struct json_object *instance_json(struct instance *in)
+{
+	const struct conf_instance *c = instance_conf(in);
+	const struct fsm *f = instance_fsm(in);
+	struct json_object *o = json_object_new_object();
+	uint64_t now = instance_time(in);
+
+	add(o, "name", json_object_new_string(c->name));
+	add(o, "state", json_object_new_string(fsm_state_str(f->state)));
+	add(o, "standby", json_object_new_boolean(f->standby));
+	add(o, "protocol", json_object_new_string(c->protocol == CONF_PROTO_VRRP3 ? "vrrp3" : "hamgr"));
+	add(o, "interface", json_object_new_string(c->interface));
+	add(o, "link_up", json_object_new_boolean(instance_link_up(in)));
+	add(o, "vrid", json_object_new_int(c->vrid));
+	add(o, "priority", json_object_new_int(c->priority));
+	add(o, "effective_priority", json_object_new_int(fsm_effective_priority(f)));
+	add(o, "advert_interval_ms", json_object_new_int((int)(c->advert_interval_us / 1000u)));
+	add(o, "master_adver_interval_ms", json_object_new_int((int)(f->master_adver_int_us / 1000u)));
+	add(o, "master_down_interval_ms", jms(fsm_master_down_interval(f)));
+	add(o, "skew_time_ms", jms(fsm_skew_time(f)));
+	add(o, "preempt", json_object_new_boolean(c->preempt));
+	add(o, "preempt_delay_ms", json_object_new_int64((int64_t)(c->preempt_delay_us / 1000u)));
+	add(o, "primary_address", instance_has_primary(in) ? jaddr(&f->primary) : NULL);
+	add(o, "vips", vips_json(in));
+	add(o, "master", master_json(in));
+	add(o, "peers", peers_json(in, now));
+	add(o, "time_in_state_ms", json_object_new_int64((int64_t)((now - f->state_since) / 1000u)));
+	add(o, "transitions", json_object_new_int64(f->transitions));
+	add(o, "reason", json_object_new_string(f->reason));
+	add(o, "counters", counters_json(in));
+	return o;
+}
+
+static struct instance *find(struct daemon *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < d->n_inst; i++)
+		if (d->inst[i] && strcmp(instance_name(d->inst[i]), name) == 0)
+			return d->inst[i];
+	return NULL;
+}
+
+static const char *arg_str(struct json_object *args, const char *key)
+{
+	struct json_object *v;
+
+	if (!args || !json_object_object_get_ex(args, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int cmd_status(struct daemon *d, struct json_object *args,
+		      struct json_object **res, char *err, size_t errlen, const char **code)
+{
+	const char *only = arg_str(args, "instance");
+	struct json_object *arr, *o;
+	uint64_t now = 0;
+	size_t i;
+
+	if (only && !find(d, only)) {
+		snprintf(err, errlen, "no instance named \"%s\"", only);
+		*code = "ENOENT";
+		return -1;
+	}
+	o = json_object_new_object();
+	arr = json_object_new_array();
+	for (i = 0; i < d->n_inst; i++) {
+		if (!d->inst[i] || (only && strcmp(only, instance_name(d->inst[i])) != 0))
+			continue;
+		json_object_array_add(arr, instance_json(d->inst[i]));
+	}
+	sd_event_now(d->env.event, CLOCK_MONOTONIC, &now);
+	add(o, "node", json_object_new_string(d->conf->node_name));
+	add(o, "version", json_object_new_string(HAMGR_VERSION));
+	add(o, "pid", json_object_new_int((int)getpid()));
+	add(o, "config", json_object_new_string(d->conf_path));
+	add(o, "uptime_ms", json_object_new_int64((int64_t)((now - d->start_us) / 1000u)));
+	add(o, "instances", arr);
+	*res = o;
+	return 0;
+}
+
+static struct json_object *event_json(const struct event *e)
+{
+	struct json_object *o = json_object_new_object();
+	time_t t = (time_t)(e->realtime_us / 1000000u);
+	struct tm tm;
+	char ts[64];
+
+	gmtime_r(&t, &tm);
+	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (unsigned)(e->realtime_us / 1000u % 1000u));
+	add(o, "time", json_object_new_string(ts));
+	add(o, "instance", e->instance[0] ? json_object_new_string(e->instance) : NULL);
+	add(o, "type", json_object_new_string(e->type));
+	if (e->from[0]) {
+		add(o, "from", json_object_new_string(e->from));
+		add(o, "to", json_object_new_string(e->to));
+	}
+	add(o, "message", json_object_new_string(e->message));
+	return o;
+}
+
+static int cmd_log(struct daemon *d, struct json_object *args,
+		   struct json_object **res, char *err, size_t errlen, const char **code)
+{
+	struct json_object *v, *arr, *o;
+	size_t n = API_LOG_DEFAULT, total = events_count(), i;
+
+	if (args && json_object_object_get_ex(args, "n", &v)) {
+		int64_t want = json_object_get_int64(v);
+
+		if (!json_object_is_type(v, json_type_int) || want < 1 || want > API_LOG_MAX) {
+			snprintf(err, errlen, "n must be a whole number from 1 to %d", API_LOG_MAX);
+			*code = "EINVAL";
+			return -1;
+		}
+		n = (size_t)want;
+	}
+	o = json_object_new_object();
+	arr = json_object_new_array();
+	for (i = total > n ? total - n : 0; i < total; i++)
+		json_object_array_add(arr, event_json(events_get(i)));
+	add(o, "events", arr);
+	*res = o;
+	return 0;
+}
+
+static int cmd_reload(struct daemon *d, struct json_object *args,
+		      struct json_object **res, char *err, size_t errlen, const char **code)
+{
+	if (daemon_reload(d, err, errlen) < 0) {
+		*code = "EINVAL";
+		return -1;
+	}
+	*res = json_object_new_object();
+	add(*res, "accepted", json_object_new_boolean(1));
+	return 0;
+}
+
+static struct instance *need_instance(struct daemon *d, struct json_object *args,
+				      char *err, size_t errlen, const char **code)
+{
+	const char *name = arg_str(args, "instance");
+	struct instance *in = find(d, name);
+
+	if (!name) {
+		snprintf(err, errlen, "an instance name is required");
+		*code = "EINVAL";
+	} else if (!in) {
+		snprintf(err, errlen, "no instance named \"%s\"", name);
+		*code = "ENOENT";
+	}
+	return in;
+}
+
+static struct json_object *brief(struct instance *in, const char *note)
+{
+	const struct fsm *f = instance_fsm(in);
+	struct json_object *o = json_object_new_object();
+
+	add(o, "instance", json_object_new_string(instance_name(in)));
+	add(o, "state", json_object_new_string(fsm_state_str(f->state)));
+	add(o, "standby", json_object_new_boolean(f->standby));
+	add(o, "master_down_interval_ms", jms(fsm_master_down_interval(f)));
+	if (note)
+		add(o, "note", json_object_new_string(note));
+	return o;
+}
+
+static int cmd_switchover(struct daemon *d, struct json_object *args,
+			  struct json_object **res, char *err, size_t errlen, const char **code)
+{
+	struct instance *in = need_instance(d, args, err, errlen, code);
+
+	if (!in)
+		return -1;
+	if (arg_str(args, "to")) {
+		snprintf(err, errlen, "switchover --to is not supported yet: VRRPv3 peers do "
+			 "not announce node names; the highest-priority backup takes over");
+		*code = "ENOTSUP";
+		return -1;
+	}
+	if (instance_switchover(in, err, errlen) < 0) {
+		*code = "EAGAIN";
+		return -1;
+	}
+	*res = brief(in, "released with priority 0: the highest-priority backup takes over "
+		     "after its Skew_Time; if none does, this node takes the role back after "
+		     "Master_Down_Interval");
+	return 0;
+}
+
+static int cmd_standby(struct daemon *d, struct json_object *args, bool on,
+		       struct json_object **res, char *err, size_t errlen, const char **code)
+{
+	struct instance *in = need_instance(d, args, err, errlen, code);
+
+	if (!in)
+		return -1;
+	if (instance_set_standby(in, on, err, errlen) < 0) {
+		*code = "EAGAIN";
+		return -1;
+	}
+	*res = brief(in, NULL);
+	return 0;
+}
+
+int api_handle(void *arg, const char *cmd, struct json_object *args,
+	       struct json_object **result, char *err, size_t errlen, const char **code)
+{
+	struct daemon *d = arg;
+
+	*result = NULL;
+	if (!strcmp(cmd, "status") || !strcmp(cmd, "metrics"))
+		return cmd_status(d, args, result, err, errlen, code);
+	if (!strcmp(cmd, "log"))
+		return cmd_log(d, args, result, err, errlen, code);
+	if (!strcmp(cmd, "reload"))
+		return cmd_reload(d, args, result, err, errlen, code);
+	if (!strcmp(cmd, "switchover"))
+		return cmd_switchover(d, args, result, err, errlen, code);
+	if (!strcmp(cmd, "standby"))
+		return cmd_standby(d, args, true, result, err, errlen, code);
+	if (!strcmp(cmd, "active"))
+		return cmd_standby(d, args, false, result, err, errlen, code);
+	snprintf(err, errlen, "unknown command \"%s\"", cmd);
+	*code = "EINVAL";
+	return -1;
+}

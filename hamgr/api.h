@@ -1,0 +1,17 @@
+/* api: the control commands (status, log, metrics, reload, switchover,
+ * standby, active) answered from the running daemon; the wire format and
+ * the privilege check live in ctl.c / ctlmsg.c. */
+#ifndef HAMGR_API_H
+#define HAMGR_API_H
+
+#include <stddef.h>
+#include <json-c/json.h>
+
+/* A ctl_handler: arg is the struct daemon. Fills *result (owned by the
+ * caller) and returns 0, or returns -1 with err and *code ("EINVAL",
+ * "ENOENT", "EAGAIN", "ENOTSUP") set. */
+int api_handle(void *arg, const char *cmd, struct json_object *args,
+	       struct json_object **result, char *err, size_t errlen,
+	       const char **code);
+
+#endif

@@ -1,0 +1,30 @@
+/* daemon: the running hamgr process as the control API sees it. */
+#ifndef HAMGR_DAEMON_H
+#define HAMGR_DAEMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "instance.h"
+
+#define HAMGR_VERSION "0.1.0"
+
+struct ctl;
+
+struct daemon {
+	const char *conf_path;
+	char hostname[CONF_NAME_MAX];
+	struct conf *conf;
+	struct instance_env env;
+	struct instance **inst;         /* entries may be NULL after a failed reload */
+	size_t n_inst;
+	uint64_t start_us;              /* monotonic */
+	struct ctl *ctl;
+};
+
+/* Re-read the config file and apply it (see main.c). Returns 0, or -1 with
+ * "FILE:LINE: ..." in err and the running config untouched. */
+int daemon_reload(struct daemon *d, char *err, size_t errlen);
+
+#endif
