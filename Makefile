@@ -6,6 +6,7 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR  ?= $(PREFIX)/share/man
 LIBDIR  ?= $(PREFIX)/lib
 SYSCONFDIR ?= /etc
+SYSTEMDUNITDIR ?= /lib/systemd/system
 DESTDIR ?=
 
 CC      ?= cc
@@ -50,7 +51,7 @@ $(B)/obj/hamgr/%.o: hamgr/%.c
 $(B)/hamgr: $(B)/obj/hamgr/main.o $(DAEMON_OBJ) $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-$(B)/hactl: $(B)/obj/hamgr/hactl.o $(CORE_OBJ)
+$(B)/hactl: $(B)/obj/hamgr/hactl.o $(B)/obj/hamgr/ctlmsg.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 # The daemon modules and the core as one archive, so a unit test pulls in
@@ -103,11 +104,15 @@ install: $(PROGS)
 	for m in man/*.[578]; do [ -e "$$m" ] || continue; s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	install -d $(DESTDIR)$(SYSCONFDIR)/hamgr
 	install -m 644 etc/hamgr.conf.example $(DESTDIR)$(SYSCONFDIR)/hamgr/hamgr.conf.example
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' -e 's|/etc/hamgr/|$(SYSCONFDIR)/hamgr/|g' \
+	    etc/systemd/hamgr.service >$(DESTDIR)$(SYSTEMDUNITDIR)/hamgr.service
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/hamgr.service
 
 # Debian packages a fresh bookworm machine lacks (run as root).
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libsystemd-dev libnl-3-dev \
 	libnl-route-3-dev libmnl-dev libconfuse-dev libsodium-dev libjson-c-dev libcunit1-dev
-DEB_TEST  := iproute2 nftables keepalived mandoc procps psmisc tcpdump
+DEB_TEST  := iproute2 nftables keepalived mandoc procps psmisc tcpdump systemd util-linux
 deps:
 	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \

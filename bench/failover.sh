@@ -174,8 +174,9 @@ for iv in $INTERVALS; do
 	for ((rep = 1; rep <= RUNS; rep++)); do
 		# Stratified phase of the event within the advert interval: run k
 		# of N falls in [(k-1)/N, k/N), the same for every cell of the rep.
-		export BENCH_PHASE=$(awk -v k="$rep" -v n="$RUNS" -v r="$RANDOM" \
+		BENCH_PHASE=$(awk -v k="$rep" -v n="$RUNS" -v r="$RANDOM" \
 			'BEGIN { printf "%.4f", (k - 1 + r / 32768) / n }')
+		export BENCH_PHASE
 		for sc in $SCENARIOS; do
 			for impl in $IMPLS; do
 				run "$impl" "$iv" "$sc"

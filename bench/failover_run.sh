@@ -23,9 +23,12 @@
 #   RATE impl=I interval=I n=N min_ms=X median_ms=X max_ms=X field=F
 # Exit status: 0 measured, 1 failed (setup or run), 77 skipped.
 # Environment: BENCH_RATE (default 4000), BENCH_PHASE (0..1: where in the
-# advert interval the event falls, default random), and lib.sh's HM_PREFIX, HM_LOGDIR,
-# HM_BUILD, HAMGR (failover.sh sets them).
+# advert interval the event falls, default random), and lib.sh's HM_PREFIX,
+# HM_LOGDIR, HM_BUILD, HAMGR (failover.sh sets them).
 
+# LIB_IMPL, LIB_INST are lib.sh's; lib_probe_wait sets the PROBE_* variables.
+# shellcheck disable=SC2034,SC2154
+# shellcheck source=test/netns/lib.sh
 . "$(dirname "$0")/../test/netns/lib.sh"
 
 IMPL=${1:?usage: failover_run.sh IMPL INTERVAL SCENARIO}
@@ -49,7 +52,7 @@ lib_require_bin probe responder
 if [ "$IMPL" = hamgr ] && [ ! -f "$LIB_HAMGR" ]; then
 	lib_skip "$LIB_HAMGR is not a file (make build/hamgr)"
 fi
-[ "$SCENARIO" != rate ] || lib_require_tools tcpdump
+lib_require_tools tcpdump awk
 
 INT_S=$(lib_dur_s "$INTERVAL")
 # Skew_Time of a priority-P node (RFC 5798: (256 - P) / 256 x interval).
@@ -93,28 +96,8 @@ lib_bridge
 lib_node n1 198.51.100.1
 lib_node n2 198.51.100.2
 lib_client c 198.51.100.100
-# The meter and the responders run SCHED_FIFO (BENCH_RT, default 1): a
-# stall of the tools is not an outage of the service, and on a small,
-# shared machine they would otherwise be preempted by unrelated work. The
-# daemons keep their default scheduling, as deployed.
-RT=()
-[ "${BENCH_RT:-1}" = 1 ] && command -v chrt >/dev/null && RT=(chrt -f 10)
-# lib_responder_start/lib_probe_start with the scheduling prefix.
-bench_responder_start() {
-	lib_exec "$1" "${RT[@]}" "$LIB_TOOLS/responder" -t 600 "$1" "$2" \
-		>>"$LIB_TMP/$1.responder.log" 2>&1 &
-	LIB_BG+=($!)
-}
-bench_probe_start() {
-	local c=$1
-	shift
-	: >"$LIB_TMP/probe.out"
-	lib_exec "$c" "${RT[@]}" "$LIB_TOOLS/probe" "$@" >"$LIB_TMP/probe.out" 2>&1 &
-	LIB_PROBE=$!
-	LIB_BG+=($LIB_PROBE)
-}
-bench_responder_start n1 $PORT
-bench_responder_start n2 $PORT
+lib_responder_start n1 $PORT
+lib_responder_start n2 $PORT
 
 start_daemon n1 200
 start_daemon n2 100
@@ -168,11 +151,11 @@ ip netns exec "$LIB_BR" timeout "$(awk -v d="$dur" 'BEGIN { printf "%d", d + 5 }
 	tcpdump -i vc -e -nn -tt -l -c "$cnt" 'ip proto 112 or arp' \
 	>"$LIB_TMP/wire.txt" 2>"$LIB_TMP/wire.err" &
 WIRE=$!
-LIB_BG+=($WIRE)
+LIB_BG+=("$WIRE")
 lib_poll 3 grep -q 'listening on' "$LIB_TMP/wire.err" || lib_fail "tcpdump did not start"
 
 lib_log_mark n2
-bench_probe_start c -r "$RATE" -d "$dur" $VIP $PORT
+lib_probe_start c -r "$RATE" -d "$dur" $VIP $PORT
 sleep "$lead"
 lib_log "event $SCENARIO (phase $phase of the interval)"
 if [ "$SCENARIO" = death ]; then

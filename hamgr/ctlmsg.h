@@ -64,9 +64,8 @@ bool ctlmsg_cmd_known(const char *cmd);
  * mutating, so a forgotten table entry fails closed. */
 bool ctlmsg_cmd_is_mutating(const char *cmd);
 
-/* The command names, in table order, NULL-terminated (for help texts and
- * error messages). */
-const char *const *ctlmsg_cmd_names(void);
+/* The i-th command name in table order, NULL past the end (help texts). */
+const char *ctlmsg_cmd_name(size_t i);
 
 /* New request object {"api":1,"cmd":cmd,"args":args}. Takes ownership of
  * args (NULL: an empty object), also on failure. NULL when out of memory. */

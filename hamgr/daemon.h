@@ -2,6 +2,7 @@
 #ifndef HAMGR_DAEMON_H
 #define HAMGR_DAEMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,7 @@ struct daemon {
 	size_t n_inst;
 	uint64_t start_us;              /* monotonic */
 	struct ctl *ctl;
+	bool stopping;                  /* SIGTERM seen */
 };
 
 /* Re-read the config file and apply it (see main.c). Returns 0, or -1 with

@@ -127,8 +127,13 @@ static void refresh_primary(struct instance *in)
 {
 	struct ipaddr p;
 
-	if (!in->ifindex || vip_primary(in->env->vip, in->ifindex, in->family,
-					in->conf.vips, in->conf.n_vips, &p) < 0) {
+	/* IPv6 unicast to global peers must come from a global address: the
+	 * peer checks the source against its own peer list. */
+	bool global6 = in->family == IPADDR_V6 && in->conf.n_unicast_peers &&
+		       !ipaddr_is_linklocal6(&in->conf.unicast_peers[0]);
+
+	if (!in->ifindex || vip_source(in->env->vip, in->ifindex, in->family, global6,
+				       in->conf.vips, in->conf.n_vips, &p) < 0) {
 		in->have_primary = false;
 		return;
 	}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
@@ -28,6 +29,17 @@ static void usage(FILE *f)
 		   "  -V         print the version and exit\n");
 }
 
+/* RELOADING=1 with MONOTONIC_USEC, which systemd >= 253's
+ * Type=notify-reload requires in the same message (252 ignores it). */
+static void notify_reloading(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
+		   (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000u);
+}
+
 /* STATUS= line for systemctl status: "web MASTER, db BACKUP". */
 static void notify_status(void *arg)
 {
@@ -35,12 +47,21 @@ static void notify_status(void *arg)
 	char buf[512];
 	size_t off = 0, i;
 
+	if (d->stopping)
+		return;
 	off += (size_t)snprintf(buf, sizeof(buf), "STATUS=");
-	for (i = 0; i < d->n_inst && off < sizeof(buf); i++)
-		if (d->inst[i])
-			off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s %s",
-					i ? ", " : "", instance_name(d->inst[i]),
-					fsm_state_str(instance_fsm(d->inst[i])->state));
+	for (i = 0; i < d->n_inst && off < sizeof(buf); i++) {
+		const struct fsm *f;
+
+		if (!d->inst[i])
+			continue;
+		f = instance_fsm(d->inst[i]);
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s %s%s",
+					off > 7 ? ", " : "", instance_name(d->inst[i]),
+					fsm_state_str(f->state), f->standby ? " (standby)" : "");
+	}
+	if (off == 7)
+		snprintf(buf, sizeof(buf), "STATUS=no instances");
 	sd_notify(0, buf);
 }
 
@@ -112,7 +133,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	struct instance **ni;
 	size_t i;
 
-	sd_notify(0, "RELOADING=1");
+	notify_reloading();
 	if (conf_load_file(d->conf_path, d->hostname, &nc, err, errlen) < 0) {
 		log_warnx("reload refused, running config kept: %s", err);
 		events_add(NULL, "reload", NULL, NULL, "refused: %s", err);
@@ -123,6 +144,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	if (!ni) {
 		conf_free(nc);
 		snprintf(err, errlen, "out of memory");
+		sd_notify(0, "READY=1");
 		return -1;
 	}
 	for (i = 0; i < nc->n_instances; i++) {
@@ -178,8 +200,11 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
 
 static int on_sigterm(sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
 {
+	struct daemon *d = arg;
+
 	log_notice("signal %s: releasing and exiting", strsignal((int)si->ssi_signo));
-	sd_notify(0, "STOPPING=1");
+	d->stopping = true;
+	sd_notify(0, "STOPPING=1\nSTATUS=stopping: releasing VIPs");
 	return sd_event_exit(sd_event_source_get_event(s), 0);
 }
 

@@ -157,6 +157,7 @@ struct addr_scan {
 	const struct ipaddr *want;	/* vip_present */
 	const struct ipaddr *skip;	/* vip_primary */
 	size_t n_skip;
+	bool global6;			/* vip_primary: IPv6 global, not link-local */
 	/* results, reset before every dump attempt */
 	bool found;
 	int best_rank;
@@ -258,11 +259,11 @@ static bool in_skip(const struct addr_scan *s, const struct ipaddr *ip)
  * a primary beats a secondary (a secondary is only chosen when no primary
  * is left, e.g. the real address was re-added after a VIP of its subnet).
  * IPv6: link-local only, a DAD-complete one beats a tentative one. */
-static int source_rank(int af, unsigned flags, const struct ipaddr *ip)
+static int source_rank(int af, unsigned flags, const struct ipaddr *ip, bool global6)
 {
 	if (af == AF_INET)
 		return (flags & IFA_F_SECONDARY) ? 1 : 2;
-	if (!ipaddr_is_linklocal6(ip) || (flags & IFA_F_DADFAILED))
+	if (ipaddr_is_linklocal6(ip) == global6 || (flags & IFA_F_DADFAILED))
 		return 0;
 	return (flags & IFA_F_TENTATIVE) ? 1 : 2;
 }
@@ -271,7 +272,7 @@ static int source_rank(int af, unsigned flags, const struct ipaddr *ip)
 static void visit_primary(struct addr_scan *s, struct rtnl_addr *ra,
 			  const struct ipaddr *ip)
 {
-	int rank = source_rank(s->af, rtnl_addr_get_flags(ra), ip);
+	int rank = source_rank(s->af, rtnl_addr_get_flags(ra), ip, s->global6);
 
 	if (rank > s->best_rank && !in_skip(s, ip)) {
 		s->best_rank = rank;
@@ -282,9 +283,15 @@ static void visit_primary(struct addr_scan *s, struct rtnl_addr *ra,
 int vip_primary(struct vip_ctx *v, int ifindex, unsigned family,
 		const struct ipaddr *skip, size_t n_skip, struct ipaddr *out)
 {
+	return vip_source(v, ifindex, family, false, skip, n_skip, out);
+}
+
+int vip_source(struct vip_ctx *v, int ifindex, unsigned family, bool global6,
+	       const struct ipaddr *skip, size_t n_skip, struct ipaddr *out)
+{
 	struct addr_scan s = { .ifindex = ifindex, .af = to_af(family),
 			       .visit = visit_primary, .skip = skip,
-			       .n_skip = skip ? n_skip : 0 };
+			       .n_skip = skip ? n_skip : 0, .global6 = global6 };
 	int rc;
 
 	if (ifindex <= 0 || !s.af)

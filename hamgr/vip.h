@@ -37,6 +37,13 @@ int vip_present(struct vip_ctx *v, int ifindex, const struct ipaddr *vip);
 int vip_primary(struct vip_ctx *v, int ifindex, unsigned family,
 		const struct ipaddr *skip, size_t n_skip, struct ipaddr *out);
 
+/* vip_primary() with a choice of IPv6 scope: global6 picks the first
+ * global (not link-local) IPv6 address that is not in skip, for unicast
+ * peers given by global address (they check the source against their own
+ * peer list). IPv4 ignores global6. */
+int vip_source(struct vip_ctx *v, int ifindex, unsigned family, bool global6,
+	       const struct ipaddr *skip, size_t n_skip, struct ipaddr *out);
+
 /* Human-readable text for a negative return value of this module (all
  * of them are negative errno values; -ETIMEDOUT if the kernel did not
  * answer within 2 s). */

@@ -16,10 +16,27 @@ read -r up uf < <(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p
 netns_rc=${PIPESTATUS[0]}
 read -r np nf < <(sed -n 's/^netns: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$out" | tail -n 1)
 
+# Man pages must be lint-clean (warnings and worse; style notes such as
+# "referenced manual not found" for our own not-yet-installed pages pass).
+dp=0 df=0
+if command -v mandoc >/dev/null; then
+	for m in "$here"/../man/*.[1-9]; do
+		if out_m=$(mandoc -Tlint -Wwarning "$m" 2>&1) && [ -z "$out_m" ]; then
+			dp=$((dp + 1))
+		else
+			echo "docs: FAIL $m"; echo "$out_m" | sed 's/^/    /'
+			df=$((df + 1))
+		fi
+	done
+	echo "docs: $dp passed, $df failed"
+else
+	echo "docs: mandoc missing (make deps installs it)"; df=1
+fi
+
 # A runner that died before its summary line still fails the check.
 [ -n "${up:-}" ] || { up=0 uf=1; }
 [ -n "${np:-}" ] || { np=0 nf=1; }
 [ "$unit_rc" -ne 0 ] && [ "$uf" -eq 0 ] && uf=1
 [ "$netns_rc" -ne 0 ] && [ "$nf" -eq 0 ] && nf=1
-echo "check: $((up + np)) passed, $((uf + nf)) failed"
-[ $((uf + nf)) -eq 0 ]
+echo "check: $((up + np + dp)) passed, $((uf + nf + df)) failed"
+[ $((uf + nf + df)) -eq 0 ]

@@ -184,7 +184,10 @@ static void backup_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 		f->release_seen = true;
 		return;
 	}
-	if (!f->cfg.preempt || f->yielded || priority >= f->cfg.priority) {
+	/* In standby we compete with priority 0, below every master: follow
+	 * it, so that standby off starts preemption (and its delay) afresh
+	 * from the last advert instead of at once from a stale timer. */
+	if (!f->cfg.preempt || f->yielded || f->standby || priority >= f->cfg.priority) {
 		f->preempt_since = 0;
 		f->lower_seen = false;
 		backup_accept(f, now, adver_int_us);

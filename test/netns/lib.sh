@@ -473,12 +473,16 @@ lib_dur_s() {
 # impl=...), in LIB_CONF_TEXT (LIB_CONF_IMPL says which):
 #   lib_vrrp_conf NODE [impl=hamgr|keepalived] [name=web] [vrid=51]
 #       [prio=100] [int=100ms] [preempt=true|false] [dev=eth0]
-#       [vips="198.51.100.50/24 ..."] [extra="more config lines"]
+#       [vips="198.51.100.50/24 ..."] [peers="198.51.100.2 ..."]
+#       [extra="more config lines"]
 # Both configs describe the same VRRPv3 instance, so a scenario can run
 # against either implementation and the two can be mixed in one group.
+# peers: unicast mode, adverts go to these addresses (hamgr unicast-peers,
+# keepalived unicast_peer; keepalived's unicast_src_ip / unicast_ttl go in
+# extra=); empty (the default): multicast.
 lib_vrrp_conf() {
 	local n=$1 impl=$LIB_IMPL name=web vrid=51 prio=100 int=100ms preempt=true
-	local dev=eth0 vips="198.51.100.50/24" extra="" kv v list=""
+	local dev=eth0 vips="198.51.100.50/24" extra="" kv v list="" peers="" plist=""
 	shift
 	for kv in "$@"; do
 		case $kv in
@@ -490,6 +494,7 @@ lib_vrrp_conf() {
 		preempt=*) preempt=${kv#*=} ;;
 		dev=*) dev=${kv#*=} ;;
 		vips=*) vips=${kv#*=} ;;
+		peers=*) peers=${kv#*=} ;;
 		extra=*) extra=${kv#*=} ;;
 		*) lib_fail "lib_vrrp_conf: unknown argument $kv" ;;
 		esac
@@ -498,6 +503,11 @@ lib_vrrp_conf() {
 	LIB_CONF_IMPL=$impl
 	if [ "$impl" = keepalived ]; then
 		for v in $vips; do list+="        $v dev $dev"$'\n'; done
+		if [ -n "$peers" ]; then
+			plist="    unicast_peer {"$'\n'
+			for v in $peers; do plist+="        $v"$'\n'; done
+			plist+="    }"
+		fi
 		LIB_CONF_TEXT="global_defs {
     router_id $n
     vrrp_version 3
@@ -512,10 +522,12 @@ vrrp_instance $name {
     $([ "$preempt" = false ] && echo nopreempt)
     virtual_ipaddress {
 $list    }
+$plist
 $extra
 }"
 	else
 		for v in $vips; do list+="${list:+, }\"$v\""; done
+		for v in $peers; do plist+="${plist:+, }\"$v\""; done
 		LIB_CONF_TEXT="instance $name {
     interface = \"$dev\"
     vrid = $vrid
@@ -523,6 +535,7 @@ $extra
     advert-interval = $int
     preempt = $preempt
     vips = {$list}
+$([ -n "$plist" ] && echo "    unicast-peers = {$plist}")
 $extra
 }"
 	fi

@@ -162,6 +162,21 @@ static const char *do_reconf(struct fsm *f, uint64_t t, const struct fsm_config 
 	return rendered();
 }
 
+static const char *do_standby(struct fsm *f, uint64_t t, bool on)
+{
+	acts.n = 0;
+	fsm_set_standby(f, t, on, &acts);
+	return rendered();
+}
+
+/* fsm_switchover's return value goes to *rc, its actions to the string. */
+static const char *do_switchover(struct fsm *f, uint64_t t, int *rc)
+{
+	acts.n = 0;
+	*rc = fsm_switchover(f, t, &acts);
+	return rendered();
+}
+
 /* A lone instance (prio 100, 1 s, 10.0.0.1) that became MASTER at
  * T0 + 3609375 = 4609375; its next advert is due at 5609375. */
 static void lone_master(struct fsm *f)
@@ -179,7 +194,7 @@ static void lone_master(struct fsm *f)
 #define SIM_RECMAX 512
 #define SIM_EVENT_LIMIT 50000000u
 
-enum origin { O_START, O_TIMER, O_RECV, O_LINK, O_SHUT, O_RECONF };
+enum origin { O_START, O_TIMER, O_RECV, O_LINK, O_SHUT, O_RECONF, O_OPER };
 
 struct sim_pkt {
 	uint64_t at, seq;
@@ -203,6 +218,7 @@ struct sim_node {
 	bool cut;          /* partitioned: nothing in, nothing out */
 	uint64_t last_advert; /* last advert with priority > 0 sent */
 	unsigned adverts;
+	bool vips;         /* between its ADD_VIPS and DEL_VIPS */
 };
 
 struct sim {
@@ -216,6 +232,7 @@ struct sim {
 	size_t nrec;
 	bool norec;
 	void (*check)(struct sim *s, void *ctx);
+	void (*each)(struct sim *s, void *ctx); /* after every fsm call */
 	void *ctx;
 	unsigned long events;
 };
@@ -279,6 +296,10 @@ static void sim_apply(struct sim *s, int i, enum origin o, const struct fsm_acti
 		render(out, r->acts, sizeof(r->acts));
 	}
 	for (size_t k = 0; k < out->n && k < FSM_MAX_ACTIONS; k++) {
+		if (out->a[k].type == FSM_ACT_ADD_VIPS)
+			s->nd[i].vips = true;
+		else if (out->a[k].type == FSM_ACT_DEL_VIPS)
+			s->nd[i].vips = false;
 		if (out->a[k].type != FSM_ACT_SEND_ADVERT)
 			continue;
 		if (out->a[k].priority) {
@@ -287,6 +308,8 @@ static void sim_apply(struct sim *s, int i, enum origin o, const struct fsm_acti
 		}
 		sim_send(s, i, out->a[k].priority);
 	}
+	if (s->each)
+		s->each(s, s->ctx);
 }
 
 static bool sim_active(const struct sim *s, int i)
@@ -395,6 +418,7 @@ static void sim_boot(struct sim *s, int i)
 	fsm_init(&s->nd[i].f, &c, &a);
 	s->nd[i].up = true;
 	s->nd[i].frozen = false;
+	s->nd[i].vips = false;
 	sim_start(s, i);
 }
 
@@ -423,6 +447,23 @@ static void sim_reconf(struct sim *s, int i, const struct fsm_config *c)
 	sim_apply(s, i, O_RECONF, &out);
 }
 
+static void sim_standby(struct sim *s, int i, bool on)
+{
+	struct fsm_actions out = { .n = 0 };
+
+	fsm_set_standby(&s->nd[i].f, s->now, on, &out);
+	sim_apply(s, i, O_OPER, &out);
+}
+
+static int sim_switchover(struct sim *s, int i)
+{
+	struct fsm_actions out = { .n = 0 };
+	int rc = fsm_switchover(&s->nd[i].f, s->now, &out);
+
+	sim_apply(s, i, O_OPER, &out);
+	return rc;
+}
+
 static enum fsm_state st(const struct sim *s, int i)
 {
 	return s->nd[i].f.state;
@@ -434,6 +475,16 @@ static int sim_masters(const struct sim *s)
 
 	for (int i = 0; i < s->n; i++)
 		m += sim_active(s, i) && st(s, i) == FSM_MASTER;
+	return m;
+}
+
+/* Live nodes that hold the VIPs (what clients actually see). */
+static int sim_vip_holders(const struct sim *s)
+{
+	int m = 0;
+
+	for (int i = 0; i < s->n; i++)
+		m += sim_active(s, i) && s->nd[i].vips;
 	return m;
 }
 
@@ -1069,6 +1120,332 @@ static void test_reconf_owner_and_others(void)
 	EQU(fsm_next_deadline(&f), T0 + 7218750);
 }
 
+/* ---- suite: operator commands (standby, switchover) -------------------- */
+
+static void test_standby_flag_and_priority(void)
+{
+	struct fsm f;
+
+	mk(&f, 150, SEC, "10.0.0.1");
+	EQU(fsm_effective_priority(&f), 150);
+	/* Off while off, on while on: not events. */
+	EQS(do_standby(&f, T0, false), "");
+	CU_ASSERT(!f.standby);
+	/* In INIT it is only a flag. */
+	EQS(do_standby(&f, T0, true), "");
+	CU_ASSERT(f.standby);
+	EQU(f.state, FSM_INIT);
+	EQU(fsm_effective_priority(&f), 0);
+	EQU(f.cfg.priority, 150); /* the configured priority is kept */
+	EQS(do_standby(&f, T0, true), "");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQU(f.cause, FSM_CAUSE_STARTUP);
+	/* No Master_Down_Timer while standing by: nothing to arm. */
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_timer(&f, T0 + 3414062), "");
+	EQS(do_standby(&f, 50 * SEC, true), "");
+	EQS(do_timer(&f, 100 * SEC), "");
+	EQU(f.state, FSM_BACKUP);
+	EQU(f.transitions, 1);
+	EQS(do_standby(&f, 100 * SEC, false), "");
+	CU_ASSERT(!f.standby);
+	EQU(fsm_effective_priority(&f), 150);
+	EQU(f.state, FSM_BACKUP);
+	EQU(f.transitions, 1);
+}
+
+/* A MASTER put in standby releases like a shutdown but stays BACKUP; it
+ * keeps tracking whoever is master, and never takes the role, not on a
+ * release, not when that master goes silent. */
+static void test_standby_master_releases(void)
+{
+	struct fsm f;
+	struct ipaddr m = ip("10.0.0.3");
+	uint32_t tr;
+
+	lone_master(&f);
+	tr = f.transitions;
+	EQS(do_standby(&f, 5 * SEC, true), "STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS");
+	EQU(f.state, FSM_BACKUP);
+	EQU(f.cause, FSM_CAUSE_STANDBY);
+	CU_ASSERT(strstr(f.reason, "standby") != NULL);
+	EQU(f.transitions, tr + 1);
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_timer(&f, 5609375), ""); /* the periodic advert is gone */
+	EQS(do_standby(&f, 6 * SEC, true), "");
+	EQS(do_recv(&f, 6 * SEC, "10.0.0.2", 50, 2 * SEC), "");
+	CU_ASSERT(f.master_known);
+	EQU(f.master_priority, 50);
+	EQS(do_recv(&f, 7 * SEC, "10.0.0.3", 255, SEC), "");
+	EQU(f.master_priority, 255);
+	CU_ASSERT(ipaddr_eq(&f.master_addr, &m));
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_recv(&f, 8 * SEC, "10.0.0.3", 0, SEC), "");
+	EQU(fsm_next_deadline(&f), 0);
+	for (uint64_t t = 9 * SEC; t < 1000 * SEC; t += 7 * SEC + 1)
+		EQS(do_timer(&f, t), "");
+	EQU(f.state, FSM_BACKUP);
+	EQU(f.transitions, tr + 1);
+}
+
+/* Standby beats priority 255: startup, link up and reload all leave the
+ * owner BACKUP; standby off makes it MASTER at once. */
+static void test_standby_owner(void)
+{
+	struct fsm f;
+	struct fsm_config c255 = mkcfg(255, SEC);
+
+	mk(&f, 255, SEC, "10.0.0.1");
+	EQS(do_standby(&f, T0, true), "");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_timer(&f, 10 * SEC), "");
+	EQS(do_link(&f, 11 * SEC, false), "STATE(BACKUP>FAULT)");
+	EQS(do_link(&f, 12 * SEC, true), "STATE(FAULT>BACKUP)");
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_reconf(&f, 13 * SEC, &c255), "");
+	EQU(f.state, FSM_BACKUP);
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_standby(&f, 14 * SEC, false), "STATE(BACKUP>MASTER) ADVERT(255) ADD_VIPS GARP");
+	EQU(f.cause, FSM_CAUSE_OWNER);
+	EQU(fsm_next_deadline(&f), 15 * SEC);
+	EQS(do_standby(&f, 16 * SEC, true), "STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS");
+	EQU(fsm_next_deadline(&f), 0);
+	/* Standby off while in FAULT: the link coming up decides. */
+	EQS(do_link(&f, 17 * SEC, false), "STATE(BACKUP>FAULT)");
+	EQS(do_standby(&f, 18 * SEC, false), "");
+	EQU(f.state, FSM_FAULT);
+	EQS(do_link(&f, 19 * SEC, true), "STATE(FAULT>MASTER) ADVERT(255) ADD_VIPS GARP");
+
+	/* A standby backup reloaded as the owner stays BACKUP. */
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_standby(&f, 2 * SEC, true), "");
+	EQS(do_reconf(&f, 3 * SEC, &c255), "");
+	EQU(f.state, FSM_BACKUP);
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_standby(&f, 4 * SEC, false), "STATE(BACKUP>MASTER) ADVERT(255) ADD_VIPS GARP");
+}
+
+/* Standby off with no master ever heard: a full Master_Down_Interval
+ * from the moment it is back, like a node that just started. */
+static void test_standby_off_no_master(void)
+{
+	struct fsm f;
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_standby(&f, 2 * SEC, true), "");
+	EQS(do_standby(&f, 10 * SEC, false), "");
+	CU_ASSERT(strstr(f.reason, "waiting for a master") != NULL);
+	EQU(fsm_next_deadline(&f), 10 * SEC + 3609375);
+	EQS(do_timer(&f, 10 * SEC + 3609374), "");
+	EQS(do_timer(&f, 10 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
+
+	/* Off before the startup timer was due: restarted, not kept. */
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_standby(&f, 2 * SEC, true), "");
+	EQS(do_standby(&f, 3 * SEC, false), "");
+	EQU(fsm_next_deadline(&f), 3 * SEC + 3609375);
+
+	/* A lone master in standby and back, after its old timer expired. */
+	lone_master(&f);
+	EQS(do_standby(&f, 5 * SEC, true), "STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS");
+	EQS(do_standby(&f, 20 * SEC, false), "");
+	EQU(fsm_next_deadline(&f), 20 * SEC + 3609375);
+}
+
+/* The master it was tracking went silent while it stood by: standby off
+ * keeps that Master_Down_Timer, and takes over at once if it expired. */
+static void test_standby_off_master_died(void)
+{
+	struct fsm f;
+
+	for (int late = 0; late < 2; late++) {
+		uint64_t off = late ? 60 * SEC : 6 * SEC;
+
+		mk(&f, 100, SEC, "10.0.0.1");
+		EQS(do_standby(&f, T0, true), "");
+		EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+		for (unsigned k = 2; k <= 5; k++) {
+			EQS(do_recv(&f, k * SEC, "10.0.0.2", 200, SEC), "");
+			EQU(fsm_next_deadline(&f), 0);
+		}
+		EQS(do_timer(&f, off - 1), "");
+		EQS(do_standby(&f, off, false), "");
+		CU_ASSERT(strstr(f.reason, "following the current master") != NULL);
+		EQU(fsm_next_deadline(&f), 5 * SEC + 3609375);
+		if (!late)
+			EQS(do_timer(&f, 5 * SEC + 3609374), "");
+		EQS(do_timer(&f, late ? off : 5 * SEC + 3609375),
+		    "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+		EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
+		CU_ASSERT(strstr(f.reason, "no advert from 10.0.0.2") != NULL);
+	}
+
+	/* A release heard in standby: at once after standby off too. */
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_standby(&f, T0, true), "");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 200, SEC), "");
+	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 0, SEC), "");
+	EQS(do_timer(&f, 10 * SEC), "");
+	EQS(do_standby(&f, 30 * SEC, false), "");
+	EQS(do_timer(&f, 30 * SEC), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQU(f.cause, FSM_CAUSE_RELEASE_SEEN);
+}
+
+/* Back from standby with a live master: a higher one is followed for
+ * good; a lower one is preempted by the usual rules counted from the
+ * return: Master_Down_Interval after the last advert it followed, and
+ * the preempt delay from the first lower advert after the return. */
+static void test_standby_off_live_master(void)
+{
+	struct fsm f;
+	struct fsm_config c = mkcfg(200, SEC);
+	struct ipaddr a = ip("10.0.0.1");
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_standby(&f, T0, true), "");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	for (unsigned k = 2; k <= 30; k++)
+		EQS(do_recv(&f, k * SEC, "10.0.0.2", 200, SEC), "");
+	EQS(do_standby(&f, 30500 * MS, false), "");
+	EQU(fsm_next_deadline(&f), 30 * SEC + 3609375);
+	for (unsigned k = 31; k <= 90; k++) {
+		EQS(do_timer(&f, k * SEC - 1), "");
+		EQS(do_recv(&f, k * SEC, "10.0.0.2", 200, SEC), "");
+		EQU(fsm_next_deadline(&f), k * SEC + 3609375);
+	}
+	EQU(f.state, FSM_BACKUP);
+
+	for (int delayed = 0; delayed < 2; delayed++) {
+		uint64_t last = delayed ? 35 * SEC : 30 * SEC;
+
+		c.preempt_delay_us = delayed ? 5 * SEC : 0;
+		fsm_init(&f, &c, &a);
+		EQS(do_standby(&f, T0, true), "");
+		EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+		for (unsigned k = 2; k <= 30; k++)
+			EQS(do_recv(&f, k * SEC, "10.0.0.2", 100, SEC), "");
+		EQU(fsm_next_deadline(&f), 0);
+		EQS(do_standby(&f, 30500 * MS, false), "");
+		EQU(fsm_next_deadline(&f), 30 * SEC + 3218750);
+		for (unsigned k = 31; k * SEC < last + 3218750; k++) {
+			EQS(do_recv(&f, k * SEC, "10.0.0.2", 100, SEC), "");
+			EQU(fsm_next_deadline(&f), (k * SEC < last ? k * SEC : last) + 3218750);
+		}
+		EQS(do_timer(&f, last + 3218749), "");
+		EQS(do_timer(&f, last + 3218750), "STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP");
+		CU_ASSERT(strstr(f.reason, "preempting 10.0.0.2 priority 100") != NULL);
+	}
+}
+
+static void test_switchover_not_master(void)
+{
+	struct fsm f;
+	int rc = 7;
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_switchover(&f, T0, &rc), "");
+	EQU(rc, -1);
+	EQU(f.state, FSM_INIT);
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	rc = 7;
+	EQS(do_switchover(&f, 2 * SEC, &rc), "");
+	EQU(rc, -1);
+	EQU(f.state, FSM_BACKUP);
+	CU_ASSERT(!f.yielded);
+	EQU(f.transitions, 1);
+	EQU(fsm_next_deadline(&f), T0 + 3609375);
+	EQS(do_link(&f, 3 * SEC, false), "STATE(BACKUP>FAULT)");
+	rc = 7;
+	EQS(do_switchover(&f, 4 * SEC, &rc), "");
+	EQU(rc, -1);
+	EQU(f.state, FSM_FAULT);
+	CU_ASSERT(!f.yielded);
+
+	/* The owner can hand over; a second switchover finds a BACKUP. */
+	mk(&f, 255, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>MASTER) ADVERT(255) ADD_VIPS GARP");
+	EQS(do_switchover(&f, 2 * SEC, &rc), "STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS");
+	EQU(rc, 0);
+	EQU(fsm_next_deadline(&f), 2 * SEC + 3003906);
+	rc = 7;
+	EQS(do_switchover(&f, 2 * SEC, &rc), "");
+	EQU(rc, -1);
+	EQU(fsm_next_deadline(&f), 2 * SEC + 3003906);
+}
+
+/* Nobody takes over: the old master takes the role back one
+ * Master_Down_Interval after the switchover, and says why. */
+static void test_switchover_nobody_takes_over(void)
+{
+	struct fsm f;
+	int rc = 7;
+
+	lone_master(&f);
+	EQS(do_switchover(&f, 5 * SEC, &rc), "STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS");
+	EQU(rc, 0);
+	EQU(f.state, FSM_BACKUP);
+	EQU(f.cause, FSM_CAUSE_SWITCHOVER);
+	CU_ASSERT(strstr(f.reason, "switchover") != NULL);
+	CU_ASSERT(f.yielded);
+	CU_ASSERT(!f.standby);
+	CU_ASSERT(!f.master_known);
+	EQU(fsm_effective_priority(&f), 100);
+	EQU(fsm_next_deadline(&f), 5 * SEC + 3609375);
+	EQS(do_timer(&f, 5609375), "");
+	EQS(do_timer(&f, 5 * SEC + 3609374), "");
+	EQS(do_timer(&f, 5 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
+	EQS(f.reason, "switchover: no backup took over within 3609 ms; taking the role back");
+	CU_ASSERT(!f.yielded);
+	EQU(fsm_next_deadline(&f), 6 * SEC + 3609375);
+}
+
+/* After a switchover the old master follows the new one even when it
+ * ranks lower (preempt on), until it is MASTER again by a plain master
+ * down; from then on a lower master is preempted as usual. */
+static void test_switchover_yields_until_master(void)
+{
+	struct fsm f;
+	int rc;
+
+	lone_master(&f);
+	EQS(do_switchover(&f, 5 * SEC, &rc), "STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS");
+	for (uint64_t t = 5600 * MS; t <= 15600 * MS; t += SEC) {
+		EQS(do_recv(&f, t, "10.0.0.2", 50, SEC), "");
+		EQU(fsm_next_deadline(&f), t + 3609375);
+	}
+	EQU(f.master_priority, 50);
+	CU_ASSERT(f.yielded);
+	EQU(f.state, FSM_BACKUP);
+	EQS(do_timer(&f, 15600 * MS + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
+	EQS(f.reason, "master_down timer expired: no advert from 10.0.0.2 for 3609 ms");
+	CU_ASSERT(!f.yielded);
+	/* Normal preemption again: a lower master's adverts are discarded. */
+	EQS(do_recv(&f, 20 * SEC, "10.0.0.3", 150, SEC), "STATE(MASTER>BACKUP) DEL_VIPS");
+	EQS(do_recv(&f, 21 * SEC, "10.0.0.2", 50, SEC), "");
+	EQS(do_recv(&f, 22 * SEC, "10.0.0.2", 50, SEC), "");
+	EQU(fsm_next_deadline(&f), 20 * SEC + 3609375);
+	EQS(do_timer(&f, 20 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	CU_ASSERT(strstr(f.reason, "preempting 10.0.0.2 priority 50") != NULL);
+
+	/* Standby on and off also ends the yield. */
+	lone_master(&f);
+	EQS(do_switchover(&f, 5 * SEC, &rc), "STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS");
+	EQS(do_recv(&f, 5600 * MS, "10.0.0.2", 50, SEC), "");
+	EQS(do_standby(&f, 6 * SEC, true), "");
+	EQS(do_standby(&f, 6 * SEC, false), "");
+	CU_ASSERT(!f.yielded);
+	EQS(do_recv(&f, 6600 * MS, "10.0.0.2", 50, SEC), "");
+	EQU(fsm_next_deadline(&f), 5600 * MS + 3609375);
+}
+
 /* ---- suite: timelines (simulation) ------------------------------------- */
 
 static void test_sim_two_nodes(void)
@@ -1540,6 +1917,359 @@ static void test_sim_reconf_no_delay(void)
 			    "13828125 STATE(BACKUP>MASTER) ADVERT(20) ADD_VIPS GARP\n");
 }
 
+/* ---- suite: operator commands in timelines ------------------------------ */
+
+/* Watches a timeline for two MASTERs or two VIP holders, and for a node
+ * in standby that is MASTER or holds the VIPs. As s->each it looks after
+ * every single fsm call (nothing may overlap, not even within one
+ * instant); as s->check only at settled instants. */
+struct excl_ctx {
+	unsigned long looks, bad;
+	uint64_t first_bad;
+};
+
+static void excl_look(struct sim *s, void *p)
+{
+	struct excl_ctx *c = p;
+	bool ok = sim_masters(s) <= 1 && sim_vip_holders(s) <= 1;
+
+	for (int i = 0; i < s->n; i++)
+		if (s->nd[i].f.standby && (st(s, i) == FSM_MASTER || s->nd[i].vips))
+			ok = false;
+	c->looks++;
+	if (!ok && !c->bad++)
+		c->first_bad = s->now;
+}
+
+static void excl_report(const struct excl_ctx *c, const char *what)
+{
+	if (c->bad)
+		fprintf(stderr, "\n%s: %lu bad looks, first at t=%" PRIu64 "\n", what, c->bad,
+			c->first_bad);
+	CU_ASSERT(c->bad == 0);
+	CU_ASSERT(c->looks > 10);
+}
+
+/* Standby on the master of three: the next best takes over after its
+ * Skew_Time; the standby node stays BACKUP while that master runs, while
+ * the third node takes over from it, and while there is no master at
+ * all; standby off then takes the role at once (its timer ran out). */
+static void test_sim_standby_master(void)
+{
+	struct sim *s = sim_new(0);
+	struct excl_ctx x = { 0, 0, 0 };
+	int a = sim_add_p(s, 200, "10.0.0.1");
+	int b = sim_add_p(s, 150, "10.0.0.2");
+	int c = sim_add_p(s, 100, "10.0.0.3");
+
+	s->each = excl_look;
+	s->ctx = &x;
+	sim_start(s, a);
+	sim_start(s, b);
+	sim_start(s, c);
+	sim_run_until(s, 10500 * MS);
+	sim_standby(s, a, true);
+	sim_run_until(s, 10914061);
+	EQU(sim_masters(s), 0);
+	sim_run_until(s, 60500 * MS);
+	EQU(st(s, a), FSM_BACKUP);
+	EQU(s->nd[a].f.master_priority, 150);
+	EQU(fsm_next_deadline(&s->nd[a].f), 0);
+	sim_crash(s, b);
+	EQU(s->nd[b].last_advert, 59914062);
+	sim_run_until(s, 80 * SEC);
+	EQU(s->nd[a].f.master_priority, 100);
+	sim_crash(s, c);
+	EQU(s->nd[c].last_advert, 79523437);
+	sim_run_until(s, 200 * SEC);
+	EQU(sim_masters(s), 0);
+	EQU(st(s, a), FSM_BACKUP);
+	sim_standby(s, a, false);
+	sim_run_until(s, 230 * SEC);
+	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+			    "10500000 STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS\n"
+			    "200000000 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
+			    "10914062 STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP\n");
+	EQS(sim_hist(s, c), "1000000 STATE(INIT>BACKUP)\n"
+			    "63523437 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n");
+	EQU(s->nd[b].f.cause, FSM_CAUSE_RELEASE_SEEN);
+	CU_ASSERT(strstr(s->nd[a].f.reason, "10.0.0.3") != NULL);
+	excl_report(&x, "standby master");
+}
+
+/* The owner in standby: a link flap brings it back as BACKUP, it keeps
+ * following the other node, and stays BACKUP when that one dies. */
+static void test_sim_standby_owner_link_flap(void)
+{
+	struct sim *s = sim_new(0);
+	struct excl_ctx x = { 0, 0, 0 };
+	int o = sim_add_p(s, 255, "10.0.0.1");
+	int b = sim_add_p(s, 100, "10.0.0.2");
+	struct ipaddr ba = ip("10.0.0.2");
+
+	s->each = excl_look;
+	s->ctx = &x;
+	sim_start(s, o);
+	sim_start(s, b);
+	sim_run_until(s, 5 * SEC);
+	sim_standby(s, o, true);
+	sim_run_until(s, 10 * SEC);
+	sim_link(s, o, false);
+	sim_run_until(s, 15 * SEC);
+	sim_link(s, o, true);
+	sim_run_until(s, 30200 * MS);
+	EQU(st(s, o), FSM_BACKUP);
+	CU_ASSERT(s->nd[o].f.master_known);
+	CU_ASSERT(ipaddr_eq(&s->nd[o].f.master_addr, &ba));
+	sim_crash(s, b);
+	EQU(s->nd[b].last_advert, 29609375);
+	sim_run_until(s, 60 * SEC);
+	EQU(sim_masters(s), 0);
+	EQU(fsm_next_deadline(&s->nd[o].f), 0);
+	sim_standby(s, o, false);
+	sim_run_until(s, 70 * SEC);
+	EQS(sim_hist(s, o), "1000000 STATE(INIT>MASTER) ADVERT(255) ADD_VIPS GARP\n"
+			    "5000000 STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS\n"
+			    "10000000 STATE(BACKUP>FAULT)\n"
+			    "15000000 STATE(FAULT>BACKUP)\n"
+			    "60000000 STATE(BACKUP>MASTER) ADVERT(255) ADD_VIPS GARP\n");
+	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
+			    "5609375 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n");
+	EQU(s->nd[o].f.cause, FSM_CAUSE_OWNER);
+	excl_report(&x, "standby owner");
+}
+
+/* Started in standby, the higher node follows the lower master; back in
+ * the election it preempts by the usual rules from then on: one
+ * Master_Down_Interval after the last advert it followed (B's advert at
+ * 19.609375 s), or with a 10 s preempt delay counted from the first
+ * advert after its return (20.609375 s), not from the adverts it heard
+ * while standing by. */
+static void test_sim_standby_off_preempts(void)
+{
+	for (int delayed = 0; delayed < 2; delayed++) {
+		struct sim *s = sim_new(0);
+		struct excl_ctx x = { 0, 0, 0 };
+		struct fsm_config ca = mkcfg(200, SEC);
+		uint64_t at = delayed ? 29609375 + 3218750 : 19609375 + 3218750;
+		char want[256];
+		int a, b;
+
+		ca.preempt_delay_us = delayed ? 10 * SEC : 0;
+		a = sim_add(s, &ca, "10.0.0.1");
+		b = sim_add_p(s, 100, "10.0.0.2");
+		s->check = excl_look;
+		s->ctx = &x;
+		sim_standby(s, a, true);
+		sim_start(s, a);
+		sim_start(s, b);
+		sim_run_until(s, 20500 * MS);
+		sim_standby(s, a, false);
+		sim_run_until(s, at - 1);
+		EQU(st(s, a), FSM_BACKUP);
+		EQU(st(s, b), FSM_MASTER);
+		sim_run_until(s, 60 * SEC);
+		snprintf(want, sizeof(want), "1000000 STATE(INIT>BACKUP)\n"
+			 "%" PRIu64 " STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n", at);
+		EQS(sim_hist(s, a), want);
+		snprintf(want, sizeof(want), "1000000 STATE(INIT>BACKUP)\n"
+			 "4609375 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
+			 "%" PRIu64 " STATE(MASTER>BACKUP) DEL_VIPS\n", at);
+		EQS(sim_hist(s, b), want);
+		CU_ASSERT(strstr(s->nd[a].f.reason, "preempting 10.0.0.2") != NULL);
+		excl_report(&x, delayed ? "standby off, preempt delay" : "standby off");
+	}
+}
+
+/* Switchover among three nodes, every order of priorities over the
+ * addresses, zero and 1 ms delivery delay: the old master is BACKUP from
+ * the command on, the best backup (150) takes over after its Skew_Time,
+ * no instant (not even between two fsm calls) has two MASTERs or two VIP
+ * holders, and the old master keeps following the new, lower, one. When
+ * that one dies the old master takes over the usual way, yield over. */
+static void test_sim_switchover_three(void)
+{
+	static const unsigned prios[6][3] = {
+		{ 200, 150, 100 }, { 200, 100, 150 }, { 150, 200, 100 },
+		{ 150, 100, 200 }, { 100, 200, 150 }, { 100, 150, 200 },
+	};
+
+	for (int k = 0; k < 6; k++) {
+		for (uint64_t d = 0; d <= MS; d += MS) {
+			struct sim *s = sim_new(d);
+			struct excl_ctx x = { 0, 0, 0 };
+			int old = 0, nw = 0, low = 0;
+			uint64_t take = 10914062 + d, back = 59914062 + 2 * d + 3218750;
+			char want[256], a[IPADDR_STRLEN];
+
+			for (int i = 0; i < 3; i++) {
+				char addr[24];
+
+				snprintf(addr, sizeof(addr), "10.0.0.%d", 3 - i);
+				sim_add_p(s, prios[k][i], addr);
+				if (prios[k][i] == 200)
+					old = i;
+				else if (prios[k][i] == 150)
+					nw = i;
+				else
+					low = i;
+			}
+			s->each = excl_look;
+			s->ctx = &x;
+			for (int i = 0; i < 3; i++)
+				sim_start(s, i);
+			sim_run_until(s, 10500 * MS);
+			EQU(st(s, old), FSM_MASTER);
+			EQU(sim_switchover(s, old), 0);
+			EQU(st(s, old), FSM_BACKUP);
+			sim_run_until(s, take - 1);
+			EQU(sim_masters(s), 0);
+			EQU(sim_vip_holders(s), 0);
+			sim_run_until(s, 60500 * MS);
+			EQU(st(s, nw), FSM_MASTER);
+			EQU(st(s, old), FSM_BACKUP);
+			EQU(st(s, low), FSM_BACKUP);
+			CU_ASSERT(s->nd[old].f.yielded);
+			EQU(s->nd[old].f.master_priority, 150);
+			EQU(s->nd[low].f.master_priority, 150);
+			CU_ASSERT(ipaddr_eq(&s->nd[old].f.master_addr, &s->nd[nw].f.primary));
+			EQS(sim_hist(s, old), "1000000 STATE(INIT>BACKUP)\n"
+					      "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+					      "10500000 STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS\n");
+			snprintf(want, sizeof(want), "1000000 STATE(INIT>BACKUP)\n"
+				 "%" PRIu64 " STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP\n", take);
+			EQS(sim_hist(s, nw), want);
+			EQS(sim_hist(s, low), "1000000 STATE(INIT>BACKUP)\n");
+			EQU(s->nd[nw].f.cause, FSM_CAUSE_RELEASE_SEEN);
+			EQU(s->nd[old].f.cause, FSM_CAUSE_SWITCHOVER);
+
+			sim_crash(s, nw);
+			EQU(s->nd[nw].last_advert, 59914062 + d);
+			sim_run_until(s, 90 * SEC);
+			snprintf(want, sizeof(want), "1000000 STATE(INIT>BACKUP)\n"
+				 "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+				 "10500000 STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS\n"
+				 "%" PRIu64 " STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n", back);
+			EQS(sim_hist(s, old), want);
+			EQU(s->nd[old].f.cause, FSM_CAUSE_MASTER_DOWN);
+			snprintf(want, sizeof(want), "no advert from %s",
+				 ipaddr_str(&s->nd[nw].f.primary, a, sizeof(a)));
+			CU_ASSERT(strstr(s->nd[old].f.reason, want) != NULL);
+			CU_ASSERT(!s->nd[old].f.yielded);
+			EQS(sim_hist(s, low), "1000000 STATE(INIT>BACKUP)\n");
+			excl_report(&x, "switchover, three nodes");
+		}
+	}
+}
+
+/* The only other node is in standby: the old master takes the role back
+ * one Master_Down_Interval after the switchover. */
+static void test_sim_switchover_nobody(void)
+{
+	for (uint64_t d = 0; d <= MS; d += MS) {
+		struct sim *s = sim_new(d);
+		struct excl_ctx x = { 0, 0, 0 };
+		int a = sim_add_p(s, 200, "10.0.0.1");
+		int b = sim_add_p(s, 100, "10.0.0.2");
+
+		s->each = excl_look;
+		s->ctx = &x;
+		sim_standby(s, b, true);
+		sim_start(s, a);
+		sim_start(s, b);
+		sim_run_until(s, 10500 * MS);
+		EQU(sim_switchover(s, a), 0);
+		sim_run_until(s, 13718749);
+		EQU(sim_masters(s), 0);
+		sim_run_until(s, 30 * SEC);
+		EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
+				    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+				    "10500000 STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS\n"
+				    "13718750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+		EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n");
+		EQS(s->nd[a].f.reason,
+		    "switchover: no backup took over within 3218 ms; taking the role back");
+		EQU(sim_switchover(s, b), -1);
+		excl_report(&x, "switchover, nobody");
+	}
+}
+
+/* Switchover, and back: the node that yielded takes the role on the
+ * second release (priority 0, Skew_Time), its yield ends, the other one
+ * now yields to it. */
+static void test_sim_switchover_back(void)
+{
+	struct sim *s = sim_new(MS);
+	struct excl_ctx x = { 0, 0, 0 };
+	int a = sim_add_p(s, 200, "10.0.0.1");
+	int b = sim_add_p(s, 150, "10.0.0.2");
+	int c = sim_add_p(s, 100, "10.0.0.3");
+
+	s->each = excl_look;
+	s->ctx = &x;
+	sim_start(s, a);
+	sim_start(s, b);
+	sim_start(s, c);
+	sim_run_until(s, 10500 * MS);
+	EQU(sim_switchover(s, a), 0);
+	sim_run_until(s, 20500 * MS);
+	EQU(st(s, b), FSM_MASTER);
+	EQU(sim_switchover(s, b), 0);
+	sim_run_until(s, 60 * SEC);
+	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+			    "10500000 STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS\n"
+			    "20719750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
+			    "10915062 STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP\n"
+			    "20500000 STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS\n");
+	EQS(sim_hist(s, c), "1000000 STATE(INIT>BACKUP)\n");
+	EQU(s->nd[a].f.cause, FSM_CAUSE_RELEASE_SEEN);
+	CU_ASSERT(!s->nd[a].f.yielded);
+	CU_ASSERT(s->nd[b].f.yielded);
+	EQU(s->nd[c].f.master_priority, 200);
+	excl_report(&x, "switchover and back");
+}
+
+/* The yield ends when the old master is MASTER again: after that, back
+ * from a link flap, it preempts the lower node as usual. */
+static void test_sim_switchover_yield_ends(void)
+{
+	struct sim *s = sim_new(0);
+	int a = sim_add_p(s, 200, "10.0.0.1");
+	int b = sim_add_p(s, 150, "10.0.0.2");
+
+	sim_start(s, a);
+	sim_start(s, b);
+	sim_run_until(s, 10500 * MS);
+	EQU(sim_switchover(s, a), 0);
+	sim_run_until(s, 30500 * MS);
+	EQU(st(s, a), FSM_BACKUP);
+	sim_crash(s, b);
+	sim_run_until(s, 40 * SEC);
+	sim_boot(s, b);
+	sim_run_until(s, 50500 * MS);
+	sim_link(s, a, false);
+	sim_run_until(s, 60 * SEC);
+	sim_link(s, a, true);
+	sim_run_until(s, 80 * SEC);
+	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+			    "10500000 STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS\n"
+			    "33132812 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+			    "50500000 DEL_VIPS STATE(MASTER>FAULT)\n"
+			    "60000000 STATE(FAULT>BACKUP)\n"
+			    "63218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
+			    "10914062 STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP\n"
+			    "40000000 STATE(INIT>BACKUP)\n"
+			    "53546874 STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP\n"
+			    "63218750 STATE(MASTER>BACKUP) DEL_VIPS\n");
+	CU_ASSERT(strstr(s->nd[a].f.reason, "preempting 10.0.0.2") != NULL);
+}
+
 /* ---- suite: random flapping peer --------------------------------------- */
 
 static uint64_t rnd_s;
@@ -1731,6 +2461,119 @@ static void test_flapping_peer_with_delay(void)
 	}
 }
 
+/* ---- suite: random operator commands ------------------------------------ */
+
+struct ops_ctx {
+	struct excl_ctx x;
+	uint64_t since;       /* last command */
+	uint64_t live;        /* a candidate must be MASTER after this long */
+	unsigned long dead;
+	uint64_t first_dead;
+};
+
+/* A node that may become MASTER: running, link up, not in standby. */
+static bool ops_candidate(const struct sim *s, int i)
+{
+	return sim_active(s, i) && s->nd[i].f.link_up && !s->nd[i].f.standby;
+}
+
+static void ops_check(struct sim *s, void *p)
+{
+	struct ops_ctx *c = p;
+	bool any = false;
+
+	excl_look(s, &c->x);
+	for (int i = 0; i < s->n; i++)
+		any = any || ops_candidate(s, i);
+	if (any && !sim_masters(s) && s->now >= c->since + c->live && !c->dead++)
+		c->first_dead = s->now;
+}
+
+/* One random command at s->now: a switchover (usually on the master),
+ * standby on or off, or a link going down or up. */
+static void ops_command(struct sim *s)
+{
+	int i = (int)(rnd() % 3);
+	unsigned what = (unsigned)(rnd() % 8);
+
+	if (what < 3) {
+		enum fsm_state was;
+		bool was_standby;
+		int rc;
+
+		for (int j = 0; what < 2 && j < 3; j++)
+			if (st(s, j) == FSM_MASTER)
+				i = j;
+		was = st(s, i);
+		was_standby = s->nd[i].f.standby;
+		rc = sim_switchover(s, i);
+		EQU(rc, was == FSM_MASTER ? 0 : -1);
+		if (rc == 0) {
+			EQU(st(s, i), FSM_BACKUP);
+			CU_ASSERT(s->nd[i].f.yielded);
+		}
+		CU_ASSERT(s->nd[i].f.standby == was_standby);
+	} else if (what < 6) {
+		sim_standby(s, i, !s->nd[i].f.standby);
+	} else {
+		sim_link(s, i, !s->nd[i].f.link_up);
+	}
+}
+
+/* Three nodes with random priorities (ties included), preempt on or off,
+ * preempt delays, 1 s or 100 ms, zero delay; random commands every 0.1 to
+ * 10 intervals. At every settled instant: at most one MASTER, one VIP
+ * holder, none in standby; and a MASTER whenever some node could be one
+ * and the last command is a Master_Down_Interval old. */
+static void test_random_operator_commands(void)
+{
+	const char *env = getenv("HAMGR_FSM_SEED");
+	uint64_t seed = (env ? strtoull(env, NULL, 0) : FLAP_SEED) ^ 0x0b5;
+	unsigned long looks = 0, cmds = 0;
+
+	printf("\n    operator commands: seed %#" PRIx64 " ", seed);
+	rnd_s = seed;
+	for (int run = 0; run < 40; run++) {
+		struct sim *s = sim_new(0);
+		struct ops_ctx c;
+		uint64_t intv = rnd() % 2 ? SEC : 100 * MS, end;
+
+		memset(&c, 0, sizeof(c));
+		c.live = 4 * intv + 1;
+		flap_random_nodes(s, intv);
+		s->norec = true;
+		s->check = ops_check;
+		s->ctx = &c;
+		for (int i = 0; i < 3; i++) {
+			/* A startup is a command too: it arms a fresh MDI. */
+			c.since = s->now;
+			sim_run_until(s, s->now + rnd_in(0, 3 * intv));
+			c.since = s->now;
+			sim_start(s, i);
+		}
+		end = s->now + 600 * SEC;
+		while (s->now < end) {
+			sim_run_until(s, s->now + rnd_in(intv / 10, 10 * intv));
+			ops_command(s);
+			c.since = s->now;
+			cmds++;
+		}
+		if (c.x.bad || c.dead)
+			fprintf(stderr, "\noperator run %d (seed %#" PRIx64 "): %lu bad looks"
+				" (first t=%" PRIu64 "), %lu without a master (first t=%" PRIu64
+				"); prios %u/%u/%u preempt %d%d%d\n", run, seed, c.x.bad,
+				c.x.first_bad, c.dead, c.first_dead, s->nd[0].f.cfg.priority,
+				s->nd[1].f.cfg.priority, s->nd[2].f.cfg.priority,
+				s->nd[0].f.cfg.preempt, s->nd[1].f.cfg.preempt,
+				s->nd[2].f.cfg.preempt);
+		CU_ASSERT(c.x.bad == 0);
+		CU_ASSERT(c.dead == 0);
+		looks += c.x.looks;
+	}
+	CU_ASSERT(cmds > 1000);
+	printf("(%lu commands, %lu checks) ", cmds, looks);
+}
+
 /* ---- registration ------------------------------------------------------- */
 
 static CU_TestInfo timing_tests[] = {
@@ -1792,6 +2635,31 @@ static CU_TestInfo sim_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo oper_tests[] = {
+	{ "standby: flag, effective priority, no timer", test_standby_flag_and_priority },
+	{ "standby on a MASTER: release, never MASTER", test_standby_master_releases },
+	{ "standby beats priority 255 (start, link, reload)", test_standby_owner },
+	{ "standby off, no master: MDI from then", test_standby_off_no_master },
+	{ "standby off, master died: old timer kept", test_standby_off_master_died },
+	{ "standby off, live master: follow or preempt", test_standby_off_live_master },
+	{ "switchover when not MASTER: -1, nothing", test_switchover_not_master },
+	{ "switchover, nobody takes over: role back", test_switchover_nobody_takes_over },
+	{ "switchover: follow a lower master until MASTER", test_switchover_yields_until_master },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo oper_sim_tests[] = {
+	{ "standby on the master of three", test_sim_standby_master },
+	{ "standby owner through a link flap", test_sim_standby_owner_link_flap },
+	{ "standby off: preempts by the usual rules", test_sim_standby_off_preempts },
+	{ "switchover: best backup, never two masters", test_sim_switchover_three },
+	{ "switchover, only backup in standby", test_sim_switchover_nobody },
+	{ "switchover and back", test_sim_switchover_back },
+	{ "switchover: yield ends once MASTER again", test_sim_switchover_yield_ends },
+	{ "random operator commands", test_random_operator_commands },
+	CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo flap_tests[] = {
 	{ "flapping peer: at most one master (zero delay)", test_flapping_peer_one_master },
 	{ "flapping peer: overlap bounded (2 ms delay)", test_flapping_peer_with_delay },
@@ -1803,6 +2671,8 @@ CU_SuiteInfo suites[] = {
 	{ "fsm single instance", NULL, NULL, NULL, NULL, single_tests },
 	{ "fsm reconfigure", NULL, NULL, NULL, NULL, reconf_tests },
 	{ "fsm timelines", NULL, NULL, NULL, NULL, sim_tests },
+	{ "fsm operator commands", NULL, NULL, NULL, NULL, oper_tests },
+	{ "fsm operator timelines", NULL, NULL, NULL, NULL, oper_sim_tests },
 	{ "fsm flapping", NULL, NULL, NULL, NULL, flap_tests },
 	CU_SUITE_INFO_NULL,
 };
