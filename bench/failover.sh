@@ -24,6 +24,7 @@
 #   BENCH_SCENARIOS  default "death stop"
 #   BENCH_RATE       probe requests/s (default 4000)
 #   BENCH_OUT        output directory (default $HM_BUILD/bench)
+#   BENCH_REPORT_ONLY=1  print the table of the last run again, no runs
 #   HM_BUILD, HAMGR  as for test/netns/lib.sh
 
 set -u
@@ -46,7 +47,7 @@ OUT=${BENCH_OUT:-$HM_BUILD/bench}
 PREFIX=hb$$r        # namespaces: hb<pid>r<run>-<node>
 CSV=$OUT/failover.csv
 TXT=$OUT/failover.txt
-RATES=$OUT/adverts.txt
+RATES=$OUT/adverts.csv
 T0=$SECONDS
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -155,15 +156,15 @@ rm -rf "$OUT/logs"
 mkdir -p "$OUT/logs"
 note "$((ncells * RUNS)) failover runs ($RUNS per cell) + advert checks; logs in $OUT/logs"
 
-echo "interval,impl,n,min_ms,median_ms,max_ms,field" >"$RATES.csv"
+echo "interval,impl,n,min_ms,median_ms,max_ms,field" >"$RATES"
 for iv in $INTERVALS; do
 	for impl in $IMPLS; do
 		run "$impl" "$iv" rate
 		line=$LINE
 		if [ -n "$line" ]; then
-			echo "$iv,$impl,$(field n "$line"),$(field min_ms "$line"),$(field median_ms "$line"),$(field max_ms "$line"),$(field field "$line")" >>"$RATES.csv"
+			echo "$iv,$impl,$(field n "$line"),$(field min_ms "$line"),$(field median_ms "$line"),$(field max_ms "$line"),$(field field "$line")" >>"$RATES"
 		else
-			echo "$iv,$impl,0,-,-,-,-" >>"$RATES.csv"
+			echo "$iv,$impl,0,-,-,-,-" >>"$RATES"
 		fi
 		note "adverts $impl $iv: ${line:-failed}"
 	done
@@ -228,7 +229,7 @@ report() {
 	echo
 	echo "Advert interval the master really sends (tcpdump on its bridge port):"
 	awk -F, 'NR > 1 { printf "  %-6s %-10s  n=%-4s  min %-8s median %-8s max %-8s  field %s\n",
-		$1, $2, $3, $4, $5, $6, $7 }' "$RATES.csv"
+		$1, $2, $3, $4, $5, $6, $7 }' "$RATES"
 	echo
 	awk -F, -v impls="$IMPLS" -v ivs="$INTERVALS" -v scs="$SCENARIOS" '
 	function secs(iv) { return iv ~ /ms$/ ? substr(iv, 1, length(iv) - 2) / 1000 : substr(iv, 1, length(iv) - 1) + 0 }

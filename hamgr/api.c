@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "core/advert.h"
+#include "ctl.h"
+#include "ctlmsg.h"
 #include "daemon.h"
 #include "events.h"
 #include "instance.h"
@@ -324,8 +326,15 @@ int api_handle(void *arg, const char *cmd, struct json_object *args,
 	       struct json_object **result, char *err, size_t errlen, const char **code)
 {
 	struct daemon *d = arg;
+	const struct ucred *who = d->ctl ? ctl_peer(d->ctl) : NULL;
 
 	*result = NULL;
+	if (who && ctlmsg_cmd_is_mutating(cmd)) {
+		const char *inst = arg_str(args, "instance");
+
+		log_notice("control: %s%s%s by uid %u (pid %d)", cmd, inst ? " " : "",
+			   inst ? inst : "", (unsigned)who->uid, (int)who->pid);
+	}
 	if (!strcmp(cmd, "status") || !strcmp(cmd, "metrics"))
 		return cmd_status(d, args, result, err, errlen, code);
 	if (!strcmp(cmd, "log"))

@@ -2,6 +2,7 @@
  * sd_notify. Runs in the foreground (systemd style, no forking). */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,9 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
+#include "api.h"
 #include "conf.h"
+#include "ctl.h"
 #include "daemon.h"
 #include "events.h"
 #include "garp.h"
@@ -123,6 +126,66 @@ static struct instance *take_instance(struct daemon *d, const char *name)
 	return NULL;
 }
 
+/* The control socket's group: control-group, or root's group. */
+static int control_gid(const struct conf *c, gid_t *gid, char *err, size_t errlen)
+{
+	struct group *g;
+
+	*gid = 0;
+	if (!c->control_group[0])
+		return 0;
+	errno = 0;
+	g = getgrnam(c->control_group);
+	if (!g) {
+		snprintf(err, errlen, "control-group \"%s\": %s", c->control_group,
+			 errno ? strerror(errno) : "no such group");
+		return -1;
+	}
+	*gid = g->gr_gid;
+	return 0;
+}
+
+static struct ctl *open_control(struct daemon *d, const struct conf *c)
+{
+	char err[512];
+	struct ctl *ctl;
+	gid_t gid;
+
+	if (control_gid(c, &gid, err, sizeof(err)) < 0) {
+		log_warnx("%s", err);
+		return NULL;
+	}
+	ctl = ctl_open(d->env.event, c->control_socket, gid, api_handle, d, err, sizeof(err));
+	if (!ctl)
+		log_warnx("control socket: %s", err);
+	return ctl;
+}
+
+/* After a reload that moved the socket or changed its group: open the new
+ * one first, so a failure leaves hactl working on the old one. */
+static void reopen_control(struct daemon *d, const struct conf *old, const struct conf *nc)
+{
+	struct ctl *ctl;
+
+	if (!strcmp(old->control_socket, nc->control_socket) &&
+	    !strcmp(old->control_group, nc->control_group))
+		return;
+	if (!strcmp(old->control_socket, nc->control_socket)) {
+		/* Same path: the old listener must go first (a live listener
+		 * on the path is refused), then the new one takes the path. */
+		ctl_close(d->ctl);
+		d->ctl = open_control(d, nc);
+		return;
+	}
+	ctl = open_control(d, nc);
+	if (!ctl) {
+		log_warnx("control socket stays at %s", old->control_socket);
+		return;
+	}
+	ctl_close(d->ctl);
+	d->ctl = ctl;
+}
+
 /* Reload: the new config replaces the old only when it parses; instances
  * that keep their name, interface, VRID and family are changed in place so
  * a VIP that stays configured is never removed and no state changes for
@@ -180,6 +243,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	d->inst = ni;
 	d->n_inst = nc->n_instances;
 	d->env.state_dir = nc->state_dir;
+	reopen_control(d, d->conf, nc);
 	conf_free(d->conf);
 	d->conf = nc;
 	log_notice("configuration reloaded from %s", d->conf_path);
@@ -256,6 +320,8 @@ static int setup_adapters(struct daemon *d)
 
 static void close_adapters(struct daemon *d)
 {
+	ctl_close(d->ctl);
+	d->ctl = NULL;
 	link_watch_close(d->env.links);
 	garp_close(d->env.garp);
 	vip_close(d->env.vip);
@@ -266,7 +332,8 @@ static int run(struct daemon *d)
 {
 	int r;
 
-	if (setup_loop(d) < 0 || setup_adapters(d) < 0) {
+	if (setup_loop(d) < 0 || setup_adapters(d) < 0 ||
+	    !(d->ctl = open_control(d, d->conf))) {
 		close_adapters(d);
 		return 1;
 	}

@@ -385,7 +385,9 @@ static void sim_run_until(struct sim *s, uint64_t until)
 			continue;
 		}
 		fsm_timer(&s->nd[node].f, s->now, &out);
-		CU_ASSERT(out.n > 0); /* a due timer always does something */
+		/* A due timer always does something; one that does not would
+		 * be due again at once, forever: stop here, do not spin. */
+		CU_ASSERT_FATAL(out.n > 0);
 		sim_apply(s, node, O_TIMER, &out);
 	}
 	if (until > s->now) {

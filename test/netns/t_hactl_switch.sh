@@ -1,0 +1,120 @@
+#!/bin/bash
+# t_hactl_switch: hactl switchover and standby against a live two-node
+# cluster (n1 priority 200, n2 priority 100, preempt on). switchover moves
+# the VIP to the backup with no sample where both nodes hold it, prints
+# who took over, and the old master stays backup; switchover of a backup,
+# of an unknown instance and --to are refused (exit 1); standby survives a
+# daemon restart (the higher-priority node does not take the role back);
+# a switchover with the only backup in standby reports that no backup
+# took over; active ends standby and the higher priority preempts again.
+# shellcheck source=test/netns/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_require_root
+lib_require_hamgr
+lib_require_tools jq
+HACTL=${HACTL:-$LIB_BUILD/hactl}
+[ -x "$HACTL" ] || lib_skip "$HACTL not built (make build/hactl)"
+VIP=198.51.100.50
+
+hactl() {
+	local n=$1
+	shift
+	lib_exec "$n" "$HACTL" -s "$LIB_TMP/$n.sock" "$@" >"$LIB_TMP/out" 2>"$LIB_TMP/err"
+	RC=$?
+	sed 's/^/    > /' "$LIB_TMP/out" "$LIB_TMP/err"
+}
+
+expect_rc() {
+	[ "$RC" = "$1" ] || lib_fail "$2: exit $RC, expected $1"
+}
+
+expect_err() {
+	grep -Eq -- "$1" "$LIB_TMP/err" || lib_fail "$2: stderr does not match /$1/"
+}
+
+jqo() {
+	jq -er "$1" "$LIB_TMP/out" || lib_fail "jq '$1' failed on: $(head -c 300 "$LIB_TMP/out")"
+}
+
+# state and standby of web on NODE, e.g. "BACKUP true".
+web_state() {
+	hactl "$1" status --json >/dev/null
+	expect_rc 0 "$1 status"
+	jqo '.instances[0] | "\(.state) \(.standby)"'
+}
+
+lib_bridge
+lib_node n1 198.51.100.1
+lib_node n2 198.51.100.2
+lib_vrrp_conf n1 prio=200
+N1_CONF="state-directory = \"$LIB_TMP/n1.state\"
+$LIB_CONF_TEXT"
+lib_vrrp_conf n2 prio=100
+N2_CONF="state-directory = \"$LIB_TMP/n2.state\"
+$LIB_CONF_TEXT"
+lib_hamgr_start n1 "$N1_CONF"
+lib_hamgr_start n2 "$N2_CONF"
+lib_wait_state n1 MASTER 5
+lib_wait_state n2 BACKUP 5
+lib_wait_holders $VIP n1 3
+sleep 0.3
+
+lib_log "--- refusals: a backup, an unknown instance, --to"
+hactl n2 switchover web
+expect_rc 1 "switchover on the backup"
+expect_err '^hactl: ' "switchover on the backup"
+hactl n1 switchover nosuch
+expect_rc 1 "switchover of an unknown instance"
+expect_err 'no instance named "nosuch"' "unknown instance"
+hactl n1 switchover web --to n2
+expect_rc 1 "switchover --to"
+lib_assert_holders $VIP n1
+
+lib_log "--- switchover n1 -> n2: never two holders"
+lib_sampler_start $VIP 20
+hactl n1 switchover web
+expect_rc 0 "switchover"
+grep -Eq '^web: 198\.51\.100\.2 \(priority 100\) is master now, after [0-9.]+ s; this node is BACKUP$' \
+	"$LIB_TMP/out" || lib_fail "switchover did not say that n2 took over"
+lib_wait_holders $VIP n2 3
+sleep 1.5       # n1 (priority 200, preempt) must not take it back
+lib_sampler_check
+lib_assert_eq "holders of $VIP over time" "n1 n2" "$LIB_SAMPLED_HOLDERS"
+lib_assert_eq "n1 after switchover" "BACKUP false" "$(web_state n1)"
+lib_assert_eq "n2 after switchover" "MASTER false" "$(web_state n2)"
+hactl n1 log
+grep -Eq ' web MASTER -> BACKUP: ' "$LIB_TMP/out" || lib_fail "n1 log: no MASTER -> BACKUP"
+
+lib_log "--- standby on n1 survives a restart"
+hactl n1 standby web
+expect_rc 0 "standby"
+grep -q '^web: standby' "$LIB_TMP/out" || lib_fail "standby: no confirmation"
+lib_assert_eq "n1 in standby" "BACKUP true" "$(web_state n1)"
+lib_hamgr_stop n1
+lib_hamgr_start n1 "$N1_CONF"
+lib_wait_state n1 BACKUP 5
+sleep 1.5       # time to preempt, were it not in standby
+lib_assert_eq "n1 after restart" "BACKUP true" "$(web_state n1)"
+hactl n1 status --json
+lib_assert_eq "n1 effective priority in standby" 0 "$(jqo '.instances[0].effective_priority')"
+lib_assert_holders $VIP n2
+hactl n1 status
+grep -q '^  standby' "$LIB_TMP/out" || lib_fail "human status does not show standby"
+
+lib_log "--- switchover with the only backup in standby: no one takes over"
+hactl n2 switchover web
+expect_rc 1 "switchover without an eligible backup"
+expect_err 'no backup took over|no other master|no eligible|standby|backup' \
+	"switchover without an eligible backup"
+lib_wait_holders $VIP n2 5
+lib_assert_eq "n2 keeps the role" "MASTER false" "$(web_state n2)"
+
+lib_log "--- active: n1 (200) preempts n2 (100) again"
+lib_sampler_start $VIP 20
+hactl n1 active web
+expect_rc 0 "active"
+grep -q '^web: active' "$LIB_TMP/out" || lib_fail "active: no confirmation"
+lib_wait_holders $VIP n1 5
+lib_sampler_check brief=1
+lib_assert_eq "n1 after active" "MASTER false" "$(web_state n1)"
+lib_pass
