@@ -89,9 +89,11 @@ bench: all
 FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Ihamgr -fsanitize=fuzzer,address,undefined
-$(B)/fuzz/%: test/fuzz/%.c $(CORE_SRC) $(DAEMON_SRC)
+# api.c needs the daemon (main.c); no decoder lives there.
+FUZZ_LINK := $(CORE_SRC) $(filter-out hamgr/api.c,$(DAEMON_SRC))
+$(B)/fuzz/%: test/fuzz/%.c $(FUZZ_LINK)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(CORE_SRC) $(DAEMON_SRC) $(PKG_LIBS)
+	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(FUZZ_LINK) $(PKG_LIBS) -lm
 fuzz: $(FUZZ_BIN)
 	@test/fuzz/run.sh $(FUZZ_BIN)
 
@@ -112,7 +114,7 @@ install: $(PROGS)
 # Debian packages a fresh bookworm machine lacks (run as root).
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libsystemd-dev libnl-3-dev \
 	libnl-route-3-dev libmnl-dev libconfuse-dev libsodium-dev libjson-c-dev libcunit1-dev
-DEB_TEST  := iproute2 nftables keepalived mandoc procps psmisc tcpdump systemd util-linux
+DEB_TEST  := iproute2 nftables keepalived mandoc procps psmisc tcpdump systemd util-linux jq
 deps:
 	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \

@@ -9,7 +9,7 @@
 #include "conf.h"
 #include "instance.h"
 
-#define HAMGR_VERSION "0.1.0"
+#include "version.h"
 
 struct ctl;
 

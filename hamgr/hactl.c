@@ -20,9 +20,7 @@
 
 #include "ctlmsg.h"
 
-#ifndef HAMGR_VERSION
-#define HAMGR_VERSION "0.1.0"
-#endif
+#include "version.h"
 
 #define DEFAULT_SOCKET "/run/hamgr/hamgr.sock"
 #define EXIT_REFUSED 1
@@ -820,10 +818,10 @@ static void log_human(struct json_object *res)
 		const char *from = jstr(e, "from", NULL), *to = jstr(e, "to", NULL);
 
 		if (from && to)
-			col = snprintf(head, sizeof(head), "%s %s %s -> %s:", jstr(e, "time", "?"),
+			col = snprintf(head, sizeof(head), "%s %s %s -> %s: ", jstr(e, "time", "?"),
 				       jstr(e, "instance", "-"), from, to);
 		else
-			col = snprintf(head, sizeof(head), "%s %s %s:", jstr(e, "time", "?"),
+			col = snprintf(head, sizeof(head), "%s %s %s: ", jstr(e, "time", "?"),
 				       jstr(e, "instance", "-"), jstr(e, "type", "event"));
 		fputs(head, stdout);
 		wrap(col < (int)sizeof(head) ? col : (int)sizeof(head) - 1, 4,
@@ -892,8 +890,13 @@ static int cmd_reload(const struct hactl *h, int argc, char **argv)
 		return rc;
 	if ((rc = call(h, "reload", NULL, &ans)))
 		return rc;
-	if (!ans.ok) {
+	if (!ans.ok && !strcmp(ans.code, CTLMSG_EINVAL)) {
 		errmsg("reload refused, the running configuration is kept: %s", ans.error);
+		ctlmsg_answer_free(&ans);
+		return EXIT_REFUSED;
+	}
+	if (!ans.ok) {
+		errmsg("%s", ans.error);
 		ctlmsg_answer_free(&ans);
 		return EXIT_REFUSED;
 	}

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -547,6 +548,13 @@ static int standby_mark(const struct instance *in, bool on, char *err, size_t er
 			return -1;
 		}
 		return 0;
+	}
+	/* A manual run has no systemd StateDirectory= to create it. */
+	if (mkdir(in->env->state_dir ? in->env->state_dir : CONF_DEFAULT_STATE_DIR, 0750) < 0 &&
+	    errno != EEXIST) {
+		snprintf(err, errlen, "cannot create %s: %s", in->env->state_dir ? in->env->state_dir
+			 : CONF_DEFAULT_STATE_DIR, strerror(errno));
+		return -1;
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0) {
