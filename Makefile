@@ -70,20 +70,20 @@ $(B)/tools/%: test/tools/%.c
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lm
 
 unit: $(UNIT_BIN)
-	@HM_BUILD=$(B) test/unit/run.sh $(UNIT_BIN)
+	@HM_BUILD=$(abspath $(B)) test/unit/run.sh $(UNIT_BIN)
 
 netns: all
-	@HM_BUILD=$(B) test/netns/run.sh
+	@HM_BUILD=$(abspath $(B)) test/netns/run.sh
 
 # Unit suites, then the netns suite; ends with one "N passed, N failed" line.
 check: all
-	@HM_BUILD=$(B) test/check.sh $(UNIT_BIN)
+	@HM_BUILD=$(abspath $(B)) test/check.sh $(UNIT_BIN)
 
 demo: all
-	@HM_BUILD=$(B) test/netns/demo.sh
+	@HM_BUILD=$(abspath $(B)) test/netns/demo.sh
 
 bench: all
-	@HM_BUILD=$(B) bench/failover.sh
+	@HM_BUILD=$(abspath $(B)) bench/failover.sh
 
 # libFuzzer targets for every decoder and the config parser (clang).
 FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))

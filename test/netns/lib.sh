@@ -35,6 +35,8 @@ set -u
 
 LIB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LIB_BUILD=${HM_BUILD:-$LIB_ROOT/build}
+# Absolute, so paths written into configs and units work from anywhere.
+case $LIB_BUILD in /*) ;; *) LIB_BUILD=$PWD/$LIB_BUILD ;; esac
 LIB_HAMGR=${HAMGR:-$LIB_BUILD/hamgr}
 LIB_TOOLS=$LIB_BUILD/tools
 LIB_IMPL=${HM_IMPL:-hamgr}
