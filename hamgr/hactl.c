@@ -459,6 +459,24 @@ static int positional(int argc, char **argv, int min, int max)
 	return 0;
 }
 
+/* For subcommands that take only --help and no operands: -1 to go on,
+ * else the exit status to return at once. */
+static int no_options(int argc, char **argv)
+{
+	static const struct option lo[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	int c, rc;
+
+	while ((c = subopt(argc, argv, "h", lo)) != -1)
+		if (c == 'h')
+			return usage(stdout), 0;
+		else
+			return EXIT_USAGE;
+	if ((rc = positional(argc, argv, 0, 0)))
+		return rc;
+	return -1;
+}
+
+
 /* ------------------------------------------------------------ status */
 
 static const char *vip_word(int present, const char *state)
@@ -786,16 +804,10 @@ static void metrics_print(struct json_object *res)
 
 static int cmd_metrics(const struct hactl *h, int argc, char **argv)
 {
-	static const struct option lo[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	struct ctlmsg_answer ans;
-	int c, rc;
+	int rc;
 
-	while ((c = subopt(argc, argv, "h", lo)) != -1)
-		if (c == 'h')
-			return usage(stdout), 0;
-		else
-			return EXIT_USAGE;
-	if ((rc = positional(argc, argv, 0, 0)))
+	if ((rc = no_options(argc, argv)) >= 0)
 		return rc;
 	if ((rc = call_ok(h, "metrics", NULL, &ans)))
 		return rc;
@@ -877,16 +889,10 @@ static int cmd_log(const struct hactl *h, int argc, char **argv)
 
 static int cmd_reload(const struct hactl *h, int argc, char **argv)
 {
-	static const struct option lo[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	struct ctlmsg_answer ans;
-	int c, rc;
+	int rc;
 
-	while ((c = subopt(argc, argv, "h", lo)) != -1)
-		if (c == 'h')
-			return usage(stdout), 0;
-		else
-			return EXIT_USAGE;
-	if ((rc = positional(argc, argv, 0, 0)))
+	if ((rc = no_options(argc, argv)) >= 0)
 		return rc;
 	if ((rc = call(h, "reload", NULL, &ans)))
 		return rc;
