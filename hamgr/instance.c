@@ -184,6 +184,10 @@ static void send_one(struct instance *in, uint8_t priority, const struct ipaddr 
 		return;
 	}
 	in->stats.send_errors++;
+	/* The source address may have been removed from the interface: look
+	 * it up again before the next send. */
+	if (r == -EINVAL || r == -EADDRNOTAVAIL)
+		in->have_primary = false;
 	if (log_ratelimit_ok(&in->send_rl, instance_now(in), &supp))
 		log_warnx("instance %s: cannot send advert: %s (%u similar suppressed)",
 			  in->conf.name, strerror(-r), supp);
