@@ -84,6 +84,7 @@ demo: all
 
 bench: all
 	@HM_BUILD=$(abspath $(B)) bench/failover.sh
+	@HM_BUILD=$(abspath $(B)) bench/switchover.sh
 
 # libFuzzer targets for every decoder and the config parser (clang).
 FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))

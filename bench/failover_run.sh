@@ -6,6 +6,7 @@
 #     INTERVAL  1s | 100ms | 10ms (any VRRPv3 interval: 10ms steps)
 #     SCENARIO  death  the master's link is cut and its daemon SIGKILLed
 #               stop   SIGTERM to the master daemon (priority 0 release)
+#               switch `hactl switchover` on the master (hamgr only)
 #               rate   no failover: capture the master's adverts on its
 #                      bridge port and report the interval really sent
 #
@@ -40,7 +41,8 @@ PORT=7000
 INST=bench
 
 case $IMPL in hamgr | keepalived) ;; *) lib_fail "unknown implementation $IMPL" ;; esac
-case $SCENARIO in death | stop | rate) ;; *) lib_fail "unknown scenario $SCENARIO" ;; esac
+case $SCENARIO in death | stop | rate) ;; switch) [ "$IMPL" = hamgr ] ||
+	lib_fail "switch needs hactl: hamgr only" ;; *) lib_fail "unknown scenario $SCENARIO" ;; esac
 LIB_IMPL=$IMPL
 # Transitions are logged at notice level: no -d, so that hamgr does not pay
 # for debug lines keepalived does not write either.
@@ -163,6 +165,9 @@ if [ "$SCENARIO" = death ]; then
 	# this), then the process, so the order cannot leak a priority-0 advert.
 	lib_link_cut n1
 	lib_daemon_stop n1 KILL
+elif [ "$SCENARIO" = switch ]; then
+	lib_exec n1 "$LIB_BUILD/hactl" -s "$LIB_TMP/n1.sock" switchover "$INST" --no-wait \
+		>"$LIB_TMP/hactl.out" 2>&1 || lib_fail "hactl switchover: $(cat "$LIB_TMP/hactl.out")"
 else
 	lib_daemon_stop n1 TERM
 fi
