@@ -20,9 +20,9 @@ ifneq ($(SANITIZE),)
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CUNIT_LIBS := $(shell pkg-config --libs cunit 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CUNIT_LIBS = $(shell pkg-config --libs cunit 2>/dev/null)
 
 # The pure core links nothing but libc.
 CORE_SRC   := $(sort $(wildcard hamgr/core/*.c))
