@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/advert.h"
+#include "core/hello.h"
 #include "ctl.h"
 #include "ctlmsg.h"
 #include "daemon.h"
@@ -74,10 +75,45 @@ static struct json_object *peers_json(struct instance *in, uint64_t now)
 	return arr;
 }
 
-static struct json_object *master_json(struct instance *in)
+/* The announced name of the node at address a, or NULL. */
+static const char *node_at(struct instance *in, const struct ipaddr *a)
+{
+	const struct instance_node *n;
+	size_t k = instance_nodes(in, &n), i;
+
+	for (i = 0; i < k; i++)
+		if (ipaddr_eq(&n[i].addr, a))
+			return n[i].node;
+	return NULL;
+}
+
+static struct json_object *nodes_json(struct instance *in, uint64_t now)
+{
+	struct json_object *arr = json_object_new_array();
+	const struct instance_node *n;
+	size_t k = instance_nodes(in, &n), i;
+
+	for (i = 0; i < k; i++) {
+		struct json_object *o = json_object_new_object();
+
+		add(o, "node", json_object_new_string(n[i].node));
+		add(o, "address", jaddr(&n[i].addr));
+		add(o, "state", json_object_new_string(fsm_state_str((enum fsm_state)n[i].state)));
+		add(o, "priority", json_object_new_int(n[i].priority));
+		add(o, "effective_priority", json_object_new_int(n[i].effective));
+		add(o, "standby", json_object_new_boolean(n[i].flags & HELLO_F_STANDBY));
+		add(o, "link_up", json_object_new_boolean(n[i].flags & HELLO_F_LINK_UP));
+		add(o, "last_seen_ms", jms(now - n[i].last_seen));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static struct json_object *master_json(struct instance *in, const char *self)
 {
 	const struct fsm *f = instance_fsm(in);
 	struct json_object *o;
+	const char *name;
 
 	if (f->state != FSM_MASTER && !(f->state == FSM_BACKUP && f->master_known))
 		return NULL;
@@ -91,6 +127,9 @@ static struct json_object *master_json(struct instance *in)
 		add(o, "priority", json_object_new_int(f->master_priority));
 		add(o, "self", json_object_new_boolean(0));
 	}
+	name = f->state == FSM_MASTER ? NULL : node_at(in, &f->master_addr);
+	add(o, "node", f->state == FSM_MASTER ? json_object_new_string(self)
+		       : name ? json_object_new_string(name) : NULL);
 	return o;
 }
 
@@ -108,10 +147,13 @@ static struct json_object *counters_json(struct instance *in)
 		add(d, advert_reason_str((enum advert_reason)r),
 		    json_object_new_int64((int64_t)st->drops[r]));
 	add(o, "drops", d);
+	add(o, "announcements_sent", json_object_new_int64((int64_t)st->hello_sent));
+	add(o, "announcements_received", json_object_new_int64((int64_t)st->hello_rcvd));
+	add(o, "announcement_ttl_drops", json_object_new_int64((int64_t)st->hello_ttl_drops));
 	return o;
 }
 
-static struct json_object *instance_json(struct instance *in)
+static struct json_object *instance_json(struct instance *in, const char *self)
 {
 	const struct conf_instance *c = instance_conf(in);
 	const struct fsm *f = instance_fsm(in);
@@ -135,8 +177,9 @@ static struct json_object *instance_json(struct instance *in)
 	add(o, "preempt_delay_ms", json_object_new_int64((int64_t)(c->preempt_delay_us / 1000u)));
 	add(o, "primary_address", instance_has_primary(in) ? jaddr(&f->primary) : NULL);
 	add(o, "vips", vips_json(in));
-	add(o, "master", master_json(in));
+	add(o, "master", master_json(in, self));
 	add(o, "peers", peers_json(in, now));
+	add(o, "nodes", nodes_json(in, now));
 	add(o, "time_in_state_ms", json_object_new_int64((int64_t)((now - f->state_since) / 1000u)));
 	add(o, "transitions", json_object_new_int64(f->transitions));
 	add(o, "reason", json_object_new_string(f->reason));
@@ -182,7 +225,7 @@ static int cmd_status(struct daemon *d, struct json_object *args,
 	for (i = 0; i < d->n_inst; i++) {
 		if (!d->inst[i] || (only && strcmp(only, instance_name(d->inst[i])) != 0))
 			continue;
-		json_object_array_add(arr, instance_json(d->inst[i]));
+		json_object_array_add(arr, instance_json(d->inst[i], d->conf->node_name));
 	}
 	sd_event_now(d->env.event, CLOCK_MONOTONIC, &now);
 	add(o, "node", json_object_new_string(d->conf->node_name));
@@ -190,6 +233,16 @@ static int cmd_status(struct daemon *d, struct json_object *args,
 	add(o, "pid", json_object_new_int((int)getpid()));
 	add(o, "config", json_object_new_string(d->conf_path));
 	add(o, "uptime_ms", json_object_new_int64((int64_t)((now - d->start_us) / 1000u)));
+	add(o, "announcements", json_object_new_boolean(d->env.hello != NULL));
+	{
+		struct json_object *hd = json_object_new_object();
+		int r;
+
+		for (r = 1; r < HELLO_REASON_MAX; r++)
+			add(hd, hello_reason_str((enum hello_reason)r),
+			    json_object_new_int64((int64_t)d->hello_drops[r]));
+		add(o, "announcement_drops", hd);
+	}
 	add(o, "instances", arr);
 	*res = o;
 	return 0;
@@ -291,18 +344,20 @@ static int cmd_switchover(struct daemon *d, struct json_object *args,
 
 	if (!in)
 		return -1;
-	if (arg_str(args, "to")) {
-		snprintf(err, errlen, "switchover --to is not supported yet: VRRPv3 peers do "
-			 "not announce node names; the highest-priority backup takes over");
-		*code = "ENOTSUP";
-		return -1;
-	}
-	if (instance_switchover(in, err, errlen) < 0) {
+	const char *to = arg_str(args, "to");
+	struct json_object *v;
+	bool force = args && json_object_object_get_ex(args, "force", &v) &&
+		     json_object_get_boolean(v);
+
+	if (instance_switchover(in, to, force, err, errlen) < 0) {
 		*code = "EAGAIN";
 		return -1;
 	}
-	*res = brief(in, "released with priority 0: the highest-priority backup takes over "
-		     "after its Skew_Time; if none does, this node takes the role back after "
+	*res = brief(in, to ? "released with priority 0 and handed to the named node, which "
+		     "takes over at once; if it does not, this node takes the role back after "
+		     "Master_Down_Interval"
+		     : "released with priority 0: the highest-priority backup takes over after "
+		     "its Skew_Time; if none does, this node takes the role back after "
 		     "Master_Down_Interval");
 	return 0;
 }

@@ -14,7 +14,7 @@
 /* Longest string argument (instance and node names are far shorter). */
 #define ARG_STR_MAX 255
 
-enum arg_type { ARG_STRING, ARG_INT };
+enum arg_type { ARG_STRING, ARG_INT, ARG_BOOL };
 
 struct arg_spec {
 	const char *name;
@@ -23,7 +23,7 @@ struct arg_spec {
 	int64_t min, max;               /* ARG_INT only */
 };
 
-#define CMD_MAX_ARGS 2
+#define CMD_MAX_ARGS 3
 struct cmd_spec {
 	const char *name;
 	bool mutating;
@@ -38,7 +38,8 @@ static const struct cmd_spec cmds[] = {
 	{ "metrics", false, { { NULL, ARG_STRING, false, 0, 0 } } },
 	{ "reload", true, { { NULL, ARG_STRING, false, 0, 0 } } },
 	{ "switchover", true, { { "instance", ARG_STRING, true, 0, 0 },
-				{ "to", ARG_STRING, false, 0, 0 } } },
+				{ "to", ARG_STRING, false, 0, 0 },
+				{ "force", ARG_BOOL, false, 0, 0 } } },
 	{ "standby", true, { { "instance", ARG_STRING, true, 0, 0 } } },
 	{ "active", true, { { "instance", ARG_STRING, true, 0, 0 } } },
 };
@@ -297,6 +298,13 @@ static int check_arg(const struct cmd_spec *c, const struct arg_spec *a,
 		if (len == 0 || len > ARG_STR_MAX || !clean_string(v)) {
 			seterr(err, errlen, "%s: argument \"%s\" must be 1 to %d bytes without NUL",
 			       c->name, a->name, ARG_STR_MAX);
+			return -1;
+		}
+		return 0;
+	}
+	if (a->type == ARG_BOOL) {
+		if (!json_object_is_type(v, json_type_boolean)) {
+			seterr(err, errlen, "%s: argument \"%s\" must be true or false", c->name, a->name);
 			return -1;
 		}
 		return 0;

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "core/hello.h"
+#include "log.h"
 #include "instance.h"
 
 #include "version.h"
@@ -23,6 +25,9 @@ struct daemon {
 	uint64_t start_us;              /* monotonic */
 	struct ctl *ctl;
 	bool stopping;                  /* SIGTERM seen */
+	uint64_t hello_drops[HELLO_REASON_MAX]; /* announcements that failed to decode */
+	uint64_t hello_unknown;         /* valid, for no instance of ours */
+	struct log_ratelimit hello_rl;
 };
 
 /* Re-read the config file and apply it (see main.c). Returns 0, or -1 with

@@ -488,6 +488,23 @@ static const char *vip_word(int present, const char *state)
 	return strcmp(state, "MASTER") ? "absent" : "MISSING";
 }
 
+/* hamgr nodes that announce themselves: name, address, state, priority. */
+static void status_nodes(struct json_object *nodes)
+{
+	char a[32];
+	size_t i;
+
+	for (i = 0; i < jlen(nodes); i++) {
+		struct json_object *n = jidx(nodes, i);
+
+		detail("node", "%s %s %s priority %lld/%lld%s%s, seen %s ago", jstr(n, "node", "?"),
+		       jstr(n, "address", "?"), jstr(n, "state", "?"), jint(n, "priority", -1),
+		       jint(n, "effective_priority", -1), jbool(n, "standby") == 1 ? ", standby" : "",
+		       jbool(n, "link_up") == 0 ? ", link down" : "",
+		       fmt_ms(jdbl(n, "last_seen_ms", -1), a, sizeof(a)));
+	}
+}
+
 static void status_details(struct json_object *in)
 {
 	const char *state = jstr(in, "state", "?");
@@ -521,6 +538,7 @@ static void status_details(struct json_object *in)
 	}
 	if (!jlen(peers))
 		detail("peer", "none heard in the last 60 s");
+	status_nodes(jget(in, "nodes"));
 	if (jstr(in, "reason", NULL) && jstr(in, "reason", "")[0])
 		detail("reason", "%s", jstr(in, "reason", ""));
 }
@@ -759,6 +777,51 @@ static void metrics_peers(struct json_object *insts, const char *name, const cha
 	}
 }
 
+/* Announcements that failed to decode, daemon-wide (no instance label:
+ * an undecodable datagram names no instance). */
+static void metrics_announcement_drops(struct json_object *res)
+{
+	struct json_object *d = jget(res, "announcement_drops");
+
+	family("hamgr_announcement_drops_total", "counter",
+	       "Peer announcements received and dropped, by reason.");
+	if (!d || !json_object_is_type(d, json_type_object))
+		return;
+	json_object_object_foreach(d, reason, v) {
+		if (!jnum_ok(v))
+			continue;
+		printf("hamgr_announcement_drops_total{reason=");
+		label_value(reason);
+		printf("} %.0f\n", json_object_get_double(v));
+	}
+}
+
+/* One sample per hamgr node heard announcing itself for the instance:
+ * its name and announced state as labels, so that a query can count
+ * eligible backups before a switchover. */
+static void metrics_nodes(struct json_object *insts)
+{
+	size_t i, j;
+
+	family("hamgr_node_up", "gauge",
+	       "1 for each hamgr node that announces itself for the instance, by state.");
+	for (i = 0; i < jlen(insts); i++) {
+		struct json_object *in = jidx(insts, i), *nodes = jget(in, "nodes");
+
+		for (j = 0; j < jlen(nodes); j++) {
+			struct json_object *n = jidx(nodes, j);
+
+			printf("hamgr_node_up{instance=");
+			label_value(jstr(in, "name", "?"));
+			printf(",node=");
+			label_value(jstr(n, "node", "?"));
+			printf(",state=");
+			label_value(jstr(n, "state", "?"));
+			printf("} 1\n");
+		}
+	}
+}
+
 static void metrics_print(struct json_object *res)
 {
 	struct json_object *insts = jget(res, "instances");
@@ -800,6 +863,17 @@ static void metrics_print(struct json_object *res)
 		      "last_seen_ms", 0.001);
 	metrics_peers(insts, "hamgr_peer_jitter_seconds",
 		      "Measured jitter of the peer's advert interval.", "jitter_ms", 0.001);
+	per_instance(insts, "hamgr_announcements_sent_total", "counter",
+		     "Peer announcements sent (one per destination).", true,
+		     "announcements_sent", 1);
+	per_instance(insts, "hamgr_announcements_received_total", "counter",
+		     "Valid peer announcements received from other hamgr nodes.", true,
+		     "announcements_received", 1);
+	per_instance(insts, "hamgr_announcement_ttl_drops_total", "counter",
+		     "Peer announcements dropped: TTL or hop limit not 255.", true,
+		     "announcement_ttl_drops", 1);
+	metrics_announcement_drops(res);
+	metrics_nodes(insts);
 }
 
 static int cmd_metrics(const struct hactl *h, int argc, char **argv)
@@ -1023,20 +1097,22 @@ static int cmd_switchover(const struct hactl *h, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "to", required_argument, NULL, 't' }, { "no-wait", no_argument, NULL, 'W' },
-		{ "help", no_argument, NULL, 'h' }, { 0 }
+		{ "force", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { 0 }
 	};
 	struct json_object *args;
 	struct ctlmsg_answer ans;
 	const char *to = NULL, *name;
-	bool nowait = false;
+	bool nowait = false, force = false;
 	double mdi;
 	int c, rc;
 
-	while ((c = subopt(argc, argv, "t:h", lo)) != -1) {
+	while ((c = subopt(argc, argv, "t:fh", lo)) != -1) {
 		if (c == 't')
 			to = optarg;
 		else if (c == 'W')
 			nowait = true;
+		else if (c == 'f')
+			force = true;
 		else
 			return c == 'h' ? (usage(stdout), 0) : EXIT_USAGE;
 	}
@@ -1046,6 +1122,8 @@ static int cmd_switchover(const struct hactl *h, int argc, char **argv)
 	args = args_instance(name);
 	if (to)
 		json_object_object_add(args, "to", json_object_new_string(to));
+	if (force)
+		json_object_object_add(args, "force", json_object_new_boolean(1));
 	if ((rc = call_ok(h, "switchover", args, &ans)))
 		return rc;
 	mdi = jdbl(ans.result, "master_down_interval_ms", 0);
@@ -1075,7 +1153,7 @@ static int cmd_version(const struct hactl *h, int argc, char **argv)
 static const struct command command_table[] = {
 	{ "status", cmd_status, "status [--json] [INSTANCE]",
 	  "state, priorities, VIPs, peers, reasons" },
-	{ "switchover", cmd_switchover, "switchover INSTANCE [--to NODE] [--no-wait]",
+	{ "switchover", cmd_switchover, "switchover INSTANCE [--to NODE] [--force] [--no-wait]",
 	  "hand the master role to a backup" },
 	{ "standby", cmd_standby, "standby INSTANCE", "give up and keep off the master role" },
 	{ "active", cmd_active, "active INSTANCE", "end standby" },

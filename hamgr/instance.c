@@ -18,7 +18,9 @@
 
 #include "advert_io.h"
 #include "events.h"
+#include "core/hello.h"
 #include "garp.h"
+#include "hello_io.h"
 #include "link.h"
 #include "log.h"
 #include "vip.h"
@@ -39,6 +41,10 @@ struct instance {
 	struct log_ratelimit send_rl;
 	struct instance_peer peers[INSTANCE_MAX_PEERS];
 	size_t n_peers;
+	struct instance_node nodes[INSTANCE_MAX_NODES];
+	size_t n_nodes;
+	sd_event_source *hello_timer;
+	uint32_t hello_seq;
 };
 
 static uint64_t instance_now(struct instance *in)
@@ -256,6 +262,93 @@ static void garp_all(struct instance *in, const struct ipaddr *v, size_t n)
 				log_debug("instance %s: gratuitous ARP/NA failed", in->conf.name);
 }
 
+/* ---- peer announcements (core/hello.h) ---- */
+
+static void send_hello(struct instance *in, uint8_t type, const char *target)
+{
+	struct hello h;
+	uint8_t buf[HELLO_MAX_LEN];
+	size_t len, i;
+
+	if (!in->env->hello || !in->env->node_name || !in->ifindex || !in->have_primary)
+		return;
+	memset(&h, 0, sizeof(h));
+	h.type = type;
+	h.vrid = in->conf.vrid;
+	h.state = (uint8_t)in->fsm.state;
+	h.priority = in->conf.priority;
+	h.effective = fsm_effective_priority(&in->fsm);
+	h.flags = (in->fsm.standby ? HELLO_F_STANDBY : 0) |
+		  (in->fsm.link_up ? HELLO_F_LINK_UP : 0);
+	h.seq = ++in->hello_seq;
+	snprintf(h.node, sizeof(h.node), "%s", in->env->node_name);
+	if (target)
+		snprintf(h.target, sizeof(h.target), "%s", target);
+	len = hello_encode(&h, buf, sizeof(buf));
+	if (!len)
+		return;
+	if (in->conf.n_unicast_peers == 0) {
+		if (hello_io_send(in->env->hello, in->ifindex, &in->fsm.primary, &in->group,
+				  buf, len) == 0)
+			in->stats.hello_sent++;
+		return;
+	}
+	for (i = 0; i < in->conf.n_unicast_peers; i++)
+		if (hello_io_send(in->env->hello, in->ifindex, &in->fsm.primary,
+				  &in->conf.unicast_peers[i], buf, len) == 0)
+			in->stats.hello_sent++;
+}
+
+static int on_hello_timer(sd_event_source *s, uint64_t usec, void *arg)
+{
+	struct instance *in = arg;
+
+	send_hello(in, HELLO_ANNOUNCE, NULL);
+	sd_event_source_set_time(s, usec + INSTANCE_HELLO_PERIOD_US);
+	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	return 0;
+}
+
+size_t instance_nodes(struct instance *in, const struct instance_node **nodes)
+{
+	uint64_t now = instance_now(in);
+	size_t i = 0;
+
+	while (i < in->n_nodes) {
+		if (now - in->nodes[i].last_seen > INSTANCE_NODE_TTL_US)
+			in->nodes[i] = in->nodes[--in->n_nodes];
+		else
+			i++;
+	}
+	*nodes = in->nodes;
+	return in->n_nodes;
+}
+
+static void note_node(struct instance *in, const struct ipaddr *src, const struct hello *h,
+		      uint64_t now)
+{
+	struct instance_node *n = NULL;
+	size_t i, oldest = 0;
+
+	for (i = 0; i < in->n_nodes; i++) {
+		if (!strcmp(in->nodes[i].node, h->node)) {
+			n = &in->nodes[i];
+			break;
+		}
+		if (in->nodes[i].last_seen < in->nodes[oldest].last_seen)
+			oldest = i;
+	}
+	if (!n)
+		n = in->n_nodes < INSTANCE_MAX_NODES ? &in->nodes[in->n_nodes++] : &in->nodes[oldest];
+	snprintf(n->node, sizeof(n->node), "%s", h->node);
+	n->addr = *src;
+	n->state = h->state;
+	n->priority = h->priority;
+	n->effective = h->effective;
+	n->flags = h->flags;
+	n->last_seen = now;
+}
+
 static void log_transition(struct instance *in, const struct fsm_action *a)
 {
 	log_notice("instance %s: %s -> %s (%s)", in->conf.name, fsm_state_str(a->from),
@@ -291,6 +384,8 @@ static void apply(struct instance *in, const struct fsm_actions *acts)
 			break;
 		}
 	}
+	if (transition)
+		send_hello(in, HELLO_ANNOUNCE, NULL);
 	if (transition && in->env->on_state)
 		in->env->on_state(in->env->on_state_arg);
 }
@@ -494,6 +589,9 @@ static int open_io(struct instance *in)
 		log_warnx("instance %s: %s", in->conf.name, err);
 		return -1;
 	}
+	if (in->env->hello && (r = hello_io_join(in->env->hello, in->family, in->ifindex)) < 0)
+		log_warnx("instance %s: peer announcements: cannot join the group on %s: %s",
+			  in->conf.name, in->conf.interface, strerror(-r));
 	r = sd_event_add_io(in->env->event, &in->io_src, advert_io_fd(in->io), EPOLLIN,
 			    on_io, in);
 	if (r < 0) {
@@ -588,7 +686,53 @@ int instance_set_standby(struct instance *in, bool on, char *err, size_t errlen)
 	return 0;
 }
 
-int instance_switchover(struct instance *in, char *err, size_t errlen)
+static bool node_eligible(const struct instance_node *n)
+{
+	return n->state == FSM_BACKUP && !(n->flags & HELLO_F_STANDBY) &&
+	       (n->flags & HELLO_F_LINK_UP) && n->effective > 0;
+}
+
+/* Names of the nodes heard, with why they cannot take over, for errors. */
+static void describe_nodes(struct instance *in, char *buf, size_t len)
+{
+	const struct instance_node *n;
+	size_t k = instance_nodes(in, &n), i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < k && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s %s%s", i ? ", " : "",
+					n[i].node, fsm_state_str((enum fsm_state)n[i].state),
+					(n[i].flags & HELLO_F_STANDBY) ? " standby" : "");
+	if (!k)
+		snprintf(buf, len, "none");
+}
+
+/* Before giving the role up: is there someone to take it? */
+static int check_successor(struct instance *in, const char *to, bool force,
+			   char *err, size_t errlen)
+{
+	const struct instance_node *n;
+	size_t k = instance_nodes(in, &n), i;
+	char seen[256];
+
+	for (i = 0; i < k; i++)
+		if (node_eligible(&n[i]) && (!to || !strcmp(n[i].node, to)))
+			return 0;
+	if (!to && (force || !in->env->hello))
+		return 0;
+	describe_nodes(in, seen, sizeof(seen));
+	if (to)
+		snprintf(err, errlen, "%s is not an eligible backup of %s (hamgr nodes heard: %s)",
+			 to, in->conf.name, seen);
+	else
+		snprintf(err, errlen, "no eligible backup announces itself for %s (hamgr nodes "
+			 "heard: %s); a backup that runs keepalived does not announce: "
+			 "--force releases anyway", in->conf.name, seen);
+	return -1;
+}
+
+int instance_switchover(struct instance *in, const char *to, bool force,
+			char *err, size_t errlen)
 {
 	struct fsm_actions acts = { .n = 0 };
 
@@ -597,12 +741,62 @@ int instance_switchover(struct instance *in, char *err, size_t errlen)
 			 in->conf.name, fsm_state_str(in->fsm.state));
 		return -1;
 	}
-	events_add(in->conf.name, "command", NULL, NULL, "switchover");
+	if (to && !in->env->hello) {
+		snprintf(err, errlen, "--to needs peer announcements, which are not running "
+			 "(see the log at start)");
+		return -1;
+	}
+	if (check_successor(in, to, force, err, errlen) < 0)
+		return -1;
+	events_add(in->conf.name, "command", NULL, NULL, "switchover%s%s", to ? " to " : "",
+		   to ? to : "");
+	/* Release first (VIPs gone, priority 0), then name the successor: no
+	 * instant with two holders, and the other backups, told to wait for
+	 * it, do not race it after their Skew_Time. */
 	fsm_switchover(&in->fsm, instance_now(in), &acts);
 	apply(in, &acts);
+	if (to) {
+		send_hello(in, HELLO_HANDOVER, to);
+		send_hello(in, HELLO_HANDOVER, to);
+	}
 	rearm(in);
 	return 0;
 }
+
+void instance_hello_rx(struct instance *in, const struct ipaddr *src, uint8_t ttl,
+		       const struct hello *h)
+{
+	struct fsm_actions acts = { .n = 0 };
+	uint64_t now = instance_now(in);
+	char why[160], a[IPADDR_STRLEN];
+
+	if (ttl != ADVERT_TTL) {
+		in->stats.hello_ttl_drops++;
+		return;
+	}
+	if ((in->have_primary && ipaddr_eq(src, &in->fsm.primary)) ||
+	    (in->env->node_name && !strcmp(h->node, in->env->node_name)))
+		return;
+	in->stats.hello_rcvd++;
+	note_node(in, src, h, now);
+	if (h->type != HELLO_HANDOVER)
+		return;
+	/* Only the master we follow may hand its role over. */
+	if (!in->fsm.master_known || !ipaddr_eq(src, &in->fsm.master_addr))
+		return;
+	if (in->env->node_name && !strcmp(h->target, in->env->node_name)) {
+		snprintf(why, sizeof(why), "switchover: %s (%s) handed the role to this node",
+			 h->node, ipaddr_str(src, a, sizeof(a)));
+		fsm_take_over(&in->fsm, now, why, &acts);
+	} else {
+		fsm_yield(&in->fsm, now);
+	}
+	apply(in, &acts);
+	rearm(in);
+}
+
+int instance_ifindex(const struct instance *in) { return in->ifindex; }
+unsigned instance_family(const struct instance *in) { return in->family; }
 
 int instance_start(struct instance *in)
 {
@@ -632,6 +826,10 @@ int instance_start(struct instance *in)
 		return -1;
 	}
 	sd_event_source_set_enabled(in->timer, SD_EVENT_OFF);
+	if (in->env->hello &&
+	    sd_event_add_time_relative(in->env->event, &in->hello_timer, CLOCK_MONOTONIC,
+				       INSTANCE_HELLO_PERIOD_US, 10000, on_hello_timer, in) >= 0)
+		sd_event_source_set_enabled(in->hello_timer, SD_EVENT_ONESHOT);
 	if (!up || !in->have_primary) {
 		if (up)
 			log_warnx("instance %s: %s has no %s address to send from: FAULT",
@@ -665,6 +863,7 @@ void instance_free(struct instance *in)
 		return;
 	close_io(in);
 	in->timer = sd_event_source_disable_unref(in->timer);
+	in->hello_timer = sd_event_source_disable_unref(in->hello_timer);
 	conf_release(&in->conf);
 	free(in);
 }

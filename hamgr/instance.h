@@ -24,7 +24,22 @@ struct instance_env {
 	void (*on_state)(void *arg);    /* called after every transition */
 	void *on_state_arg;
 	const char *state_dir;          /* standby marks live here */
+	struct hello_io *hello;         /* peer announcements; NULL: none */
+	const char *node_name;          /* ours, as announced */
 };
+
+/* A hamgr node that announces itself for this instance (core/hello.h). */
+struct instance_node {
+	char node[64];
+	struct ipaddr addr;
+	uint8_t state;                   /* enum fsm_state */
+	uint8_t priority, effective;
+	uint8_t flags;                   /* HELLO_F_* */
+	uint64_t last_seen;              /* monotonic us */
+};
+#define INSTANCE_MAX_NODES 16
+#define INSTANCE_HELLO_PERIOD_US 1000000ULL
+#define INSTANCE_NODE_TTL_US (3 * INSTANCE_HELLO_PERIOD_US + 500000ULL)
 
 /* A source of valid adverts for our VRID, heard in the last
  * INSTANCE_PEER_TTL_US. VRRP backups are silent: a master sees other
@@ -46,7 +61,10 @@ struct instance_stats {
 	uint64_t other_vrid;            /* valid, for another VRID (not an error) */
 	uint64_t send_errors;
 	uint64_t drops[ADVERT_REASON_MAX];
+	uint64_t hello_sent, hello_rcvd, hello_ttl_drops;
 };
+
+struct hello;
 
 struct instance;
 
@@ -76,7 +94,18 @@ void instance_reconfigure(struct instance *in, const struct conf_instance *ci);
 
 /* Operator commands. Return 0, or -1 with a reason in err. Standby is
  * remembered in state_dir/standby.NAME so it survives a restart. */
-int instance_switchover(struct instance *in, char *err, size_t errlen);
+int instance_switchover(struct instance *in, const char *to, bool force,
+			char *err, size_t errlen);
+
+/* A decoded announcement for this instance's interface and VRID. */
+void instance_hello_rx(struct instance *in, const struct ipaddr *src, uint8_t ttl,
+		       const struct hello *h);
+
+/* hamgr nodes announcing themselves recently (expired ones dropped). */
+size_t instance_nodes(struct instance *in, const struct instance_node **nodes);
+
+int instance_ifindex(const struct instance *in);
+unsigned instance_family(const struct instance *in);
 int instance_set_standby(struct instance *in, bool on, char *err, size_t errlen);
 
 /* Peers heard recently (expired ones are dropped first); returns the count

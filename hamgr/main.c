@@ -18,6 +18,7 @@
 #include "daemon.h"
 #include "events.h"
 #include "garp.h"
+#include "hello_io.h"
 #include "instance.h"
 #include "link.h"
 #include "log.h"
@@ -243,6 +244,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	d->inst = ni;
 	d->n_inst = nc->n_instances;
 	d->env.state_dir = nc->state_dir;
+	d->env.node_name = nc->node_name;
 	reopen_control(d, d->conf, nc);
 	conf_free(d->conf);
 	d->conf = nc;
@@ -295,8 +297,42 @@ static int setup_loop(struct daemon *d)
 	return 0;
 }
 
+/* A peer announcement: decode, then hand it to the instance it is for. */
+static void on_hello(void *arg, int ifindex, const struct ipaddr *src, uint8_t ttl,
+		     const uint8_t *buf, size_t len)
+{
+	struct daemon *d = arg;
+	char a[IPADDR_STRLEN];
+	struct hello h;
+	enum hello_reason r = hello_decode(buf, len, &h);
+	uint64_t now = 0;
+	unsigned supp;
+	size_t i;
+
+	if (r != HELLO_OK) {
+		d->hello_drops[r]++;
+		sd_event_now(d->env.event, CLOCK_MONOTONIC, &now);
+		if (log_ratelimit_ok(&d->hello_rl, now, &supp))
+			log_warnx("dropped peer announcement from %s: %s",
+				  ipaddr_str(src, a, sizeof(a)), hello_reason_str(r));
+		return;
+	}
+	for (i = 0; i < d->n_inst; i++) {
+		struct instance *in = d->inst[i];
+
+		if (in && instance_ifindex(in) == ifindex && instance_conf(in)->vrid == h.vrid &&
+		    instance_family(in) == src->family) {
+			instance_hello_rx(in, src, ttl, &h);
+			return;
+		}
+	}
+	d->hello_unknown++;
+}
+
 static int setup_adapters(struct daemon *d)
 {
+	char err[256];
+
 	d->env.vip = vip_open();
 	if (!d->env.vip) {
 		log_warn("netlink (addresses)");
@@ -312,6 +348,12 @@ static int setup_adapters(struct daemon *d)
 		log_warn("netlink (link watch)");
 		return -1;
 	}
+	/* Announcements add node names, --to and the successor check; hamgr
+	 * runs without them (VRRPv3 alone) when the port is not available. */
+	d->env.hello = hello_io_open(d->env.event, on_hello, d, err, sizeof(err));
+	if (!d->env.hello || err[0])
+		log_warnx("peer announcements%s: %s", d->env.hello ? " (partly)" : " off", err);
+	d->env.node_name = d->conf->node_name;
 	d->env.on_state = notify_status;
 	d->env.on_state_arg = d;
 	d->env.state_dir = d->conf->state_dir;
@@ -322,6 +364,8 @@ static void close_adapters(struct daemon *d)
 {
 	ctl_close(d->ctl);
 	d->ctl = NULL;
+	hello_io_close(d->env.hello);
+	d->env.hello = NULL;
 	link_watch_close(d->env.links);
 	garp_close(d->env.garp);
 	vip_close(d->env.vip);

@@ -105,6 +105,7 @@ static void become_master(struct fsm *f, uint64_t now, enum fsm_cause cause,
 	f->adver_timer = now + f->cfg.adver_int_us;
 	f->master_down_timer = 0;
 	f->yielded = false;
+	f->handover_wait = false;
 	forget_master(f);
 }
 
@@ -179,6 +180,10 @@ static void backup_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 		/* The master released: take over after Skew_Time only. A stream
 		 * of releases must not push a takeover that is already due
 		 * later, so only ever bring the deadline closer. */
+		/* After a handover to another node, the release is for that
+		 * node: do not race it after Skew_Time. */
+		if (f->handover_wait)
+			return;
 		if (!f->master_down_timer || f->master_down_timer > now + fsm_skew_time(f))
 			f->master_down_timer = now + fsm_skew_time(f);
 		f->release_seen = true;
@@ -187,6 +192,7 @@ static void backup_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 	/* In standby we compete with priority 0, below every master: follow
 	 * it, so that standby off starts preemption (and its delay) afresh
 	 * from the last advert instead of at once from a stale timer. */
+	f->handover_wait = false;       /* a master speaks: the handover is done */
 	if (!f->cfg.preempt || f->yielded || f->standby || priority >= f->cfg.priority) {
 		f->preempt_since = 0;
 		f->lower_seen = false;
@@ -402,4 +408,22 @@ int fsm_switchover(struct fsm *f, uint64_t now, struct fsm_actions *out)
 uint8_t fsm_effective_priority(const struct fsm *f)
 {
 	return f->standby ? 0 : f->cfg.priority;
+}
+
+int fsm_take_over(struct fsm *f, uint64_t now, const char *why, struct fsm_actions *out)
+{
+	if (f->state != FSM_BACKUP || f->standby)
+		return -1;
+	become_master(f, now, FSM_CAUSE_SWITCHOVER, why, out);
+	return 0;
+}
+
+void fsm_yield(struct fsm *f, uint64_t now)
+{
+	if (f->state != FSM_BACKUP)
+		return;
+	f->yielded = true;
+	f->handover_wait = true;
+	f->release_seen = false;
+	f->master_down_timer = now + fsm_master_down_interval(f);
 }

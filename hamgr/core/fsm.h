@@ -78,6 +78,8 @@ struct fsm {
 	bool yielded;                 /* after a switchover: follow the new
 					 master even if it ranks lower, until we
 					 are MASTER again */
+	bool handover_wait;           /* handed to another node by name: ignore
+					 the release, wait for the new master */
 	bool link_up;
 	/* What we know of the current master (BACKUP) */
 	bool master_known;
@@ -136,6 +138,17 @@ void fsm_set_standby(struct fsm *f, uint64_t now, bool on, struct fsm_actions *o
  * new master. If no backup takes over within Master_Down_Interval it takes
  * the role back by the normal timer. Returns 0, or -1 when not MASTER. */
 int fsm_switchover(struct fsm *f, uint64_t now, struct fsm_actions *out);
+
+/* The master handed the role to us by name (hactl switchover --to): a
+ * BACKUP (not in standby) becomes MASTER at once. Returns 0, or -1 (no
+ * actions) in any other state. */
+int fsm_take_over(struct fsm *f, uint64_t now, const char *why, struct fsm_actions *out);
+
+/* The master handed the role to another node by name: a BACKUP follows
+ * whoever takes over even at a lower priority (as after its own
+ * switchover), and waits a full Master_Down_Interval from now instead of
+ * racing the chosen node after Skew_Time. */
+void fsm_yield(struct fsm *f, uint64_t now);
 
 /* Priority this node competes with now: 0 in standby, else configured. */
 uint8_t fsm_effective_priority(const struct fsm *f);

@@ -1,12 +1,16 @@
 #!/bin/bash
 # t_hactl_switch: hactl switchover and standby against a live two-node
-# cluster (n1 priority 200, n2 priority 100, preempt on). switchover moves
-# the VIP to the backup with no sample where both nodes hold it, prints
-# who took over, and the old master stays backup; switchover of a backup,
-# of an unknown instance and --to are refused (exit 1); standby survives a
-# daemon restart (the higher-priority node does not take the role back);
-# a switchover with the only backup in standby reports that no backup
-# took over; active ends standby and the higher priority preempts again.
+# cluster (n1 priority 200, n2 priority 100, preempt on). Each node lists
+# the other in "nodes" once it announces itself; switchover moves the VIP
+# to the backup with no sample where both nodes hold it, prints who took
+# over (address and node name), and the old master stays backup;
+# switchover of a backup and of an unknown instance are refused (exit 1);
+# standby survives a daemon restart (the higher-priority node does not
+# take the role back); a switchover with the only backup in standby is
+# refused up front (exit 1, nothing moves, no transition), and with
+# --force releases anyway, nobody takes over and the master reports that
+# it is MASTER again (exit 1); active ends standby and the higher
+# priority preempts again. --to is covered by t_hactl_to.
 # shellcheck source=test/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 lib_require_root
@@ -29,7 +33,8 @@ expect_rc() {
 }
 
 expect_err() {
-	grep -Eq -- "$1" "$LIB_TMP/err" || lib_fail "$2: stderr does not match /$1/"
+	grep -Eq -- "$1" "$LIB_TMP/err" ||
+		lib_fail "$2: stderr does not match /$1/: $(cat "$LIB_TMP/err")"
 }
 
 jqo() {
@@ -41,6 +46,23 @@ web_state() {
 	QUIET=1 hactl "$1" status --json
 	expect_rc 0 "$1 status"
 	jqo '.instances[0] | "\(.state) \(.standby)"'
+}
+
+# NODE's status lists OTHER in "nodes" as "STATE standby" (jq -e exit 0).
+node_is() {
+	QUIET=1 hactl "$1" status --json
+	[ "$RC" = 0 ] && jq -e --arg n "$2" --arg v "$3" \
+		'[.instances[0].nodes[] | select(.node == $n) | "\(.state) \(.standby)"] == [$v]' \
+		"$LIB_TMP/out" >/dev/null
+}
+
+# Wait (at most 5 s) until NODE hears OTHER announce "STATE standby".
+wait_node() {
+	lib_poll 5 node_is "$1" "$2" "$3" || {
+		jq -c '.instances[0].nodes' "$LIB_TMP/out"
+		lib_fail "$1 does not hear $2 announce '$3' within 5 s"
+	}
+	lib_log "$1 hears $2 announce $3"
 }
 
 # Standby marks go to each node's own state directory.
@@ -60,24 +82,25 @@ lib_hamgr_start n2 "$N2_CONF"
 lib_wait_state n1 MASTER 5
 lib_wait_state n2 BACKUP 5
 lib_wait_holders $VIP n1 3
-sleep 0.3
+wait_node n1 n2 "BACKUP false"
+wait_node n2 n1 "MASTER false"
+QUIET=1 hactl n2 status --json
+lib_assert_eq "n2: master node name" n1 "$(jqo '.instances[0].master.node')"
 
-lib_log "--- refusals: a backup, an unknown instance, --to"
+lib_log "--- refusals: a backup, an unknown instance"
 hactl n2 switchover web
 expect_rc 1 "switchover on the backup"
 expect_err '^hactl: ' "switchover on the backup"
 hactl n1 switchover nosuch
 expect_rc 1 "switchover of an unknown instance"
 expect_err 'no instance named "nosuch"' "unknown instance"
-hactl n1 switchover web --to n2
-expect_rc 1 "switchover --to"
 lib_assert_holders $VIP n1
 
 lib_log "--- switchover n1 -> n2: never two holders"
 lib_sampler_start $VIP 20
 hactl n1 switchover web
 expect_rc 0 "switchover"
-grep -Eq '^web: 198\.51\.100\.2 \(priority 100\) is master now, after [0-9.]+ s; this node is BACKUP$' \
+grep -Eq '^web: 198\.51\.100\.2 \(n2\) \(priority 100\) is master now, after [0-9.]+ s; this node is BACKUP$' \
 	"$LIB_TMP/out" || lib_fail "switchover did not say that n2 took over"
 lib_wait_holders $VIP n2 3
 sleep 1.5       # n1 (priority 200, preempt) must not take it back
@@ -104,13 +127,31 @@ lib_assert_holders $VIP n2
 hactl n1 status
 grep -q '^  standby' "$LIB_TMP/out" || lib_fail "human status does not show standby"
 
-lib_log "--- switchover with the only backup in standby: no one takes over"
+lib_log "--- switchover with the only backup in standby: refused up front"
+wait_node n2 n1 "BACKUP true"
+lib_log_mark n1
+lib_log_mark n2
+lib_sampler_start $VIP 10
 hactl n2 switchover web
 expect_rc 1 "switchover without an eligible backup"
-expect_err 'no backup took over within [0-9.]+ s; this node is MASTER again' \
+expect_err '^hactl: no eligible backup announces itself for web \(hamgr nodes heard: n1 BACKUP standby\); a backup that runs keepalived does not announce: --force releases anyway$' \
 	"switchover without an eligible backup"
+sleep 1         # a release would have moved the VIP or brought n2 back by now
+lib_sampler_check none_ok=0
+lib_assert_eq "holders of $VIP over time" "n2" "$LIB_SAMPLED_HOLDERS"
+lib_assert_holders $VIP n2
+lib_assert_no_state n2 '[A-Z]+'
+lib_assert_no_state n1 '[A-Z]+'
+lib_assert_eq "n2 keeps the role" "MASTER false" "$(web_state n2)"
+
+lib_log "--- switchover --force with the only backup in standby: no one takes over"
+hactl n2 switchover web --force
+expect_rc 1 "switchover --force without an eligible backup"
+expect_err 'no backup took over within [0-9.]+ s; this node is MASTER again' \
+	"switchover --force without an eligible backup"
 lib_wait_holders $VIP n2 5
 lib_assert_eq "n2 keeps the role" "MASTER false" "$(web_state n2)"
+lib_assert_eq "n1 still in standby" "BACKUP true" "$(web_state n1)"
 
 lib_log "--- active: n1 (200) preempts n2 (100) again"
 lib_sampler_start $VIP 20

@@ -1448,6 +1448,58 @@ static void test_switchover_yields_until_master(void)
 	EQU(fsm_next_deadline(&f), 5600 * MS + 3609375);
 }
 
+/* Handover by name: the chosen backup takes over at once; a standby or
+ * non-BACKUP node refuses; the others wait for it instead of racing it
+ * after Skew_Time, and then follow it although it ranks lower. */
+static void test_take_over_and_yield(void)
+{
+	struct fsm f;
+
+	mk(&f, 100, SEC, "10.0.0.3");
+	EQU(fsm_take_over(&f, T0, "x", &acts), -1);           /* INIT */
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.1", 200, SEC), "");
+	acts.n = 0;
+	EQU(fsm_take_over(&f, 2100 * MS, "handed over", &acts), 0);
+	EQS(rendered(), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQU(f.cause, FSM_CAUSE_SWITCHOVER);
+	EQS(f.reason, "handed over");
+	acts.n = 0;
+	EQU(fsm_take_over(&f, 2200 * MS, "again", &acts), -1); /* already MASTER */
+	EQS(rendered(), "");
+
+	/* A standby backup does not take over even when named. */
+	mk(&f, 100, SEC, "10.0.0.3");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_standby(&f, T0, true), "");
+	acts.n = 0;
+	EQU(fsm_take_over(&f, 2 * SEC, "x", &acts), -1);
+	EQS(rendered(), "");
+
+	/* Yield: priority 200 backup, the master (150) releases to another node. */
+	mk(&f, 200, SEC, "10.0.0.2");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.1", 150, SEC), "");    /* lower: discarded */
+	EQS(do_recv(&f, 2500 * MS, "10.0.0.1", 0, SEC), "");    /* release */
+	EQU(fsm_next_deadline(&f), 2500 * MS + fsm_skew_time(&f));
+	fsm_yield(&f, 2501 * MS);
+	CU_ASSERT(f.yielded && f.handover_wait);
+	EQU(fsm_next_deadline(&f), 2501 * MS + fsm_master_down_interval(&f));
+	EQS(do_recv(&f, 2502 * MS, "10.0.0.1", 0, SEC), "");    /* repeated release: no race */
+	EQU(fsm_next_deadline(&f), 2501 * MS + fsm_master_down_interval(&f));
+	/* The chosen node (priority 100) speaks: followed, not preempted. */
+	for (uint64_t t = 2600 * MS; t <= 12600 * MS; t += SEC) {
+		EQS(do_recv(&f, t, "10.0.0.3", 100, SEC), "");
+		EQU(fsm_next_deadline(&f), t + fsm_master_down_interval(&f));
+	}
+	CU_ASSERT(!f.handover_wait);
+	EQU(f.state, FSM_BACKUP);
+	/* It dies: normal takeover, and the yield ends with the mastership. */
+	EQS(do_timer(&f, 12600 * MS + fsm_master_down_interval(&f)),
+	    "STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP");
+	CU_ASSERT(!f.yielded);
+}
+
 /* ---- suite: timelines (simulation) ------------------------------------- */
 
 static void test_sim_two_nodes(void)
@@ -2647,6 +2699,7 @@ static CU_TestInfo oper_tests[] = {
 	{ "switchover when not MASTER: -1, nothing", test_switchover_not_master },
 	{ "switchover, nobody takes over: role back", test_switchover_nobody_takes_over },
 	{ "switchover: follow a lower master until MASTER", test_switchover_yields_until_master },
+	{ "handover by name: take over, or wait and follow", test_take_over_and_yield },
 	CU_TEST_INFO_NULL,
 };
 
