@@ -150,6 +150,7 @@ static struct json_object *counters_json(struct instance *in)
 	add(o, "announcements_sent", json_object_new_int64((int64_t)st->hello_sent));
 	add(o, "announcements_received", json_object_new_int64((int64_t)st->hello_rcvd));
 	add(o, "announcement_ttl_drops", json_object_new_int64((int64_t)st->hello_ttl_drops));
+	add(o, "announcement_name_clashes", json_object_new_int64((int64_t)st->hello_name_clash));
 	return o;
 }
 
@@ -349,6 +350,12 @@ static int cmd_switchover(struct daemon *d, struct json_object *args,
 	bool force = args && json_object_object_get_ex(args, "force", &v) &&
 		     json_object_get_boolean(v);
 
+	if (to && force) {
+		snprintf(err, errlen, "--force and --to do not go together: --to needs the "
+			 "named node to announce itself as an eligible backup");
+		*code = "EINVAL";
+		return -1;
+	}
 	if (instance_switchover(in, to, force, err, errlen) < 0) {
 		*code = "EAGAIN";
 		return -1;

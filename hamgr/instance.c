@@ -774,9 +774,20 @@ void instance_hello_rx(struct instance *in, const struct ipaddr *src, uint8_t tt
 		in->stats.hello_ttl_drops++;
 		return;
 	}
-	if ((in->have_primary && ipaddr_eq(src, &in->fsm.primary)) ||
-	    (in->env->node_name && !strcmp(h->node, in->env->node_name)))
+	if (in->have_primary && ipaddr_eq(src, &in->fsm.primary))
 		return;
+	if (in->env->node_name && !strcmp(h->node, in->env->node_name)) {
+		/* Another node with our name (two hosts left on the same
+		 * default hostname): neither could be told apart. */
+		unsigned supp;
+
+		in->stats.hello_name_clash++;
+		if (log_ratelimit_ok(&in->drop_rl, now, &supp))
+			log_warnx("instance %s: %s also announces itself as \"%s\": node names "
+				  "must differ (set node-name)", in->conf.name,
+				  ipaddr_str(src, a, sizeof(a)), h->node);
+		return;
+	}
 	in->stats.hello_rcvd++;
 	note_node(in, src, h, now);
 	if (h->type != HELLO_HANDOVER)

@@ -14,6 +14,7 @@
 
 #include "api.h"
 #include "conf.h"
+#include "core/advert.h"
 #include "ctl.h"
 #include "daemon.h"
 #include "events.h"
@@ -317,6 +318,8 @@ static void on_hello(void *arg, int ifindex, const struct ipaddr *src, uint8_t t
 				  ipaddr_str(src, a, sizeof(a)), hello_reason_str(r));
 		return;
 	}
+	if (ttl != ADVERT_TTL)
+		d->hello_drops[HELLO_ERR_TTL]++;   /* the instance drops it too */
 	for (i = 0; i < d->n_inst; i++) {
 		struct instance *in = d->inst[i];
 

@@ -49,6 +49,7 @@ web_state() {
 }
 
 # NODE's status lists OTHER in "nodes" as "STATE standby" (jq -e exit 0).
+# shellcheck disable=SC2317 # called through lib_poll
 node_is() {
 	QUIET=1 hactl "$1" status --json
 	[ "$RC" = 0 ] && jq -e --arg n "$2" --arg v "$3" \

@@ -64,6 +64,7 @@ heard() {
 		| join("; ")' "$LIB_TMP/out"
 }
 
+# shellcheck disable=SC2317 # called through lib_poll
 heard_is() {
 	[ "$(heard "$1")" = "$2" ]
 }
@@ -169,6 +170,7 @@ lib_assert_ge "n1: announcements received" \
 	"$(jqo '.instances[0].counters.announcements_received')" 2
 lib_assert_eq "n1: announcement TTL drops" 0 "$(jqo '.instances[0].counters.announcement_ttl_drops')"
 for k in node address state priority effective_priority standby link_up last_seen_ms; do
+	# shellcheck disable=SC2016 # $k is jq's
 	[ "$(jqo --arg k "$k" '[.instances[0].nodes[] | has($k)] | all')" = true ] ||
 		lib_fail "n1: a nodes entry lacks \"$k\""
 done

@@ -62,6 +62,9 @@ lib_log "--- a forged handover to n2 from the rogue's own address (TTL 255)"
 forged=484d47520102330201ff02040200000000000002$evil$n2hex
 lib_exec rogue "$LIB_TOOLS/hello_send" -i eth0 -n 5 $GROUP "$forged"
 lib_exec rogue "$LIB_TOOLS/hello_send" -i eth0 -n 5 198.51.100.2 "$forged"
+lib_log "--- an announcement under n2's own name from the rogue"
+clash=484d47520101330164640202000000000000000a$n2hex
+lib_exec rogue "$LIB_TOOLS/hello_send" -i eth0 -n 3 $GROUP "$clash"
 sleep 1
 lib_assert_holders $VIP n1
 lib_assert_nolog n1 "$(lib_state_re n1 '[A-Z]+')"
@@ -76,7 +79,12 @@ for n in n1 n2; do
 	done
 	lib_assert_ge "$n: TTL-64 announcements dropped" \
 		"$(jq -r '.instances[0].counters.announcement_ttl_drops' "$LIB_TMP/$n.json")" 5
+	lib_assert_ge "$n: TTL-64 announcements counted daemon-wide" \
+		"$(jq -r '.announcement_drops.ttl' "$LIB_TMP/$n.json")" 5
 done
+lib_assert_ge "n2: announcements under its own name" \
+	"$(jq -r '.instances[0].counters.announcement_name_clashes' "$LIB_TMP/n2.json")" 1
+lib_assert_log n2 'also announces itself as "n2"'
 # The rogue's forged handover came with TTL 255 and a valid form: it was
 # heard (as a node) but not obeyed, since it is not the master n2 follows.
 lib_assert_eq "n2's master after the forged handover" n1 \
