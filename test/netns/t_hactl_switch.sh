@@ -16,37 +16,9 @@
 lib_require_root
 lib_require_hamgr
 lib_require_tools jq
-HACTL=${HACTL:-$LIB_BUILD/hactl}
-[ -x "$HACTL" ] || lib_skip "$HACTL not built (make build/hactl)"
+# shellcheck source=test/netns/hactl.sh
+. "$(dirname "$0")/hactl.sh"
 VIP=198.51.100.50
-
-hactl() {
-	local n=$1
-	shift
-	lib_exec "$n" "$HACTL" -s "$LIB_TMP/$n.sock" "$@" >"$LIB_TMP/out" 2>"$LIB_TMP/err"
-	RC=$?
-	[ -n "${QUIET:-}" ] || sed 's/^/    > /' "$LIB_TMP/out" "$LIB_TMP/err"
-}
-
-expect_rc() {
-	[ "$RC" = "$1" ] || lib_fail "$2: exit $RC, expected $1"
-}
-
-expect_err() {
-	grep -Eq -- "$1" "$LIB_TMP/err" ||
-		lib_fail "$2: stderr does not match /$1/: $(cat "$LIB_TMP/err")"
-}
-
-jqo() {
-	jq -r "$1" "$LIB_TMP/out" || lib_fail "jq '$1' failed on: $(head -c 300 "$LIB_TMP/out")"
-}
-
-# state and standby of web on NODE, e.g. "BACKUP true".
-web_state() {
-	QUIET=1 hactl "$1" status --json
-	expect_rc 0 "$1 status"
-	jqo '.instances[0] | "\(.state) \(.standby)"'
-}
 
 # NODE's status lists OTHER in "nodes" as "STATE standby" (jq -e exit 0).
 # shellcheck disable=SC2317 # called through lib_poll

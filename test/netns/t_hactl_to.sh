@@ -17,42 +17,12 @@ lib_require_root
 lib_require_hamgr
 lib_require_tools jq
 [ "$LIB_IMPL" = hamgr ] || lib_skip "announcements and --to are hamgr's own"
-HACTL=${HACTL:-$LIB_BUILD/hactl}
-[ -x "$HACTL" ] || lib_skip "$HACTL not built (make build/hactl)"
+# shellcheck source=test/netns/hactl.sh
+. "$(dirname "$0")/hactl.sh"
 VIP=198.51.100.50
 NODES=(n1 n2 n3)
 declare -A PRIO=([n1]=200 [n2]=150 [n3]=100)
 declare -A ADDR=([n1]=198.51.100.1 [n2]=198.51.100.2 [n3]=198.51.100.3)
-
-# hactl NODE ARGS...: stdout in $LIB_TMP/out, stderr in $LIB_TMP/err,
-# exit status in RC; both echoed unless QUIET is set.
-hactl() {
-	local n=$1
-	shift
-	lib_exec "$n" "$HACTL" -s "$LIB_TMP/$n.sock" "$@" >"$LIB_TMP/out" 2>"$LIB_TMP/err"
-	RC=$?
-	[ -n "${QUIET:-}" ] || sed 's/^/    > /' "$LIB_TMP/out" "$LIB_TMP/err"
-}
-
-expect_rc() {
-	[ "$RC" = "$1" ] || lib_fail "$2: exit $RC, expected $1 (stderr: $(cat "$LIB_TMP/err"))"
-}
-
-expect_err() {
-	grep -Eq -- "$1" "$LIB_TMP/err" ||
-		lib_fail "$2: stderr does not match /$1/: $(cat "$LIB_TMP/err")"
-}
-
-jqo() {
-	jq -r "$@" "$LIB_TMP/out" || lib_fail "jq '$*' failed on: $(head -c 300 "$LIB_TMP/out")"
-}
-
-# "STATE standby" of web on NODE, e.g. "BACKUP false".
-web_state() {
-	QUIET=1 hactl "$1" status --json
-	expect_rc 0 "$1 status"
-	jqo '.instances[0] | "\(.state) \(.standby)"'
-}
 
 # What NODE hears announced, sorted by name, one word group per node:
 # "n2 198.51.100.2 BACKUP 150/150 standby=false link=true; ...".
