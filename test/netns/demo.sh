@@ -49,6 +49,11 @@ sleep 0.3
 show_log n1
 show_log n2
 show_addr n1 n2
+if [ -x "$LIB_BUILD/hactl" ] && [ "$LIB_IMPL" = hamgr ]; then
+	sleep 1     # one round of peer announcements, so n2 names its master
+	say "hactl status on n2 (the backup)"
+	lib_exec n2 "$LIB_BUILD/hactl" -s "$LIB_TMP/n2.sock" status | sed 's/^/    /'
+fi
 
 say "The client asks the VIP who answers (1 s at 2000 requests/s)"
 lib_probe_start c -d 1 -q $VIP 7000
@@ -69,6 +74,10 @@ lib_probe_wait 15 >/dev/null
 show_log n2
 show_addr n2
 echo "    n2 holds the VIP $took ms after the kill"
+if [ -x "$LIB_BUILD/hactl" ] && [ "$LIB_IMPL" = hamgr ]; then
+	say "hactl status on n2, now master"
+	lib_exec n2 "$LIB_BUILD/hactl" -s "$LIB_TMP/n2.sock" status | sed 's/^/    /'
+fi
 
 say "What the client saw"
 grep -v '^probe:' "$LIB_TMP/probe.out" | sed 's/^/  /'
