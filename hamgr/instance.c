@@ -238,9 +238,9 @@ static void vips_del(struct instance *in, const struct ipaddr *v, size_t n)
 	size_t i;
 	int r;
 
+	if (!in->ifindex)
+		return;
 	for (i = 0; i < n; i++) {
-		if (!in->ifindex)
-			return;
 		r = vip_del(in->env->vip, in->ifindex, &v[i]);
 		if (r < 0)
 			log_warnx("instance %s: cannot remove %s from %s: %s", in->conf.name,
@@ -622,10 +622,14 @@ static void remove_stale_vips(struct instance *in)
 	}
 }
 
+static const char *state_dir(const struct instance *in)
+{
+	return in->env->state_dir ? in->env->state_dir : CONF_DEFAULT_STATE_DIR;
+}
+
 static void standby_path(const struct instance *in, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/standby.%s", in->env->state_dir ? in->env->state_dir
-			   : CONF_DEFAULT_STATE_DIR, in->conf.name);
+	snprintf(buf, len, "%s/standby.%s", state_dir(in), in->conf.name);
 }
 
 static bool standby_marked(const struct instance *in)
@@ -652,18 +656,12 @@ static int standby_mark(const struct instance *in, bool on, char *err, size_t er
 		return 0;
 	}
 	/* A manual run has no systemd StateDirectory= to create it. */
-	if (mkdir(in->env->state_dir ? in->env->state_dir : CONF_DEFAULT_STATE_DIR, 0750) < 0 &&
-	    errno != EEXIST) {
-		snprintf(err, errlen, "cannot create %s: %s", in->env->state_dir ? in->env->state_dir
-			 : CONF_DEFAULT_STATE_DIR, strerror(errno));
+	if (mkdir(state_dir(in), 0750) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create %s: %s", state_dir(in), strerror(errno));
 		return -1;
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
+	if (fd < 0 || fsync(fd) < 0 || close(fd) < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		return -1;
 	}

@@ -53,16 +53,16 @@ static void set_state(struct fsm *f, uint64_t now, enum fsm_state to,
 		      enum fsm_cause cause, struct fsm_actions *out,
 		      const char *fmt, ...)
 {
-	size_t i = out->n < FSM_MAX_ACTIONS ? out->n++ : FSM_MAX_ACTIONS - 1;
+	struct fsm_action *a;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(f->reason, sizeof(f->reason), fmt, ap);
 	va_end(ap);
-	memset(&out->a[i], 0, sizeof(out->a[i]));
-	out->a[i].type = FSM_ACT_STATE;
-	out->a[i].from = f->state;
-	out->a[i].to = to;
+	emit(out, FSM_ACT_STATE, 0);
+	a = &out->a[out->n - 1];
+	a->from = f->state;
+	a->to = to;
 	f->state = to;
 	f->cause = cause;
 	f->state_since = now;
@@ -387,12 +387,15 @@ void fsm_set_standby(struct fsm *f, uint64_t now, bool on, struct fsm_actions *o
 	if (!on && f->state == FSM_BACKUP) {
 		/* Back in the election: wait a full Master_Down_Interval for a
 		 * master before taking over, like a node that just started. */
+		if (f->cfg.priority == 255) {
+			become_master(f, now, FSM_CAUSE_OWNER,
+				      "active again; priority 255 (address owner)", out);
+			return;
+		}
 		snprintf(f->reason, sizeof(f->reason), "active again (operator); %s",
 			 f->master_known ? "following the current master" : "waiting for a master");
-		if (!f->master_known || f->cfg.priority == 255)
+		if (!f->master_known)
 			arm_master_down(f, now);
-		if (f->cfg.priority == 255)
-			become_master(f, now, FSM_CAUSE_OWNER, "active again; priority 255 (address owner)", out);
 	}
 }
 
