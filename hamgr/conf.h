@@ -18,7 +18,57 @@
 #define CONF_PATH_MAX 256
 #define CONF_ERR_MAX 512
 
+#define CONF_CMD_MAX 1024       /* a track command line */
+#define CONF_PARAMS_MAX 32      /* params of one resource */
+#define CONF_PARAM_MAX 256      /* one "name=value" param */
+#define CONF_TRACKS_MAX 32      /* per instance */
+#define CONF_RESOURCES_MAX 32   /* per instance */
+
 enum conf_protocol { CONF_PROTO_VRRP3 = 0, CONF_PROTO_HAMGR };
+
+/* Where a resource sits in the takeover pipeline. */
+enum conf_phase { CONF_PHASE_AFTER_VIPS = 0, CONF_PHASE_BEFORE_VIPS };
+/* What a failed promote (or start) does. */
+enum conf_on_fail { CONF_ON_FAIL_RELEASE = 0, CONF_ON_FAIL_IGNORE };
+/* How a resource's program is called: hamgr-scripts(7) or an OCF agent. */
+enum conf_rtype { CONF_RTYPE_SCRIPT = 0, CONF_RTYPE_OCF };
+
+/* resource NAME { ... }: run on role changes, in config order. */
+struct conf_resource {
+	char name[CONF_NAME_MAX];
+	int line;                       /* line of "resource NAME {" */
+	enum conf_rtype type;           /* "script" (default) or "ocf" */
+	/* script: an absolute path. ocf: an absolute path, or
+	 * "provider:agent" resolved under $OCF_ROOT/resource.d/ */
+	char script[CONF_PATH_MAX];
+	enum conf_phase phase;          /* default after-vips */
+	uint64_t timeout_us;            /* 0: not set (ocf: meta-data, else 30 s) */
+	enum conf_on_fail on_fail;      /* default release */
+	uint64_t monitor_interval_us;   /* 0: no monitor (default) */
+	unsigned restart_limit;         /* monitor failures restarted before the
+					   node releases; default 3, 0: release at once */
+	bool irreversible;              /* gated at start-up; default: phase ==
+					   before-vips */
+	char params[CONF_PARAMS_MAX][CONF_PARAM_MAX]; /* "name=value" (ocf:
+					   OCF_RESKEY_name; script: HAMGR_PARAM_name) */
+	size_t n_params;
+};
+
+enum conf_track_kind { CONF_TRACK_COMMAND = 0, CONF_TRACK_INTERFACE };
+
+/* track NAME { ... }: a health check that moves the effective priority. */
+struct conf_track {
+	char name[CONF_NAME_MAX];
+	int line;                       /* line of "track NAME {" */
+	enum conf_track_kind kind;      /* command = ... or interface = ... */
+	char command[CONF_CMD_MAX];     /* argv split on blanks, quotes kept
+					   together; argv[0] an absolute path */
+	char interface[CONF_IFNAME_MAX];
+	uint64_t interval_us;           /* default 1 s (command only) */
+	uint64_t timeout_us;            /* default: interval (command only) */
+	unsigned rise, fall;            /* 1..255, defaults 2 and 3 */
+	int weight;                     /* -254..254, 0: FAULT while down; default 0 */
+};
 
 struct conf_instance {
 	char name[CONF_NAME_MAX];
@@ -36,6 +86,15 @@ struct conf_instance {
 	size_t n_vips;
 	unsigned garp_repeat;           /* 1..100, default 3 */
 	bool conntrack_sync;            /* default false */
+	struct conf_track *tracks;      /* config order */
+	size_t n_tracks;
+	struct conf_resource *resources; /* config order = takeover order */
+	size_t n_resources;
+	uint64_t startup_gate_us;       /* irreversible steps wait this long after a
+					   start-up mastership unless a peer confirms;
+					   0: default (2 x Master_Down_Interval + 1 s) */
+	uint64_t fail_holdoff_us;       /* after giving the role up for a failure,
+					   compete with priority 0 this long; default 60 s */
 };
 
 struct conf {

@@ -1,0 +1,94 @@
+/* resource: one configured resource's actions, run one at a time.
+ *
+ * Actions (hamgr-scripts(7)): start, stop, promote, demote, monitor. A
+ * request while another action of the same resource runs is queued in
+ * order, never run concurrently. The environment follows hamgr-scripts(7)
+ * (HAMGR_*) for type "script" and the OCF resource agent API (OCF_ROOT,
+ * OCF_RESOURCE_INSTANCE, OCF_RESKEY_*, plus the HAMGR_* variables) for
+ * type "ocf". */
+#ifndef HAMGR_RESOURCE_H
+#define HAMGR_RESOURCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <systemd/sd-event.h>
+
+#include "conf.h"
+#include "script.h"
+
+enum resource_action {
+	RESOURCE_START = 0,
+	RESOURCE_STOP,
+	RESOURCE_PROMOTE,
+	RESOURCE_DEMOTE,
+	RESOURCE_MONITOR,
+	RESOURCE_ACTION_MAX
+};
+
+const char *resource_action_str(enum resource_action a);
+
+/* The moment an action is run for (the HAMGR_* variables). */
+struct resource_ctx {
+	const char *node;               /* HAMGR_NODE */
+	const char *instance;           /* HAMGR_INSTANCE */
+	const char *state, *prev_state; /* HAMGR_STATE, HAMGR_PREV_STATE */
+	const char *vips;               /* HAMGR_VIPS: "a/24 b/64" */
+	const char *peer;               /* HAMGR_PEER: "" if none */
+};
+
+/* The outcome of one action. ok follows OCF: start/stop/promote/demote
+ * succeed on 0 (stop and demote also on 7, "not running"); monitor
+ * answers with 0, 7 or 8 (ok true, ocf_rc says which). */
+struct resource_result {
+	enum resource_action action;
+	bool ok;
+	int ocf_rc;                     /* exit status, or -1 (signal, timeout,
+					   spawn failure, cancel) */
+	struct script_result script;
+};
+
+typedef void (*resource_done_fn)(void *arg, uint64_t token,
+				 const struct resource_result *r);
+
+struct resource;
+
+/* From a validated config (copied). type "ocf": runs the agent's
+ * meta-data once to learn its default timeouts and whether it has
+ * promote/demote; an agent without them is run with start/stop on role
+ * changes. Returns NULL with err filled when the agent cannot be used. */
+struct resource *resource_new(sd_event *e, const struct conf_resource *cr,
+			      const char *instance, char *err, size_t errlen);
+void resource_free(struct resource *r);
+
+/* True when role changes map to promote/demote (a script, or an OCF agent
+ * whose meta-data lists promote); false: start/stop. */
+bool resource_promotable(const struct resource *r);
+
+/* Queue action; done(arg, token, result) follows exactly once (also when
+ * cancelled). Returns 0, or -1 when the action could not be queued. */
+int resource_run(struct resource *r, enum resource_action a,
+		 const struct resource_ctx *ctx, uint64_t token,
+		 resource_done_fn done, void *arg);
+
+/* Cancel the action with this token: a queued one is dropped, a running
+ * one killed; its done reports ok = false. No-op for an unknown token. */
+void resource_cancel(struct resource *r, uint64_t token);
+
+/* Timeout in force for an action (config, else meta-data, else 30 s). */
+uint64_t resource_timeout(const struct resource *r, enum resource_action a);
+
+/* The last result of each action, for status; NULL when never run. */
+const struct resource_result *resource_last(const struct resource *r,
+					    enum resource_action a);
+bool resource_busy(const struct resource *r);
+
+/* Per-resource counters for metrics. */
+struct resource_stats {
+	uint64_t runs[RESOURCE_ACTION_MAX];
+	uint64_t failures[RESOURCE_ACTION_MAX];
+	uint64_t timeouts;
+	uint64_t duration_us[RESOURCE_ACTION_MAX]; /* sum, for averages */
+};
+const struct resource_stats *resource_stats(const struct resource *r);
+
+#endif
