@@ -359,7 +359,7 @@ static void log_transition(struct instance *in, const struct fsm_action *a)
 
 static void apply(struct instance *in, const struct fsm_actions *acts)
 {
-	bool transition = false;
+	bool transition = false, release = false;
 	size_t i;
 
 	for (i = 0; i < acts->n; i++) {
@@ -373,16 +373,25 @@ static void apply(struct instance *in, const struct fsm_actions *acts)
 		case FSM_ACT_SEND_ADVERT:
 			send_advert(in, a->priority);
 			break;
-		case FSM_ACT_ADD_VIPS:
+		case FSM_ACT_ACQUIRE:
 			vips_add(in, in->conf.vips, in->conf.n_vips);
+			garp_all(in, in->conf.vips, in->conf.n_vips);
 			break;
-		case FSM_ACT_DEL_VIPS:
+		case FSM_ACT_RELEASE:
 			vips_del(in, in->conf.vips, in->conf.n_vips);
+			release = true;
 			break;
 		case FSM_ACT_SEND_GARP:
 			garp_all(in, in->conf.vips, in->conf.n_vips);
 			break;
 		}
+	}
+	if (release) {
+		struct fsm_actions more = { .n = 0 };
+
+		fsm_vips_released(&in->fsm, instance_now(in), &more);
+		if (more.n)
+			apply(in, &more);
 	}
 	if (transition)
 		send_hello(in, HELLO_ANNOUNCE, NULL);
@@ -952,7 +961,7 @@ void instance_reconfigure(struct instance *in, const struct conf_instance *ci)
 	conf_release(&in->conf);
 	in->conf = nc;
 	fsm_config_from(&fc, &nc);
-	fsm_reconfigure(&in->fsm, instance_now(in), &fc, &acts);
+	fsm_reconfigure(&in->fsm, instance_now(in), &fc, fc.priority, &acts);
 	apply(in, &acts);
 	rearm(in);
 }

@@ -22,9 +22,30 @@ const char *fsm_state_str(enum fsm_state s)
 	return "?";
 }
 
+uint8_t fsm_effective_priority(const struct fsm *f)
+{
+	return f->standby || f->holdoff ? 0 : f->prio;
+}
+
+/* What a master puts in its adverts: while releasing, the priority it had
+ * when the release began, so nobody takes over before the VIPs are gone. */
+static uint8_t adv_prio(const struct fsm *f)
+{
+	return f->releasing != FSM_CAUSE_NONE ? f->release_prio : fsm_effective_priority(f);
+}
+
+/* Out of the election: never becomes MASTER. */
+static bool benched(const struct fsm *f)
+{
+	return f->standby || f->holdoff || f->shutdown;
+}
+
+/* With the priority the node competes with when in the election (tracks
+ * applied, standby and hold-off not): a benched node never fires the
+ * timer, and one coming back keeps the timer it was following with. */
 uint64_t fsm_skew_time(const struct fsm *f)
 {
-	return ((256u - f->cfg.priority) * (uint64_t)f->master_adver_int_us) / 256u;
+	return ((256u - f->prio) * (uint64_t)f->master_adver_int_us) / 256u;
 }
 
 uint64_t fsm_master_down_interval(const struct fsm *f)
@@ -34,12 +55,16 @@ uint64_t fsm_master_down_interval(const struct fsm *f)
 
 static void emit(struct fsm_actions *out, enum fsm_action_type t, uint8_t prio)
 {
-	/* FSM_MAX_ACTIONS bounds the longest sequence any event produces
-	 * (state + advert + vips + garp); overflowing it is a bug, and dropping
-	 * silently would hide it, so the last slot is overwritten instead of
-	 * writing past the array. */
-	size_t i = out->n < FSM_MAX_ACTIONS ? out->n++ : FSM_MAX_ACTIONS - 1;
+	/* FSM_MAX_ACTIONS bounds the longest sequence any event produces;
+	 * overflowing it is a bug: counted (the tests assert it stays 0),
+	 * never written past the array. */
+	size_t i;
 
+	if (out->n >= FSM_MAX_ACTIONS) {
+		out->overflow++;
+		return;
+	}
+	i = out->n++;
 	memset(&out->a[i], 0, sizeof(out->a[i]));
 	out->a[i].type = t;
 	out->a[i].priority = prio;
@@ -60,9 +85,11 @@ static void set_state(struct fsm *f, uint64_t now, enum fsm_state to,
 	vsnprintf(f->reason, sizeof(f->reason), fmt, ap);
 	va_end(ap);
 	emit(out, FSM_ACT_STATE, 0);
-	a = &out->a[out->n - 1];
-	a->from = f->state;
-	a->to = to;
+	if (out->n) {
+		a = &out->a[out->n - 1];
+		a->from = f->state;
+		a->to = to;
+	}
 	f->state = to;
 	f->cause = cause;
 	f->state_since = now;
@@ -92,16 +119,22 @@ void fsm_init(struct fsm *f, const struct fsm_config *cfg, const struct ipaddr *
 	f->state = FSM_INIT;
 	f->master_adver_int_us = cfg->adver_int_us;
 	f->link_up = true;
+	f->prio = cfg->priority;
 	snprintf(f->reason, sizeof(f->reason), "not started");
 }
 
 static void become_master(struct fsm *f, uint64_t now, enum fsm_cause cause,
 			  const char *why, struct fsm_actions *out)
 {
+	/* Heard a master go silent, release or hand over, or preempting one
+	 * we heard: the cluster agrees. Having heard nobody since start: not
+	 * yet (the pipeline's start-up gate). */
+	f->confirmed = cause == FSM_CAUSE_RELEASE_SEEN || cause == FSM_CAUSE_SWITCHOVER ||
+		       (cause == FSM_CAUSE_MASTER_DOWN && f->master_known);
 	set_state(f, now, FSM_MASTER, cause, out, "%s", why);
-	emit(out, FSM_ACT_SEND_ADVERT, f->cfg.priority);
-	emit(out, FSM_ACT_ADD_VIPS, 0);
-	emit(out, FSM_ACT_SEND_GARP, 0);
+	emit(out, FSM_ACT_SEND_ADVERT, fsm_effective_priority(f));
+	emit(out, FSM_ACT_ACQUIRE, 0);
+	f->releasing = FSM_CAUSE_NONE;
 	f->adver_timer = now + f->cfg.adver_int_us;
 	f->master_down_timer = 0;
 	f->yielded = false;
@@ -115,17 +148,18 @@ static void leave_init(struct fsm *f, uint64_t now, enum fsm_cause cause,
 {
 	char why[96];
 
+	const char *what = cause == FSM_CAUSE_LINK_UP ? "link up" :
+			   cause == FSM_CAUSE_TRACK_UP ? "track up" : "startup";
+
 	forget_master(f);
-	if (f->cfg.priority == 255 && !f->standby) {
-		snprintf(why, sizeof(why), "%s; priority 255 (address owner)",
-			 cause == FSM_CAUSE_LINK_UP ? "link up" : "startup");
+	if (fsm_effective_priority(f) == 255) {
+		snprintf(why, sizeof(why), "%s; priority 255 (address owner)", what);
 		become_master(f, now, FSM_CAUSE_OWNER, why, out);
 		return;
 	}
 	f->master_adver_int_us = f->cfg.adver_int_us;
 	arm_master_down(f, now);
-	set_state(f, now, FSM_BACKUP, cause, out, "%s; waiting %llu ms for a master",
-		  cause == FSM_CAUSE_LINK_UP ? "link up" : "startup",
+	set_state(f, now, FSM_BACKUP, cause, out, "%s; waiting %llu ms for a master", what,
 		  (unsigned long long)(fsm_master_down_interval(f) / 1000));
 }
 
@@ -133,27 +167,59 @@ void fsm_start(struct fsm *f, uint64_t now, struct fsm_actions *out)
 {
 	if (f->state != FSM_INIT)
 		return;
-	if (!f->link_up) {
-		set_state(f, now, FSM_FAULT, FSM_CAUSE_LINK_DOWN, out,
-			  "startup with the interface down");
+	f->shutdown = false;
+	f->heard = false;
+	if (f->fault) {
+		set_state(f, now, FSM_FAULT,
+			  f->fault & FSM_FAULT_LINK ? FSM_CAUSE_LINK_DOWN : FSM_CAUSE_TRACK_DOWN,
+			  out, "startup with %s", f->fault & FSM_FAULT_LINK ?
+			  "the interface down" : "a weight-0 track down");
 		return;
 	}
 	leave_init(f, now, FSM_CAUSE_STARTUP, out);
 }
 
+/* A master gives the role up by itself: RELEASE now, keep advertising at
+ * the priority it had, and finish in fsm_vips_released(). */
+static void start_release(struct fsm *f, enum fsm_cause cause, const char *why,
+			  struct fsm_actions *out)
+{
+	if (f->releasing != FSM_CAUSE_NONE) {
+		if (cause == FSM_CAUSE_SHUTDOWN)
+			f->releasing = cause;
+		return;
+	}
+	f->release_prio = fsm_effective_priority(f);
+	if (!f->release_prio)
+		f->release_prio = f->prio ? f->prio : 1;
+	f->releasing = cause;
+	snprintf(f->release_why, sizeof(f->release_why), "%s", why);
+	snprintf(f->reason, sizeof(f->reason), "releasing: %s", why);
+	emit(out, FSM_ACT_RELEASE, 0);
+}
+
+static void to_init(struct fsm *f, uint64_t now, struct fsm_actions *out)
+{
+	f->adver_timer = 0;
+	f->master_down_timer = 0;
+	f->releasing = FSM_CAUSE_NONE;
+	forget_master(f);
+	set_state(f, now, FSM_INIT, FSM_CAUSE_SHUTDOWN, out, "shutdown");
+}
+
 void fsm_shutdown(struct fsm *f, uint64_t now, struct fsm_actions *out)
 {
+	f->shutdown = true;
 	if (f->state == FSM_INIT)
 		return;
 	if (f->state == FSM_MASTER) {
-		/* Priority 0 lets a backup take over after Skew_Time only. */
-		emit(out, FSM_ACT_SEND_ADVERT, 0);
-		emit(out, FSM_ACT_DEL_VIPS, 0);
+		start_release(f, FSM_CAUSE_SHUTDOWN, "shutdown", out);
+		return;
 	}
-	f->adver_timer = 0;
-	f->master_down_timer = 0;
-	forget_master(f);
-	set_state(f, now, FSM_INIT, FSM_CAUSE_SHUTDOWN, out, "shutdown");
+	/* A backup may still be undoing an earlier mastership: the
+	 * pipeline finishes that (RELEASE is idempotent). */
+	emit(out, FSM_ACT_RELEASE, 0);
+	to_init(f, now, out);
 }
 
 static void note_master(struct fsm *f, uint64_t now, const struct ipaddr *src,
@@ -193,7 +259,7 @@ static void backup_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 	 * it, so that standby off starts preemption (and its delay) afresh
 	 * from the last advert instead of at once from a stale timer. */
 	f->handover_wait = false;       /* a master speaks: the handover is done */
-	if (!f->cfg.preempt || f->yielded || f->standby || priority >= f->cfg.priority) {
+	if (!f->cfg.preempt || f->yielded || benched(f) || priority >= fsm_effective_priority(f)) {
 		f->preempt_since = 0;
 		f->lower_seen = false;
 		backup_accept(f, now, adver_int_us);
@@ -220,30 +286,41 @@ static void master_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 	uint64_t gap = f->cfg.garp_refresh_us ? f->cfg.garp_refresh_us
 					      : FSM_DEFAULT_GARP_REFRESH_US;
 
+	uint8_t ours = adv_prio(f);
+
 	if (priority == 0) {
 		/* Another node released: assert ourselves at once. */
-		emit(out, FSM_ACT_SEND_ADVERT, f->cfg.priority);
+		emit(out, FSM_ACT_SEND_ADVERT, ours);
 		f->adver_timer = now + f->cfg.adver_int_us;
 		return;
 	}
-	if (priority > f->cfg.priority ||
-	    (priority == f->cfg.priority && ipaddr_cmp(src, &f->primary) > 0)) {
+	if (priority > ours || (priority == ours && ipaddr_cmp(src, &f->primary) > 0)) {
+		/* The other one is master already: no priority 0 to send, the
+		 * pipeline undoes our steps (a release under way goes on). */
+		if (f->releasing == FSM_CAUSE_NONE)
+			emit(out, FSM_ACT_RELEASE, 0);
+		f->releasing = FSM_CAUSE_NONE;
+		if (f->shutdown) {
+			to_init(f, now, out);
+			return;
+		}
 		note_master(f, now, src, priority);
 		f->master_adver_int_us = adver_int_us;
 		set_state(f, now, FSM_BACKUP, FSM_CAUSE_PREEMPTED, out,
 			  "preempted by %s priority %u%s", ipaddr_str(src, a, sizeof(a)),
-			  priority, priority == f->cfg.priority ? " (equal priority, higher address)" : "");
-		emit(out, FSM_ACT_DEL_VIPS, 0);
+			  priority, priority == ours ? " (equal priority, higher address)" : "");
 		arm_master_down(f, now);
 		return;
 	}
+	/* A peer that ranks below us is master too: the election agrees. */
+	f->confirmed = true;
 	/* A lower master (healed partition, resumed process): keep the role,
 	 * and tell it and the clients at once, so nobody stays with the node
 	 * that is about to yield. Rate-limited against floods. */
 	if (f->last_garp_refresh && now - f->last_garp_refresh < gap)
 		return;
 	f->last_garp_refresh = now;
-	emit(out, FSM_ACT_SEND_ADVERT, f->cfg.priority);
+	emit(out, FSM_ACT_SEND_ADVERT, ours);
 	emit(out, FSM_ACT_SEND_GARP, 0);
 	f->adver_timer = now + f->cfg.adver_int_us;
 }
@@ -253,6 +330,7 @@ void fsm_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 {
 	if (ipaddr_eq(src, &f->primary))
 		return;
+	f->heard = true;
 	if (f->state == FSM_BACKUP)
 		backup_recv(f, now, src, priority, max_adver_int_us);
 	else if (f->state == FSM_MASTER)
@@ -261,11 +339,15 @@ void fsm_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 
 uint64_t fsm_next_deadline(const struct fsm *f)
 {
+	uint64_t d = 0;
+
 	if (f->state == FSM_MASTER)
-		return f->adver_timer;
-	if (f->state == FSM_BACKUP && !f->standby)
-		return f->master_down_timer;
-	return 0;
+		d = f->adver_timer;
+	else if (f->state == FSM_BACKUP && !benched(f))
+		d = f->master_down_timer;
+	if (f->holdoff && (!d || f->holdoff_until < d))
+		d = f->holdoff_until;
+	return d;
 }
 
 static void master_down_expired(struct fsm *f, uint64_t now, struct fsm_actions *out)
@@ -285,7 +367,7 @@ static void master_down_expired(struct fsm *f, uint64_t now, struct fsm_actions 
 	else if (f->lower_seen)
 		snprintf(why, sizeof(why), "preempting %s priority %u (ours %u)",
 			 ipaddr_str(&f->master_addr, a, sizeof(a)), f->master_priority,
-			 f->cfg.priority);
+			 fsm_effective_priority(f));
 	else
 		snprintf(why, sizeof(why), "master_down timer expired: no advert from %s for %llu ms",
 			 ipaddr_str(&f->master_addr, a, sizeof(a)),
@@ -295,45 +377,122 @@ static void master_down_expired(struct fsm *f, uint64_t now, struct fsm_actions 
 		      why, out);
 }
 
+/* The hold-off after a give-up is over: back in the election like a
+ * node that just came back from standby. */
+static void holdoff_over(struct fsm *f, uint64_t now)
+{
+	f->holdoff = false;
+	if (f->state == FSM_BACKUP && !benched(f)) {
+		snprintf(f->reason, sizeof(f->reason), "hold-off after giving up is over; %s",
+			 f->master_known ? "following the current master" : "waiting for a master");
+		if (!f->master_known)
+			arm_master_down(f, now);
+	}
+}
+
 void fsm_timer(struct fsm *f, uint64_t now, struct fsm_actions *out)
 {
+	if (f->holdoff && now >= f->holdoff_until)
+		holdoff_over(f, now);
 	if (f->state == FSM_MASTER && f->adver_timer && now >= f->adver_timer) {
-		emit(out, FSM_ACT_SEND_ADVERT, f->cfg.priority);
+		emit(out, FSM_ACT_SEND_ADVERT, adv_prio(f));
 		/* Schedule from the deadline, not from now, so a late wakeup
 		 * does not stretch the period; but never into the past. */
 		f->adver_timer += f->cfg.adver_int_us;
 		if (f->adver_timer <= now)
 			f->adver_timer = now + f->cfg.adver_int_us;
-	} else if (f->state == FSM_BACKUP && !f->standby && f->master_down_timer &&
+	} else if (f->state == FSM_BACKUP && !benched(f) && f->master_down_timer &&
 		   now >= f->master_down_timer) {
 		master_down_expired(f, now, out);
 	}
 }
 
-void fsm_link(struct fsm *f, uint64_t now, bool up, struct fsm_actions *out)
+void fsm_set_fault(struct fsm *f, uint64_t now, unsigned cause, bool on, const char *why,
+		   struct fsm_actions *out)
 {
-	if (up == f->link_up)
+	unsigned was = f->fault;
+
+	f->fault = on ? was | cause : was & ~cause;
+	f->link_up = !(f->fault & FSM_FAULT_LINK);
+	if (f->state == FSM_INIT || (was != 0) == (f->fault != 0))
 		return;
-	f->link_up = up;
-	if (!up) {
-		if (f->state == FSM_INIT)
-			return;
-		if (f->state == FSM_MASTER)
-			emit(out, FSM_ACT_DEL_VIPS, 0);
+	if (f->fault) {
+		if (f->state == FSM_MASTER && f->releasing == FSM_CAUSE_NONE)
+			emit(out, FSM_ACT_RELEASE, 0);
+		f->releasing = FSM_CAUSE_NONE;
 		f->adver_timer = 0;
 		f->master_down_timer = 0;
 		forget_master(f);
-		set_state(f, now, FSM_FAULT, FSM_CAUSE_LINK_DOWN, out, "interface link down");
+		set_state(f, now, FSM_FAULT,
+			  cause == FSM_FAULT_LINK ? FSM_CAUSE_LINK_DOWN : FSM_CAUSE_TRACK_DOWN,
+			  out, "%s", why);
 		return;
 	}
 	if (f->state == FSM_FAULT)
-		leave_init(f, now, FSM_CAUSE_LINK_UP, out);
+		leave_init(f, now, cause == FSM_FAULT_LINK ? FSM_CAUSE_LINK_UP : FSM_CAUSE_TRACK_UP,
+			   out);
+}
+
+void fsm_link(struct fsm *f, uint64_t now, bool up, struct fsm_actions *out)
+{
+	fsm_set_fault(f, now, FSM_FAULT_LINK, !up, "interface link down", out);
+}
+
+void fsm_set_priority(struct fsm *f, uint64_t now, uint8_t prio, struct fsm_actions *out)
+{
+	if (prio == f->prio)
+		return;
+	f->prio = prio;
+	if (f->state == FSM_MASTER && f->releasing == FSM_CAUSE_NONE && !benched(f)) {
+		/* Tell the backups now: a better one preempts at once. */
+		emit(out, FSM_ACT_SEND_ADVERT, fsm_effective_priority(f));
+		f->adver_timer = now + f->cfg.adver_int_us;
+	} else if (f->state == FSM_BACKUP && fsm_effective_priority(f) == 255) {
+		become_master(f, now, FSM_CAUSE_PRIORITY,
+			      "priority 255 (address owner) again", out);
+	}
+}
+
+void fsm_vips_released(struct fsm *f, uint64_t now, struct fsm_actions *out)
+{
+	enum fsm_cause cause = f->releasing;
+
+	if (f->state != FSM_MASTER || cause == FSM_CAUSE_NONE)
+		return;
+	/* Priority 0 lets a backup take over after Skew_Time only. */
+	emit(out, FSM_ACT_SEND_ADVERT, 0);
+	f->releasing = FSM_CAUSE_NONE;
+	if (f->shutdown) {
+		to_init(f, now, out);
+		return;
+	}
+	set_state(f, now, FSM_BACKUP, cause, out, "%s", f->release_why);
+	forget_master(f);
+	f->master_adver_int_us = f->cfg.adver_int_us;
+	arm_master_down(f, now);
+	if (cause == FSM_CAUSE_SWITCHOVER)
+		f->yielded = true;
+}
+
+void fsm_give_up(struct fsm *f, uint64_t now, uint64_t holdoff_us, const char *why,
+		 struct fsm_actions *out)
+{
+	f->holdoff = true;
+	f->holdoff_until = now + (holdoff_us ? holdoff_us : 1);
+	if (f->state == FSM_MASTER)
+		start_release(f, FSM_CAUSE_GIVE_UP, why, out);
+}
+
+void fsm_confirm(struct fsm *f)
+{
+	f->confirmed = true;
 }
 
 void fsm_reconfigure(struct fsm *f, uint64_t now, const struct fsm_config *cfg,
-		     struct fsm_actions *out)
+		     uint8_t prio, struct fsm_actions *out)
 {
 	f->cfg = *cfg;
+	f->prio = prio;
 	if (f->state == FSM_MASTER) {
 		if (f->adver_timer > now + cfg->adver_int_us)
 			f->adver_timer = now + cfg->adver_int_us;
@@ -341,7 +500,7 @@ void fsm_reconfigure(struct fsm *f, uint64_t now, const struct fsm_config *cfg,
 	}
 	if (f->state != FSM_BACKUP)
 		return;
-	if (cfg->priority == 255 && !f->standby) {
+	if (fsm_effective_priority(f) == 255 && !f->shutdown) {
 		become_master(f, now, FSM_CAUSE_OWNER, "reload: priority 255 (address owner)", out);
 		return;
 	}
@@ -361,33 +520,18 @@ void fsm_set_primary(struct fsm *f, const struct ipaddr *primary)
 	f->primary = *primary;
 }
 
-/* A MASTER gives the role up: priority 0 so a backup takes over after its
- * Skew_Time, VIPs removed before that, so no instant has two holders. */
-static void release_to_backup(struct fsm *f, uint64_t now, enum fsm_cause cause,
-			      const char *why, struct fsm_actions *out)
-{
-	set_state(f, now, FSM_BACKUP, cause, out, "%s", why);
-	emit(out, FSM_ACT_SEND_ADVERT, 0);
-	emit(out, FSM_ACT_DEL_VIPS, 0);
-	forget_master(f);
-	f->master_adver_int_us = f->cfg.adver_int_us;
-	arm_master_down(f, now);
-}
-
 void fsm_set_standby(struct fsm *f, uint64_t now, bool on, struct fsm_actions *out)
 {
 	if (on == f->standby)
 		return;
+	if (on && f->state == FSM_MASTER)
+		start_release(f, FSM_CAUSE_STANDBY, "standby requested by operator", out);
 	f->standby = on;
 	f->yielded = false;
-	if (on && f->state == FSM_MASTER) {
-		release_to_backup(f, now, FSM_CAUSE_STANDBY, "standby requested by operator", out);
-		return;
-	}
-	if (!on && f->state == FSM_BACKUP) {
+	if (!on && f->state == FSM_BACKUP && !benched(f)) {
 		/* Back in the election: wait a full Master_Down_Interval for a
 		 * master before taking over, like a node that just started. */
-		if (f->cfg.priority == 255) {
+		if (fsm_effective_priority(f) == 255) {
 			become_master(f, now, FSM_CAUSE_OWNER,
 				      "active again; priority 255 (address owner)", out);
 			return;
@@ -401,21 +545,15 @@ void fsm_set_standby(struct fsm *f, uint64_t now, bool on, struct fsm_actions *o
 
 int fsm_switchover(struct fsm *f, uint64_t now, struct fsm_actions *out)
 {
-	if (f->state != FSM_MASTER)
+	if (f->state != FSM_MASTER || f->releasing != FSM_CAUSE_NONE)
 		return -1;
-	release_to_backup(f, now, FSM_CAUSE_SWITCHOVER, "switchover requested by operator", out);
-	f->yielded = true;
+	start_release(f, FSM_CAUSE_SWITCHOVER, "switchover requested by operator", out);
 	return 0;
-}
-
-uint8_t fsm_effective_priority(const struct fsm *f)
-{
-	return f->standby ? 0 : f->cfg.priority;
 }
 
 int fsm_take_over(struct fsm *f, uint64_t now, const char *why, struct fsm_actions *out)
 {
-	if (f->state != FSM_BACKUP || f->standby)
+	if (f->state != FSM_BACKUP || benched(f))
 		return -1;
 	become_master(f, now, FSM_CAUSE_SWITCHOVER, why, out);
 	return 0;

@@ -1,6 +1,19 @@
 /* fsm: the per-instance VRRP state machine, RFC 5798 section 6.4, plus
- * FAULT (link down). Pure: time comes in as monotonic microseconds, adverts
- * come in already decoded and validated, decisions go out as actions.
+ * FAULT (with causes: link down, a weight-0 track down). Pure: time comes
+ * in as monotonic microseconds, adverts come in already decoded and
+ * validated, decisions go out as actions.
+ *
+ * The fsm decides who is master; how a node becomes and stops being one
+ * is the takeover pipeline's (core/pipeline.h): the fsm emits the role
+ * intents ACQUIRE and RELEASE and learns back through fsm_vips_released().
+ * A master that gives the role up by itself (switchover, standby, give-up,
+ * shutdown) stays MASTER and keeps advertising until its VIPs are gone,
+ * and only then sends priority 0, so no instant has two holders however
+ * long the steps before the VIPs take.
+ *
+ * Every priority comparison uses the effective priority: the configured
+ * one moved by the tracks (fsm_set_priority), 0 in standby or in the
+ * hold-off after a give-up.
  *
  * The caller arms one timer at fsm_next_deadline() and calls fsm_timer()
  * when it fires. Every transition emits FSM_ACT_STATE with a reason text. */
@@ -30,9 +43,10 @@ enum fsm_action_type {
 	FSM_ACT_STATE = 1,      /* transition from -> to, reason in fsm.reason */
 	FSM_ACT_SEND_ADVERT,    /* send an advert with .priority and
 				   Max Adver Int = configured interval */
-	FSM_ACT_ADD_VIPS,       /* add every VIP */
-	FSM_ACT_DEL_VIPS,       /* remove every VIP */
-	FSM_ACT_SEND_GARP,      /* gratuitous ARP / unsolicited NA for every VIP */
+	FSM_ACT_ACQUIRE,        /* take the role: run the takeover pipeline */
+	FSM_ACT_RELEASE,        /* give the role up: run the pipeline backwards */
+	FSM_ACT_SEND_GARP,      /* re-send gratuitous ARP / unsolicited NA for
+				   the VIPs held (a lower master was heard) */
 };
 
 struct fsm_action {
@@ -41,11 +55,19 @@ struct fsm_action {
 	enum fsm_state from, to;        /* FSM_ACT_STATE */
 };
 
+/* The longest sequence one event produces is STATE + ADVERT + ACQUIRE (or
+ * RELEASE + STATE); 8 leaves room. A full list drops the action and counts
+ * it in overflow, which the tests assert stays 0. */
 #define FSM_MAX_ACTIONS 8
 struct fsm_actions {
 	struct fsm_action a[FSM_MAX_ACTIONS];
 	size_t n;
+	size_t overflow;
 };
+
+/* Why an instance is in FAULT (bits). */
+#define FSM_FAULT_LINK  0x1u    /* interface down, or no address to send from */
+#define FSM_FAULT_TRACK 0x2u    /* a track with weight 0 is down */
 
 /* Why the last transition happened (for logs and hactl). */
 enum fsm_cause {
@@ -60,6 +82,10 @@ enum fsm_cause {
 	FSM_CAUSE_LINK_UP,
 	FSM_CAUSE_STANDBY,         /* operator: standby */
 	FSM_CAUSE_SWITCHOVER,      /* operator: hand the role to a backup */
+	FSM_CAUSE_TRACK_DOWN,      /* a weight-0 track went down */
+	FSM_CAUSE_TRACK_UP,
+	FSM_CAUSE_GIVE_UP,         /* a takeover step failed: role given up */
+	FSM_CAUSE_PRIORITY,        /* effective priority rose to 255 */
 };
 
 struct fsm {
@@ -80,7 +106,22 @@ struct fsm {
 					 are MASTER again */
 	bool handover_wait;           /* handed to another node by name: ignore
 					 the release, wait for the new master */
-	bool link_up;
+	bool link_up;                 /* !(fault & FSM_FAULT_LINK) */
+	unsigned fault;               /* FSM_FAULT_* causes in force */
+	uint8_t prio;                 /* configured priority moved by the tracks */
+	bool holdoff;                 /* after a give-up: priority 0 until ... */
+	uint64_t holdoff_until;
+	/* A voluntary release in progress (MASTER until the VIPs are gone) */
+	enum fsm_cause releasing;     /* FSM_CAUSE_NONE: none */
+	uint8_t release_prio;         /* keep advertising this meanwhile */
+	char release_why[96];
+	bool shutdown;                /* shutting down: end in INIT */
+	/* Whether the current mastership is confirmed: a master that was
+	 * heard went silent, released or handed over, or a peer that ranks
+	 * lower was heard. A node that became master having heard nobody
+	 * since it started is not (the pipeline's start-up gate). */
+	bool confirmed;
+	bool heard;                   /* a valid advert from another node since start */
 	/* What we know of the current master (BACKUP) */
 	bool master_known;
 	struct ipaddr master_addr;
@@ -104,7 +145,8 @@ void fsm_init(struct fsm *f, const struct fsm_config *cfg, const struct ipaddr *
 /* Startup event (RFC 5798 6.4.1). A link known to be down sends to FAULT. */
 void fsm_start(struct fsm *f, uint64_t now, struct fsm_actions *out);
 
-/* Shutdown event: a MASTER sends priority 0 and drops its VIPs. -> INIT. */
+/* Shutdown event: a MASTER releases (RELEASE; priority 0 and INIT once
+ * fsm_vips_released() says the VIPs are gone); any other state -> INIT. */
 void fsm_shutdown(struct fsm *f, uint64_t now, struct fsm_actions *out);
 
 /* A valid advert for our VRID from src (already checked by advert_decode and
@@ -118,25 +160,51 @@ uint64_t fsm_next_deadline(const struct fsm *f);
 /* Fire every timer due at now. */
 void fsm_timer(struct fsm *f, uint64_t now, struct fsm_actions *out);
 
-/* Link state of the instance interface changed: down -> FAULT (VIPs
- * removed), up -> INIT -> BACKUP (or MASTER for an owner). */
+/* Link state of the instance interface changed: down -> FAULT (RELEASE),
+ * up -> BACKUP (or MASTER for an owner) unless another fault cause holds. */
 void fsm_link(struct fsm *f, uint64_t now, bool up, struct fsm_actions *out);
+
+/* Set or clear one FAULT cause (FSM_FAULT_*); why names it in the reason
+ * ("track gateway down"). FAULT while any cause holds. */
+void fsm_set_fault(struct fsm *f, uint64_t now, unsigned cause, bool on, const char *why,
+		   struct fsm_actions *out);
+
+/* The configured priority moved by the tracks (core/track.h). A master
+ * advertises the new value at once, so a better backup can preempt it; a
+ * backup whose priority reaches 255 takes over as the address owner. */
+void fsm_set_priority(struct fsm *f, uint64_t now, uint8_t prio, struct fsm_actions *out);
+
+/* The pipeline reports the VIPs gone: a releasing master now sends
+ * priority 0 and becomes BACKUP (INIT when shutting down). */
+void fsm_vips_released(struct fsm *f, uint64_t now, struct fsm_actions *out);
+
+/* A takeover step failed (on-fail = release) or a resource hit its restart
+ * limit: a MASTER releases, and the node competes with priority 0 for
+ * holdoff_us so a peer takes over and the role is not grabbed straight
+ * back. */
+void fsm_give_up(struct fsm *f, uint64_t now, uint64_t holdoff_us, const char *why,
+		 struct fsm_actions *out);
+
+/* A peer that ranks below us was heard (an announcement): the mastership
+ * is confirmed. */
+void fsm_confirm(struct fsm *f);
 
 /* Apply a new configuration (reload) without a needless transition: timers
  * are re-derived; a MASTER whose priority drops stays MASTER until a better
  * peer shows up, a BACKUP that can now preempt will do so by the RFC rules. */
 void fsm_reconfigure(struct fsm *f, uint64_t now, const struct fsm_config *cfg,
-		     struct fsm_actions *out);
+		     uint8_t prio, struct fsm_actions *out);
 
-/* Maintenance mode. On: a MASTER releases (priority 0, VIPs removed) and
+/* Maintenance mode. On: a MASTER releases (RELEASE, then priority 0) and
  * the instance stays BACKUP, never taking the role, until switched off
  * (then it waits Master_Down_Interval like a fresh backup). */
 void fsm_set_standby(struct fsm *f, uint64_t now, bool on, struct fsm_actions *out);
 
-/* Hand the role over: a MASTER sends priority 0 (a backup takes over after
- * its Skew_Time), removes its VIPs and becomes BACKUP without preempting the
- * new master. If no backup takes over within Master_Down_Interval it takes
- * the role back by the normal timer. Returns 0, or -1 when not MASTER. */
+/* Hand the role over: a MASTER releases; once its VIPs are gone it sends
+ * priority 0 (a backup takes over after its Skew_Time) and becomes BACKUP
+ * without preempting the new master. If no backup takes over within
+ * Master_Down_Interval it takes the role back by the normal timer. Returns
+ * 0, or -1 when not MASTER or already releasing. */
 int fsm_switchover(struct fsm *f, uint64_t now, struct fsm_actions *out);
 
 /* The master handed the role to us by name (hactl switchover --to): a
@@ -150,7 +218,8 @@ int fsm_take_over(struct fsm *f, uint64_t now, const char *why, struct fsm_actio
  * racing the chosen node after Skew_Time. */
 void fsm_yield(struct fsm *f, uint64_t now);
 
-/* Priority this node competes with now: 0 in standby, else configured. */
+/* Priority this node competes with now: 0 in standby or hold-off, else
+ * the configured one moved by the tracks. */
 uint8_t fsm_effective_priority(const struct fsm *f);
 
 /* Our primary address changed (address added/removed on the interface). */

@@ -2,7 +2,7 @@
  * fake clock.
  *
  * Single-instance tests call the fsm directly and compare the emitted
- * actions as a string ("STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP"),
+ * actions as a string ("STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE"),
  * so type, order and priority are all asserted at once. Timeline tests run
  * two or three instances against each other in a small simulation: every
  * SEND_ADVERT is delivered to the other nodes after a configurable delay
@@ -70,8 +70,8 @@ static void render(const struct fsm_actions *o, char *buf, size_t len)
 		case FSM_ACT_SEND_ADVERT:
 			snprintf(one, sizeof(one), "ADVERT(%u)", a->priority);
 			break;
-		case FSM_ACT_ADD_VIPS: snprintf(one, sizeof(one), "ADD_VIPS"); break;
-		case FSM_ACT_DEL_VIPS: snprintf(one, sizeof(one), "DEL_VIPS"); break;
+		case FSM_ACT_ACQUIRE: snprintf(one, sizeof(one), "ACQUIRE"); break;
+		case FSM_ACT_RELEASE: snprintf(one, sizeof(one), "RELEASE"); break;
 		case FSM_ACT_SEND_GARP: snprintf(one, sizeof(one), "GARP"); break;
 		default: snprintf(one, sizeof(one), "?%d", (int)a->type); break;
 		}
@@ -87,7 +87,26 @@ static char got[512];
 static const char *rendered(void)
 {
 	render(&acts, got, sizeof(got));
+	CU_ASSERT(acts.overflow == 0);
 	return got;
+}
+
+/* An instant pipeline: a RELEASE is answered at once by the VIPs being
+ * gone, and the fsm's answer is appended to the same action list. The
+ * tests of a slow pipeline call fsm_vips_released themselves. */
+static bool instant_pipeline = true;
+
+static void pipeline_answers(struct fsm *f, uint64_t t, struct fsm_actions *o)
+{
+	size_t k;
+
+	if (!instant_pipeline)
+		return;
+	for (k = 0; k < o->n; k++)
+		if (o->a[k].type == FSM_ACT_RELEASE) {
+			fsm_vips_released(f, t, o);
+			return;
+		}
 }
 
 static struct ipaddr ip(const char *s)
@@ -152,13 +171,14 @@ static const char *do_shutdown(struct fsm *f, uint64_t t)
 {
 	acts.n = 0;
 	fsm_shutdown(f, t, &acts);
+	pipeline_answers(f, t, &acts);
 	return rendered();
 }
 
 static const char *do_reconf(struct fsm *f, uint64_t t, const struct fsm_config *c)
 {
 	acts.n = 0;
-	fsm_reconfigure(f, t, c, &acts);
+	fsm_reconfigure(f, t, c, c->priority, &acts);
 	return rendered();
 }
 
@@ -166,6 +186,7 @@ static const char *do_standby(struct fsm *f, uint64_t t, bool on)
 {
 	acts.n = 0;
 	fsm_set_standby(f, t, on, &acts);
+	pipeline_answers(f, t, &acts);
 	return rendered();
 }
 
@@ -174,6 +195,7 @@ static const char *do_switchover(struct fsm *f, uint64_t t, int *rc)
 {
 	acts.n = 0;
 	*rc = fsm_switchover(f, t, &acts);
+	pipeline_answers(f, t, &acts);
 	return rendered();
 }
 
@@ -183,7 +205,7 @@ static void lone_master(struct fsm *f)
 {
 	mk(f, 100, SEC, "10.0.0.1");
 	EQS(do_start(f, T0), "STATE(INIT>BACKUP)");
-	EQS(do_timer(f, 4609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQS(do_timer(f, 4609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	EQU(fsm_next_deadline(f), 5609375);
 }
 
@@ -218,7 +240,7 @@ struct sim_node {
 	bool cut;          /* partitioned: nothing in, nothing out */
 	uint64_t last_advert; /* last advert with priority > 0 sent */
 	unsigned adverts;
-	bool vips;         /* between its ADD_VIPS and DEL_VIPS */
+	bool vips;         /* between its ACQUIRE and RELEASE */
 };
 
 struct sim {
@@ -284,9 +306,14 @@ static void sim_send(struct sim *s, int from, uint8_t prio)
 	}
 }
 
-/* Record node i's actions and put its adverts on the wire. */
-static void sim_apply(struct sim *s, int i, enum origin o, const struct fsm_actions *out)
+/* Record node i's actions and put its adverts on the wire. The pipeline
+ * is instant: a RELEASE is answered at once (the VIPs are gone). */
+static void sim_apply(struct sim *s, int i, enum origin o, const struct fsm_actions *out_)
 {
+	struct fsm_actions all = *out_, *out = &all;
+
+	pipeline_answers(&s->nd[i].f, s->now, out);
+	CU_ASSERT(out->overflow == 0);
 	if (out->n && !s->norec && s->nrec < SIM_RECMAX) {
 		struct sim_rec *r = &s->rec[s->nrec++];
 
@@ -296,9 +323,9 @@ static void sim_apply(struct sim *s, int i, enum origin o, const struct fsm_acti
 		render(out, r->acts, sizeof(r->acts));
 	}
 	for (size_t k = 0; k < out->n && k < FSM_MAX_ACTIONS; k++) {
-		if (out->a[k].type == FSM_ACT_ADD_VIPS)
+		if (out->a[k].type == FSM_ACT_ACQUIRE)
 			s->nd[i].vips = true;
-		else if (out->a[k].type == FSM_ACT_DEL_VIPS)
+		else if (out->a[k].type == FSM_ACT_RELEASE)
 			s->nd[i].vips = false;
 		if (out->a[k].type != FSM_ACT_SEND_ADVERT)
 			continue;
@@ -445,7 +472,7 @@ static void sim_reconf(struct sim *s, int i, const struct fsm_config *c)
 {
 	struct fsm_actions out = { .n = 0 };
 
-	fsm_reconfigure(&s->nd[i].f, s->now, c, &out);
+	fsm_reconfigure(&s->nd[i].f, s->now, c, c->priority, &out);
 	sim_apply(s, i, O_RECONF, &out);
 }
 
@@ -587,7 +614,7 @@ static void test_startup_alone(void)
 	EQU(fsm_next_deadline(&f), T0 + 3609375);
 	EQS(do_timer(&f, T0 + 3609374), "");
 	EQU(f.state, FSM_BACKUP);
-	EQS(do_timer(&f, T0 + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQS(do_timer(&f, T0 + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	EQU(f.state, FSM_MASTER);
 	EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
 	EQU(f.state_since, T0 + 3609375);
@@ -605,7 +632,7 @@ static void test_owner_starts_master(void)
 	struct fsm f;
 
 	mk(&f, 255, SEC, "10.0.0.1");
-	EQS(do_start(&f, T0), "STATE(INIT>MASTER) ADVERT(255) ADD_VIPS GARP");
+	EQS(do_start(&f, T0), "STATE(INIT>MASTER) ADVERT(255) ACQUIRE");
 	EQU(f.state, FSM_MASTER);
 	EQU(f.cause, FSM_CAUSE_OWNER);
 	EQU(fsm_next_deadline(&f), T0 + SEC);
@@ -697,7 +724,7 @@ static void test_backup_release_skew_only(void)
 	EQS(do_recv(&f, 2500 * MS, "10.0.0.2", 0, SEC), "");
 	EQU(fsm_next_deadline(&f), 2500 * MS + 609375);
 	EQS(do_timer(&f, 2500 * MS + 609374), "");
-	EQS(do_timer(&f, 2500 * MS + 609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQS(do_timer(&f, 2500 * MS + 609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	EQU(f.cause, FSM_CAUSE_RELEASE_SEEN);
 	CU_ASSERT(strstr(f.reason, "released") != NULL);
 }
@@ -736,7 +763,7 @@ static void test_master_steps_down_higher(void)
 	struct fsm f;
 
 	lone_master(&f);
-	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 101, 2 * SEC), "STATE(MASTER>BACKUP) DEL_VIPS");
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 101, 2 * SEC), "RELEASE STATE(MASTER>BACKUP)");
 	EQU(f.state, FSM_BACKUP);
 	EQU(f.cause, FSM_CAUSE_PREEMPTED);
 	CU_ASSERT(f.master_known);
@@ -755,22 +782,22 @@ static void test_master_tie_break(void)
 
 	/* Equal priority, higher address: step down. */
 	lone_master(&f);
-	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 100, SEC), "STATE(MASTER>BACKUP) DEL_VIPS");
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 100, SEC), "RELEASE STATE(MASTER>BACKUP)");
 	CU_ASSERT(strstr(f.reason, "equal priority") != NULL);
 	/* Equal priority, lower address: keep the role (and tell it). */
 	mk(&f, 100, SEC, "10.0.0.5");
 	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
-	EQS(do_timer(&f, 4609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQS(do_timer(&f, 4609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	EQS(do_recv(&f, 5 * SEC, "10.0.0.4", 100, SEC), "ADVERT(100) GARP");
 	EQU(f.state, FSM_MASTER);
 	/* Addresses compare as numbers, not strings: 10.0.0.10 > 10.0.0.5. */
-	EQS(do_recv(&f, 7 * SEC, "10.0.0.10", 100, SEC), "STATE(MASTER>BACKUP) DEL_VIPS");
+	EQS(do_recv(&f, 7 * SEC, "10.0.0.10", 100, SEC), "RELEASE STATE(MASTER>BACKUP)");
 	/* IPv6 */
 	mk(&f, 100, SEC, "fe80::a");
 	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
-	EQS(do_timer(&f, 4609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQS(do_timer(&f, 4609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	EQS(do_recv(&f, 5 * SEC, "fe80::9", 100, SEC), "ADVERT(100) GARP");
-	EQS(do_recv(&f, 7 * SEC, "fe80::1:0", 100, SEC), "STATE(MASTER>BACKUP) DEL_VIPS");
+	EQS(do_recv(&f, 7 * SEC, "fe80::1:0", 100, SEC), "RELEASE STATE(MASTER>BACKUP)");
 }
 
 /* keepalived issue #166: a master that hears a lower master keeps the
@@ -813,7 +840,7 @@ static void test_backup_learns_interval_and_follows(void)
 	}
 	EQU(f.state, FSM_BACKUP);
 	EQU(f.master_priority, 200);
-	EQS(do_timer(&f, 18 * SEC + 7218750), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQS(do_timer(&f, 18 * SEC + 7218750), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	CU_ASSERT(strstr(f.reason, "10.0.0.2") != NULL);
 }
 
@@ -829,7 +856,7 @@ static void test_backup_preempts_lower(void)
 	EQS(do_recv(&f, 4 * SEC, "10.0.0.2", 100, 5 * SEC), "");
 	EQU(f.master_adver_int_us, SEC);
 	EQU(fsm_next_deadline(&f), T0 + 3414062);
-	EQS(do_timer(&f, T0 + 3414062), "STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP");
+	EQS(do_timer(&f, T0 + 3414062), "STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE");
 	CU_ASSERT(strstr(f.reason, "preempting") != NULL);
 	/* Equal priority is followed, whatever the address (RFC 5798 6.4.2:
 	 * "greater than or equal to the local Priority"). */
@@ -874,7 +901,7 @@ static void test_preempt_delay_single(void)
 	EQS(do_recv(&f, 7 * SEC, "10.0.0.2", 100, SEC), "");
 	EQS(do_recv(&f, 8 * SEC, "10.0.0.2", 100, SEC), "");
 	EQU(fsm_next_deadline(&f), 6 * SEC + 3218750);
-	EQS(do_timer(&f, 6 * SEC + 3218750), "STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP");
+	EQS(do_timer(&f, 6 * SEC + 3218750), "STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE");
 
 	/* A higher master in between restarts the delay. */
 	fsm_init(&f, &c, &a);
@@ -903,7 +930,7 @@ static void test_link_down_before_start(void)
 	EQU(f.cause, FSM_CAUSE_LINK_UP);
 	EQU(fsm_next_deadline(&f), 6 * SEC + 3609375);
 	EQS(do_link(&f, 6 * SEC, true), "");
-	EQS(do_timer(&f, 6 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQS(do_timer(&f, 6 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 
 	/* Link down and up again before the start: nothing happens early. */
 	mk(&f, 100, SEC, "10.0.0.1");
@@ -918,13 +945,13 @@ static void test_link_down_master(void)
 	struct fsm f;
 
 	lone_master(&f);
-	EQS(do_link(&f, 5 * SEC, false), "DEL_VIPS STATE(MASTER>FAULT)");
+	EQS(do_link(&f, 5 * SEC, false), "RELEASE STATE(MASTER>FAULT)");
 	EQU(f.state, FSM_FAULT);
 	EQU(fsm_next_deadline(&f), 0);
 	EQS(do_timer(&f, 5609375), "");
 	EQS(do_link(&f, 8 * SEC, true), "STATE(FAULT>BACKUP)");
 	EQU(fsm_next_deadline(&f), 8 * SEC + 3609375);
-	EQS(do_timer(&f, 8 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQS(do_timer(&f, 8 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 
 	/* A backup holds no VIPs: nothing to delete. */
 	mk(&f, 100, SEC, "10.0.0.1");
@@ -933,9 +960,9 @@ static void test_link_down_master(void)
 
 	/* The owner comes back as MASTER at once. */
 	mk(&f, 255, SEC, "10.0.0.1");
-	EQS(do_start(&f, T0), "STATE(INIT>MASTER) ADVERT(255) ADD_VIPS GARP");
-	EQS(do_link(&f, 2 * SEC, false), "DEL_VIPS STATE(MASTER>FAULT)");
-	EQS(do_link(&f, 3 * SEC, true), "STATE(FAULT>MASTER) ADVERT(255) ADD_VIPS GARP");
+	EQS(do_start(&f, T0), "STATE(INIT>MASTER) ADVERT(255) ACQUIRE");
+	EQS(do_link(&f, 2 * SEC, false), "RELEASE STATE(MASTER>FAULT)");
+	EQS(do_link(&f, 3 * SEC, true), "STATE(FAULT>MASTER) ADVERT(255) ACQUIRE");
 	EQU(fsm_next_deadline(&f), 4 * SEC);
 }
 
@@ -962,7 +989,7 @@ static void test_shutdown(void)
 	struct fsm f;
 
 	lone_master(&f);
-	EQS(do_shutdown(&f, 5 * SEC), "ADVERT(0) DEL_VIPS STATE(MASTER>INIT)");
+	EQS(do_shutdown(&f, 5 * SEC), "RELEASE ADVERT(0) STATE(MASTER>INIT)");
 	EQU(f.state, FSM_INIT);
 	EQU(f.cause, FSM_CAUSE_SHUTDOWN);
 	EQU(fsm_next_deadline(&f), 0);
@@ -972,12 +999,12 @@ static void test_shutdown(void)
 	EQS(do_start(&f, 7 * SEC), "STATE(INIT>BACKUP)");
 	EQU(fsm_next_deadline(&f), 7 * SEC + 3609375);
 	/* A backup just stops, silently. */
-	EQS(do_shutdown(&f, 8 * SEC), "STATE(BACKUP>INIT)");
+	EQS(do_shutdown(&f, 8 * SEC), "RELEASE STATE(BACKUP>INIT)");
 	EQU(fsm_next_deadline(&f), 0);
 	/* So does an instance in FAULT. */
 	EQS(do_start(&f, 9 * SEC), "STATE(INIT>BACKUP)");
 	EQS(do_link(&f, 9 * SEC, false), "STATE(BACKUP>FAULT)");
-	EQS(do_shutdown(&f, 10 * SEC), "STATE(FAULT>INIT)");
+	EQS(do_shutdown(&f, 10 * SEC), "RELEASE STATE(FAULT>INIT)");
 	EQS(do_start(&f, 11 * SEC), "STATE(INIT>FAULT)");
 }
 
@@ -1037,7 +1064,7 @@ static void test_reconf_backup_alone(void)
 	EQU(fsm_next_deadline(&f), 2 * SEC + 321875);
 	EQU(f.state, FSM_BACKUP);
 	EQU(f.transitions, 1);
-	EQS(do_timer(&f, 2 * SEC + 321875), "STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP");
+	EQS(do_timer(&f, 2 * SEC + 321875), "STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE");
 	EQU(fsm_next_deadline(&f), 2 * SEC + 421875);
 }
 
@@ -1062,7 +1089,7 @@ static void test_reconf_backup_following(void)
 	c.priority = 1;
 	EQS(do_reconf(&f, 7 * SEC + 1, &c), "");
 	EQU(fsm_next_deadline(&f), 7 * SEC + 1609375);
-	EQS(do_timer(&f, 7 * SEC + 1609375), "STATE(BACKUP>MASTER) ADVERT(1) ADD_VIPS GARP");
+	EQS(do_timer(&f, 7 * SEC + 1609375), "STATE(BACKUP>MASTER) ADVERT(1) ACQUIRE");
 	EQU(f.cause, FSM_CAUSE_RELEASE_SEEN);
 }
 
@@ -1079,7 +1106,7 @@ static void test_reconf_backup_preempting(void)
 	EQS(do_reconf(&f, 3500 * MS, &c), "");
 	EQU(fsm_next_deadline(&f), T0 + 3414062);
 	EQS(do_recv(&f, 4 * SEC, "10.0.0.2", 100, SEC), "");
-	EQS(do_timer(&f, T0 + 3414062), "STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP");
+	EQS(do_timer(&f, T0 + 3414062), "STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE");
 
 	/* Raising our priority above the master's: preempt by the RFC rules,
 	 * one Master_Down_Interval after the last advert we followed (with
@@ -1096,7 +1123,7 @@ static void test_reconf_backup_preempting(void)
 	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 120, SEC), "");
 	EQS(do_recv(&f, 4 * SEC, "10.0.0.2", 120, SEC), "");
 	EQU(fsm_next_deadline(&f), dl);
-	EQS(do_timer(&f, dl), "STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP");
+	EQS(do_timer(&f, dl), "STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE");
 }
 
 static void test_reconf_owner_and_others(void)
@@ -1106,10 +1133,10 @@ static void test_reconf_owner_and_others(void)
 
 	mk(&f, 100, SEC, "10.0.0.1");
 	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
-	EQS(do_reconf(&f, 2 * SEC, &c), "STATE(BACKUP>MASTER) ADVERT(255) ADD_VIPS GARP");
+	EQS(do_reconf(&f, 2 * SEC, &c), "STATE(BACKUP>MASTER) ADVERT(255) ACQUIRE");
 	EQU(f.cause, FSM_CAUSE_OWNER);
 	/* FAULT stays FAULT; INIT stays INIT and starts with the new config. */
-	EQS(do_link(&f, 3 * SEC, false), "DEL_VIPS STATE(MASTER>FAULT)");
+	EQS(do_link(&f, 3 * SEC, false), "RELEASE STATE(MASTER>FAULT)");
 	c.priority = 100;
 	EQS(do_reconf(&f, 4 * SEC, &c), "");
 	EQU(f.state, FSM_FAULT);
@@ -1167,7 +1194,7 @@ static void test_standby_master_releases(void)
 
 	lone_master(&f);
 	tr = f.transitions;
-	EQS(do_standby(&f, 5 * SEC, true), "STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS");
+	EQS(do_standby(&f, 5 * SEC, true), "RELEASE ADVERT(0) STATE(MASTER>BACKUP)");
 	EQU(f.state, FSM_BACKUP);
 	EQU(f.cause, FSM_CAUSE_STANDBY);
 	CU_ASSERT(strstr(f.reason, "standby") != NULL);
@@ -1208,16 +1235,16 @@ static void test_standby_owner(void)
 	EQS(do_reconf(&f, 13 * SEC, &c255), "");
 	EQU(f.state, FSM_BACKUP);
 	EQU(fsm_next_deadline(&f), 0);
-	EQS(do_standby(&f, 14 * SEC, false), "STATE(BACKUP>MASTER) ADVERT(255) ADD_VIPS GARP");
+	EQS(do_standby(&f, 14 * SEC, false), "STATE(BACKUP>MASTER) ADVERT(255) ACQUIRE");
 	EQU(f.cause, FSM_CAUSE_OWNER);
 	EQU(fsm_next_deadline(&f), 15 * SEC);
-	EQS(do_standby(&f, 16 * SEC, true), "STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS");
+	EQS(do_standby(&f, 16 * SEC, true), "RELEASE ADVERT(0) STATE(MASTER>BACKUP)");
 	EQU(fsm_next_deadline(&f), 0);
 	/* Standby off while in FAULT: the link coming up decides. */
 	EQS(do_link(&f, 17 * SEC, false), "STATE(BACKUP>FAULT)");
 	EQS(do_standby(&f, 18 * SEC, false), "");
 	EQU(f.state, FSM_FAULT);
-	EQS(do_link(&f, 19 * SEC, true), "STATE(FAULT>MASTER) ADVERT(255) ADD_VIPS GARP");
+	EQS(do_link(&f, 19 * SEC, true), "STATE(FAULT>MASTER) ADVERT(255) ACQUIRE");
 
 	/* A standby backup reloaded as the owner stays BACKUP. */
 	mk(&f, 100, SEC, "10.0.0.1");
@@ -1226,7 +1253,7 @@ static void test_standby_owner(void)
 	EQS(do_reconf(&f, 3 * SEC, &c255), "");
 	EQU(f.state, FSM_BACKUP);
 	EQU(fsm_next_deadline(&f), 0);
-	EQS(do_standby(&f, 4 * SEC, false), "STATE(BACKUP>MASTER) ADVERT(255) ADD_VIPS GARP");
+	EQS(do_standby(&f, 4 * SEC, false), "STATE(BACKUP>MASTER) ADVERT(255) ACQUIRE");
 }
 
 /* Standby off with no master ever heard: a full Master_Down_Interval
@@ -1242,7 +1269,7 @@ static void test_standby_off_no_master(void)
 	CU_ASSERT(strstr(f.reason, "waiting for a master") != NULL);
 	EQU(fsm_next_deadline(&f), 10 * SEC + 3609375);
 	EQS(do_timer(&f, 10 * SEC + 3609374), "");
-	EQS(do_timer(&f, 10 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQS(do_timer(&f, 10 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
 
 	/* Off before the startup timer was due: restarted, not kept. */
@@ -1254,7 +1281,7 @@ static void test_standby_off_no_master(void)
 
 	/* A lone master in standby and back, after its old timer expired. */
 	lone_master(&f);
-	EQS(do_standby(&f, 5 * SEC, true), "STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS");
+	EQS(do_standby(&f, 5 * SEC, true), "RELEASE ADVERT(0) STATE(MASTER>BACKUP)");
 	EQS(do_standby(&f, 20 * SEC, false), "");
 	EQU(fsm_next_deadline(&f), 20 * SEC + 3609375);
 }
@@ -1282,7 +1309,7 @@ static void test_standby_off_master_died(void)
 		if (!late)
 			EQS(do_timer(&f, 5 * SEC + 3609374), "");
 		EQS(do_timer(&f, late ? off : 5 * SEC + 3609375),
-		    "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+		    "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 		EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
 		CU_ASSERT(strstr(f.reason, "no advert from 10.0.0.2") != NULL);
 	}
@@ -1295,7 +1322,7 @@ static void test_standby_off_master_died(void)
 	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 0, SEC), "");
 	EQS(do_timer(&f, 10 * SEC), "");
 	EQS(do_standby(&f, 30 * SEC, false), "");
-	EQS(do_timer(&f, 30 * SEC), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQS(do_timer(&f, 30 * SEC), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	EQU(f.cause, FSM_CAUSE_RELEASE_SEEN);
 }
 
@@ -1340,7 +1367,7 @@ static void test_standby_off_live_master(void)
 			EQU(fsm_next_deadline(&f), (k * SEC < last ? k * SEC : last) + 3218750);
 		}
 		EQS(do_timer(&f, last + 3218749), "");
-		EQS(do_timer(&f, last + 3218750), "STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP");
+		EQS(do_timer(&f, last + 3218750), "STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE");
 		CU_ASSERT(strstr(f.reason, "preempting 10.0.0.2 priority 100") != NULL);
 	}
 }
@@ -1371,8 +1398,8 @@ static void test_switchover_not_master(void)
 
 	/* The owner can hand over; a second switchover finds a BACKUP. */
 	mk(&f, 255, SEC, "10.0.0.1");
-	EQS(do_start(&f, T0), "STATE(INIT>MASTER) ADVERT(255) ADD_VIPS GARP");
-	EQS(do_switchover(&f, 2 * SEC, &rc), "STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS");
+	EQS(do_start(&f, T0), "STATE(INIT>MASTER) ADVERT(255) ACQUIRE");
+	EQS(do_switchover(&f, 2 * SEC, &rc), "RELEASE ADVERT(0) STATE(MASTER>BACKUP)");
 	EQU(rc, 0);
 	EQU(fsm_next_deadline(&f), 2 * SEC + 3003906);
 	rc = 7;
@@ -1389,7 +1416,7 @@ static void test_switchover_nobody_takes_over(void)
 	int rc = 7;
 
 	lone_master(&f);
-	EQS(do_switchover(&f, 5 * SEC, &rc), "STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS");
+	EQS(do_switchover(&f, 5 * SEC, &rc), "RELEASE ADVERT(0) STATE(MASTER>BACKUP)");
 	EQU(rc, 0);
 	EQU(f.state, FSM_BACKUP);
 	EQU(f.cause, FSM_CAUSE_SWITCHOVER);
@@ -1401,7 +1428,7 @@ static void test_switchover_nobody_takes_over(void)
 	EQU(fsm_next_deadline(&f), 5 * SEC + 3609375);
 	EQS(do_timer(&f, 5609375), "");
 	EQS(do_timer(&f, 5 * SEC + 3609374), "");
-	EQS(do_timer(&f, 5 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQS(do_timer(&f, 5 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
 	EQS(f.reason, "switchover: no backup took over within 3609 ms; taking the role back");
 	CU_ASSERT(!f.yielded);
@@ -1417,7 +1444,7 @@ static void test_switchover_yields_until_master(void)
 	int rc;
 
 	lone_master(&f);
-	EQS(do_switchover(&f, 5 * SEC, &rc), "STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS");
+	EQS(do_switchover(&f, 5 * SEC, &rc), "RELEASE ADVERT(0) STATE(MASTER>BACKUP)");
 	for (uint64_t t = 5600 * MS; t <= 15600 * MS; t += SEC) {
 		EQS(do_recv(&f, t, "10.0.0.2", 50, SEC), "");
 		EQU(fsm_next_deadline(&f), t + 3609375);
@@ -1425,21 +1452,21 @@ static void test_switchover_yields_until_master(void)
 	EQU(f.master_priority, 50);
 	CU_ASSERT(f.yielded);
 	EQU(f.state, FSM_BACKUP);
-	EQS(do_timer(&f, 15600 * MS + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQS(do_timer(&f, 15600 * MS + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
 	EQS(f.reason, "master_down timer expired: no advert from 10.0.0.2 for 3609 ms");
 	CU_ASSERT(!f.yielded);
 	/* Normal preemption again: a lower master's adverts are discarded. */
-	EQS(do_recv(&f, 20 * SEC, "10.0.0.3", 150, SEC), "STATE(MASTER>BACKUP) DEL_VIPS");
+	EQS(do_recv(&f, 20 * SEC, "10.0.0.3", 150, SEC), "RELEASE STATE(MASTER>BACKUP)");
 	EQS(do_recv(&f, 21 * SEC, "10.0.0.2", 50, SEC), "");
 	EQS(do_recv(&f, 22 * SEC, "10.0.0.2", 50, SEC), "");
 	EQU(fsm_next_deadline(&f), 20 * SEC + 3609375);
-	EQS(do_timer(&f, 20 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQS(do_timer(&f, 20 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	CU_ASSERT(strstr(f.reason, "preempting 10.0.0.2 priority 50") != NULL);
 
 	/* Standby on and off also ends the yield. */
 	lone_master(&f);
-	EQS(do_switchover(&f, 5 * SEC, &rc), "STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS");
+	EQS(do_switchover(&f, 5 * SEC, &rc), "RELEASE ADVERT(0) STATE(MASTER>BACKUP)");
 	EQS(do_recv(&f, 5600 * MS, "10.0.0.2", 50, SEC), "");
 	EQS(do_standby(&f, 6 * SEC, true), "");
 	EQS(do_standby(&f, 6 * SEC, false), "");
@@ -1461,7 +1488,7 @@ static void test_take_over_and_yield(void)
 	EQS(do_recv(&f, 2 * SEC, "10.0.0.1", 200, SEC), "");
 	acts.n = 0;
 	EQU(fsm_take_over(&f, 2100 * MS, "handed over", &acts), 0);
-	EQS(rendered(), "STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP");
+	EQS(rendered(), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	EQU(f.cause, FSM_CAUSE_SWITCHOVER);
 	EQS(f.reason, "handed over");
 	acts.n = 0;
@@ -1496,7 +1523,7 @@ static void test_take_over_and_yield(void)
 	EQU(f.state, FSM_BACKUP);
 	/* It dies: normal takeover, and the yield ends with the mastership. */
 	EQS(do_timer(&f, 12600 * MS + fsm_master_down_interval(&f)),
-	    "STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP");
+	    "STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE");
 	CU_ASSERT(!f.yielded);
 }
 
@@ -1524,7 +1551,7 @@ static void test_sim_two_nodes(void)
 			EQU(st(s, a), FSM_MASTER);
 			sim_run_until(s, 104218750 + delay);
 			EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
-					    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+					    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n");
 			EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n");
 			/* One advert per second, exactly. */
 			EQU(s->nd[a].adverts, 101);
@@ -1561,7 +1588,7 @@ static void test_sim_three_nodes(void)
 			EQU(st(s, i), i == top ? FSM_MASTER : FSM_BACKUP);
 			EQS(sim_hist(s, i), i == top
 				? "1000000 STATE(INIT>BACKUP)\n"
-				  "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+				  "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
 				: "1000000 STATE(INIT>BACKUP)\n");
 		}
 	}
@@ -1584,7 +1611,7 @@ static void test_sim_master_dies(void)
 	EQU(st(s, b), FSM_BACKUP);
 	sim_run_until(s, 30 * SEC);
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n");
+			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n");
 	EQS(sim_hist(s, c), "1000000 STATE(INIT>BACKUP)\n");
 	EQU(s->nd[b].f.cause, FSM_CAUSE_MASTER_DOWN);
 	CU_ASSERT(strstr(s->nd[b].f.reason, "10.0.0.1") != NULL);
@@ -1595,7 +1622,7 @@ static void test_sim_master_dies(void)
 	sim_run_until(s, 40 * SEC);
 	EQU(s->nd[b].last_advert, 29828125);
 	EQS(sim_hist(s, c), "1000000 STATE(INIT>BACKUP)\n"
-			    "33632812 STATE(BACKUP>MASTER) ADVERT(50) ADD_VIPS GARP\n");
+			    "33632812 STATE(BACKUP>MASTER) ADVERT(50) ACQUIRE\n");
 }
 
 static void test_sim_graceful_release(void)
@@ -1614,11 +1641,11 @@ static void test_sim_graceful_release(void)
 		sim_shutdown(s, a);
 		sim_run_until(s, 30 * SEC);
 		EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
-				    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
-				    "10500000 ADVERT(0) DEL_VIPS STATE(MASTER>INIT)\n");
+				    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+				    "10500000 RELEASE ADVERT(0) STATE(MASTER>INIT)\n");
 		/* Skew_Time only (414062 us), not Master_Down_Interval. */
 		snprintf(want, sizeof(want), "1000000 STATE(INIT>BACKUP)\n"
-			 "%" PRIu64 " STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP\n",
+			 "%" PRIu64 " STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE\n",
 			 10500000 + delay + 414062);
 		EQS(sim_hist(s, b), want);
 		EQS(sim_hist(s, c), "1000000 STATE(INIT>BACKUP)\n");
@@ -1645,12 +1672,12 @@ static void test_sim_preempt_on_return(void)
 	EQU(st(s, b), FSM_MASTER);
 	sim_run_until(s, 60 * SEC);
 	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
-			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
 			    "20300000 STATE(INIT>BACKUP)\n"
-			    "23518750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+			    "23518750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
-			    "23518750 STATE(MASTER>BACKUP) DEL_VIPS\n");
+			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
+			    "23518750 RELEASE STATE(MASTER>BACKUP)\n");
 	CU_ASSERT(strstr(s->nd[a].f.reason, "preempting 10.0.0.2") != NULL);
 	EQU(s->nd[b].f.cause, FSM_CAUSE_PREEMPTED);
 }
@@ -1678,9 +1705,9 @@ static void test_sim_nopreempt(void)
 	sim_run_until(s, 100 * SEC);
 	EQU(s->nd[b].last_advert, 79828125);
 	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
-			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
 			    "20300000 STATE(INIT>BACKUP)\n"
-			    "83046875 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+			    "83046875 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n");
 }
 
 static void test_sim_preempt_delay(void)
@@ -1709,12 +1736,12 @@ static void test_sim_preempt_delay(void)
 	EQU(st(s, a), FSM_BACKUP);
 	sim_run_until(s, 60 * SEC);
 	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
-			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
 			    "20300000 STATE(INIT>BACKUP)\n"
-			    "33046875 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+			    "33046875 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
-			    "33046875 STATE(MASTER>BACKUP) DEL_VIPS\n");
+			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
+			    "33046875 RELEASE STATE(MASTER>BACKUP)\n");
 }
 
 /* Two equal-priority nodes that both become MASTER (started together,
@@ -1741,18 +1768,18 @@ static void test_sim_tie_break_simultaneous(void)
 		EQU(st(s, lo), FSM_BACKUP);
 		if (order == 0) {
 			EQS(sim_hist(s, lo), "1000000 STATE(INIT>BACKUP)\n"
-					     "4609375 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
-					     "4610875 STATE(MASTER>BACKUP) DEL_VIPS\n");
+					     "4609375 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
+					     "4610875 RELEASE STATE(MASTER>BACKUP)\n");
 			EQS(sim_hist(s, hi), "1000500 STATE(INIT>BACKUP)\n"
-					     "4609875 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
+					     "4609875 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
 					     "4610375 ADVERT(100) GARP\n");
 		} else {
 			EQS(sim_hist(s, hi), "1000000 STATE(INIT>BACKUP)\n"
-					     "4609375 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
+					     "4609375 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
 					     "4610875 ADVERT(100) GARP\n");
 			EQS(sim_hist(s, lo), "1000500 STATE(INIT>BACKUP)\n"
-					     "4609875 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
-					     "4610375 STATE(MASTER>BACKUP) DEL_VIPS\n");
+					     "4609875 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
+					     "4610375 RELEASE STATE(MASTER>BACKUP)\n");
 		}
 	}
 }
@@ -1822,10 +1849,10 @@ static void test_sim_interval_learning(void)
 	EQU(st(s, b), FSM_BACKUP);
 	sim_run_until(s, 40 * SEC);
 	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
-			    "7437500 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+			    "7437500 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n");
 	/* ... but at last + 3 * 2 s + Skew_Time(100, 2 s). */
 	EQS(sim_hist(s, b), "11000000 STATE(INIT>BACKUP)\n"
-			    "26656250 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n");
+			    "26656250 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n");
 }
 
 static void test_sim_owner(void)
@@ -1838,10 +1865,10 @@ static void test_sim_owner(void)
 	sim_run_until(s, 10300 * MS);
 	sim_start(s, o);
 	sim_run_until(s, 30 * SEC);
-	EQS(sim_hist(s, o), "10300000 STATE(INIT>MASTER) ADVERT(255) ADD_VIPS GARP\n");
+	EQS(sim_hist(s, o), "10300000 STATE(INIT>MASTER) ADVERT(255) ACQUIRE\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-			    "4609375 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
-			    "10300000 STATE(MASTER>BACKUP) DEL_VIPS\n");
+			    "4609375 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
+			    "10300000 RELEASE STATE(MASTER>BACKUP)\n");
 }
 
 /* Healed partition: both are MASTER; the lower one's next advert makes
@@ -1860,11 +1887,11 @@ static void test_sim_healed_partition(void)
 	s->block[a][b] = s->block[b][a] = false;
 	sim_run_until(s, 30 * SEC);
 	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
-			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
 			    "10609375 ADVERT(200) GARP\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-			    "4609375 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
-			    "10609375 STATE(MASTER>BACKUP) DEL_VIPS\n");
+			    "4609375 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
+			    "10609375 RELEASE STATE(MASTER>BACKUP)\n");
 	/* The immediate advert restarted A's period. */
 	EQU(fsm_next_deadline(&s->nd[a].f), 30609375);
 }
@@ -1885,11 +1912,11 @@ static void test_sim_frozen_backup_resumes(void)
 	s->nd[b].frozen = false;
 	sim_run_until(s, 30 * SEC);
 	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
-			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
 			    "20500000 ADVERT(200) GARP\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-			    "20500000 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
-			    "20500000 STATE(MASTER>BACKUP) DEL_VIPS\n");
+			    "20500000 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
+			    "20500000 RELEASE STATE(MASTER>BACKUP)\n");
 	/* Frozen again right away: the second late takeover is not answered
 	 * by a GARP (rate limit), the next periodic advert settles it. */
 	s->nd[b].frozen = true;
@@ -1923,8 +1950,8 @@ static void test_sim_frozen_master_resumes(void)
 	EQU(s->nd[a].adverts, n + 1);
 	EQU(fsm_next_deadline(&s->nd[a].f), 21500 * MS);
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
-			    "20500000 STATE(MASTER>BACKUP) DEL_VIPS\n");
+			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
+			    "20500000 RELEASE STATE(MASTER>BACKUP)\n");
 }
 
 static void test_sim_link_flap_master(void)
@@ -1941,13 +1968,13 @@ static void test_sim_link_flap_master(void)
 	sim_link(s, a, true);
 	sim_run_until(s, 40 * SEC);
 	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
-			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
-			    "10500000 DEL_VIPS STATE(MASTER>FAULT)\n"
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+			    "10500000 RELEASE STATE(MASTER>FAULT)\n"
 			    "20000000 STATE(FAULT>BACKUP)\n"
-			    "23218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+			    "23218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
-			    "23218750 STATE(MASTER>BACKUP) DEL_VIPS\n");
+			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
+			    "23218750 RELEASE STATE(MASTER>BACKUP)\n");
 }
 
 /* A reload in the middle of a timeline: no transition, and a backup's
@@ -1968,7 +1995,7 @@ static void test_sim_reconf_no_delay(void)
 	sim_reconf(s, b, &cb);
 	sim_run_until(s, 30 * SEC);
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-			    "13828125 STATE(BACKUP>MASTER) ADVERT(20) ADD_VIPS GARP\n");
+			    "13828125 STATE(BACKUP>MASTER) ADVERT(20) ACQUIRE\n");
 }
 
 /* ---- suite: operator commands in timelines ------------------------------ */
@@ -2041,13 +2068,13 @@ static void test_sim_standby_master(void)
 	sim_standby(s, a, false);
 	sim_run_until(s, 230 * SEC);
 	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
-			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
-			    "10500000 STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS\n"
-			    "200000000 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+			    "10500000 RELEASE ADVERT(0) STATE(MASTER>BACKUP)\n"
+			    "200000000 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-			    "10914062 STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP\n");
+			    "10914062 STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE\n");
 	EQS(sim_hist(s, c), "1000000 STATE(INIT>BACKUP)\n"
-			    "63523437 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n");
+			    "63523437 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n");
 	EQU(s->nd[b].f.cause, FSM_CAUSE_RELEASE_SEEN);
 	CU_ASSERT(strstr(s->nd[a].f.reason, "10.0.0.3") != NULL);
 	excl_report(&x, "standby master");
@@ -2084,13 +2111,13 @@ static void test_sim_standby_owner_link_flap(void)
 	EQU(fsm_next_deadline(&s->nd[o].f), 0);
 	sim_standby(s, o, false);
 	sim_run_until(s, 70 * SEC);
-	EQS(sim_hist(s, o), "1000000 STATE(INIT>MASTER) ADVERT(255) ADD_VIPS GARP\n"
-			    "5000000 STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS\n"
+	EQS(sim_hist(s, o), "1000000 STATE(INIT>MASTER) ADVERT(255) ACQUIRE\n"
+			    "5000000 RELEASE ADVERT(0) STATE(MASTER>BACKUP)\n"
 			    "10000000 STATE(BACKUP>FAULT)\n"
 			    "15000000 STATE(FAULT>BACKUP)\n"
-			    "60000000 STATE(BACKUP>MASTER) ADVERT(255) ADD_VIPS GARP\n");
+			    "60000000 STATE(BACKUP>MASTER) ADVERT(255) ACQUIRE\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-			    "5609375 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n");
+			    "5609375 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n");
 	EQU(s->nd[o].f.cause, FSM_CAUSE_OWNER);
 	excl_report(&x, "standby owner");
 }
@@ -2126,11 +2153,11 @@ static void test_sim_standby_off_preempts(void)
 		EQU(st(s, b), FSM_MASTER);
 		sim_run_until(s, 60 * SEC);
 		snprintf(want, sizeof(want), "1000000 STATE(INIT>BACKUP)\n"
-			 "%" PRIu64 " STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n", at);
+			 "%" PRIu64 " STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n", at);
 		EQS(sim_hist(s, a), want);
 		snprintf(want, sizeof(want), "1000000 STATE(INIT>BACKUP)\n"
-			 "4609375 STATE(BACKUP>MASTER) ADVERT(100) ADD_VIPS GARP\n"
-			 "%" PRIu64 " STATE(MASTER>BACKUP) DEL_VIPS\n", at);
+			 "4609375 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
+			 "%" PRIu64 " RELEASE STATE(MASTER>BACKUP)\n", at);
 		EQS(sim_hist(s, b), want);
 		CU_ASSERT(strstr(s->nd[a].f.reason, "preempting 10.0.0.2") != NULL);
 		excl_report(&x, delayed ? "standby off, preempt delay" : "standby off");
@@ -2190,10 +2217,10 @@ static void test_sim_switchover_three(void)
 			EQU(s->nd[low].f.master_priority, 150);
 			CU_ASSERT(ipaddr_eq(&s->nd[old].f.master_addr, &s->nd[nw].f.primary));
 			EQS(sim_hist(s, old), "1000000 STATE(INIT>BACKUP)\n"
-					      "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
-					      "10500000 STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS\n");
+					      "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+					      "10500000 RELEASE ADVERT(0) STATE(MASTER>BACKUP)\n");
 			snprintf(want, sizeof(want), "1000000 STATE(INIT>BACKUP)\n"
-				 "%" PRIu64 " STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP\n", take);
+				 "%" PRIu64 " STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE\n", take);
 			EQS(sim_hist(s, nw), want);
 			EQS(sim_hist(s, low), "1000000 STATE(INIT>BACKUP)\n");
 			EQU(s->nd[nw].f.cause, FSM_CAUSE_RELEASE_SEEN);
@@ -2203,9 +2230,9 @@ static void test_sim_switchover_three(void)
 			EQU(s->nd[nw].last_advert, 59914062 + d);
 			sim_run_until(s, 90 * SEC);
 			snprintf(want, sizeof(want), "1000000 STATE(INIT>BACKUP)\n"
-				 "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
-				 "10500000 STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS\n"
-				 "%" PRIu64 " STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n", back);
+				 "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+				 "10500000 RELEASE ADVERT(0) STATE(MASTER>BACKUP)\n"
+				 "%" PRIu64 " STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n", back);
 			EQS(sim_hist(s, old), want);
 			EQU(s->nd[old].f.cause, FSM_CAUSE_MASTER_DOWN);
 			snprintf(want, sizeof(want), "no advert from %s",
@@ -2239,9 +2266,9 @@ static void test_sim_switchover_nobody(void)
 		EQU(sim_masters(s), 0);
 		sim_run_until(s, 30 * SEC);
 		EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
-				    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
-				    "10500000 STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS\n"
-				    "13718750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+				    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+				    "10500000 RELEASE ADVERT(0) STATE(MASTER>BACKUP)\n"
+				    "13718750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n");
 		EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n");
 		EQS(s->nd[a].f.reason,
 		    "switchover: no backup took over within 3218 ms; taking the role back");
@@ -2273,12 +2300,12 @@ static void test_sim_switchover_back(void)
 	EQU(sim_switchover(s, b), 0);
 	sim_run_until(s, 60 * SEC);
 	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
-			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
-			    "10500000 STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS\n"
-			    "20719750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+			    "10500000 RELEASE ADVERT(0) STATE(MASTER>BACKUP)\n"
+			    "20719750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-			    "10915062 STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP\n"
-			    "20500000 STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS\n");
+			    "10915062 STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE\n"
+			    "20500000 RELEASE ADVERT(0) STATE(MASTER>BACKUP)\n");
 	EQS(sim_hist(s, c), "1000000 STATE(INIT>BACKUP)\n");
 	EQU(s->nd[a].f.cause, FSM_CAUSE_RELEASE_SEEN);
 	CU_ASSERT(!s->nd[a].f.yielded);
@@ -2310,17 +2337,17 @@ static void test_sim_switchover_yield_ends(void)
 	sim_link(s, a, true);
 	sim_run_until(s, 80 * SEC);
 	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
-			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
-			    "10500000 STATE(MASTER>BACKUP) ADVERT(0) DEL_VIPS\n"
-			    "33132812 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n"
-			    "50500000 DEL_VIPS STATE(MASTER>FAULT)\n"
+			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+			    "10500000 RELEASE ADVERT(0) STATE(MASTER>BACKUP)\n"
+			    "33132812 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+			    "50500000 RELEASE STATE(MASTER>FAULT)\n"
 			    "60000000 STATE(FAULT>BACKUP)\n"
-			    "63218750 STATE(BACKUP>MASTER) ADVERT(200) ADD_VIPS GARP\n");
+			    "63218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-			    "10914062 STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP\n"
+			    "10914062 STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE\n"
 			    "40000000 STATE(INIT>BACKUP)\n"
-			    "53546874 STATE(BACKUP>MASTER) ADVERT(150) ADD_VIPS GARP\n"
-			    "63218750 STATE(MASTER>BACKUP) DEL_VIPS\n");
+			    "53546874 STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE\n"
+			    "63218750 RELEASE STATE(MASTER>BACKUP)\n");
 	CU_ASSERT(strstr(s->nd[a].f.reason, "preempting 10.0.0.2") != NULL);
 }
 
@@ -2653,7 +2680,7 @@ static CU_TestInfo single_tests[] = {
 	{ "backup without preempt follows a lower master", test_backup_nopreempt_follows_lower },
 	{ "preempt-delay", test_preempt_delay_single },
 	{ "link down before start -> FAULT", test_link_down_before_start },
-	{ "link down in MASTER -> DEL_VIPS, FAULT; up", test_link_down_master },
+	{ "link down in MASTER -> RELEASE, FAULT; up", test_link_down_master },
 	{ "link up forgets the old master", test_link_up_forgets_master },
 	{ "shutdown", test_shutdown },
 	CU_TEST_INFO_NULL,
