@@ -2655,6 +2655,600 @@ static void test_random_operator_commands(void)
 	printf("(%lu commands, %lu checks) ", cmds, looks);
 }
 
+/* ---- suite: the pipeline's two phases, tracked priority, FAULT causes,
+ * give-up, confirmed masterships ----------------------------------------- */
+
+static const char *do_vips_released(struct fsm *f, uint64_t t)
+{
+	acts.n = 0;
+	fsm_vips_released(f, t, &acts);
+	return rendered();
+}
+
+static const char *do_give_up(struct fsm *f, uint64_t t, uint64_t holdoff, const char *why)
+{
+	acts.n = 0;
+	fsm_give_up(f, t, holdoff, why, &acts);
+	pipeline_answers(f, t, &acts);
+	return rendered();
+}
+
+static const char *do_prio(struct fsm *f, uint64_t t, unsigned prio)
+{
+	acts.n = 0;
+	fsm_set_priority(f, t, (uint8_t)prio, &acts);
+	return rendered();
+}
+
+static const char *do_fault(struct fsm *f, uint64_t t, unsigned cause, bool on, const char *why)
+{
+	acts.n = 0;
+	fsm_set_fault(f, t, cause, on, why, &acts);
+	pipeline_answers(f, t, &acts);
+	return rendered();
+}
+
+static void sim_prio(struct sim *s, int i, unsigned prio)
+{
+	struct fsm_actions out = { .n = 0 };
+
+	fsm_set_priority(&s->nd[i].f, s->now, (uint8_t)prio, &out);
+	sim_apply(s, i, O_OPER, &out);
+}
+
+/* Switchover with a slow pipeline: RELEASE first, the node stays MASTER
+ * and advertises its priority on the usual period until the VIPs are
+ * gone; only then priority 0 and BACKUP. A second switchover meanwhile is
+ * refused. */
+static void test_release_switchover_two_phase(void)
+{
+	struct fsm f;
+	int rc = 7;
+
+	instant_pipeline = false;
+	lone_master(&f);
+	EQS(do_switchover(&f, 5 * SEC, &rc), "RELEASE");
+	EQU(rc, 0);
+	EQU(f.state, FSM_MASTER);
+	EQU(f.releasing, FSM_CAUSE_SWITCHOVER);
+	EQS(f.reason, "releasing: switchover requested by operator");
+	rc = 7;
+	EQS(do_switchover(&f, 5100 * MS, &rc), "");
+	EQU(rc, -1);
+	EQU(f.releasing, FSM_CAUSE_SWITCHOVER);
+	/* The adverts go on, on the adver timer, at the old priority. */
+	EQU(fsm_next_deadline(&f), 5609375);
+	EQS(do_timer(&f, 5609374), "");
+	EQS(do_timer(&f, 5609375), "ADVERT(100)");
+	EQU(fsm_next_deadline(&f), 6609375);
+	EQS(do_timer(&f, 6609375), "ADVERT(100)");
+	/* A release of another node is answered at the old priority too. */
+	EQS(do_recv(&f, 7 * SEC, "10.0.0.2", 0, SEC), "ADVERT(100)");
+	EQU(f.state, FSM_MASTER);
+	EQU(f.transitions, 2);
+	/* The VIPs are gone: now priority 0, BACKUP, yielding. */
+	EQS(do_vips_released(&f, 7500 * MS), "ADVERT(0) STATE(MASTER>BACKUP)");
+	EQU(f.cause, FSM_CAUSE_SWITCHOVER);
+	EQS(f.reason, "switchover requested by operator");
+	EQU(f.releasing, FSM_CAUSE_NONE);
+	CU_ASSERT(f.yielded);
+	EQU(fsm_next_deadline(&f), 7500 * MS + 3609375);
+	/* Said twice, or when not releasing: nothing. */
+	EQS(do_vips_released(&f, 8 * SEC), "");
+	rc = 7;
+	EQS(do_switchover(&f, 8 * SEC, &rc), "");
+	EQU(rc, -1);
+	lone_master(&f);
+	EQS(do_vips_released(&f, 5 * SEC), "");
+	EQU(f.state, FSM_MASTER);
+	instant_pipeline = true;
+}
+
+/* Standby with a slow pipeline: the effective priority is 0 at once, but
+ * the adverts keep the priority the node had, so nobody takes over, and a
+ * lower master does not take the role from it while the VIPs are up; a
+ * track change meanwhile neither advertises nor changes that priority. */
+static void test_release_standby_two_phase(void)
+{
+	struct fsm f;
+
+	instant_pipeline = false;
+	lone_master(&f);
+	EQS(do_standby(&f, 5 * SEC, true), "RELEASE");
+	EQU(f.state, FSM_MASTER);
+	CU_ASSERT(f.standby);
+	EQU(fsm_effective_priority(&f), 0);
+	EQU(f.release_prio, 100);
+	EQS(do_timer(&f, 5609375), "ADVERT(100)");
+	EQS(do_recv(&f, 6 * SEC, "10.0.0.2", 50, SEC), "ADVERT(100) GARP");
+	EQU(f.state, FSM_MASTER);
+	EQS(do_prio(&f, 6100 * MS, 80), "");
+	EQU(fsm_next_deadline(&f), 7 * SEC);
+	EQS(do_timer(&f, 7 * SEC), "ADVERT(100)");
+	EQS(do_vips_released(&f, 7200 * MS), "ADVERT(0) STATE(MASTER>BACKUP)");
+	EQU(f.cause, FSM_CAUSE_STANDBY);
+	EQU(fsm_next_deadline(&f), 0);
+	CU_ASSERT(!f.yielded);
+	instant_pipeline = true;
+}
+
+/* Shutdown with a slow pipeline: RELEASE, MASTER and adverts until the
+ * VIPs are gone, then priority 0 and INIT. A shutdown during a switchover
+ * release emits no second RELEASE and ends in INIT too; one preempted
+ * while releasing ends in INIT at once, without priority 0. */
+static void test_release_shutdown_two_phase(void)
+{
+	struct fsm f;
+	int rc;
+
+	instant_pipeline = false;
+	lone_master(&f);
+	EQS(do_shutdown(&f, 5 * SEC), "RELEASE");
+	EQU(f.state, FSM_MASTER);
+	EQS(do_timer(&f, 5609375), "ADVERT(100)");
+	EQS(do_shutdown(&f, 5700 * MS), "");
+	EQS(do_vips_released(&f, 6 * SEC), "ADVERT(0) STATE(MASTER>INIT)");
+	EQU(f.cause, FSM_CAUSE_SHUTDOWN);
+	EQU(fsm_next_deadline(&f), 0);
+
+	lone_master(&f);
+	EQS(do_switchover(&f, 5 * SEC, &rc), "RELEASE");
+	EQS(do_shutdown(&f, 5300 * MS), "");
+	EQU(f.state, FSM_MASTER);
+	EQS(do_timer(&f, 5609375), "ADVERT(100)");
+	EQS(do_vips_released(&f, 6 * SEC), "ADVERT(0) STATE(MASTER>INIT)");
+	EQU(f.state, FSM_INIT);
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_timer(&f, 6609375), "");
+	/* It can be started again, as a plain backup. */
+	EQS(do_start(&f, 7 * SEC), "STATE(INIT>BACKUP)");
+	CU_ASSERT(!f.yielded);
+	EQU(fsm_next_deadline(&f), 7 * SEC + 3609375);
+
+	lone_master(&f);
+	EQS(do_shutdown(&f, 5 * SEC), "RELEASE");
+	EQS(do_recv(&f, 5100 * MS, "10.0.0.2", 200, SEC), "STATE(MASTER>INIT)");
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_vips_released(&f, 6 * SEC), "");
+	EQU(f.state, FSM_INIT);
+	instant_pipeline = true;
+}
+
+/* A higher master while releasing: BACKUP at once, RELEASE not emitted a
+ * second time, and no priority 0 when the VIPs are gone later (the new
+ * master must not be undercut). Equal priority and a higher address is
+ * higher; a lower priority than the one released with is not. */
+static void test_release_preempted(void)
+{
+	struct fsm f;
+	int rc;
+
+	instant_pipeline = false;
+	lone_master(&f);
+	EQS(do_switchover(&f, 5 * SEC, &rc), "RELEASE");
+	EQS(do_recv(&f, 5200 * MS, "10.0.0.2", 150, 2 * SEC), "STATE(MASTER>BACKUP)");
+	EQU(f.cause, FSM_CAUSE_PREEMPTED);
+	EQU(f.releasing, FSM_CAUSE_NONE);
+	CU_ASSERT(f.master_known);
+	EQU(f.master_priority, 150);
+	EQU(fsm_next_deadline(&f), 5200 * MS + 7218750);
+	EQS(do_vips_released(&f, 6 * SEC), "");
+	EQU(f.state, FSM_BACKUP);
+	EQS(do_timer(&f, 6609375), "");
+
+	lone_master(&f);
+	EQS(do_give_up(&f, 5 * SEC, 10 * SEC, "promote failed"), "RELEASE");
+	EQS(do_recv(&f, 5100 * MS, "10.0.0.2", 99, SEC), "ADVERT(100) GARP");
+	EQU(f.state, FSM_MASTER);
+	EQS(do_recv(&f, 5200 * MS, "10.0.0.2", 100, SEC), "STATE(MASTER>BACKUP)");
+	CU_ASSERT(strstr(f.reason, "equal priority") != NULL);
+	EQS(do_vips_released(&f, 6 * SEC), "");
+	CU_ASSERT(f.holdoff);
+	instant_pipeline = true;
+}
+
+/* A master's tracked priority changes: advertised at once (and the
+ * advert period restarts); the same value again is not a change; the
+ * comparisons use it. */
+static void test_priority_master(void)
+{
+	struct fsm f;
+
+	lone_master(&f);
+	EQS(do_prio(&f, 5 * SEC, 120), "ADVERT(120)");
+	EQU(f.prio, 120);
+	EQU(fsm_effective_priority(&f), 120);
+	EQU(f.cfg.priority, 100);
+	EQU(fsm_next_deadline(&f), 6 * SEC);
+	EQS(do_prio(&f, 5500 * MS, 120), "");
+	EQU(fsm_next_deadline(&f), 6 * SEC);
+	EQS(do_prio(&f, 5500 * MS, 60), "ADVERT(60)");
+	EQU(fsm_next_deadline(&f), 6500 * MS);
+	EQS(do_timer(&f, 6500 * MS), "ADVERT(60)");
+	/* 70 > 60: the tracked priority loses. */
+	EQS(do_recv(&f, 7 * SEC, "10.0.0.2", 70, SEC), "RELEASE STATE(MASTER>BACKUP)");
+	/* Priority 0 via a track is impossible (track_priority clamps);
+	 * a master in standby (effective 0) does not advertise changes. */
+	instant_pipeline = false;
+	lone_master(&f);
+	EQS(do_standby(&f, 5 * SEC, true), "RELEASE");
+	EQS(do_prio(&f, 5100 * MS, 150), "");
+	EQS(do_vips_released(&f, 5200 * MS), "ADVERT(0) STATE(MASTER>BACKUP)");
+	EQS(do_prio(&f, 5300 * MS, 255), "");        /* standby: not the owner */
+	EQU(f.state, FSM_BACKUP);
+	instant_pipeline = true;
+}
+
+/* A backup's tracked priority: Skew_Time and Master_Down_Interval follow
+ * it, preemption compares it, and 255 makes it MASTER at once (unless it
+ * is benched). */
+static void test_priority_backup(void)
+{
+	struct fsm f;
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_prio(&f, T0, 200), "");
+	EQU(fsm_skew_time(&f), 218750);
+	EQU(fsm_master_down_interval(&f), 3218750);
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 250, SEC), "");
+	EQU(fsm_next_deadline(&f), 2 * SEC + 3218750);
+	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 0, SEC), "");
+	EQU(fsm_next_deadline(&f), 3 * SEC + 218750);
+	EQS(do_timer(&f, 3 * SEC + 218750), "STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE");
+
+	/* Preemption by the tracked priority: 150 is followed while we are
+	 * 100, discarded once we are 200. */
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 150, SEC), "");
+	EQU(fsm_next_deadline(&f), 2 * SEC + 3609375);
+	EQS(do_prio(&f, 2500 * MS, 200), "");
+	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 150, SEC), "");
+	EQU(fsm_next_deadline(&f), 2 * SEC + 3609375);
+	EQS(do_prio(&f, 3500 * MS, 140), "");
+	EQS(do_recv(&f, 4 * SEC, "10.0.0.2", 150, SEC), "");
+	EQU(fsm_next_deadline(&f), 4 * SEC + fsm_master_down_interval(&f));
+	EQU(fsm_master_down_interval(&f), 3 * SEC + 453125);
+
+	/* Reaching 255: MASTER at once, as the owner. */
+	EQS(do_prio(&f, 5 * SEC, 255), "STATE(BACKUP>MASTER) ADVERT(255) ACQUIRE");
+	EQU(f.cause, FSM_CAUSE_PRIORITY);
+	CU_ASSERT(!f.confirmed);
+	EQU(fsm_next_deadline(&f), 6 * SEC);
+
+	/* Not in hold-off, not in INIT or FAULT. */
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_prio(&f, T0, 255), "");
+	EQU(f.state, FSM_INIT);
+	EQS(do_prio(&f, T0, 100), "");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_give_up(&f, 2 * SEC, 5 * SEC, "x"), "");
+	EQS(do_prio(&f, 3 * SEC, 255), "");
+	EQU(f.state, FSM_BACKUP);
+	EQS(do_link(&f, 4 * SEC, false), "STATE(BACKUP>FAULT)");
+	EQS(do_prio(&f, 4 * SEC, 100), "");
+	EQS(do_prio(&f, 4 * SEC, 255), "");
+	EQU(f.state, FSM_FAULT);
+}
+
+/* A master whose tracked priority falls below a preempting backup's is
+ * replaced by the RFC rules: its immediate advert is discarded, the backup
+ * takes over one Master_Down_Interval after the last advert it accepted,
+ * the old master steps down on hearing it. Without preempt it is followed.
+ * A backup whose priority rises above the master's preempts the same way;
+ * one reaching 255 takes over at once. */
+static void test_sim_priority_preempt(void)
+{
+	for (int preempt = 0; preempt < 2; preempt++) {
+		struct sim *s = sim_new(0);
+		struct fsm_config cb = mkcfg(150, SEC);
+		int a, b;
+
+		cb.preempt = preempt;
+		a = sim_add_p(s, 200, "10.0.0.1");
+		b = sim_add(s, &cb, "10.0.0.2");
+		sim_start(s, a);
+		sim_start(s, b);
+		sim_run_until(s, 10500 * MS);
+		sim_prio(s, a, 100);
+		sim_run_until(s, 13632811);
+		EQU(st(s, b), FSM_BACKUP);
+		EQU(s->nd[b].f.master_priority, 100);
+		sim_run_until(s, 30 * SEC);
+		if (preempt) {
+			EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
+					    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+					    "10500000 ADVERT(100)\n"
+					    "13632812 RELEASE STATE(MASTER>BACKUP)\n");
+			EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
+					    "13632812 STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE\n");
+			CU_ASSERT(strstr(s->nd[b].f.reason,
+					 "preempting 10.0.0.1 priority 100 (ours 150)") != NULL);
+			CU_ASSERT(s->nd[b].f.confirmed);
+		} else {
+			EQU(st(s, a), FSM_MASTER);
+			EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n");
+		}
+	}
+
+	{
+		struct sim *s = sim_new(0);
+		int a = sim_add_p(s, 200, "10.0.0.1");
+		int b = sim_add_p(s, 150, "10.0.0.2");
+
+		sim_start(s, a);
+		sim_start(s, b);
+		sim_run_until(s, 10500 * MS);
+		/* The timer armed by A's last accepted advert keeps the
+		 * Master_Down_Interval of 150 (a pending timer is not
+		 * re-derived); A's next advert is discarded. */
+		sim_prio(s, b, 254);
+		sim_run_until(s, 13632811);
+		EQU(st(s, b), FSM_BACKUP);
+		sim_run_until(s, 20500 * MS);
+		EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
+				    "13632812 STATE(BACKUP>MASTER) ADVERT(254) ACQUIRE\n");
+		EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
+				    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+				    "13632812 RELEASE STATE(MASTER>BACKUP)\n");
+		sim_prio(s, a, 255);
+		sim_run_until(s, 30 * SEC);
+		EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
+				    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+				    "13632812 RELEASE STATE(MASTER>BACKUP)\n"
+				    "20500000 STATE(BACKUP>MASTER) ADVERT(255) ACQUIRE\n");
+		EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
+				    "13632812 STATE(BACKUP>MASTER) ADVERT(254) ACQUIRE\n"
+				    "20500000 RELEASE STATE(MASTER>BACKUP)\n");
+		EQU(sim_masters(s), 1);
+	}
+}
+
+/* FAULT has causes: FAULT while any holds, back only when all are clear,
+ * with the reason of what happened; one cause set twice is one cause. */
+static void test_fault_causes(void)
+{
+	struct fsm f;
+
+	lone_master(&f);
+	EQS(do_fault(&f, 5 * SEC, FSM_FAULT_TRACK, true, "track gw down"),
+	    "RELEASE STATE(MASTER>FAULT)");
+	EQU(f.cause, FSM_CAUSE_TRACK_DOWN);
+	EQS(f.reason, "track gw down");
+	EQU(f.fault, FSM_FAULT_TRACK);
+	CU_ASSERT(f.link_up);
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_link(&f, 6 * SEC, false), "");
+	EQU(f.fault, FSM_FAULT_TRACK | FSM_FAULT_LINK);
+	CU_ASSERT(!f.link_up);
+	EQS(do_fault(&f, 7 * SEC, FSM_FAULT_TRACK, false, "track gw up"), "");
+	EQU(f.state, FSM_FAULT);
+	EQU(f.fault, FSM_FAULT_LINK);
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_link(&f, 8 * SEC, true), "STATE(FAULT>BACKUP)");
+	EQU(f.cause, FSM_CAUSE_LINK_UP);
+	CU_ASSERT(strncmp(f.reason, "link up; waiting", 16) == 0);
+	EQU(f.fault, 0);
+	CU_ASSERT(f.link_up);
+	EQU(fsm_next_deadline(&f), 8 * SEC + 3609375);
+
+	/* The other order, from BACKUP. */
+	EQS(do_link(&f, 9 * SEC, false), "STATE(BACKUP>FAULT)");
+	EQU(f.cause, FSM_CAUSE_LINK_DOWN);
+	EQS(f.reason, "interface link down");
+	EQS(do_fault(&f, 10 * SEC, FSM_FAULT_TRACK, true, "track db down"), "");
+	EQS(do_link(&f, 11 * SEC, true), "");
+	EQU(f.state, FSM_FAULT);
+	CU_ASSERT(f.link_up);
+	EQS(do_fault(&f, 12 * SEC, FSM_FAULT_TRACK, false, "track db up"), "STATE(FAULT>BACKUP)");
+	EQU(f.cause, FSM_CAUSE_TRACK_UP);
+	CU_ASSERT(strncmp(f.reason, "track up; waiting", 17) == 0);
+	EQU(fsm_next_deadline(&f), 12 * SEC + 3609375);
+	EQS(do_fault(&f, 13 * SEC, FSM_FAULT_TRACK, true, "a"), "STATE(BACKUP>FAULT)");
+	EQS(do_fault(&f, 14 * SEC, FSM_FAULT_TRACK, true, "a"), "");
+	EQS(do_fault(&f, 15 * SEC, FSM_FAULT_TRACK, false, "b"), "STATE(FAULT>BACKUP)");
+
+	/* Set before the start: the start goes to FAULT with that cause. */
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_fault(&f, T0, FSM_FAULT_TRACK, true, "t"), "");
+	EQU(f.state, FSM_INIT);
+	EQS(do_start(&f, T0), "STATE(INIT>FAULT)");
+	EQU(f.cause, FSM_CAUSE_TRACK_DOWN);
+	EQS(f.reason, "startup with a weight-0 track down");
+	EQS(do_fault(&f, 2 * SEC, FSM_FAULT_TRACK, false, "t"), "STATE(FAULT>BACKUP)");
+
+	/* The owner is MASTER again only when both are clear. */
+	mk(&f, 255, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>MASTER) ADVERT(255) ACQUIRE");
+	EQS(do_link(&f, 2 * SEC, false), "RELEASE STATE(MASTER>FAULT)");
+	EQS(do_fault(&f, 3 * SEC, FSM_FAULT_TRACK, true, "t"), "");
+	EQS(do_link(&f, 4 * SEC, true), "");
+	EQS(do_fault(&f, 5 * SEC, FSM_FAULT_TRACK, false, "t"),
+	    "STATE(FAULT>MASTER) ADVERT(255) ACQUIRE");
+
+	/* A fault during a release: no second RELEASE, no priority 0 later. */
+	instant_pipeline = false;
+	lone_master(&f);
+	EQS(do_standby(&f, 5 * SEC, true), "RELEASE");
+	EQS(do_fault(&f, 5100 * MS, FSM_FAULT_TRACK, true, "t"), "STATE(MASTER>FAULT)");
+	EQU(f.releasing, FSM_CAUSE_NONE);
+	EQS(do_vips_released(&f, 6 * SEC), "");
+	EQU(f.state, FSM_FAULT);
+	instant_pipeline = true;
+}
+
+/* Give-up: a MASTER releases (two phases) and competes with priority 0
+ * for the hold-off: it never becomes MASTER then, not when the master
+ * dies, not on a release; fsm_next_deadline includes the hold-off's end;
+ * after it the node is back in the election. */
+static void test_give_up(void)
+{
+	struct fsm f;
+
+	instant_pipeline = false;
+	lone_master(&f);
+	EQS(do_give_up(&f, 5 * SEC, 10 * SEC, "promote failed"), "RELEASE");
+	EQU(f.state, FSM_MASTER);
+	CU_ASSERT(f.holdoff);
+	EQU(f.holdoff_until, 15 * SEC);
+	EQU(fsm_effective_priority(&f), 0);
+	EQU(fsm_next_deadline(&f), 5609375);
+	EQS(do_timer(&f, 5609375), "ADVERT(100)");
+	EQS(do_vips_released(&f, 6 * SEC), "ADVERT(0) STATE(MASTER>BACKUP)");
+	EQU(f.cause, FSM_CAUSE_GIVE_UP);
+	EQS(f.reason, "promote failed");
+	CU_ASSERT(!f.yielded);
+	EQU(fsm_next_deadline(&f), 15 * SEC);
+	/* A lower node takes over and dies: no takeover in the hold-off. */
+	EQS(do_recv(&f, 6700 * MS, "10.0.0.2", 50, SEC), "");
+	EQU(fsm_next_deadline(&f), 15 * SEC);
+	EQS(do_timer(&f, 6700 * MS + 3609375), "");
+	EQS(do_timer(&f, 15 * SEC - 1), "");
+	EQU(f.state, FSM_BACKUP);
+	EQU(fsm_next_deadline(&f), 15 * SEC);
+	/* Hold-off over, that master's timer long expired: at once. */
+	EQS(do_timer(&f, 15 * SEC), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	CU_ASSERT(!f.holdoff);
+	EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
+	CU_ASSERT(f.confirmed);
+	EQU(fsm_effective_priority(&f), 100);
+
+	/* A release heard in the hold-off: no takeover until its end. */
+	lone_master(&f);
+	EQS(do_give_up(&f, 5 * SEC, 10 * SEC, "x"), "RELEASE");
+	EQS(do_vips_released(&f, 5 * SEC), "ADVERT(0) STATE(MASTER>BACKUP)");
+	EQS(do_recv(&f, 6 * SEC, "10.0.0.2", 50, SEC), "");
+	EQS(do_recv(&f, 7 * SEC, "10.0.0.2", 0, SEC), "");
+	EQS(do_timer(&f, 7 * SEC + 609375), "");
+	EQS(do_timer(&f, 15 * SEC), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	EQU(f.cause, FSM_CAUSE_RELEASE_SEEN);
+
+	/* A live master when the hold-off ends: followed (it ranks higher). */
+	lone_master(&f);
+	EQS(do_give_up(&f, 5 * SEC, 10 * SEC, "x"), "RELEASE");
+	EQS(do_vips_released(&f, 5 * SEC), "ADVERT(0) STATE(MASTER>BACKUP)");
+	for (uint64_t t = 6 * SEC; t <= 30 * SEC; t += SEC) {
+		EQS(do_timer(&f, t - 1), "");
+		EQS(do_recv(&f, t, "10.0.0.2", 150, SEC), "");
+	}
+	EQU(f.state, FSM_BACKUP);
+	CU_ASSERT(!f.holdoff);
+	EQS(f.reason, "hold-off after giving up is over; following the current master");
+	EQU(fsm_next_deadline(&f), 30 * SEC + 3609375);
+
+	/* Nobody at all: a fresh Master_Down_Interval from the hold-off's end. */
+	lone_master(&f);
+	EQS(do_give_up(&f, 5 * SEC, 10 * SEC, "x"), "RELEASE");
+	EQS(do_vips_released(&f, 5 * SEC), "ADVERT(0) STATE(MASTER>BACKUP)");
+	EQU(fsm_next_deadline(&f), 15 * SEC);
+	EQS(do_timer(&f, 15 * SEC), "");
+	EQS(f.reason, "hold-off after giving up is over; waiting for a master");
+	EQU(fsm_next_deadline(&f), 15 * SEC + 3609375);
+	EQS(do_timer(&f, 15 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	CU_ASSERT(!f.confirmed);
+
+	/* A BACKUP gives up: hold-off only; take_over refused meanwhile; the
+	 * deadline is the earlier of its timer and the hold-off's end. */
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_give_up(&f, 2 * SEC, 60 * SEC, "x"), "");
+	CU_ASSERT(f.holdoff);
+	EQU(fsm_next_deadline(&f), 62 * SEC);
+	acts.n = 0;
+	EQU(fsm_take_over(&f, 3 * SEC, "x", &acts), -1);
+	EQS(rendered(), "");
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_give_up(&f, 2 * SEC, SEC, "x"), "");
+	EQU(fsm_next_deadline(&f), 3 * SEC);
+	EQS(do_timer(&f, 3 * SEC), "");
+	EQU(fsm_next_deadline(&f), 3 * SEC + 3609375);
+	/* A zero hold-off still ends (1 us). */
+	EQS(do_give_up(&f, 4 * SEC, 0, "x"), "");
+	EQU(fsm_next_deadline(&f), 4 * SEC + 1);
+	instant_pipeline = true;
+}
+
+/* f->confirmed for each way to become MASTER. */
+static void test_confirmed(void)
+{
+	struct fsm f;
+
+	/* Startup timeout having heard nobody: not confirmed. */
+	lone_master(&f);
+	CU_ASSERT(!f.confirmed);
+	/* A lower master heard: confirmed. */
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 50, SEC), "ADVERT(100) GARP");
+	CU_ASSERT(f.confirmed);
+	/* Even inside the GARP rate limit. */
+	lone_master(&f);
+	f.last_garp_refresh = 5 * SEC - 1;
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 50, SEC), "");
+	CU_ASSERT(f.confirmed);
+	/* A release or a higher master heard is no confirmation. */
+	lone_master(&f);
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 0, SEC), "ADVERT(100)");
+	CU_ASSERT(!f.confirmed);
+	/* fsm_confirm. */
+	fsm_confirm(&f);
+	CU_ASSERT(f.confirmed);
+	/* A new mastership starts over: link flap, then alone again. */
+	EQS(do_link(&f, 6 * SEC, false), "RELEASE STATE(MASTER>FAULT)");
+	EQS(do_link(&f, 7 * SEC, true), "STATE(FAULT>BACKUP)");
+	EQS(do_timer(&f, 7 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	CU_ASSERT(!f.confirmed);
+
+	/* Master_down after hearing a master: confirmed. */
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 200, SEC), "");
+	EQS(do_timer(&f, 2 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
+	CU_ASSERT(f.confirmed);
+	/* Release seen: confirmed. */
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 200, SEC), "");
+	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 0, SEC), "");
+	EQS(do_timer(&f, 3 * SEC + 609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	EQU(f.cause, FSM_CAUSE_RELEASE_SEEN);
+	CU_ASSERT(f.confirmed);
+	/* Preempting a lower master heard: confirmed. */
+	mk(&f, 150, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 100, SEC), "");
+	EQS(do_timer(&f, T0 + 3414062), "STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE");
+	CU_ASSERT(f.confirmed);
+	/* Handed over by name (fsm_take_over), having heard nobody: confirmed. */
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	acts.n = 0;
+	EQU(fsm_take_over(&f, 2 * SEC, "handed over", &acts), 0);
+	EQS(rendered(), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	CU_ASSERT(f.confirmed);
+	/* The owner at startup, or by a track: not confirmed. */
+	mk(&f, 255, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>MASTER) ADVERT(255) ACQUIRE");
+	CU_ASSERT(!f.confirmed);
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 200, SEC), "");
+	EQS(do_prio(&f, 3 * SEC, 255), "STATE(BACKUP>MASTER) ADVERT(255) ACQUIRE");
+	CU_ASSERT(!f.confirmed);
+	/* Back from a switchover nobody took: nobody heard, not confirmed. */
+	lone_master(&f);
+	fsm_confirm(&f);
+	instant_pipeline = true;
+	{
+		int rc;
+
+		EQS(do_switchover(&f, 5 * SEC, &rc), "RELEASE ADVERT(0) STATE(MASTER>BACKUP)");
+	}
+	EQS(do_timer(&f, 5 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	CU_ASSERT(!f.confirmed);
+}
+
 /* ---- registration ------------------------------------------------------- */
 
 static CU_TestInfo timing_tests[] = {
@@ -2742,6 +3336,20 @@ static CU_TestInfo oper_sim_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo pipe_tests[] = {
+	{ "switchover: RELEASE, old priority, then 0", test_release_switchover_two_phase },
+	{ "standby: RELEASE, old priority, then 0", test_release_standby_two_phase },
+	{ "shutdown: two phases, also mid-switchover", test_release_shutdown_two_phase },
+	{ "preempted while releasing: no priority 0", test_release_preempted },
+	{ "tracked priority on a MASTER", test_priority_master },
+	{ "tracked priority on a BACKUP, 255", test_priority_backup },
+	{ "tracked priority: preemption timelines", test_sim_priority_preempt },
+	{ "FAULT causes: link and track", test_fault_causes },
+	{ "give-up: release, hold-off, back", test_give_up },
+	{ "confirmed masterships", test_confirmed },
+	CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo flap_tests[] = {
 	{ "flapping peer: at most one master (zero delay)", test_flapping_peer_one_master },
 	{ "flapping peer: overlap bounded (2 ms delay)", test_flapping_peer_with_delay },
@@ -2755,6 +3363,7 @@ CU_SuiteInfo suites[] = {
 	{ "fsm timelines", NULL, NULL, NULL, NULL, sim_tests },
 	{ "fsm operator commands", NULL, NULL, NULL, NULL, oper_tests },
 	{ "fsm operator timelines", NULL, NULL, NULL, NULL, oper_sim_tests },
+	{ "fsm pipeline, priority, faults", NULL, NULL, NULL, NULL, pipe_tests },
 	{ "fsm flapping", NULL, NULL, NULL, NULL, flap_tests },
 	CU_SUITE_INFO_NULL,
 };
