@@ -419,6 +419,13 @@ void fsm_set_fault(struct fsm *f, uint64_t now, unsigned cause, bool on, const c
 	if (f->fault) {
 		if (f->state == FSM_MASTER && f->releasing == FSM_CAUSE_NONE)
 			emit(out, FSM_ACT_RELEASE, 0);
+		if (f->shutdown) {
+			/* A shutdown release was under way: the fault ends
+			 * it as a shutdown in FAULT would (nobody finishes
+			 * it later: fsm_vips_released needs a MASTER). */
+			to_init(f, now, out);
+			return;
+		}
 		f->releasing = FSM_CAUSE_NONE;
 		f->adver_timer = 0;
 		f->master_down_timer = 0;

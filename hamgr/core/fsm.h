@@ -146,7 +146,9 @@ void fsm_init(struct fsm *f, const struct fsm_config *cfg, const struct ipaddr *
 void fsm_start(struct fsm *f, uint64_t now, struct fsm_actions *out);
 
 /* Shutdown event: a MASTER releases (RELEASE; priority 0 and INIT once
- * fsm_vips_released() says the VIPs are gone); any other state -> INIT. */
+ * fsm_vips_released() says the VIPs are gone; INIT at once, without
+ * priority 0, if a fault or a higher master comes first); any other
+ * state -> INIT. */
 void fsm_shutdown(struct fsm *f, uint64_t now, struct fsm_actions *out);
 
 /* A valid advert for our VRID from src (already checked by advert_decode and

@@ -2811,6 +2811,27 @@ static void test_release_shutdown_two_phase(void)
 	EQU(fsm_next_deadline(&f), 0);
 	EQS(do_vips_released(&f, 6 * SEC), "");
 	EQU(f.state, FSM_INIT);
+
+	/* A FAULT while the shutdown release runs ends it in INIT too (as a
+	 * shutdown in FAULT does): the VIPs-gone answer finds no release to
+	 * finish, and a link coming back must not make a node that is
+	 * shutting down (here the owner) MASTER again. */
+	mk(&f, 255, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>MASTER) ADVERT(255) ACQUIRE");
+	EQS(do_shutdown(&f, 2 * SEC), "RELEASE");
+	EQS(do_link(&f, 2100 * MS, false), "STATE(MASTER>INIT)");
+	EQU(f.cause, FSM_CAUSE_SHUTDOWN);
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_vips_released(&f, 2200 * MS), "");
+	EQS(do_link(&f, 2300 * MS, true), "");
+	EQU(f.state, FSM_INIT);
+	lone_master(&f);
+	EQS(do_shutdown(&f, 5 * SEC), "RELEASE");
+	EQS(do_fault(&f, 5100 * MS, FSM_FAULT_TRACK, true, "t"), "STATE(MASTER>INIT)");
+	EQS(do_fault(&f, 5200 * MS, FSM_FAULT_TRACK, false, "t"), "");
+	EQU(f.state, FSM_INIT);
+	/* Started again with the fault cleared: a plain BACKUP. */
+	EQS(do_start(&f, 6 * SEC), "STATE(INIT>BACKUP)");
 	instant_pipeline = true;
 }
 
