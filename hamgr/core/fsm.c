@@ -130,7 +130,13 @@ static void become_master(struct fsm *f, uint64_t now, enum fsm_cause cause,
 	 * we heard: the cluster agrees. Having heard nobody since start: not
 	 * yet (the pipeline's start-up gate). */
 	f->confirmed = cause == FSM_CAUSE_RELEASE_SEEN || cause == FSM_CAUSE_SWITCHOVER ||
-		       (cause == FSM_CAUSE_MASTER_DOWN && f->master_known);
+		       (cause == FSM_CAUSE_MASTER_DOWN && f->master_known && !f->lower_seen);
+	/* Preempting a lower master that still holds: its release is not
+	 * confirmed until it says so (an announcement without "held", or a
+	 * priority-0 advert), or the gate time passes. */
+	f->awaiting_release = cause == FSM_CAUSE_MASTER_DOWN && f->master_known && f->lower_seen;
+	if (f->awaiting_release)
+		f->preempted = f->master_addr;
 	set_state(f, now, FSM_MASTER, cause, out, "%s", why);
 	emit(out, FSM_ACT_SEND_ADVERT, fsm_effective_priority(f));
 	emit(out, FSM_ACT_ACQUIRE, 0);
@@ -180,7 +186,7 @@ void fsm_start(struct fsm *f, uint64_t now, struct fsm_actions *out)
 }
 
 /* A master gives the role up by itself: RELEASE now, keep advertising at
- * the priority it had, and finish in fsm_vips_released(). */
+ * the priority it had, and finish in fsm_released(). */
 static void start_release(struct fsm *f, enum fsm_cause cause, const char *why,
 			  struct fsm_actions *out)
 {
@@ -289,6 +295,9 @@ static void master_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 	uint8_t ours = adv_prio(f);
 
 	if (priority == 0) {
+		/* The master we preempted has released all it held. */
+		if (f->awaiting_release && ipaddr_eq(src, &f->preempted))
+			fsm_confirm(f);
 		/* Another node released: assert ourselves at once. */
 		emit(out, FSM_ACT_SEND_ADVERT, ours);
 		f->adver_timer = now + f->cfg.adver_int_us;
@@ -312,8 +321,6 @@ static void master_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 		arm_master_down(f, now);
 		return;
 	}
-	/* A peer that ranks below us is master too: the election agrees. */
-	f->confirmed = true;
 	/* A lower master (healed partition, resumed process): keep the role,
 	 * and tell it and the clients at once, so nobody stays with the node
 	 * that is about to yield. Rate-limited against floods. */
@@ -379,9 +386,14 @@ static void master_down_expired(struct fsm *f, uint64_t now, struct fsm_actions 
 
 /* The hold-off after a give-up is over: back in the election like a
  * node that just came back from standby. */
-static void holdoff_over(struct fsm *f, uint64_t now)
+static void holdoff_over(struct fsm *f, uint64_t now, struct fsm_actions *out)
 {
 	f->holdoff = false;
+	if (f->state == FSM_BACKUP && !benched(f) && fsm_effective_priority(f) == 255) {
+		become_master(f, now, FSM_CAUSE_OWNER,
+			      "hold-off after giving up is over; priority 255 (address owner)", out);
+		return;
+	}
 	if (f->state == FSM_BACKUP && !benched(f)) {
 		snprintf(f->reason, sizeof(f->reason), "hold-off after giving up is over; %s",
 			 f->master_known ? "following the current master" : "waiting for a master");
@@ -393,7 +405,7 @@ static void holdoff_over(struct fsm *f, uint64_t now)
 void fsm_timer(struct fsm *f, uint64_t now, struct fsm_actions *out)
 {
 	if (f->holdoff && now >= f->holdoff_until)
-		holdoff_over(f, now);
+		holdoff_over(f, now, out);
 	if (f->state == FSM_MASTER && f->adver_timer && now >= f->adver_timer) {
 		emit(out, FSM_ACT_SEND_ADVERT, adv_prio(f));
 		/* Schedule from the deadline, not from now, so a late wakeup
@@ -422,7 +434,7 @@ void fsm_set_fault(struct fsm *f, uint64_t now, unsigned cause, bool on, const c
 		if (f->shutdown) {
 			/* A shutdown release was under way: the fault ends
 			 * it as a shutdown in FAULT would (nobody finishes
-			 * it later: fsm_vips_released needs a MASTER). */
+			 * it later: fsm_released needs a MASTER). */
 			to_init(f, now, out);
 			return;
 		}
@@ -447,9 +459,17 @@ void fsm_link(struct fsm *f, uint64_t now, bool up, struct fsm_actions *out)
 
 void fsm_set_priority(struct fsm *f, uint64_t now, uint8_t prio, struct fsm_actions *out)
 {
+	/* 0 means "release" on the wire: a tracked priority never is. */
+	if (prio == 0)
+		prio = 1;
 	if (prio == f->prio)
 		return;
 	f->prio = prio;
+	/* A backup's Skew_Time follows the priority: bring a pending
+	 * Master_Down_Timer closer, never push it later. */
+	if (f->state == FSM_BACKUP && f->master_known && !f->release_seen &&
+	    f->master_down_timer > f->master_last_seen + fsm_master_down_interval(f))
+		f->master_down_timer = f->master_last_seen + fsm_master_down_interval(f);
 	if (f->state == FSM_MASTER && f->releasing == FSM_CAUSE_NONE && !benched(f)) {
 		/* Tell the backups now: a better one preempts at once. */
 		emit(out, FSM_ACT_SEND_ADVERT, fsm_effective_priority(f));
@@ -460,7 +480,7 @@ void fsm_set_priority(struct fsm *f, uint64_t now, uint8_t prio, struct fsm_acti
 	}
 }
 
-void fsm_vips_released(struct fsm *f, uint64_t now, struct fsm_actions *out)
+void fsm_released(struct fsm *f, uint64_t now, struct fsm_actions *out)
 {
 	enum fsm_cause cause = f->releasing;
 
@@ -493,6 +513,7 @@ void fsm_give_up(struct fsm *f, uint64_t now, uint64_t holdoff_us, const char *w
 void fsm_confirm(struct fsm *f)
 {
 	f->confirmed = true;
+	f->awaiting_release = false;
 }
 
 void fsm_reconfigure(struct fsm *f, uint64_t now, const struct fsm_config *cfg,

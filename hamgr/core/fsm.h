@@ -5,11 +5,12 @@
  *
  * The fsm decides who is master; how a node becomes and stops being one
  * is the takeover pipeline's (core/pipeline.h): the fsm emits the role
- * intents ACQUIRE and RELEASE and learns back through fsm_vips_released().
+ * intents ACQUIRE and RELEASE and learns back through fsm_released().
  * A master that gives the role up by itself (switchover, standby, give-up,
- * shutdown) stays MASTER and keeps advertising until its VIPs are gone,
- * and only then sends priority 0, so no instant has two holders however
- * long the steps before the VIPs take.
+ * shutdown) stays MASTER and keeps advertising until the pipeline has
+ * released everything (the VIPs and every resource: a database is demoted
+ * before a successor may promote), and only then sends priority 0, so no
+ * instant has two holders however long the steps take.
  *
  * Every priority comparison uses the effective priority: the configured
  * one moved by the tracks (fsm_set_priority), 0 in standby or in the
@@ -111,17 +112,22 @@ struct fsm {
 	uint8_t prio;                 /* configured priority moved by the tracks */
 	bool holdoff;                 /* after a give-up: priority 0 until ... */
 	uint64_t holdoff_until;
-	/* A voluntary release in progress (MASTER until the VIPs are gone) */
+	/* A voluntary release in progress (MASTER until all is released) */
 	enum fsm_cause releasing;     /* FSM_CAUSE_NONE: none */
 	uint8_t release_prio;         /* keep advertising this meanwhile */
 	char release_why[96];
 	bool shutdown;                /* shutting down: end in INIT */
 	/* Whether the current mastership is confirmed: a master that was
-	 * heard went silent, released or handed over, or a peer that ranks
-	 * lower was heard. A node that became master having heard nobody
-	 * since it started is not (the pipeline's start-up gate). */
+	 * heard went silent, released or handed over (yes); a node that
+	 * became master having heard nobody since it started, or by
+	 * preempting a master that may still hold (not until fsm_confirm()
+	 * or the pipeline's gate time). Hearing a lower master does not
+	 * confirm: with three nodes a higher one may not have spoken yet. */
 	bool confirmed;
 	bool heard;                   /* a valid advert from another node since start */
+	bool awaiting_release;        /* master by preempting `preempted`, which
+					 has not yet said it released */
+	struct ipaddr preempted;
 	/* What we know of the current master (BACKUP) */
 	bool master_known;
 	struct ipaddr master_addr;
@@ -146,7 +152,7 @@ void fsm_init(struct fsm *f, const struct fsm_config *cfg, const struct ipaddr *
 void fsm_start(struct fsm *f, uint64_t now, struct fsm_actions *out);
 
 /* Shutdown event: a MASTER releases (RELEASE; priority 0 and INIT once
- * fsm_vips_released() says the VIPs are gone; INIT at once, without
+ * fsm_released() says all is released; INIT at once, without
  * priority 0, if a fault or a higher master comes first); any other
  * state -> INIT. */
 void fsm_shutdown(struct fsm *f, uint64_t now, struct fsm_actions *out);
@@ -176,9 +182,9 @@ void fsm_set_fault(struct fsm *f, uint64_t now, unsigned cause, bool on, const c
  * backup whose priority reaches 255 takes over as the address owner. */
 void fsm_set_priority(struct fsm *f, uint64_t now, uint8_t prio, struct fsm_actions *out);
 
-/* The pipeline reports the VIPs gone: a releasing master now sends
+/* The pipeline reports everything released: a releasing master now sends
  * priority 0 and becomes BACKUP (INIT when shutting down). */
-void fsm_vips_released(struct fsm *f, uint64_t now, struct fsm_actions *out);
+void fsm_released(struct fsm *f, uint64_t now, struct fsm_actions *out);
 
 /* A takeover step failed (on-fail = release) or a resource hit its restart
  * limit: a MASTER releases, and the node competes with priority 0 for
@@ -187,8 +193,9 @@ void fsm_vips_released(struct fsm *f, uint64_t now, struct fsm_actions *out);
 void fsm_give_up(struct fsm *f, uint64_t now, uint64_t holdoff_us, const char *why,
 		 struct fsm_actions *out);
 
-/* A peer that ranks below us was heard (an announcement): the mastership
- * is confirmed. */
+/* The mastership is confirmed: the node we preempted announced that it
+ * released, or every known peer announced itself below us. The
+ * pipeline's gated steps may run. */
 void fsm_confirm(struct fsm *f);
 
 /* Apply a new configuration (reload) without a needless transition: timers
@@ -202,7 +209,7 @@ void fsm_reconfigure(struct fsm *f, uint64_t now, const struct fsm_config *cfg,
  * (then it waits Master_Down_Interval like a fresh backup). */
 void fsm_set_standby(struct fsm *f, uint64_t now, bool on, struct fsm_actions *out);
 
-/* Hand the role over: a MASTER releases; once its VIPs are gone it sends
+/* Hand the role over: a MASTER releases; once all is released it sends
  * priority 0 (a backup takes over after its Skew_Time) and becomes BACKUP
  * without preempting the new master. If no backup takes over within
  * Master_Down_Interval it takes the role back by the normal timer. Returns

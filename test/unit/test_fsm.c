@@ -93,7 +93,7 @@ static const char *rendered(void)
 
 /* An instant pipeline: a RELEASE is answered at once by the VIPs being
  * gone, and the fsm's answer is appended to the same action list. The
- * tests of a slow pipeline call fsm_vips_released themselves. */
+ * tests of a slow pipeline call fsm_released themselves. */
 static bool instant_pipeline = true;
 
 static void pipeline_answers(struct fsm *f, uint64_t t, struct fsm_actions *o)
@@ -104,7 +104,7 @@ static void pipeline_answers(struct fsm *f, uint64_t t, struct fsm_actions *o)
 		return;
 	for (k = 0; k < o->n; k++)
 		if (o->a[k].type == FSM_ACT_RELEASE) {
-			fsm_vips_released(f, t, o);
+			fsm_released(f, t, o);
 			return;
 		}
 }
@@ -2661,7 +2661,7 @@ static void test_random_operator_commands(void)
 static const char *do_vips_released(struct fsm *f, uint64_t t)
 {
 	acts.n = 0;
-	fsm_vips_released(f, t, &acts);
+	fsm_released(f, t, &acts);
 	return rendered();
 }
 
@@ -2925,8 +2925,10 @@ static void test_priority_backup(void)
 	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 150, SEC), "");
 	EQU(fsm_next_deadline(&f), 2 * SEC + 3609375);
 	EQS(do_prio(&f, 2500 * MS, 200), "");
+	/* The pending timer follows the new Skew_Time (only ever closer). */
+	EQU(fsm_next_deadline(&f), 2 * SEC + 3218750);
 	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 150, SEC), "");
-	EQU(fsm_next_deadline(&f), 2 * SEC + 3609375);
+	EQU(fsm_next_deadline(&f), 2 * SEC + 3218750);
 	EQS(do_prio(&f, 3500 * MS, 140), "");
 	EQS(do_recv(&f, 4 * SEC, "10.0.0.2", 150, SEC), "");
 	EQU(fsm_next_deadline(&f), 4 * SEC + fsm_master_down_interval(&f));
@@ -2986,7 +2988,10 @@ static void test_sim_priority_preempt(void)
 					    "13632812 STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE\n");
 			CU_ASSERT(strstr(s->nd[b].f.reason,
 					 "preempting 10.0.0.1 priority 100 (ours 150)") != NULL);
-			CU_ASSERT(s->nd[b].f.confirmed);
+			/* The preempted master may still hold: not confirmed
+			 * until it says it released. */
+			CU_ASSERT(!s->nd[b].f.confirmed);
+			CU_ASSERT(s->nd[b].f.awaiting_release);
 		} else {
 			EQU(st(s, a), FSM_MASTER);
 			EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n");
@@ -3001,26 +3006,26 @@ static void test_sim_priority_preempt(void)
 		sim_start(s, a);
 		sim_start(s, b);
 		sim_run_until(s, 10500 * MS);
-		/* The timer armed by A's last accepted advert keeps the
-		 * Master_Down_Interval of 150 (a pending timer is not
-		 * re-derived); A's next advert is discarded. */
+		/* The timer armed by A's last accepted advert is re-derived
+		 * with the Skew_Time of 254 (only ever brought closer); A's
+		 * next advert is discarded. */
 		sim_prio(s, b, 254);
-		sim_run_until(s, 13632811);
+		sim_run_until(s, 13226561);
 		EQU(st(s, b), FSM_BACKUP);
 		sim_run_until(s, 20500 * MS);
 		EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-				    "13632812 STATE(BACKUP>MASTER) ADVERT(254) ACQUIRE\n");
+				    "13226562 STATE(BACKUP>MASTER) ADVERT(254) ACQUIRE\n");
 		EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
 				    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
-				    "13632812 RELEASE STATE(MASTER>BACKUP)\n");
+				    "13226562 RELEASE STATE(MASTER>BACKUP)\n");
 		sim_prio(s, a, 255);
 		sim_run_until(s, 30 * SEC);
 		EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
 				    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
-				    "13632812 RELEASE STATE(MASTER>BACKUP)\n"
+				    "13226562 RELEASE STATE(MASTER>BACKUP)\n"
 				    "20500000 STATE(BACKUP>MASTER) ADVERT(255) ACQUIRE\n");
 		EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-				    "13632812 STATE(BACKUP>MASTER) ADVERT(254) ACQUIRE\n"
+				    "13226562 STATE(BACKUP>MASTER) ADVERT(254) ACQUIRE\n"
 				    "20500000 RELEASE STATE(MASTER>BACKUP)\n");
 		EQU(sim_masters(s), 1);
 	}
@@ -3199,14 +3204,10 @@ static void test_confirmed(void)
 	/* Startup timeout having heard nobody: not confirmed. */
 	lone_master(&f);
 	CU_ASSERT(!f.confirmed);
-	/* A lower master heard: confirmed. */
+	/* A lower master heard: no confirmation (with three nodes a higher
+	 * one may not have spoken yet). */
 	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 50, SEC), "ADVERT(100) GARP");
-	CU_ASSERT(f.confirmed);
-	/* Even inside the GARP rate limit. */
-	lone_master(&f);
-	f.last_garp_refresh = 5 * SEC - 1;
-	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 50, SEC), "");
-	CU_ASSERT(f.confirmed);
+	CU_ASSERT(!f.confirmed);
 	/* A release or a higher master heard is no confirmation. */
 	lone_master(&f);
 	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 0, SEC), "ADVERT(100)");
@@ -3235,12 +3236,17 @@ static void test_confirmed(void)
 	EQS(do_timer(&f, 3 * SEC + 609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	EQU(f.cause, FSM_CAUSE_RELEASE_SEEN);
 	CU_ASSERT(f.confirmed);
-	/* Preempting a lower master heard: confirmed. */
+	/* Preempting a lower master heard: not until it released. Another
+	 * node's priority 0 is not its release; its own is. */
 	mk(&f, 150, SEC, "10.0.0.1");
 	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
 	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 100, SEC), "");
 	EQS(do_timer(&f, T0 + 3414062), "STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE");
-	CU_ASSERT(f.confirmed);
+	CU_ASSERT(!f.confirmed && f.awaiting_release);
+	EQS(do_recv(&f, 4500 * MS, "10.0.0.3", 0, SEC), "ADVERT(150)");
+	CU_ASSERT(!f.confirmed);
+	EQS(do_recv(&f, 4600 * MS, "10.0.0.2", 0, SEC), "ADVERT(150)");
+	CU_ASSERT(f.confirmed && !f.awaiting_release);
 	/* Handed over by name (fsm_take_over), having heard nobody: confirmed. */
 	mk(&f, 100, SEC, "10.0.0.1");
 	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
