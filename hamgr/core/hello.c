@@ -30,7 +30,8 @@
 
 #define MAGIC_LEN      4
 #define STATE_MAX      3  /* FSM_FAULT: the last enum fsm_state on the wire */
-#define FLAGS_KNOWN    (HELLO_F_STANDBY | HELLO_F_LINK_UP)
+#define FLAGS_KNOWN    (HELLO_F_STANDBY | HELLO_F_LINK_UP | HELLO_F_HELD | \
+			HELLO_F_TRACK_FAULT | HELLO_F_TRACK_DOWN)
 
 static const char *const reason_names[] = {
 	[HELLO_OK]          = "ok",

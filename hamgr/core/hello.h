@@ -40,6 +40,11 @@
 
 #define HELLO_F_STANDBY 0x01
 #define HELLO_F_LINK_UP 0x02
+#define HELLO_F_HELD    0x04   /* the takeover pipeline is not released:
+				  this node may still hold VIPs or promoted
+				  resources (a preemptor waits for it) */
+#define HELLO_F_TRACK_FAULT 0x08 /* FAULT because a weight-0 track is down */
+#define HELLO_F_TRACK_DOWN  0x10 /* a track is down: effective < configured */
 
 enum hello_type { HELLO_ANNOUNCE = 1, HELLO_HANDOVER = 2 };
 

@@ -241,7 +241,9 @@ static void test_reject_field(void)
 	CU_ASSERT_EQUAL(mutated(HO, 7, 3, n), HELLO_OK);               /* FAULT */
 	CU_ASSERT_EQUAL(mutated(HO, 7, 4, n), HELLO_ERR_FIELD);        /* state */
 	CU_ASSERT_EQUAL(mutated(HO, 7, 0xff, n), HELLO_ERR_FIELD);
-	for (bit = 2; bit < 8; bit++)                                  /* flags */
+	for (bit = 2; bit < 5; bit++)                   /* held, track fault, track down */
+		CU_ASSERT_EQUAL(mutated(HO, 10, (uint8_t)(1u << bit | 2), n), HELLO_OK);
+	for (bit = 5; bit < 8; bit++)                                  /* unknown flags */
 		CU_ASSERT_EQUAL(mutated(HO, 10, (uint8_t)(1u << bit | 2), n), HELLO_ERR_FIELD);
 	CU_ASSERT_EQUAL(mutated(HO, 13, 1, n), HELLO_ERR_FIELD);       /* reserved */
 	CU_ASSERT_EQUAL(mutated(HO, 14, 0x80, n), HELLO_ERR_FIELD);
@@ -409,7 +411,7 @@ static void test_encode_refuses_invalid(void)
 	CU_ASSERT_EQUAL(hello_encode(&h, buf, sizeof(buf)), 0);
 	h = base; h.state = 4;
 	CU_ASSERT_EQUAL(hello_encode(&h, buf, sizeof(buf)), 0);
-	h = base; h.flags = 0x04;
+	h = base; h.flags = 0x20;
 	CU_ASSERT_EQUAL(hello_encode(&h, buf, sizeof(buf)), 0);
 	h = base; h.flags = 0x80 | HELLO_F_LINK_UP;
 	CU_ASSERT_EQUAL(hello_encode(&h, buf, sizeof(buf)), 0);
