@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -52,7 +53,7 @@ static void cloexec_all_above_stdio(void)
 static _Noreturn void child_exec(char *const *argv, char *const *envp, int null_fd,
 				 int out_fd, int errno_fd)
 {
-	struct sigaction dfl;
+	unsigned char dfl[64]; /* above any kernel struct sigaction */
 	sigset_t none;
 	int sig;
 
@@ -60,12 +61,14 @@ static _Noreturn void child_exec(char *const *argv, char *const *envp, int null_
 		_exit(127);
 	if (setpgid(0, 0) < 0)
 		child_fail(errno_fd, errno);
+	/* The raw system call: glibc refuses its own real-time signals (32,
+	 * 33), and those can arrive ignored too (GNU make leaves them so).
+	 * SIG_DFL is 0, so an all-zero kernel sigaction is "default, no
+	 * flags, empty mask" whatever the architecture's field order. */
 	memset(&dfl, 0, sizeof(dfl));
-	dfl.sa_handler = SIG_DFL;
-	sigemptyset(&dfl.sa_mask);
 	for (sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &dfl, NULL); /* EINVAL for the glibc-reserved ones */
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, (NSIG - 1) / 8);
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		child_fail(errno_fd, errno);
