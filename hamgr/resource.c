@@ -150,7 +150,7 @@ static char **env_for(const struct resource *r, enum resource_action a,
 {
 	struct envlist l = { .ok = true };
 
-	env_add(&l, "HAMGR_INSTANCE=%s", or_empty(c->instance));
+	env_add(&l, "HAMGR_INSTANCE=%s", c->instance ? c->instance : r->instance);
 	env_add(&l, "HAMGR_NODE=%s", or_empty(c->node));
 	env_add(&l, "HAMGR_STATE=%s", or_empty(c->state));
 	env_add(&l, "HAMGR_PREV_STATE=%s", or_empty(c->prev_state));

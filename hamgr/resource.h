@@ -8,7 +8,8 @@
  * type "ocf".
  *
  * Both get HAMGR_INSTANCE, HAMGR_NODE, HAMGR_STATE, HAMGR_PREV_STATE,
- * HAMGR_VIPS, HAMGR_PEER (from the ctx, "" when NULL), HAMGR_RESOURCE and
+ * HAMGR_VIPS, HAMGR_PEER (from the ctx, "" when NULL; the instance falls
+ * back to resource_new's), HAMGR_RESOURCE and
  * HAMGR_ACTION; a script also HAMGR_PARAM_name=value per param; an agent
  * OCF_ROOT ($OCF_ROOT of hamgr, else /usr/lib/ocf), OCF_RA_VERSION_MAJOR/
  * MINOR, OCF_RESOURCE_INSTANCE (the resource name), OCF_RESOURCE_TYPE,

@@ -332,6 +332,8 @@ struct script_run *script_start(sd_event *e, const struct script_spec *spec,
 	struct script_run *run;
 	int r;
 
+	if (check_spec(spec, err, errlen) < 0)
+		return NULL;
 	if (!sigchld_blocked()) {
 		snprintf(err, errlen, "SIGCHLD is not blocked (script_block_sigchld())");
 		return NULL;

@@ -50,7 +50,9 @@ struct script_result {
 	int code;
 	uint64_t duration_us;
 	uint64_t timeout_us;              /* the limit it ran under */
-	char last_line[SCRIPT_LINE_MAX];  /* last output line, "" if none */
+	char last_line[SCRIPT_LINE_MAX];  /* last non-blank output line (cut,
+					     control characters as '?'),
+					     "" if none */
 };
 
 typedef void (*script_done_fn)(void *arg, const struct script_result *r);

@@ -49,6 +49,14 @@ static void test_duration(void)
 	CU_ASSERT(dur("18446744073709551615h", &us) < 0);
 }
 
+/* The timeout the meta-data gives name, or UINT64_MAX when not listed. */
+static uint64_t timeout_of(const struct ocf_meta *m, const char *name)
+{
+	const struct ocf_meta_action *a = ocf_meta_find(m, name);
+
+	return a ? a->timeout_us : UINT64_MAX;
+}
+
 static const char dummy_xml[] =
 	"<?xml version=\"1.0\"?>\n"
 	"<!DOCTYPE resource-agent SYSTEM \"ra-api-1.dtd\">\n"
@@ -73,26 +81,19 @@ static const char dummy_xml[] =
 
 static void test_meta_parse(void)
 {
-	const struct ocf_meta_action *a;
 	struct ocf_meta m;
 
 	CU_ASSERT_EQUAL_FATAL(ocf_meta_parse(dummy_xml, strlen(dummy_xml), &m), 0);
 	CU_ASSERT_EQUAL(m.n_actions, 6);
-	a = ocf_meta_find(&m, "start");
-	CU_ASSERT(a && a->timeout_us == 20000000ULL);
-	a = ocf_meta_find(&m, "stop");
-	CU_ASSERT(a && a->timeout_us == 30000000ULL);
+	CU_ASSERT_EQUAL(timeout_of(&m, "start"), 20000000ULL);
+	CU_ASSERT_EQUAL(timeout_of(&m, "stop"), 30000000ULL);
 	/* the first monitor counts */
-	a = ocf_meta_find(&m, "monitor");
-	CU_ASSERT(a && a->timeout_us == 10000000ULL);
+	CU_ASSERT_EQUAL(timeout_of(&m, "monitor"), 10000000ULL);
 	/* attribute order, single quotes, blanks around '=' */
-	a = ocf_meta_find(&m, "demote");
-	CU_ASSERT(a && a->timeout_us == 120000000ULL);
-	a = ocf_meta_find(&m, "meta-data");
-	CU_ASSERT(a && a->timeout_us == 5000000ULL);
+	CU_ASSERT_EQUAL(timeout_of(&m, "demote"), 120000000ULL);
+	CU_ASSERT_EQUAL(timeout_of(&m, "meta-data"), 5000000ULL);
 	/* an unreadable timeout is none */
-	a = ocf_meta_find(&m, "validate-all");
-	CU_ASSERT(a && a->timeout_us == 0);
+	CU_ASSERT_EQUAL(timeout_of(&m, "validate-all"), 0);
 	/* commented out */
 	CU_ASSERT_PTR_NULL(ocf_meta_find(&m, "promote"));
 }
@@ -109,15 +110,12 @@ static void test_meta_noise(void)
 		"<action name=\"this-name-is-far-too-long-for-an-action\" timeout=\"1s\"/>"
 		"<action name=\"promote\" timeout=\"9s\"/>"
 		"<action name=\"start\" timeout=\"3s";   /* cut short */
-	const struct ocf_meta_action *a;
 	struct ocf_meta m;
 
 	CU_ASSERT_EQUAL_FATAL(ocf_meta_parse(noisy, strlen(noisy), &m), 0);
 	CU_ASSERT_EQUAL(m.n_actions, 2);
-	a = ocf_meta_find(&m, "promote");
-	CU_ASSERT(a && a->timeout_us == 1000000ULL);
-	a = ocf_meta_find(&m, "start");
-	CU_ASSERT(a && a->timeout_us == 3000000ULL);
+	CU_ASSERT_EQUAL(timeout_of(&m, "promote"), 1000000ULL);
+	CU_ASSERT_EQUAL(timeout_of(&m, "start"), 3000000ULL);
 	CU_ASSERT_PTR_NULL(ocf_meta_find(&m, "bogus"));
 	/* not meta-data */
 	CU_ASSERT_EQUAL(ocf_meta_parse("usage: agent {start|stop}", 25, &m), -1);

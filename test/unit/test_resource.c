@@ -12,13 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cu_child.h"
 #include "cu_main.h"
 #include "resource.h"
 
 #define DUMMY "/usr/lib/ocf/resource.d/heartbeat/Dummy"
-
-static char dir[64];
-static sd_event *ev;
 
 /* Every done seen, in order. */
 #define SEEN_MAX 16
@@ -42,62 +40,10 @@ static void on_done(void *arg, uint64_t token, const struct resource_result *r)
 	}
 }
 
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* Run the loop until n dones were seen, at most max_s seconds. */
 static void wait_seen(unsigned n, unsigned max_s)
 {
-	uint64_t end = mono_us() + max_s * 1000000ULL;
-
-	while (n_seen < n && mono_us() < end)
-		sd_event_run(ev, 100000);
-}
-
-static void loop_for(unsigned ms)
-{
-	uint64_t end = mono_us() + ms * 1000ULL;
-
-	while (mono_us() < end)
-		sd_event_run(ev, 20000);
-}
-
-/* Write path (relative to dir) with body after #!/bin/sh; returns the
- * absolute path in buf. */
-static const char *write_prog(char *buf, size_t len, const char *name, const char *body,
-			      mode_t mode)
-{
-	FILE *f;
-
-	snprintf(buf, len, "%s/%s", dir, name);
-	if (!(f = fopen(buf, "w")))
-		return buf;
-	fprintf(f, "#!/bin/sh\n%s\n", body);
-	fclose(f);
-	chmod(buf, mode);
-	return buf;
-}
-
-static const char *read_back(const char *name)
-{
-	static char buf[8192];
-	char path[128];
-	size_t n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	buf[0] = '\0';
-	if ((f = fopen(path, "r"))) {
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-	}
-	buf[n] = '\0';
-	return buf;
+	cu_loop_until(&n_seen, n, max_s);
 }
 
 /* Whether text holds line as a whole line. */
@@ -126,27 +72,15 @@ static void add_param(struct conf_resource *cr, const char *fmt, const char *v)
 	snprintf(cr->params[cr->n_params++], CONF_PARAM_MAX, fmt, v);
 }
 
+static int suite_init(void)
+{
+	return cu_child_init("resource");
+}
+
 static const struct resource_ctx ctx = {
 	.node = "node1", .instance = "web", .state = "MASTER", .prev_state = "BACKUP",
 	.vips = "198.51.100.50/24 2001:db8::50/64", .peer = "198.51.100.2",
 };
-
-static int suite_init(void)
-{
-	snprintf(dir, sizeof(dir), "/tmp/hamgr-test-resource.XXXXXX");
-	if (!mkdtemp(dir) || script_block_sigchld() < 0)
-		return -1;
-	return sd_event_new(&ev) < 0 ? -1 : 0;
-}
-
-static int suite_clean(void)
-{
-	char cmd[128];
-
-	sd_event_unref(ev);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
 
 static void test_script_env(void)
 {
@@ -157,12 +91,12 @@ static void test_script_env(void)
 
 	snprintf(body, sizeof(body),
 		 "{ echo \"argv $# $1\"; env | grep -E '^(HAMGR|OCF)_' | sort; } >'%s/env.out'",
-		 dir);
-	conf_init(&cr, "db", CONF_RTYPE_SCRIPT, write_prog(path, sizeof(path), "env.sh", body,
-							    0755));
+		 cu_dir);
+	conf_init(&cr, "db", CONF_RTYPE_SCRIPT,
+		  cu_write_prog(path, sizeof(path), "env.sh", body, 0755));
 	add_param(&cr, "level=%s", "3");
 	add_param(&cr, "msg=%s", "two words=$(x)");
-	r = resource_new(ev, &cr, "web", err, sizeof(err));
+	r = resource_new(cu_ev, &cr, "web", err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	CU_ASSERT(resource_promotable(r));
 	CU_ASSERT_EQUAL(resource_timeout(r, RESOURCE_START), 30000000ULL);
@@ -179,7 +113,7 @@ static void test_script_env(void)
 	CU_ASSERT(seen[0].r.ok);
 	CU_ASSERT_EQUAL(seen[0].r.ocf_rc, 0);
 	CU_ASSERT_FALSE(resource_busy(r));
-	env = read_back("env.out");
+	env = cu_read_back("env.out");
 	CU_ASSERT(has_line(env, "argv 1 promote"));
 	CU_ASSERT(has_line(env, "HAMGR_INSTANCE=web"));
 	CU_ASSERT(has_line(env, "HAMGR_NODE=node1"));
@@ -198,7 +132,8 @@ static void test_script_env(void)
 	/* a NULL ctx gives empty values */
 	CU_ASSERT_EQUAL(resource_run(r, RESOURCE_START, NULL, 43, on_done, NULL), 0);
 	wait_seen(2, 30);
-	CU_ASSERT(has_line(read_back("env.out"), "HAMGR_PEER="));
+	CU_ASSERT(has_line(cu_read_back("env.out"), "HAMGR_PEER="));
+	CU_ASSERT(has_line(cu_read_back("env.out"), "HAMGR_INSTANCE=web"));
 	/* refused requests */
 	CU_ASSERT_EQUAL(resource_run(r, RESOURCE_ACTION_MAX, &ctx, 1, on_done, NULL), -1);
 	CU_ASSERT_EQUAL(resource_run(r, RESOURCE_START, &ctx, 1, NULL, NULL), -1);
@@ -228,11 +163,11 @@ static void test_ok_semantics(void)
 	size_t i;
 	FILE *f;
 
-	snprintf(rcfile, sizeof(rcfile), "%s/rc", dir);
+	snprintf(rcfile, sizeof(rcfile), "%s/rc", cu_dir);
 	snprintf(body, sizeof(body), "exit $(cat '%s')", rcfile);
-	conf_init(&cr, "rc", CONF_RTYPE_SCRIPT, write_prog(path, sizeof(path), "rc.sh", body,
-							    0755));
-	r = resource_new(ev, &cr, "web", err, sizeof(err));
+	conf_init(&cr, "rc", CONF_RTYPE_SCRIPT,
+		  cu_write_prog(path, sizeof(path), "rc.sh", body, 0755));
+	r = resource_new(cu_ev, &cr, "web", err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (!(f = fopen(rcfile, "w")))
@@ -273,10 +208,10 @@ static void test_queue(void)
 	snprintf(body, sizeof(body),
 		 "echo \"$1 start $(date +%%s%%N)\" >>'%s/marks'\n"
 		 "sleep 0.2\n"
-		 "echo \"$1 end $(date +%%s%%N)\" >>'%s/marks'", dir, dir);
-	conf_init(&cr, "q", CONF_RTYPE_SCRIPT, write_prog(path, sizeof(path), "q.sh", body,
-							   0755));
-	r = resource_new(ev, &cr, "web", err, sizeof(err));
+		 "echo \"$1 end $(date +%%s%%N)\" >>'%s/marks'", cu_dir, cu_dir);
+	conf_init(&cr, "q", CONF_RTYPE_SCRIPT,
+		  cu_write_prog(path, sizeof(path), "q.sh", body, 0755));
+	r = resource_new(cu_ev, &cr, "web", err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	n_seen = 0;
 	for (i = 0; i < 5; i++)
@@ -291,7 +226,7 @@ static void test_queue(void)
 	}
 	/* marks: start, end of each, in order; each start after the end
 	 * before it */
-	log = read_back("marks");
+	log = cu_read_back("marks");
 	for (i = 0; i < 10; i++) {
 		char what[8];
 		unsigned long long v;
@@ -318,9 +253,9 @@ static void test_timeout_cancel(void)
 	struct resource *r;
 
 	conf_init(&cr, "slow", CONF_RTYPE_SCRIPT,
-		  write_prog(path, sizeof(path), "slow.sh", "echo \"$1 begun\"; sleep 30", 0755));
+		  cu_write_prog(path, sizeof(path), "slow.sh", "echo \"$1 begun\"; sleep 30", 0755));
 	cr.timeout_us = 300000;
-	r = resource_new(ev, &cr, "web", err, sizeof(err));
+	r = resource_new(cu_ev, &cr, "web", err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	CU_ASSERT_EQUAL(resource_timeout(r, RESOURCE_STOP), 300000ULL);
 	n_seen = 0;
@@ -337,13 +272,13 @@ static void test_timeout_cancel(void)
 	/* Cancel: a running one is killed, a queued one dropped (without
 	 * running), the one after still runs. */
 	cr.timeout_us = 30000000;
-	r = resource_new(ev, &cr, "web", err, sizeof(err));
+	r = resource_new(cu_ev, &cr, "web", err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	n_seen = 0;
 	resource_run(r, RESOURCE_PROMOTE, &ctx, 1, on_done, NULL);
 	resource_run(r, RESOURCE_MONITOR, &ctx, 2, on_done, NULL);
 	resource_run(r, RESOURCE_DEMOTE, &ctx, 3, on_done, NULL);
-	loop_for(200);
+	cu_loop_for(200);
 	CU_ASSERT_EQUAL(n_seen, 0);
 	resource_cancel(r, 2);
 	resource_cancel(r, 77);       /* unknown: nothing */
@@ -360,7 +295,7 @@ static void test_timeout_cancel(void)
 	CU_ASSERT_EQUAL(seen[1].r.script.status, SCRIPT_CANCELLED);
 	CU_ASSERT_STRING_EQUAL(seen[1].r.script.last_line, "promote begun");
 	/* demote is running now */
-	loop_for(200);
+	cu_loop_for(200);
 	CU_ASSERT(resource_busy(r));
 	CU_ASSERT_EQUAL(resource_stats(r)->runs[RESOURCE_MONITOR], 0);
 	CU_ASSERT_PTR_NULL(resource_last(r, RESOURCE_MONITOR));
@@ -372,7 +307,7 @@ static void test_timeout_cancel(void)
 	wait_seen(3, 10);
 	CU_ASSERT_EQUAL(n_seen, 3);
 	CU_ASSERT_PTR_NULL(free_in_done);
-	loop_for(100);
+	cu_loop_for(100);
 	CU_ASSERT_EQUAL(n_seen, 3);
 }
 
@@ -383,30 +318,30 @@ static void test_refused(void)
 	struct resource *r;
 
 	conf_init(&cr, "x", CONF_RTYPE_SCRIPT, "/nonexistent/hamgr-test");
-	CU_ASSERT_PTR_NULL(resource_new(ev, &cr, "web", err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(resource_new(cu_ev, &cr, "web", err, sizeof(err)));
 	CU_ASSERT(strstr(err, "No such file") != NULL);
 	conf_init(&cr, "x", CONF_RTYPE_SCRIPT,
-		  write_prog(path, sizeof(path), "noexec.sh", "exit 0", 0644));
-	CU_ASSERT_PTR_NULL(resource_new(ev, &cr, "web", err, sizeof(err)));
+		  cu_write_prog(path, sizeof(path), "noexec.sh", "exit 0", 0644));
+	CU_ASSERT_PTR_NULL(resource_new(cu_ev, &cr, "web", err, sizeof(err)));
 	CU_ASSERT(strstr(err, "Permission denied") != NULL);
 	conf_init(&cr, "x", CONF_RTYPE_SCRIPT, "relative/path");
-	CU_ASSERT_PTR_NULL(resource_new(ev, &cr, "web", err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(resource_new(cu_ev, &cr, "web", err, sizeof(err)));
 	conf_init(&cr, "x", CONF_RTYPE_SCRIPT, "heartbeat:Dummy"); /* ocf only */
-	CU_ASSERT_PTR_NULL(resource_new(ev, &cr, "web", err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(resource_new(cu_ev, &cr, "web", err, sizeof(err)));
 	conf_init(&cr, "x", CONF_RTYPE_OCF, "../x:Dummy");
-	CU_ASSERT_PTR_NULL(resource_new(ev, &cr, "web", err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(resource_new(cu_ev, &cr, "web", err, sizeof(err)));
 	conf_init(&cr, "x", CONF_RTYPE_SCRIPT,
-		  write_prog(path, sizeof(path), "ok.sh", "exit 0", 0755));
+		  cu_write_prog(path, sizeof(path), "ok.sh", "exit 0", 0755));
 	add_param(&cr, "%s", "no-equals");
-	CU_ASSERT_PTR_NULL(resource_new(ev, &cr, "web", err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(resource_new(cu_ev, &cr, "web", err, sizeof(err)));
 	CU_ASSERT(strstr(err, "no-equals") != NULL);
 	cr.n_params = 0;
 	add_param(&cr, "%s", "bad-name=1");
-	CU_ASSERT_PTR_NULL(resource_new(ev, &cr, "web", err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(resource_new(cu_ev, &cr, "web", err, sizeof(err)));
 
 	/* gone after resource_new: reported through done */
 	cr.n_params = 0;
-	r = resource_new(ev, &cr, "web", err, sizeof(err));
+	r = resource_new(cu_ev, &cr, "web", err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	unlink(path);
 	n_seen = 0;
@@ -435,9 +370,9 @@ static void write_agent(const char *root, const char *meta_body)
 		 "meta-data) %s ;;\n"
 		 "*) { echo \"argv $# $1\"; env | grep -E '^(HAMGR|OCF)_' | sort; } "
 		 ">'%s/agent.out'; exit 0 ;;\n"
-		 "esac", meta_body, dir);
+		 "esac", meta_body, cu_dir);
 	snprintf(rel, sizeof(rel), "ocf/resource.d/test/fake");
-	write_prog(prog, sizeof(prog), rel, body, 0755);
+	cu_write_prog(prog, sizeof(prog), rel, body, 0755);
 }
 
 #define META_HEAD "<?xml version=\"1.0\"?>\n<resource-agent name=\"fake\">\n<actions>\n" \
@@ -451,7 +386,7 @@ static void test_ocf_fake(void)
 	const char *env;
 	uint64_t t0;
 
-	snprintf(root, sizeof(root), "%s/ocf", dir);
+	snprintf(root, sizeof(root), "%s/ocf", cu_dir);
 	mkdir(root, 0755);
 	setenv("OCF_ROOT", root, 1);
 	/* promotable */
@@ -461,7 +396,7 @@ static void test_ocf_fake(void)
 	conf_init(&cr, "db", CONF_RTYPE_OCF, "test:fake");
 	add_param(&cr, "foo=%s", "bar baz");
 	add_param(&cr, "state=%s", "/x");
-	r = resource_new(ev, &cr, "web", err, sizeof(err));
+	r = resource_new(cu_ev, &cr, "web", err, sizeof(err));
 	if (!r)
 		printf("\nresource_new: %s\n", err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
@@ -474,7 +409,7 @@ static void test_ocf_fake(void)
 	resource_run(r, RESOURCE_START, &ctx, 1, on_done, NULL);
 	wait_seen(1, 30);
 	CU_ASSERT(n_seen == 1 && seen[0].r.ok);
-	env = read_back("agent.out");
+	env = cu_read_back("agent.out");
 	CU_ASSERT(has_line(env, "argv 1 start"));
 	snprintf(body, sizeof(body), "OCF_ROOT=%s", root);
 	CU_ASSERT(has_line(env, body));
@@ -497,14 +432,14 @@ static void test_ocf_fake(void)
 	write_agent(root, body);
 	snprintf(cr.script, sizeof(cr.script), "%s/resource.d/test/fake", root); /* absolute */
 	cr.timeout_us = 4000000;
-	r = resource_new(ev, &cr, "web", err, sizeof(err));
+	r = resource_new(cu_ev, &cr, "web", err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	CU_ASSERT_FALSE(resource_promotable(r));
 	CU_ASSERT_EQUAL(resource_timeout(r, RESOURCE_START), 4000000ULL);
 	n_seen = 0;
 	resource_run(r, RESOURCE_STOP, &ctx, 1, on_done, NULL);
 	wait_seen(1, 30);
-	env = read_back("agent.out");
+	env = cu_read_back("agent.out");
 	CU_ASSERT(has_line(env, "OCF_RESKEY_CRM_meta_timeout=4000"));
 	CU_ASSERT(has_line(env, "OCF_RESOURCE_PROVIDER=test"));
 	CU_ASSERT(strstr(env, "CRM_meta_promotable") == NULL);
@@ -513,17 +448,17 @@ static void test_ocf_fake(void)
 	/* unusable meta-data: refused */
 	cr.timeout_us = 0;
 	write_agent(root, "echo 'usage: fake {start|stop}'; exit 0");
-	CU_ASSERT_PTR_NULL(resource_new(ev, &cr, "web", err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(resource_new(cu_ev, &cr, "web", err, sizeof(err)));
 	CU_ASSERT(strstr(err, "no <resource-agent>") != NULL);
 	write_agent(root, "echo broken >&2; exit 5");
-	CU_ASSERT_PTR_NULL(resource_new(ev, &cr, "web", err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(resource_new(cu_ev, &cr, "web", err, sizeof(err)));
 	CU_ASSERT(strstr(err, "exit 5 (not installed)") != NULL);
 	/* a meta-data that hangs is given up, bounded */
 	write_agent(root, "sleep 30");
-	t0 = mono_us();
-	CU_ASSERT_PTR_NULL(resource_new(ev, &cr, "web", err, sizeof(err)));
+	t0 = cu_mono_us();
+	CU_ASSERT_PTR_NULL(resource_new(cu_ev, &cr, "web", err, sizeof(err)));
 	CU_ASSERT(strstr(err, "timed out") != NULL);
-	CU_ASSERT(mono_us() - t0 < 20000000);
+	CU_ASSERT(cu_mono_us() - t0 < 20000000);
 	unsetenv("OCF_ROOT");
 }
 
@@ -548,10 +483,10 @@ static void test_ocf_dummy(void)
 		return;
 	}
 	unsetenv("OCF_ROOT");
-	snprintf(state, sizeof(state), "%s/dummy.state", dir);
+	snprintf(state, sizeof(state), "%s/dummy.state", cu_dir);
 	conf_init(&cr, "dummy", CONF_RTYPE_OCF, "heartbeat:Dummy");
 	add_param(&cr, "state=%s", state);
-	r = resource_new(ev, &cr, "web", err, sizeof(err));
+	r = resource_new(cu_ev, &cr, "web", err, sizeof(err));
 	if (!r)
 		printf("\nresource_new: %s\n", err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
@@ -585,7 +520,7 @@ static CU_TestInfo tests[] = {
 };
 
 static CU_SuiteInfo suites[] = {
-	{ "resource", suite_init, suite_clean, NULL, NULL, tests },
+	{ "resource", suite_init, cu_child_clean, NULL, NULL, tests },
 	CU_SUITE_INFO_NULL,
 };
 

@@ -14,15 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cu_child.h"
 #include "cu_main.h"
 #include "script.h"
 
-static char dir[64];
-static sd_event *ev;
-
 /* What done saw. */
 struct outcome {
-	int calls;
+	unsigned calls;
 	struct script_result r;
 };
 
@@ -34,49 +32,14 @@ static void on_done(void *arg, const struct script_result *r)
 	o->r = *r;
 }
 
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-/* Run the loop until done was called, at most max_s seconds. */
-static void loop_until_done(struct outcome *o, unsigned max_s)
-{
-	uint64_t end = mono_us() + max_s * 1000000ULL;
-
-	while (o->calls == 0 && mono_us() < end)
-		sd_event_run(ev, 100000);
-}
-
-/* Run the loop for ms milliseconds whatever happens. */
-static void loop_for(unsigned ms)
-{
-	uint64_t end = mono_us() + ms * 1000ULL;
-
-	while (mono_us() < end)
-		sd_event_run(ev, 20000);
-}
-
-/* Write dir/name with body (after a #!/bin/sh line) and mode; returns the
- * path in a static buffer of its own per call slot. */
+/* cu_write_prog() into one of 8 rotating buffers, so that a few paths
+ * can stand in one argv at once. */
 static const char *write_prog(const char *name, const char *body, mode_t mode)
 {
 	static char paths[8][128];
 	static unsigned slot;
-	char *path = paths[slot++ % 8];
-	FILE *f;
 
-	snprintf(path, 128, "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f)
-		return NULL;
-	fprintf(f, "#!/bin/sh\n%s\n", body);
-	fclose(f);
-	chmod(path, mode);
-	return path;
+	return cu_write_prog(paths[slot++ % 8], sizeof(paths[0]), name, body, mode);
 }
 
 /* Run argv with timeout_ms and grace_ms; returns done's outcome. */
@@ -89,14 +52,14 @@ static struct outcome run_argv(char *const *argv, char *const *env, unsigned tim
 	};
 	struct outcome o = { 0 };
 	char err[256] = "";
-	struct script_run *run = script_start(ev, &spec, on_done, &o, err, sizeof(err));
+	struct script_run *run = script_start(cu_ev, &spec, on_done, &o, err, sizeof(err));
 
 	CU_ASSERT_PTR_NOT_NULL(run);
 	if (!run) {
 		fprintf(stderr, "script_start: %s\n", err);
 		return o;
 	}
-	loop_until_done(&o, 60);
+	cu_loop_until(&o.calls, 1, 60);
 	return o;
 }
 
@@ -107,41 +70,11 @@ static struct outcome run_body(const char *name, const char *body, unsigned time
 	return run_argv(argv, NULL, timeout_ms, 0);
 }
 
-/* The whole content of dir/name ("" if unreadable). */
-static const char *read_back(const char *name)
-{
-	static char buf[4096];
-	char path[128];
-	size_t n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	buf[0] = '\0';
-	if ((f = fopen(path, "r"))) {
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
 static int suite_init(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/hamgr-test-script.XXXXXX");
-	if (!mkdtemp(dir) || script_block_sigchld() < 0)
-		return -1;
 	/* As the daemon does: a child must not inherit this. */
 	signal(SIGPIPE, SIG_IGN);
-	return sd_event_new(&ev) < 0 ? -1 : 0;
-}
-
-static int suite_clean(void)
-{
-	char cmd[128];
-
-	sd_event_unref(ev);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return cu_child_init("script");
 }
 
 static void test_exit_codes(void)
@@ -164,7 +97,7 @@ static void test_exit_codes(void)
 	o = run_body("exit.sh", "exit 7", 10000);
 	CU_ASSERT_STRING_EQUAL(script_result_str(&o.r, buf, sizeof(buf)), "exit 7 (not running)");
 	/* done is not called again later */
-	loop_for(200);
+	cu_loop_for(200);
 	CU_ASSERT_EQUAL(o.calls, 1);
 }
 
@@ -216,7 +149,7 @@ static unsigned count_log_lines(const char *body, const char *needle, struct out
 	int saved = dup(2), fd;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/stderr.log", dir);
+	snprintf(path, sizeof(path), "%s/stderr.log", cu_dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || saved < 0)
 		return 0;
@@ -257,9 +190,9 @@ static void test_flood(void)
 
 static void test_timeout(void)
 {
-	uint64_t t0 = mono_us();
+	uint64_t t0 = cu_mono_us();
 	struct outcome o = run_body("sleep.sh", "sleep 30", 300);
-	uint64_t took = mono_us() - t0;
+	uint64_t took = cu_mono_us() - t0;
 	char buf[64];
 
 	CU_ASSERT_EQUAL(o.calls, 1);
@@ -294,7 +227,7 @@ static bool gone(pid_t pid)
 static void test_term_ignored(void)
 {
 	char body[256];
-	uint64_t t0 = mono_us();
+	uint64_t t0 = cu_mono_us();
 	struct outcome o;
 	pid_t bg;
 	int i;
@@ -302,7 +235,7 @@ static void test_term_ignored(void)
 	/* The script and what it started both ignore SIGTERM. */
 	snprintf(body, sizeof(body),
 		 "trap '' TERM; sleep 30 & echo $! >'%s/bg.pid'; echo started; wait; "
-		 "sleep 30", dir);
+		 "sleep 30", cu_dir);
 	{
 		char *argv[] = { (char *)write_prog("stubborn.sh", body, 0755), NULL };
 
@@ -311,13 +244,13 @@ static void test_term_ignored(void)
 	CU_ASSERT_EQUAL(o.r.status, SCRIPT_TIMEOUT);
 	CU_ASSERT_EQUAL(o.r.code, SIGKILL);
 	CU_ASSERT(o.r.duration_us >= 700000 && o.r.duration_us < 15000000);
-	CU_ASSERT(mono_us() - t0 < 15000000);
+	CU_ASSERT(cu_mono_us() - t0 < 15000000);
 	CU_ASSERT_STRING_EQUAL(o.r.last_line, "started");
 	/* the background sleep died with its process group */
-	bg = (pid_t)atoi(read_back("bg.pid"));
+	bg = (pid_t)atoi(cu_read_back("bg.pid"));
 	CU_ASSERT(bg > 1);
 	for (i = 0; i < 100 && bg > 1 && !gone(bg); i++)
-		loop_for(20);
+		cu_loop_for(20);
 	CU_ASSERT(bg > 1 && gone(bg));
 }
 
@@ -327,19 +260,19 @@ static void test_cancel(void)
 	struct script_spec spec = { .tag = "cancel", .argv = argv, .timeout_us = 30000000ULL };
 	struct outcome o = { 0 };
 	char err[256], buf[64];
-	struct script_run *run = script_start(ev, &spec, on_done, &o, err, sizeof(err));
+	struct script_run *run = script_start(cu_ev, &spec, on_done, &o, err, sizeof(err));
 	uint64_t t0;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(run);
-	loop_for(200);
+	cu_loop_for(200);
 	CU_ASSERT_EQUAL(o.calls, 0);
-	t0 = mono_us();
+	t0 = cu_mono_us();
 	script_cancel(run);
 	script_cancel(run); /* twice is harmless */
-	loop_until_done(&o, 20);
+	cu_loop_until(&o.calls, 1, 20);
 	CU_ASSERT_EQUAL(o.calls, 1);
 	CU_ASSERT_EQUAL(o.r.status, SCRIPT_CANCELLED);
-	CU_ASSERT(mono_us() - t0 < 10000000);
+	CU_ASSERT(cu_mono_us() - t0 < 10000000);
 	CU_ASSERT_STRING_EQUAL(o.r.last_line, "waiting");
 	CU_ASSERT_STRING_EQUAL(script_result_str(&o.r, buf, sizeof(buf)), "cancelled");
 	script_cancel(NULL);
@@ -355,20 +288,20 @@ static void test_abandon(void)
 	pid_t pid;
 	int i;
 
-	snprintf(body, sizeof(body), "echo $$ >'%s/ab.pid'; sleep 30", dir);
+	snprintf(body, sizeof(body), "echo $$ >'%s/ab.pid'; sleep 30", cu_dir);
 	{
 		char *argv[] = { (char *)write_prog("abandon.sh", body, 0755), NULL };
 
 		spec.argv = argv;
-		run = script_start(ev, &spec, on_done, &o, err, sizeof(err));
+		run = script_start(cu_ev, &spec, on_done, &o, err, sizeof(err));
 	}
 	CU_ASSERT_PTR_NOT_NULL_FATAL(run);
-	for (i = 0; i < 250 && atoi(read_back("ab.pid")) <= 0; i++)
-		loop_for(20);
-	pid = (pid_t)atoi(read_back("ab.pid"));
+	for (i = 0; i < 250 && atoi(cu_read_back("ab.pid")) <= 0; i++)
+		cu_loop_for(20);
+	pid = (pid_t)atoi(cu_read_back("ab.pid"));
 	script_abandon(run);
 	CU_ASSERT(pid > 1 && kill(pid, 0) < 0 && errno == ESRCH); /* killed and reaped */
-	loop_for(200);
+	cu_loop_for(200);
 	CU_ASSERT_EQUAL(o.calls, 0);
 }
 
@@ -387,18 +320,18 @@ static void test_spawn_failed(void)
 	CU_ASSERT_EQUAL(o.r.code, EACCES);
 	CU_ASSERT_STRING_EQUAL(script_result_str(&o.r, buf, sizeof(buf)),
 			       "cannot execute: Permission denied");
-	snprintf(missing_path, sizeof(missing_path), "%s/no-such-program", dir);
+	snprintf(missing_path, sizeof(missing_path), "%s/no-such-program", cu_dir);
 	o = run_argv(missing, NULL, 10000, 0);
 	CU_ASSERT_EQUAL(o.r.status, SCRIPT_SPAWN_FAILED);
 	CU_ASSERT_EQUAL(o.r.code, ENOENT);
 	/* not started at all: done never called */
 	o.calls = 0;
-	CU_ASSERT_PTR_NULL(script_start(ev, &spec, on_done, &o, err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(script_start(cu_ev, &spec, on_done, &o, err, sizeof(err)));
 	CU_ASSERT(strstr(err, "absolute") != NULL);
 	spec.argv = noexec;
 	spec.timeout_us = 0;
-	CU_ASSERT_PTR_NULL(script_start(ev, &spec, on_done, &o, err, sizeof(err)));
-	loop_for(50);
+	CU_ASSERT_PTR_NULL(script_start(cu_ev, &spec, on_done, &o, err, sizeof(err)));
+	cu_loop_for(50);
 	CU_ASSERT_EQUAL(o.calls, 0);
 }
 
@@ -413,7 +346,7 @@ static void test_sigchld_required(void)
 	sigemptyset(&ss);
 	sigaddset(&ss, SIGCHLD);
 	sigprocmask(SIG_UNBLOCK, &ss, NULL);
-	CU_ASSERT_PTR_NULL(script_start(ev, &spec, on_done, &o, err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(script_start(cu_ev, &spec, on_done, &o, err, sizeof(err)));
 	CU_ASSERT(strstr(err, "SIGCHLD") != NULL);
 	CU_ASSERT_EQUAL(script_block_sigchld(), 0);
 }
@@ -424,8 +357,8 @@ static void test_argv_literal(void)
 	char *argv[6];
 	struct outcome o;
 
-	snprintf(out, sizeof(out), "%s/args.out", dir);
-	snprintf(marker, sizeof(marker), "$(touch %s/pwned)", dir);
+	snprintf(out, sizeof(out), "%s/args.out", cu_dir);
+	snprintf(marker, sizeof(marker), "$(touch %s/pwned)", cu_dir);
 	snprintf(body, sizeof(body), "printf '%%s\\n' \"$#\" \"$@\" >'%s'", out);
 	argv[0] = (char *)write_prog("args.sh", body, 0755);
 	argv[1] = "two words";
@@ -437,8 +370,8 @@ static void test_argv_literal(void)
 	CU_ASSERT_EQUAL(o.r.status, SCRIPT_EXITED);
 	CU_ASSERT_EQUAL(o.r.code, 0);
 	snprintf(body, sizeof(body), "4\ntwo words\n%s\n*\n\n", marker);
-	CU_ASSERT_STRING_EQUAL(read_back("args.out"), body);
-	snprintf(out, sizeof(out), "%s/pwned", dir);
+	CU_ASSERT_STRING_EQUAL(cu_read_back("args.out"), body);
+	snprintf(out, sizeof(out), "%s/pwned", cu_dir);
 	CU_ASSERT_EQUAL(access(out, F_OK), -1);
 }
 
@@ -478,7 +411,7 @@ static void test_child_hygiene(void)
 		 "echo stdin $(readlink /proc/$$/fd/0)\n"
 		 "grep -E '^Sig(Blk|Ign):' /proc/$$/status | tr -d '\\t'\n"
 		 "pg=$(cut -d' ' -f5 /proc/$$/stat); [ \"$pg\" = $$ ] && echo own group\n",
-		 dir, sock, file);
+		 cu_dir, sock, file);
 	{
 		char *argv[] = { (char *)write_prog("hyg.sh", body, 0755), NULL };
 
@@ -487,7 +420,9 @@ static void test_child_hygiene(void)
 	CU_ASSERT_EQUAL(o.r.status, SCRIPT_EXITED);
 	snprintf(expect, sizeof(expect), "stdin /dev/null\nSigBlk:0000000000000000\n"
 		 "SigIgn:0000000000000000\nown group\n");
-	CU_ASSERT_STRING_EQUAL(read_back("hyg.out"), expect);
+	if (strcmp(cu_read_back("hyg.out"), expect) != 0)
+		printf("\nchild saw:\n%s", cu_read_back("hyg.out"));
+	CU_ASSERT_STRING_EQUAL(cu_read_back("hyg.out"), expect);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	signal(SIGHUP, SIG_DFL);
 	close(sock);
@@ -514,17 +449,17 @@ static void test_run_sync(void)
 	/* killed at the timeout */
 	spec.argv = slow;
 	spec.timeout_us = 300000;
-	t0 = mono_us();
+	t0 = cu_mono_us();
 	CU_ASSERT_EQUAL(script_run_sync(&spec, out, sizeof(out), &r, err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(r.status, SCRIPT_TIMEOUT);
-	CU_ASSERT(mono_us() - t0 >= 250000 && mono_us() - t0 < 10000000);
+	CU_ASSERT(cu_mono_us() - t0 >= 250000 && cu_mono_us() - t0 < 10000000);
 	CU_ASSERT_STRING_EQUAL(out, "begun\n");
 }
 
 /* Every child of this process has been reaped by now. */
 static void test_no_zombies(void)
 {
-	loop_for(100);
+	cu_loop_for(100);
 	CU_ASSERT_EQUAL(waitpid(-1, NULL, WNOHANG), -1);
 	CU_ASSERT_EQUAL(errno, ECHILD);
 }
@@ -549,7 +484,7 @@ static CU_TestInfo tests[] = {
 };
 
 static CU_SuiteInfo suites[] = {
-	{ "script", suite_init, suite_clean, NULL, NULL, tests },
+	{ "script", suite_init, cu_child_clean, NULL, NULL, tests },
 	CU_SUITE_INFO_NULL,
 };
 
