@@ -5,7 +5,23 @@
  * order, never run concurrently. The environment follows hamgr-scripts(7)
  * (HAMGR_*) for type "script" and the OCF resource agent API (OCF_ROOT,
  * OCF_RESOURCE_INSTANCE, OCF_RESKEY_*, plus the HAMGR_* variables) for
- * type "ocf". */
+ * type "ocf".
+ *
+ * Both get HAMGR_INSTANCE, HAMGR_NODE, HAMGR_STATE, HAMGR_PREV_STATE,
+ * HAMGR_VIPS, HAMGR_PEER (from the ctx, "" when NULL; the instance falls
+ * back to resource_new's), HAMGR_RESOURCE and
+ * HAMGR_ACTION; a script also HAMGR_PARAM_name=value per param; an agent
+ * OCF_ROOT ($OCF_ROOT of hamgr, else /usr/lib/ocf), OCF_RA_VERSION_MAJOR/
+ * MINOR, OCF_RESOURCE_INSTANCE (the resource name), OCF_RESOURCE_TYPE,
+ * OCF_RESOURCE_PROVIDER, OCF_RESKEY_name=value per param,
+ * OCF_RESKEY_CRM_meta_timeout (ms) and, when promotable,
+ * OCF_RESKEY_CRM_meta_promotable=true. The program is called as
+ * PROGRAM ACTION, through script.h (no shell).
+ *
+ * done is always called from the event loop, never from inside
+ * resource_run() or resource_cancel() (a spawn failure too is reported
+ * from the loop), so a caller may hold its own state across those calls.
+ * done may call any resource_*() function, resource_free() included. */
 #ifndef HAMGR_RESOURCE_H
 #define HAMGR_RESOURCE_H
 
@@ -55,9 +71,13 @@ struct resource;
 /* From a validated config (copied). type "ocf": runs the agent's
  * meta-data once to learn its default timeouts and whether it has
  * promote/demote; an agent without them is run with start/stop on role
- * changes. Returns NULL with err filled when the agent cannot be used. */
+ * changes. Returns NULL with err filled when the agent cannot be used.
+ * A program that is missing or not executable is refused here too (both
+ * types). Runs need SIGCHLD blocked (script_block_sigchld()). */
 struct resource *resource_new(sd_event *e, const struct conf_resource *cr,
 			      const char *instance, char *err, size_t errlen);
+/* Kills a running action (script_abandon) and drops the queued ones; their
+ * done is never called. For teardown: cancel first to hear the outcome. */
 void resource_free(struct resource *r);
 
 /* True when role changes map to promote/demote (a script, or an OCF agent
@@ -65,13 +85,17 @@ void resource_free(struct resource *r);
 bool resource_promotable(const struct resource *r);
 
 /* Queue action; done(arg, token, result) follows exactly once (also when
- * cancelled). Returns 0, or -1 when the action could not be queued. */
+ * cancelled). ctx is copied into the environment now (the moment the
+ * action is asked for, not when it starts). Returns 0, or -1 when the
+ * action could not be queued (out of memory, bad action, no done). */
 int resource_run(struct resource *r, enum resource_action a,
 		 const struct resource_ctx *ctx, uint64_t token,
 		 resource_done_fn done, void *arg);
 
 /* Cancel the action with this token: a queued one is dropped, a running
- * one killed; its done reports ok = false. No-op for an unknown token. */
+ * one killed; its done reports ok = false. No-op for an unknown token.
+ * Every action with this token is cancelled. A dropped one reports
+ * script.status SCRIPT_CANCELLED and does not count in last/stats. */
 void resource_cancel(struct resource *r, uint64_t token);
 
 /* Timeout in force for an action (config, else meta-data, else 30 s). */
@@ -80,9 +104,11 @@ uint64_t resource_timeout(const struct resource *r, enum resource_action a);
 /* The last result of each action, for status; NULL when never run. */
 const struct resource_result *resource_last(const struct resource *r,
 					    enum resource_action a);
+/* An action runs or waits. */
 bool resource_busy(const struct resource *r);
 
-/* Per-resource counters for metrics. */
+/* Per-resource counters for metrics: actions that were started (a
+ * spawn failure included), not those dropped from the queue. */
 struct resource_stats {
 	uint64_t runs[RESOURCE_ACTION_MAX];
 	uint64_t failures[RESOURCE_ACTION_MAX];
