@@ -5,7 +5,7 @@
  * a config that passed every check (so what the daemon relies on holds).
  * Build: clang -std=c11 -D_GNU_SOURCE -g -O1 -Ihamgr
  *        -fsanitize=fuzzer,address,undefined test/fuzz/fuzz_conf.c
- *        hamgr/conf.c hamgr/core/ipaddr.c -lconfuse -o build/fuzz/fuzz_conf
+ *        hamgr/conf*.c hamgr/core/ipaddr.c -lconfuse -o build/fuzz/fuzz_conf
  * Run:   build/fuzz/fuzz_conf -dict=test/fuzz/seeds/fuzz_conf.dict
  *        -max_total_time=60 build/fuzz-corpus/fuzz_conf test/fuzz/seeds/fuzz_conf
  * (with a scratch corpus directory first to keep new inputs elsewhere) */
