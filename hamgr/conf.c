@@ -90,6 +90,19 @@ int conf_line_of(cfg_t *sec, const char *name, unsigned idx, int fallback)
 	return line > 0 ? line : fallback;
 }
 
+int conf_section_name(cfg_t *sec, const char *kind, char *name)
+{
+	const char *title = cfg_title(sec) ? cfg_title(sec) : "";
+	int line = conf_header_line(sec);
+	char buf[SHOW_MAX];
+
+	conf_copy_str(name, CONF_NAME_MAX, title);
+	if (!conf_name_ok(title))
+		conf_report(line, "%s %s: not a valid %s name, " NAME_EXPECTED, kind,
+		            conf_title_show(buf, title), kind);
+	return line;
+}
+
 /* libconfuse's own messages ("no such option 'x'", "unexpected token")
  * get the file name we were given (cfg_parse_buf() knows none). */
 static void on_cfg_error(cfg_t *cfg, const char *fmt, va_list ap)
@@ -136,11 +149,13 @@ static cfg_opt_t instance_opts[] = {
 	CFG_STR_CB("advert-interval", "1s", CFGF_NONE, conf_cb_duration),
 	CFG_BOOL_CB("preempt", cfg_true, CFGF_NONE, conf_cb_bool),
 	CFG_STR_CB("preempt-delay", "0s", CFGF_NONE, conf_cb_duration),
-	CFG_STR_CB("protocol", "vrrp3", CFGF_NONE, conf_cb_protocol),
+	CFG_STR_CB("protocol", "vrrp3", CFGF_NONE, conf_cb_choice),
 	CFG_STR_LIST_CB("unicast-peers", NULL, CFGF_NONE, conf_cb_peer),
 	CFG_STR_LIST_CB("vips", NULL, CFGF_NODEFAULT, conf_cb_vip),
 	CFG_INT_CB("garp-repeat", 3, CFGF_NONE, conf_cb_int),
 	CFG_BOOL_CB("conntrack-sync", cfg_false, CFGF_NONE, conf_cb_bool),
+	CFG_STR_CB("startup-gate", "0s", CFGF_NONE, conf_cb_duration),
+	CFG_STR_CB("fail-holdoff", "60s", CFGF_NONE, conf_cb_duration),
 	CFG_SEC("track", conf_track_opts, SUBSECTION),
 	CFG_SEC("resource", conf_resource_opts, SUBSECTION),
 	HEADER,
@@ -361,18 +376,93 @@ int conf_load_file(const char *path, const char *default_node_name,
 	return rc;
 }
 
+/* A copy of n elements of size bytes, NULL for none (or no memory). */
+static void *dup_array(const void *p, size_t n, size_t size)
+{
+	void *q;
+
+	if (n == 0)
+		return NULL;
+	q = calloc(n, size);
+	if (q)
+		memcpy(q, p, n * size);
+	return q;
+}
+
+int conf_instance_copy(struct conf_instance *dst, const struct conf_instance *src)
+{
+	*dst = *src;
+	dst->vips = dup_array(src->vips, src->n_vips, sizeof(*src->vips));
+	dst->unicast_peers = dup_array(src->unicast_peers, src->n_unicast_peers,
+				       sizeof(*src->unicast_peers));
+	dst->tracks = dup_array(src->tracks, src->n_tracks, sizeof(*src->tracks));
+	dst->resources = dup_array(src->resources, src->n_resources,
+				   sizeof(*src->resources));
+	if ((src->n_vips && !dst->vips) || (src->n_unicast_peers && !dst->unicast_peers) ||
+	    (src->n_tracks && !dst->tracks) || (src->n_resources && !dst->resources)) {
+		conf_instance_release(dst);
+		return -1;
+	}
+	return 0;
+}
+
+void conf_instance_release(struct conf_instance *c)
+{
+	free(c->vips);
+	free(c->unicast_peers);
+	free(c->tracks);
+	free(c->resources);
+	c->vips = NULL;
+	c->unicast_peers = NULL;
+	c->tracks = NULL;
+	c->resources = NULL;
+	c->n_vips = c->n_unicast_peers = c->n_tracks = c->n_resources = 0;
+}
+
 void conf_free(struct conf *c)
 {
 	size_t i;
 
 	if (!c)
 		return;
-	for (i = 0; i < c->n_instances; i++) {
-		free(c->instances[i].vips);
-		free(c->instances[i].unicast_peers);
-	}
+	for (i = 0; i < c->n_instances; i++)
+		conf_instance_release(&c->instances[i]);
 	free(c->instances);
 	free(c);
+}
+
+/* The parser reads and checks tracks and resources in full, so a config
+ * written for the engine is right once it lands; until then the daemon
+ * must not start with part of its config ignored. */
+int conf_check_supported(const struct conf *c, char *err, size_t errlen)
+{
+	const char *kind = NULL, *name = NULL, *what = NULL;
+	int line = 0;
+	size_t i, k;
+
+	for (i = 0; c && i < c->n_instances; i++) {
+		const struct conf_instance *in = &c->instances[i];
+
+		for (k = 0; k < in->n_tracks; k++)
+			if (!kind || in->tracks[k].line < line) {
+				kind = "track";
+				name = in->tracks[k].name;
+				line = in->tracks[k].line;
+				what = "health tracks are not supported yet";
+			}
+		for (k = 0; k < in->n_resources; k++)
+			if (!kind || in->resources[k].line < line) {
+				kind = "resource";
+				name = in->resources[k].name;
+				line = in->resources[k].line;
+				what = "resource scripts are not supported yet";
+			}
+	}
+	if (!kind)
+		return 0;
+	if (err && errlen)
+		snprintf(err, errlen, "%s:%d: %s %s: %s", c->file, line, kind, name, what);
+	return -1;
 }
 
 const struct conf_instance *conf_find_instance(const struct conf *c, const char *name)

@@ -38,16 +38,10 @@ static size_t addr_list(cfg_t *sec, const char *name, bool with_prefix,
 
 static void basics(cfg_t *sec, struct conf_instance *in)
 {
-	const char *title = cfg_title(sec) ? cfg_title(sec) : "", *shown;
-	uint64_t us = 0;
 	char buf[SHOW_MAX];
+	const char *shown = conf_title_show(buf, cfg_title(sec) ? cfg_title(sec) : "");
 
-	in->line = conf_header_line(sec);
-	shown = conf_title_show(buf, title);
-	conf_copy_str(in->name, sizeof(in->name), title);
-	if (!conf_name_ok(title))
-		conf_report(in->line, "instance %s: not a valid instance name, " NAME_EXPECTED,
-		            shown);
+	in->line = conf_section_name(sec, "instance", in->name);
 	if (cfg_size(sec, "interface") == 0)
 		conf_report(in->line, "instance %s: interface is required", shown);
 	else
@@ -62,11 +56,10 @@ static void basics(cfg_t *sec, struct conf_instance *in)
 	in->conntrack_sync = cfg_getbool(sec, "conntrack-sync");
 	in->protocol = strcmp(cfg_getstr(sec, "protocol"), "hamgr") ? CONF_PROTO_VRRP3
 								      : CONF_PROTO_HAMGR;
-	conf_duration_parse(cfg_getstr(sec, "advert-interval"), &us);
-	in->advert_interval_us = us;
-	us = 0;
-	conf_duration_parse(cfg_getstr(sec, "preempt-delay"), &us);
-	in->preempt_delay_us = us;
+	in->advert_interval_us = conf_getduration(sec, "advert-interval");
+	in->preempt_delay_us = conf_getduration(sec, "preempt-delay");
+	in->startup_gate_us = conf_getduration(sec, "startup-gate");
+	in->fail_holdoff_us = conf_getduration(sec, "fail-holdoff");
 }
 
 static void protocol_checks(cfg_t *sec, const struct conf_instance *in)
@@ -181,6 +174,6 @@ void conf_instance_build(cfg_t *sec, struct conf_instance *in)
 	basics(sec, in);
 	addresses(sec, in);
 	protocol_checks(sec, in);
-	conf_track_build(sec);
-	conf_resource_build(sec);
+	conf_track_build(sec, in);
+	conf_resource_build(sec, in);
 }

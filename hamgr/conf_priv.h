@@ -82,6 +82,11 @@ int conf_header_line(cfg_t *sec);
 /* Line of option name (list index idx) in sec, else fallback. */
 int conf_line_of(cfg_t *sec, const char *name, unsigned idx, int fallback);
 
+/* The title of the titled section sec into name (CONF_NAME_MAX bytes), a
+ * title that is not a valid name reported as "KIND NAME: not a valid KIND
+ * name". Returns the line of its "{". */
+int conf_section_name(cfg_t *sec, const char *kind, char *name);
+
 /* ---- conf_text.c ------------------------------------------------------ */
 
 /* A copy of text with every comment replaced by spaces (newlines kept), or
@@ -111,28 +116,43 @@ int conf_duration_parse(const char *s, uint64_t *us);
 /* Durations print in the largest unit that is exact: 2s, 1500ms. */
 const char *conf_duration_str(char *buf, size_t len, uint64_t us);
 
+/* An absolute path of at most max bytes without control characters. */
+bool conf_path_ok(const char *s, size_t max);
+
+/* Length of the environment variable name ([A-Za-z_][A-Za-z0-9_]*) that s
+ * starts with, 0 when none. */
+size_t conf_param_name_len(const char *s);
+
+/* The duration option name of sec in microseconds, 0 when it is not set
+ * (its value was checked by conf_cb_duration()). */
+uint64_t conf_getduration(cfg_t *sec, const char *name);
+
 /* snprintf(dst, len, "%s", src), NULL as "". */
 void conf_copy_str(char *dst, size_t len, const char *src);
 
 /* libconfuse parse callbacks (cfg_callback_t): each checks one value the
  * moment it is set, refuses a second assignment and option paths, and
- * records the value's line. */
+ * records the value's line. conf_cb_int and conf_cb_duration find their
+ * range, conf_cb_choice its two words, by option (and section) name in
+ * their tables in conf_value.c. conf_cb_text checks nothing. */
 int conf_cb_int(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 int conf_cb_duration(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 int conf_cb_bool(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 int conf_cb_name(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 int conf_cb_path(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 int conf_cb_ifname(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
-int conf_cb_protocol(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
+int conf_cb_choice(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 int conf_cb_vip(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 int conf_cb_peer(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
+int conf_cb_command(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
+int conf_cb_param(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 int conf_cb_text(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 int conf_cb_header(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 
 /* ---- conf_instance.c ---------------------------------------------------- */
 
 /* Fill in from the instance section sec and check it, reporting every
- * problem; in->vips and in->unicast_peers are allocated. */
+ * problem; in's arrays are allocated (conf_instance_release()). */
 void conf_instance_build(cfg_t *sec, struct conf_instance *in);
 
 /* Instance j against the earlier instance i of c (root: the parsed file):
@@ -144,8 +164,9 @@ void conf_instance_cross_check(cfg_t *root, const struct conf *c, size_t i, size
 extern cfg_opt_t conf_track_opts[];
 extern cfg_opt_t conf_resource_opts[];
 
-/* The track and resource sections of the instance section sec. */
-void conf_track_build(cfg_t *sec);
-void conf_resource_build(cfg_t *sec);
+/* The track (resource) sections of the instance section sec into
+ * in->tracks (in->resources), checked; reports every problem. */
+void conf_track_build(cfg_t *sec, struct conf_instance *in);
+void conf_resource_build(cfg_t *sec, struct conf_instance *in);
 
 #endif

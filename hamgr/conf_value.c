@@ -5,6 +5,8 @@
  * ("spots", conf.c) so the checks after parsing can point at it too. */
 #include "conf_priv.h"
 
+#include "core/argv.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,7 +88,7 @@ const char *conf_duration_str(char *buf, size_t len, uint64_t us)
 	return buf;
 }
 
-/* node-name and instance names end up in environment variables, JSON,
+/* Node, instance, track and resource names end up in environment variables, JSON,
  * logs and hactl arguments: keep them plain. */
 bool conf_name_ok(const char *s)
 {
@@ -143,6 +145,15 @@ static const char *addr_unusable(const struct ipaddr *ip)
 	return NULL;
 }
 
+uint64_t conf_getduration(cfg_t *sec, const char *name)
+{
+	uint64_t us = 0;
+
+	if (cfg_size(sec, name))
+		conf_duration_parse(cfg_getstr(sec, name), &us);
+	return us;
+}
+
 void conf_copy_str(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src ? src : "");
@@ -186,7 +197,8 @@ struct int_range {
 static const struct int_range int_ranges[] = {
 	{ "vrid", 1, 255 },        { "priority", 1, 255 },
 	{ "garp-repeat", 1, 100 }, { "rise", 1, 255 },
-	{ "fall", 1, 255 },        { "weight", -255, 255 },
+	{ "fall", 1, 255 },        { "weight", -254, 254 },
+	{ "restart-limit", 0, 100 },
 };
 
 int conf_cb_int(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
@@ -219,28 +231,66 @@ int conf_cb_int(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	return 0;
 }
 
+/* Durations by section and option; any other: 0s..DURATION_MAX_US
+ * (advert-interval: its protocol's limits are checked after parsing).
+ * zero_ok: 0s means "not set" below min. */
+struct dur_range {
+	const char *sec, *name;
+	uint64_t min, max;
+	bool zero_ok;
+};
+
+#define HOUR_US (3600 * US_PER_S)
+
+static const struct dur_range dur_ranges[] = {
+	{ "instance", "preempt-delay", 0, HOUR_US, false },
+	{ "instance", "startup-gate", 0, HOUR_US, false },
+	{ "instance", "fail-holdoff", 0, HOUR_US, false },
+	{ "track", "interval", 10 * US_PER_MS, HOUR_US, false },
+	{ "track", "timeout", 10 * US_PER_MS, HOUR_US, false },
+	{ "resource", "timeout", 100 * US_PER_MS, HOUR_US, true },
+	{ "resource", "monitor-interval", 100 * US_PER_MS, HOUR_US, true },
+};
+
+static const struct dur_range *dur_range_of(cfg_t *cfg, cfg_opt_t *opt)
+{
+	static const struct dur_range any = { "", "", 0, DURATION_MAX_US, false };
+	size_t i;
+
+	for (i = 0; i < sizeof(dur_ranges) / sizeof(dur_ranges[0]); i++)
+		if (!strcmp(dur_ranges[i].sec, cfg->name) &&
+		    !strcmp(dur_ranges[i].name, opt->name))
+			return &dur_ranges[i];
+	return &any;
+}
+
 /* Durations stay strings in libconfuse (the checks after parsing quote
  * them as written); this only checks them. */
 int conf_cb_duration(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
-	uint64_t us = 0, max = !strcmp(opt->name, "preempt-delay") ? 3600 * US_PER_S
-								    : DURATION_MAX_US;
-	char buf[SHOW_MAX], lim[32];
+	const struct dur_range *r = dur_range_of(cfg, opt);
+	char buf[SHOW_MAX], lo[32], hi[32];
+	uint64_t us = 0;
+	bool ok = false;
 	int rc;
 
 	if (value_begin(cfg, opt) < 0)
 		return -1;
 	rc = conf_duration_parse(value, &us);
+	if (rc == 0)
+		ok = (us >= r->min && us <= r->max) || (us == 0 && r->zero_ok);
 	if (rc == -1)
 		conf_report(cfg->line, "%s: %.40s has no unit, expected a duration like "
 		            "100ms or 1s", opt->name, value);
 	else if (rc == -2)
 		conf_report(cfg->line, "%s: %s is not a duration, expected a duration like "
 		            "100ms or 1s", opt->name, conf_show(buf, value));
-	else if (rc == -3 || us > max)
-		conf_report(cfg->line, "%s: %.40s is out of range, expected 0s..%s",
-		            opt->name, value, conf_duration_str(lim, sizeof(lim), max));
-	if (rc < 0 || us > max)
+	else if (!ok)
+		conf_report(cfg->line, "%s: %.40s is out of range, expected %s%s..%s",
+		            opt->name, value, r->zero_ok && r->min ? "0s or " : "",
+		            conf_duration_str(lo, sizeof(lo), r->min),
+		            conf_duration_str(hi, sizeof(hi), r->max));
+	if (!ok)
 		return -1;
 	*(const char **)result = value;
 	return 0;
@@ -278,19 +328,25 @@ int conf_cb_name(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	return 0;
 }
 
+bool conf_path_ok(const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; s[i] && (unsigned char)s[i] >= 0x20; i++)
+		;
+	return s[0] == '/' && s[i] == '\0' && i <= max;
+}
+
 /* control-socket must fit sockaddr_un.sun_path with its NUL. */
 int conf_cb_path(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
 	size_t max = !strcmp(opt->name, "control-socket")
 		? sizeof(((struct conf *)0)->control_socket) - 1 : CONF_PATH_MAX - 1;
 	char buf[SHOW_MAX];
-	size_t i;
 
 	if (value_begin(cfg, opt) < 0)
 		return -1;
-	for (i = 0; value[i] && (unsigned char)value[i] >= 0x20; i++)
-		;
-	if (value[0] != '/' || value[i] != '\0' || i > max) {
+	if (!conf_path_ok(value, max)) {
 		conf_report(cfg->line, "%s: %s is not usable, expected an absolute path of "
 		            "at most %zu bytes", opt->name, conf_show(buf, value), max);
 		return -1;
@@ -307,26 +363,44 @@ int conf_cb_ifname(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 		return -1;
 	if (!ifname_ok(value)) {
 		conf_report(cfg->line, "%s: %s is not an interface name, expected 1..15 "
-		            "characters without '/', ':' or spaces", opt->name, conf_show(buf, value));
+		            "characters without '/', ':' or spaces", opt->name,
+		            conf_show(buf, value));
 		return -1;
 	}
 	*(const char **)result = value;
 	return 0;
 }
 
-int conf_cb_protocol(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+/* Options that take one of two words; the first is the default. */
+static const struct {
+	const char *name, *what, *a, *b;
+} choices[] = {
+	{ "protocol", "a protocol", "vrrp3", "hamgr" },
+	{ "type", "a resource type", "script", "ocf" },
+	{ "phase", "a phase", "after-vips", "before-vips" },
+	{ "on-fail", "an on-fail action", "release", "ignore" },
+};
+
+int conf_cb_choice(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
 	char buf[SHOW_MAX];
+	size_t i;
 
 	if (value_begin(cfg, opt) < 0)
 		return -1;
-	if (strcmp(value, "vrrp3") && strcmp(value, "hamgr")) {
-		conf_report(cfg->line, "%s: %s is not a protocol, expected \"vrrp3\" or "
-		            "\"hamgr\"", opt->name, conf_show(buf, value));
-		return -1;
+	for (i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
+		if (strcmp(choices[i].name, opt->name))
+			continue;
+		if (strcmp(value, choices[i].a) && strcmp(value, choices[i].b)) {
+			conf_report(cfg->line, "%s: %s is not %s, expected \"%s\" or \"%s\"",
+			            opt->name, conf_show(buf, value), choices[i].what,
+			            choices[i].a, choices[i].b);
+			return -1;
+		}
+		*(const char **)result = value;
+		return 0;
 	}
-	*(const char **)result = value;
-	return 0;
+	return -1; /* a choice option without its words: a bug here */
 }
 
 /* vips (with_prefix) and unicast-peers: one list element. */
@@ -381,11 +455,91 @@ int conf_cb_peer(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	return check_addr(cfg, opt, value, result, false);
 }
 
-/* Options of the not-yet-supported sections: only their lines matter. */
+/* Strings checked after parsing, where they depend on other values
+ * (a resource's script on its type): only their lines matter here. */
 int conf_cb_text(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
 	if (value_begin(cfg, opt) < 0)
 		return -1;
+	*(const char **)result = value;
+	return 0;
+}
+
+/* A track's command: argv[0] must be an absolute path, since it runs
+ * without a shell (core/argv.h). */
+int conf_cb_command(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	/* every word but the last takes a blank: never more words than this */
+	char *argv[CONF_CMD_MAX / 2 + 1], words[CONF_CMD_MAX], buf[SHOW_MAX];
+	const char *why = NULL;
+	int n;
+
+	if (value_begin(cfg, opt) < 0)
+		return -1;
+	if (strlen(value) >= CONF_CMD_MAX) {
+		conf_report(cfg->line, "%s: %s is too long, expected at most %d bytes",
+		            opt->name, conf_show(buf, value), CONF_CMD_MAX - 1);
+		return -1;
+	}
+	n = argv_split(value, argv, sizeof(argv) / sizeof(argv[0]), words, sizeof(words),
+		       &why);
+	if (n < 0) {
+		conf_report(cfg->line, "%s: %s is not a command line (%s), expected words "
+		            "separated by blanks, '...' or \"...\" grouping words", opt->name,
+		            conf_show(buf, value), why);
+		return -1;
+	}
+	if (n == 0 || argv[0][0] != '/') {
+		conf_report(cfg->line, "%s: %s does not start with an absolute path, "
+		            "expected \"/path/to/program [argument ...]\"", opt->name,
+		            conf_show(buf, value));
+		return -1;
+	}
+	*(const char **)result = value;
+	return 0;
+}
+
+size_t conf_param_name_len(const char *s)
+{
+	static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"
+		"0123456789";
+
+	if (!s[0] || !strchr(alnum, s[0]) || (s[0] >= '0' && s[0] <= '9'))
+		return 0;
+	return strspn(s, alnum);
+}
+
+/* One of a resource's params: "name=value", the name usable in an
+ * environment variable (OCF_RESKEY_name, HAMGR_PARAM_name). Duplicates are
+ * checked after parsing (conf_resource.c). */
+int conf_cb_param(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	char buf[SHOW_MAX];
+	int idx = value_begin(cfg, opt);
+	size_t n, i;
+
+	if (idx < 0)
+		return -1;
+	if (idx >= CONF_PARAMS_MAX) {
+		conf_report(cfg->line, "%s: too many params, expected at most %d",
+		            opt->name, CONF_PARAMS_MAX);
+		return -1;
+	}
+	if (strlen(value) >= CONF_PARAM_MAX) {
+		conf_report(cfg->line, "%s: %s is too long, expected at most %d bytes",
+		            opt->name, conf_show(buf, value), CONF_PARAM_MAX - 1);
+		return -1;
+	}
+	n = conf_param_name_len(value);
+	for (i = n + 1; n > 0 && value[n] == '=' && (unsigned char)value[i] >= 0x20 &&
+	     value[i] != 0x7f; i++)
+		;
+	if (n == 0 || value[n] != '=' || value[i] != '\0') {
+		conf_report(cfg->line, "%s: %s is not a parameter, expected NAME=VALUE, "
+		            "NAME of letters, digits and '_' not starting with a digit, VALUE "
+		            "without control characters", opt->name, conf_show(buf, value));
+		return -1;
+	}
 	*(const char **)result = value;
 	return 0;
 }
