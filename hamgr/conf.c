@@ -103,6 +103,32 @@ int conf_section_name(cfg_t *sec, const char *kind, char *name)
 	return line;
 }
 
+void *conf_sections(cfg_t *sec, const char *kind, size_t max, size_t size, size_t *n)
+{
+	size_t count = cfg_size(sec, kind);
+	char buf[SHOW_MAX];
+	void *a;
+
+	*n = 0;
+	if (count == 0)
+		return NULL;
+	if (count > max) {
+		cfg_t *extra = cfg_getnsec(sec, kind, (unsigned)max);
+
+		conf_report(conf_header_line(extra), "%s %s: one %s too many, expected at "
+		            "most %zu per instance", kind, conf_title_show(buf, cfg_title(extra)),
+		            kind, max);
+		return NULL;
+	}
+	a = calloc(count, size);
+	if (!a) {
+		conf_report(0, "out of memory");
+		return NULL;
+	}
+	*n = count;
+	return a;
+}
+
 /* libconfuse's own messages ("no such option 'x'", "unexpected token")
  * get the file name we were given (cfg_parse_buf() knows none). */
 static void on_cfg_error(cfg_t *cfg, const char *fmt, va_list ap)
@@ -436,33 +462,31 @@ void conf_free(struct conf *c)
  * must not start with part of its config ignored. */
 int conf_check_supported(const struct conf *c, char *err, size_t errlen)
 {
-	const char *kind = NULL, *name = NULL, *what = NULL;
-	int line = 0;
-	size_t i, k;
+	const char *kind = "track", *what = "health tracks are not supported yet";
+	size_t i;
 
+	/* Instances, and the tracks and resources of each, are in file order:
+	 * the first instance with either holds the first one in the file. */
 	for (i = 0; c && i < c->n_instances; i++) {
 		const struct conf_instance *in = &c->instances[i];
+		const char *name;
+		int line;
 
-		for (k = 0; k < in->n_tracks; k++)
-			if (!kind || in->tracks[k].line < line) {
-				kind = "track";
-				name = in->tracks[k].name;
-				line = in->tracks[k].line;
-				what = "health tracks are not supported yet";
-			}
-		for (k = 0; k < in->n_resources; k++)
-			if (!kind || in->resources[k].line < line) {
-				kind = "resource";
-				name = in->resources[k].name;
-				line = in->resources[k].line;
-				what = "resource scripts are not supported yet";
-			}
+		if (!in->n_tracks && !in->n_resources)
+			continue;
+		name = in->n_tracks ? in->tracks[0].name : "";
+		line = in->n_tracks ? in->tracks[0].line : 0;
+		if (in->n_resources && (!in->n_tracks || in->resources[0].line < line)) {
+			kind = "resource";
+			what = "resource scripts are not supported yet";
+			name = in->resources[0].name;
+			line = in->resources[0].line;
+		}
+		if (err && errlen)
+			snprintf(err, errlen, "%s:%d: %s %s: %s", c->file, line, kind, name, what);
+		return -1;
 	}
-	if (!kind)
-		return 0;
-	if (err && errlen)
-		snprintf(err, errlen, "%s:%d: %s %s: %s", c->file, line, kind, name, what);
-	return -1;
+	return 0;
 }
 
 const struct conf_instance *conf_find_instance(const struct conf *c, const char *name)

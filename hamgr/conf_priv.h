@@ -82,6 +82,11 @@ int conf_header_line(cfg_t *sec);
 /* Line of option name (list index idx) in sec, else fallback. */
 int conf_line_of(cfg_t *sec, const char *name, unsigned idx, int fallback);
 
+/* The kind sections of sec (CONF_TRACKS_MAX, say, as max) as a zeroed
+ * array of elements of size bytes, their count in *n; NULL when there are
+ * none, too many ("KIND NAME: one KIND too many") or no memory (reported). */
+void *conf_sections(cfg_t *sec, const char *kind, size_t max, size_t size, size_t *n);
+
 /* The title of the titled section sec into name (CONF_NAME_MAX bytes), a
  * title that is not a valid name reported as "KIND NAME: not a valid KIND
  * name". Returns the line of its "{". */

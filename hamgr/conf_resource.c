@@ -10,7 +10,6 @@
  * from the phase, params named twice. */
 #include "conf_priv.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 /* irreversible has no default here: it follows phase unless written. */
@@ -116,25 +115,10 @@ static void build_one(cfg_t *r, struct conf_resource *res)
 
 void conf_resource_build(cfg_t *sec, struct conf_instance *in)
 {
-	size_t n = cfg_size(sec, "resource"), i;
-	char buf[SHOW_MAX];
+	size_t i;
 
-	if (n == 0)
-		return;
-	if (n > CONF_RESOURCES_MAX) {
-		cfg_t *r = cfg_getnsec(sec, "resource", CONF_RESOURCES_MAX);
-
-		conf_report(conf_header_line(r), "resource %s: one resource too many, "
-		            "expected at most %d per instance",
-		            conf_title_show(buf, cfg_title(r)), CONF_RESOURCES_MAX);
-		return;
-	}
-	in->resources = calloc(n, sizeof(*in->resources));
-	if (!in->resources) {
-		conf_report(0, "out of memory");
-		return;
-	}
-	in->n_resources = n;
-	for (i = 0; i < n; i++)
+	in->resources = conf_sections(sec, "resource", CONF_RESOURCES_MAX,
+				      sizeof(*in->resources), &in->n_resources);
+	for (i = 0; i < in->n_resources; i++)
 		build_one(cfg_getnsec(sec, "resource", (unsigned)i), &in->resources[i]);
 }

@@ -8,7 +8,6 @@
  * what needs several values here. */
 #include "conf_priv.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #define TRACK_INTERVAL_US US_PER_S /* default interval of a command track */
@@ -88,25 +87,10 @@ static void build_one(cfg_t *t, struct conf_track *tr)
 
 void conf_track_build(cfg_t *sec, struct conf_instance *in)
 {
-	size_t n = cfg_size(sec, "track"), i;
-	char buf[SHOW_MAX];
+	size_t i;
 
-	if (n == 0)
-		return;
-	if (n > CONF_TRACKS_MAX) {
-		cfg_t *t = cfg_getnsec(sec, "track", CONF_TRACKS_MAX);
-
-		conf_report(conf_header_line(t), "track %s: one track too many, expected at "
-		            "most %d per instance", conf_title_show(buf, cfg_title(t)),
-		            CONF_TRACKS_MAX);
-		return;
-	}
-	in->tracks = calloc(n, sizeof(*in->tracks));
-	if (!in->tracks) {
-		conf_report(0, "out of memory");
-		return;
-	}
-	in->n_tracks = n;
-	for (i = 0; i < n; i++)
+	in->tracks = conf_sections(sec, "track", CONF_TRACKS_MAX, sizeof(*in->tracks),
+				   &in->n_tracks);
+	for (i = 0; i < in->n_tracks; i++)
 		build_one(cfg_getnsec(sec, "track", (unsigned)i), &in->tracks[i]);
 }
