@@ -145,12 +145,11 @@ static void on_cfg_error(cfg_t *cfg, const char *fmt, va_list ap)
 		if (strcmp(cfg_name(cfg), "root") == 0) {
 			first = cfg_gettsec(cfg, "instance", title);
 		} else {
-			kind = "track";
+			/* A track and a resource may share a title. */
+			kind = conf_text_section_kind(conf_ctx->text, cfg->line, title);
+			if (!kind)
+				kind = cfg_gettsec(cfg, "track", title) ? "track" : "resource";
 			first = cfg_gettsec(cfg, kind, title);
-			if (!first) {
-				kind = "resource";
-				first = cfg_gettsec(cfg, kind, title);
-			}
 		}
 		conf_report(cfg->line, "%s %s is defined twice (first at line %d)", kind,
 		            conf_title_show(buf, title), first ? conf_spot_line(first, 0) : 0);
@@ -294,6 +293,7 @@ int conf_parse_string(const char *text, const char *filename,
 	clean = conf_strip_comments(text);
 	if (!clean)
 		goto done;
+	p.text = clean;
 	cfg = cfg_init(root_opts, CFGF_NONE);
 	c = calloc(1, sizeof(*c));
 	if (!cfg || !c) {

@@ -51,6 +51,7 @@ struct conf_spot {
 
 struct conf_parse {
 	const char *file;
+	const char *text; /* as libconfuse reads it (comments blanked) */
 	char msg[CONF_ERR_MAX];
 	int msg_line;
 	bool failed;
@@ -97,6 +98,11 @@ int conf_section_name(cfg_t *sec, const char *kind, char *name);
 /* A copy of text with every comment replaced by spaces (newlines kept), or
  * NULL after conf_report() (an unclosed string, comment or section). */
 char *conf_strip_comments(const char *text);
+
+/* The section keyword, "track" or "resource", written before the last
+ * title equal to title at or before line of the blanked text, or NULL:
+ * which kind a repeated title was (libconfuse's message does not say). */
+const char *conf_text_section_kind(const char *text, int line, const char *title);
 
 /* ---- conf_value.c: values in messages, value syntax ------------------- */
 

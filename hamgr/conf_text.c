@@ -155,3 +155,40 @@ char *conf_strip_comments(const char *text)
 	}
 	return t;
 }
+
+const char *conf_text_section_kind(const char *t, int line, const char *title)
+{
+	const char *last_brace = strrchr(t, '}'), *kind = NULL, *found = NULL;
+	size_t i = 0, start, len, tlen = strlen(title);
+	int l = 1;
+
+	/* Tokens as libconfuse reads them: words, strings (compared without
+	 * their quotes) and single characters; blanks only separate. */
+	while (t[i] && l <= line) {
+		const char *tok = t + i;
+		bool word = false;
+
+		start = i;
+		if (t[i] == '"' || t[i] == '\'') {
+			if (skip_string(t, &i, &l, last_brace) < 0)
+				break;
+			tok = t + start + 1;
+			len = i - start - 2;
+		} else if (word_char(t[i])) {
+			while (word_char(t[i]))
+				i++;
+			len = i - start;
+			word = true;
+		} else {
+			l += t[i] == '\n';
+			if (strchr(" \t\r\n", t[i++]))
+				continue;
+			len = 0; /* '{', '=' ...: no title follows */
+		}
+		if (kind && len == tlen && !memcmp(tok, title, len))
+			found = kind;
+		kind = !word ? NULL : len == 5 && !memcmp(tok, "track", 5) ? "track"
+				: len == 8 && !memcmp(tok, "resource", 8) ? "resource" : NULL;
+	}
+	return found;
+}

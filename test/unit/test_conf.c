@@ -1183,6 +1183,19 @@ static void test_resource_script(void)
 		   FILE_NAME ":6: script: \"heartbeat:Dummy\" is not usable, expected an "
 		   "absolute path of at most 255 bytes (an OCF \"provider:agent\" needs "
 		   "type = \"ocf\")");
+	/* CONF_PATH_MAX - 1 bytes fit, one more does not */
+	char path[CONF_PATH_MAX + 1], text[512];
+
+	memset(path, 'a', sizeof(path));
+	path[0] = '/';
+	path[CONF_PATH_MAX - 1] = '\0';
+	snprintf(text, sizeof(text), RES("    script = \"%s\"\n"), path);
+	conf_free(parse_ok(text));
+	path[CONF_PATH_MAX - 1] = 'a';
+	path[CONF_PATH_MAX] = '\0';
+	snprintf(text, sizeof(text), RES("    script = \"%s\"\n"), path);
+	expect_err(text, FILE_NAME ":6: script: \"/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		   "...\" is not usable, expected an absolute path of at most 255 bytes");
 	expect_err(RES("    script = \"/a\\tb\"\n"),
 		   FILE_NAME ":6: script: \"/a\\x09b\" is not usable, expected an absolute "
 		   "path of at most 255 bytes");
@@ -1190,7 +1203,7 @@ static void test_resource_script(void)
 					       "heartbeat:../x", "heart/beat:Dummy",
 					       "a:b:c", ".hb:Dummy", "Dummy" };
 	for (size_t i = 0; i < sizeof(bad_ocf) / sizeof(bad_ocf[0]); i++) {
-		char text[256], want[512], shown[64];
+		char want[512], shown[64];
 
 		snprintf(text, sizeof(text), RES("    type = ocf\n\n    script = \"%s\"\n"),
 			 bad_ocf[i]);
@@ -1270,9 +1283,19 @@ static void test_resource_names(void)
 	expect_err(INST("  resource \"my db\" {\n" SCRIPT "  }\n"),
 		   FILE_NAME ":5: resource \"my db\": not a valid resource name, expected "
 		   "1..63 letters, digits, '.', '_' or '-', starting with a letter or digit");
-	/* a track and a resource may share a name */
+	/* a track and a resource may share a name; a repeated one is named
+	 * with its own kind */
 	conf_free(parse_ok(INST("  track db {\n" CMD "  }\n  resource db {\n" SCRIPT
 				"  }\n")));
+	expect_err(INST("  track db { command = /x }\n  resource db { script = /x }\n"
+			"  resource db { script = /y }\n"),
+		   FILE_NAME ":7: resource db is defined twice (first at line 6)");
+	expect_err(INST("  resource db { script = /x }\n  track db { command = /x }\n"
+			"  track db { command = /y }\n"),
+		   FILE_NAME ":7: track db is defined twice (first at line 6)");
+	expect_err(INST("  resource track { script = /x }\n  track track { command = /x }\n"
+			"  resource \"track\"\n  { script = /y }\n"),
+		   FILE_NAME ":8: resource track is defined twice (first at line 5)");
 }
 
 /* ---- what this version runs ---------------------------------------------------------- */
