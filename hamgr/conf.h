@@ -125,7 +125,26 @@ int conf_parse_string(const char *text, const char *filename,
 int conf_load_file(const char *path, const char *default_node_name,
 		   struct conf **out, char *err, size_t errlen);
 
+/* Free c and everything in it; NULL is fine. */
 void conf_free(struct conf *c);
+
+/* Deep copy of src into dst (vips, unicast_peers, tracks, resources), to
+ * keep an instance's config beyond its struct conf. Returns 0, or -1 when
+ * out of memory (dst then holds no arrays). Free with
+ * conf_instance_release(). */
+int conf_instance_copy(struct conf_instance *dst, const struct conf_instance *src);
+
+/* Free what c's arrays hold (a copy's, or those of an instance in a struct
+ * conf, which conf_free() releases itself) and set them empty. */
+void conf_instance_release(struct conf_instance *c);
+
+/* Whether the daemon can run everything c configures: the parser accepts
+ * and checks track and resource sections in full, but this version does
+ * not run them yet. Returns 0, or -1 with err holding "FILE:LINE: track
+ * NAME: health tracks are not supported yet" (or "resource NAME: resource
+ * scripts are not supported yet") for the first such section in the file.
+ * Call after every successful parse that is to be run (-t, start, reload). */
+int conf_check_supported(const struct conf *c, char *err, size_t errlen);
 
 /* Find an instance by name, or NULL. */
 const struct conf_instance *conf_find_instance(const struct conf *c, const char *name);

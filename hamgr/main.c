@@ -199,7 +199,9 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	size_t i;
 
 	notify_reloading();
-	if (conf_load_file(d->conf_path, d->hostname, &nc, err, errlen) < 0) {
+	if (conf_load_file(d->conf_path, d->hostname, &nc, err, errlen) < 0 ||
+	    conf_check_supported(nc, err, errlen) < 0) {
+		conf_free(nc);
 		log_warnx("reload refused, running config kept: %s", err);
 		events_add(NULL, "reload", NULL, NULL, "refused: %s", err);
 		sd_notify(0, "READY=1");
@@ -427,8 +429,10 @@ int main(int argc, char **argv)
 	log_init("hamgr", debug);
 	if (gethostname(d.hostname, sizeof(d.hostname) - 1) < 0)
 		snprintf(d.hostname, sizeof(d.hostname), "localhost");
-	if (conf_load_file(d.conf_path, d.hostname, &d.conf, err, sizeof(err)) < 0) {
+	if (conf_load_file(d.conf_path, d.hostname, &d.conf, err, sizeof(err)) < 0 ||
+	    conf_check_supported(d.conf, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hamgr: %s\n", err);
+		conf_free(d.conf);
 		return CONF_EX_CONFIG;
 	}
 	if (check) {

@@ -2,10 +2,14 @@
  *
  * Feeds the input (as a NUL-terminated copy) to conf_parse_string() and
  * checks what must hold either way: an error names the file, a success is
- * a config that passed every check (so what the daemon relies on holds).
+ * a config that passed every check (so what the daemon relies on holds,
+ * tracks and resources included), copies with conf_instance_copy() and is
+ * refused by conf_check_supported() exactly when it has a track or a
+ * resource.
  * Build: clang -std=c11 -D_GNU_SOURCE -g -O1 -Ihamgr
  *        -fsanitize=fuzzer,address,undefined test/fuzz/fuzz_conf.c
- *        hamgr/conf.c hamgr/core/ipaddr.c -lconfuse -o build/fuzz/fuzz_conf
+ *        hamgr/conf*.c hamgr/core/ipaddr.c hamgr/core/argv.c -lconfuse
+ *        -o build/fuzz/fuzz_conf
  * Run:   build/fuzz/fuzz_conf -dict=test/fuzz/seeds/fuzz_conf.dict
  *        -max_total_time=60 build/fuzz-corpus/fuzz_conf test/fuzz/seeds/fuzz_conf
  * (with a scratch corpus directory first to keep new inputs elsewhere) */
@@ -26,8 +30,43 @@ static void fail(const char *what, const char *detail)
 	abort();
 }
 
+static void check_track(const struct conf_track *t)
+{
+	if (!t->name[0] || t->line < 1 || t->rise < 1 || t->rise > 255 || t->fall < 1 ||
+	    t->fall > 255 || t->weight < -254 || t->weight > 254)
+		fail("track value out of range", t->name);
+	if (t->kind == CONF_TRACK_COMMAND &&
+	    (t->command[0] != '/' || t->interface[0] || t->interval_us < 10000 ||
+	     t->interval_us > 3600000000ULL || t->timeout_us < 10000 ||
+	     t->timeout_us > t->interval_us))
+		fail("command track", t->name);
+	if (t->kind == CONF_TRACK_INTERFACE &&
+	    (!t->interface[0] || t->command[0] || t->interval_us || t->timeout_us))
+		fail("interface track", t->name);
+}
+
+static void check_resource(const struct conf_resource *r)
+{
+	size_t i;
+
+	if (!r->name[0] || r->line < 1 || r->restart_limit > 100 ||
+	    r->n_params > CONF_PARAMS_MAX || (r->type == CONF_RTYPE_SCRIPT &&
+					      r->script[0] != '/'))
+		fail("resource value out of range", r->name);
+	if ((r->timeout_us && r->timeout_us < 100000) || r->timeout_us > 3600000000ULL ||
+	    (r->monitor_interval_us && r->monitor_interval_us < 100000) ||
+	    r->monitor_interval_us > 3600000000ULL)
+		fail("resource duration out of range", r->name);
+	if (r->script[0] != '/' && !strchr(r->script, ':'))
+		fail("resource script", r->script);
+	for (i = 0; i < r->n_params; i++)
+		if (!strchr(r->params[i], '=') || r->params[i][0] == '=')
+			fail("resource param", r->params[i]);
+}
+
 static void check_instance(const struct conf_instance *in)
 {
+	struct conf_instance copy;
 	size_t i;
 
 	if (!in->name[0] || !in->interface[0] || in->vrid == 0 || in->priority == 0)
@@ -44,6 +83,22 @@ static void check_instance(const struct conf_instance *in)
 	for (i = 0; i < in->n_unicast_peers; i++)
 		if (in->unicast_peers[i].family != in->vips[0].family)
 			fail("peer of the wrong family", in->name);
+	if (in->startup_gate_us > 3600000000ULL || in->fail_holdoff_us > 3600000000ULL)
+		fail("startup-gate or fail-holdoff out of range", in->name);
+	if (in->n_tracks > CONF_TRACKS_MAX || in->n_resources > CONF_RESOURCES_MAX ||
+	    (in->n_tracks && !in->tracks) || (in->n_resources && !in->resources))
+		fail("tracks or resources", in->name);
+	for (i = 0; i < in->n_tracks; i++)
+		check_track(&in->tracks[i]);
+	for (i = 0; i < in->n_resources; i++)
+		check_resource(&in->resources[i]);
+	if (conf_instance_copy(&copy, in) == 0) {
+		if (copy.n_tracks != in->n_tracks || copy.n_resources != in->n_resources ||
+		    (in->n_resources && memcmp(copy.resources, in->resources,
+					       in->n_resources * sizeof(*in->resources))))
+			fail("conf_instance_copy", in->name);
+		conf_instance_release(&copy);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -51,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[CONF_ERR_MAX];
 	struct conf *c = NULL;
 	char *text = malloc(size + 1);
-	size_t i;
+	size_t i, n_sections = 0;
 
 	if (!text)
 		return 0;
@@ -66,6 +121,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_instance(&c->instances[i]);
 		if (conf_find_instance(c, c->instances[0].name) != &c->instances[0])
 			fail("conf_find_instance", c->instances[0].name);
+		/* refused exactly when there is a track or a resource */
+		for (i = 0; i < c->n_instances; i++)
+			n_sections += c->instances[i].n_tracks + c->instances[i].n_resources;
+		if ((conf_check_supported(c, err, sizeof(err)) < 0) != (n_sections > 0) ||
+		    (n_sections && strncmp(err, FUZZ_FILE ":", strlen(FUZZ_FILE ":"))))
+			fail("conf_check_supported", err);
 		conf_free(c);
 	} else {
 		if (c)

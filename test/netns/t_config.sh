@@ -36,6 +36,25 @@ check 78 7 interval5ms "${good/advert-interval = 100ms/advert-interval = 5ms}"
 check 78 9 badvip "${good/198.51.100.50\/24/198.51.100.500\/24}"
 check 78 "" unknown_option "${good/preempt = true/preempt = true
     frobnicate = 1}"
+# Tracks and resources parse (a bad one is a parse error) but this version
+# refuses to run them, with -t too.
+with() {           # with SECTION: the good config with SECTION after "preempt"
+	printf '%s' "${good/preempt = true/preempt = true
+    $1}"
+}
+check 78 9 track_not_yet "$(with 'track gw { command = "/bin/true" }')"
+check 78 9 resource_not_yet "$(with 'resource db { script = "/bin/true" }')"
+check 78 9 track_relative "$(with 'track gw { command = "true" }')"
+out=$("$LIB_HAMGR" -t -f "$LIB_TMP/track_not_yet.conf" 2>&1)
+case $out in
+*"track gw: health tracks are not supported yet") ;;
+*) lib_fail "track_not_yet: expected 'not supported yet', seen '$out'" ;;
+esac
+out=$("$LIB_HAMGR" -t -f "$LIB_TMP/track_relative.conf" 2>&1)
+case $out in
+*": command: \"true\" does not start with an absolute path"*) ;;
+*) lib_fail "track_relative: expected a command error, seen '$out'" ;;
+esac
 [ -e /nonexistent/n1.sock ] && lib_fail "-t created the control socket"
 out=$("$LIB_HAMGR" -t -f "$LIB_TMP/missing.conf" 2>&1)
 rc=$?

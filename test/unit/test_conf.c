@@ -43,8 +43,10 @@ static void expect_err(const char *text, const char *want)
 
 	CU_ASSERT_EQUAL(rc, -1);
 	CU_ASSERT_PTR_NULL(c);
+	/* want is never NULL, but GCC 12 with -fsanitize=undefined warns that
+	 * it might be (format-overflow) once the tables below call this. */
 	if (strcmp(err, want) != 0)
-		printf("\n  want: %s\n  got:  %s\n", want, err);
+		printf("\n  want: %s\n  got:  %s\n", want ? want : "(null)", err);
 	CU_ASSERT_STRING_EQUAL(err, want);
 	if (rc == 0)
 		conf_free(c);
@@ -588,10 +590,10 @@ static void test_duplicates(void)
 	expect_err(INST("  vrid = 52\n"), FILE_NAME ":5: vrid: already set at line 3");
 	expect_err("instance \"a b\" { }\ninstance \"a b\" { }\n",
 		   FILE_NAME ":2: instance \"a b\" is defined twice (first at line 1)");
-	expect_err(INST("  track \"x\ny\" {\n  }\n"),
-		   FILE_NAME ":6: track \"x\\x0ay\": health tracks are not supported yet");
 	expect_err(INST("  track a {\n  }\n  track a {\n  }\n"),
 		   FILE_NAME ":7: track a is defined twice (first at line 5)");
+	expect_err(INST("  resource r {\n  }\n\n  resource r {\n  }\n"),
+		   FILE_NAME ":8: resource r is defined twice (first at line 5)");
 }
 
 static void test_libconfuse_errors(void)
@@ -653,27 +655,738 @@ static void test_not_yet(void)
 		   FILE_NAME ":5: protocol \"hamgr\" is not supported yet (use \"vrrp3\")");
 	expect_err(INST("\n  conntrack-sync = true\n"),
 		   FILE_NAME ":6: conntrack-sync = true is not supported yet (use false)");
-	expect_err(INST("  track gateway {\n"
-			"    command = \"/usr/lib/hamgr/agents/check-ping 10.0.0.254\"\n"
-			"    interval = 1s\n    timeout = 500ms\n    rise = 2\n"
-			"    fall = 3\n    weight = -60\n  }\n"),
-		   FILE_NAME ":5: track gateway: health tracks are not supported yet");
-	expect_err(INST("  resource db {\n"
-			"    script = \"/usr/lib/hamgr/resource-scripts/mysql\"\n"
-			"    phase = \"before-vips\"\n    timeout = 30s\n"
-			"    on-fail = \"release\"\n    type = ocf\n  }\n"),
-		   FILE_NAME ":5: resource db: resource scripts are not supported yet");
+}
+
+/* ---- tracks ---------------------------------------------------------------------- */
+
+/* A text and the error it must give. */
+struct err_case {
+	const char *text, *err;
+};
+
+static void expect_errs(const struct err_case *cases, size_t n)
+{
+	for (const struct err_case *e = cases; e < cases + n; e++)
+		expect_err(e->text, e->err);
+}
+
+/* One track t (line 5) in instance web; body starts at line 6. */
+#define TRACK(body) INST("  track t {\n" body "  }\n")
+#define CMD "    command = /bin/true\n"
+
+/* The example of the track section in hamgr.conf(5). */
+static const char track_example[] =
+	INST("  startup-gate = 2s\n"
+	     "  fail-holdoff = 90s\n"
+	     "  track gateway {\n"
+	     "    command  = \"/usr/lib/hamgr/agents/check-ping 10.0.0.254\"\n"
+	     "    interval = 1s\n"
+	     "    timeout  = 500ms\n"
+	     "    rise = 2\n"
+	     "    fall = 3\n"
+	     "    weight = -60\n"
+	     "  }\n"
+	     "  track uplink {\n"
+	     "    interface = \"eth1\"\n"
+	     "    fall = 1\n"
+	     "  }\n");
+
+static void test_track_example(void)
+{
+	struct conf *c = parse_ok(track_example);
+	const struct conf_instance *in;
+	const struct conf_track *t;
+
+	if (!c)
+		return;
+	in = &c->instances[0];
+	CU_ASSERT_EQUAL(in->startup_gate_us, 2000000);
+	CU_ASSERT_EQUAL(in->fail_holdoff_us, 90000000);
+	CU_ASSERT_EQUAL_FATAL(in->n_tracks, 2);
+	t = &in->tracks[0];
+	CU_ASSERT_STRING_EQUAL(t->name, "gateway");
+	CU_ASSERT_EQUAL(t->line, 7);
+	CU_ASSERT_EQUAL(t->kind, CONF_TRACK_COMMAND);
+	CU_ASSERT_STRING_EQUAL(t->command, "/usr/lib/hamgr/agents/check-ping 10.0.0.254");
+	CU_ASSERT_STRING_EQUAL(t->interface, "");
+	CU_ASSERT_EQUAL(t->interval_us, 1000000);
+	CU_ASSERT_EQUAL(t->timeout_us, 500000);
+	CU_ASSERT_EQUAL(t->rise, 2);
+	CU_ASSERT_EQUAL(t->fall, 3);
+	CU_ASSERT_EQUAL(t->weight, -60);
+	t = &in->tracks[1];
+	CU_ASSERT_STRING_EQUAL(t->name, "uplink");
+	CU_ASSERT_EQUAL(t->line, 15);
+	CU_ASSERT_EQUAL(t->kind, CONF_TRACK_INTERFACE);
+	CU_ASSERT_STRING_EQUAL(t->interface, "eth1");
+	CU_ASSERT_STRING_EQUAL(t->command, "");
+	/* interval and timeout are for commands only */
+	CU_ASSERT_EQUAL(t->interval_us, 0);
+	CU_ASSERT_EQUAL(t->timeout_us, 0);
+	CU_ASSERT_EQUAL(t->rise, 2);
+	CU_ASSERT_EQUAL(t->fall, 1);
+	CU_ASSERT_EQUAL(t->weight, 0);
+	conf_free(c);
+}
+
+static void test_track_defaults(void)
+{
+	struct conf *c = parse_ok(TRACK(CMD));
+	const struct conf_track *t;
+
+	if (!c)
+		return;
+	/* the instance's new options */
+	CU_ASSERT_EQUAL(c->instances[0].startup_gate_us, 0);
+	CU_ASSERT_EQUAL(c->instances[0].fail_holdoff_us, 60000000);
+	CU_ASSERT_EQUAL(c->instances[0].n_resources, 0);
+	CU_ASSERT_PTR_NULL(c->instances[0].resources);
+	CU_ASSERT_EQUAL_FATAL(c->instances[0].n_tracks, 1);
+	t = &c->instances[0].tracks[0];
+	CU_ASSERT_STRING_EQUAL(t->name, "t");
+	CU_ASSERT_EQUAL(t->line, 5);
+	CU_ASSERT_EQUAL(t->kind, CONF_TRACK_COMMAND);
+	CU_ASSERT_STRING_EQUAL(t->command, "/bin/true");
+	CU_ASSERT_EQUAL(t->interval_us, 1000000);
+	CU_ASSERT_EQUAL(t->timeout_us, 1000000);
+	CU_ASSERT_EQUAL(t->rise, 2);
+	CU_ASSERT_EQUAL(t->fall, 3);
+	CU_ASSERT_EQUAL(t->weight, 0);
+	conf_free(c);
+	/* timeout defaults to the interval */
+	c = parse_ok(TRACK(CMD "    interval = 5s\n"));
+	if (c) {
+		CU_ASSERT_EQUAL(c->instances[0].tracks[0].timeout_us, 5000000);
+		conf_free(c);
+	}
+	c = parse_ok(INST("  track a {\n" CMD "  }\n  track b {\n" CMD "  }\n"));
+	if (c) {
+		CU_ASSERT_EQUAL_FATAL(c->instances[0].n_tracks, 2);
+		CU_ASSERT_STRING_EQUAL(c->instances[0].tracks[1].name, "b");
+		CU_ASSERT_EQUAL(c->instances[0].tracks[1].line, 8);
+		conf_free(c);
+	}
+}
+
+/* The value of one track option, as the parser stores it. */
+static long long track_value(const char *body, int what)
+{
+	char text[512];
+	struct conf *c;
+	long long v = -9999;
+
+	snprintf(text, sizeof(text), TRACK("%s"), body);
+	c = parse_ok(text);
+	if (!c)
+		return v;
+	if (c->instances[0].n_tracks == 1) {
+		const struct conf_track *t = &c->instances[0].tracks[0];
+
+		v = what == 'i' ? (long long)t->interval_us : what == 't' ? (long long)t->timeout_us :
+		    what == 'r' ? (long long)t->rise : what == 'f' ? (long long)t->fall : t->weight;
+	}
+	conf_free(c);
+	return v;
+}
+
+static const struct err_case track_range_errors[] = {
+	{ TRACK(CMD "    interval = 9ms\n"),
+	  FILE_NAME ":7: interval: 9ms is out of range, expected 10ms..3600s" },
+	{ TRACK(CMD "    interval = 3601s\n"),
+	  FILE_NAME ":7: interval: 3601s is out of range, expected 10ms..3600s" },
+	{ TRACK(CMD "    interval = 0s\n"),
+	  FILE_NAME ":7: interval: 0s is out of range, expected 10ms..3600s" },
+	{ TRACK(CMD "    timeout = 9ms\n"),
+	  FILE_NAME ":7: timeout: 9ms is out of range, expected 10ms..3600s" },
+	{ TRACK(CMD "    interval = 1\n"),
+	  FILE_NAME ":7: interval: 1 has no unit, expected a duration like "
+	  "100ms or 1s" },
+	{ TRACK(CMD "    rise = 0\n"),
+	  FILE_NAME ":7: rise: 0 is out of range, expected 1..255" },
+	{ TRACK(CMD "    rise = 256\n"),
+	  FILE_NAME ":7: rise: 256 is out of range, expected 1..255" },
+	{ TRACK(CMD "    fall = 0\n"),
+	  FILE_NAME ":7: fall: 0 is out of range, expected 1..255" },
+	{ TRACK(CMD "    fall = 256\n"),
+	  FILE_NAME ":7: fall: 256 is out of range, expected 1..255" },
+	{ TRACK(CMD "    weight = -255\n"),
+	  FILE_NAME ":7: weight: -255 is out of range, expected -254..254" },
+	{ TRACK(CMD "    weight = 255\n"),
+	  FILE_NAME ":7: weight: 255 is out of range, expected -254..254" },
+	{ TRACK(CMD "    weight = x\n"),
+	  FILE_NAME ":7: weight: \"x\" is not a number, expected an integer "
+	  "-254..254" },
+};
+
+static void test_track_ranges(void)
+{
+	CU_ASSERT_EQUAL(track_value(CMD "    interval = 10ms\n", 'i'), 10000);
+	CU_ASSERT_EQUAL(track_value(CMD "    interval = 3600s\n", 'i'), 3600000000LL);
+	CU_ASSERT_EQUAL(track_value(CMD "    interval = 20ms timeout = 10ms\n", 't'), 10000);
+	CU_ASSERT_EQUAL(track_value(CMD "    interval = 2s timeout = 2000ms\n", 't'), 2000000);
+	CU_ASSERT_EQUAL(track_value(CMD "    rise = 1\n", 'r'), 1);
+	CU_ASSERT_EQUAL(track_value(CMD "    rise = 255\n", 'r'), 255);
+	CU_ASSERT_EQUAL(track_value(CMD "    fall = 1\n", 'f'), 1);
+	CU_ASSERT_EQUAL(track_value(CMD "    fall = 255\n", 'f'), 255);
+	CU_ASSERT_EQUAL(track_value(CMD "    weight = -254\n", 'w'), -254);
+	CU_ASSERT_EQUAL(track_value(CMD "    weight = 254\n", 'w'), 254);
+	expect_errs(track_range_errors, sizeof(track_range_errors) / sizeof(track_range_errors[0]));
+}
+
+static const struct err_case track_errors[] = {
+	{ TRACK(""),
+	  FILE_NAME ":5: track t: command or interface is required, expected "
+	  "exactly one of them" },
+	{ TRACK(CMD "\n    interface = eth1\n"),
+	  FILE_NAME ":8: track t: both command and interface are set, expected "
+	  "exactly one of them" },
+	{ TRACK("    interface = eth1\n" CMD),
+	  FILE_NAME ":7: track t: both command and interface are set, expected "
+	  "exactly one of them" },
+	{ TRACK("    interface = eth1\n    interval = 1s\n"),
+	  FILE_NAME ":7: interval: not used by an interface track, expected it "
+	  "only with command" },
+	{ TRACK("    interface = eth1\n\n    timeout = 1s\n"),
+	  FILE_NAME ":8: timeout: not used by an interface track, expected it "
+	  "only with command" },
+	{ TRACK("    interface = \"eth:1\"\n"),
+	  FILE_NAME ":6: interface: \"eth:1\" is not an interface name, expected "
+	  "1..15 characters without '/', ':' or spaces" },
+	{ TRACK(CMD "    interval = 1s\n    timeout = 1001ms\n"),
+	  FILE_NAME ":8: timeout: 1001ms is longer than the interval (1s), "
+	  "expected at most 1s" },
+	{ TRACK(CMD "    timeout = 2s\n"),
+	  FILE_NAME ":7: timeout: 2s is longer than the interval (1s), "
+	  "expected at most 1s" },
+	{ TRACK(CMD "    interval = 1500ms timeout = 2s\n"),
+	  FILE_NAME ":7: timeout: 2s is longer than the interval (1500ms), "
+	  "expected at most 1500ms" },
+	{ TRACK(CMD CMD),
+	  FILE_NAME ":7: command: already set at line 6" },
+	{ INST("  track \"x\ny\" {\n" CMD "  }\n"),
+	  FILE_NAME ":6: track \"x\\x0ay\": not a valid track name, expected 1..63 "
+	  "letters, digits, '.', '_' or '-', starting with a letter or digit" },
+	{ INST("  track -t {\n" CMD "  }\n"),
+	  FILE_NAME ":5: track \"-t\": not a valid track name, expected 1..63 "
+	  "letters, digits, '.', '_' or '-', starting with a letter or digit" },
 	/* Several problems: the first one in the file is reported. */
-	expect_err(INST("  resource db {\n  }\n  protocol = hamgr\n  track t {\n  }\n"),
-		   FILE_NAME ":5: resource db: resource scripts are not supported yet");
-	expect_err(INST("  track t {\n  }\n  protocol = hamgr\n  resource r {\n  }\n"),
-		   FILE_NAME ":5: track t: health tracks are not supported yet");
-	/* The options of a track are still checked as values. */
-	expect_err(INST("  track t {\n    interval = 1\n  }\n"),
-		   FILE_NAME ":6: interval: 1 has no unit, expected a duration like "
+	{ INST("  track t {\n    interface = eth1\n    interval = 1s\n  }\n"
+	       "  protocol = hamgr\n"),
+	  FILE_NAME ":7: interval: not used by an interface track, expected it "
+	  "only with command" },
+	{ "instance web {\n  protocol = hamgr\n  interface = eth0\n  vrid = 51\n"
+	  "  vips = {10.0.0.50/24}\n  track t {\n  }\n}\n",
+	  FILE_NAME ":2: protocol \"hamgr\" is not supported yet (use \"vrrp3\")" },
+};
+
+static void test_track_errors(void)
+{
+	expect_errs(track_errors, sizeof(track_errors) / sizeof(track_errors[0]));
+}
+
+static void test_track_command(void)
+{
+	char text[1400], cmd[1100];
+	struct conf *c = parse_ok(TRACK("    command = \"/x -a 'b c' \\\"d\\\"\"\n"));
+
+	if (c) {
+		CU_ASSERT_STRING_EQUAL(c->instances[0].tracks[0].command, "/x -a 'b c' \"d\"");
+		conf_free(c);
+	}
+	expect_err(TRACK("    command = check-ping\n"),
+		   FILE_NAME ":6: command: \"check-ping\" does not start with an absolute "
+		   "path, expected \"/path/to/program [argument ...]\"");
+	conf_free(parse_ok(TRACK("    command = \"'/x y' z\"\n")));
+	expect_err(TRACK("    command = \"  \"\n"),
+		   FILE_NAME ":6: command: \"  \" does not start with an absolute "
+		   "path, expected \"/path/to/program [argument ...]\"");
+	expect_err(TRACK("    command = \"/x 'a b\"\n"),
+		   FILE_NAME ":6: command: \"/x 'a b\" is not a command line (a quote is "
+		   "not closed), expected words separated by blanks, '...' or \"...\" "
+		   "grouping words");
+	expect_err(TRACK("    command = \"/x\\na\"\n"),
+		   FILE_NAME ":6: command: \"/x\\x0aa\" is not a command line (a control "
+		   "character), expected words separated by blanks, '...' or \"...\" "
+		   "grouping words");
+	/* CONF_CMD_MAX - 1 bytes fit, one more does not */
+	memset(cmd, 'a', sizeof(cmd));
+	cmd[0] = '/';
+	cmd[CONF_CMD_MAX - 1] = '\0';
+	snprintf(text, sizeof(text), TRACK("    command = \"%s\"\n"), cmd);
+	c = parse_ok(text);
+	if (c) {
+		CU_ASSERT_EQUAL(strlen(c->instances[0].tracks[0].command), CONF_CMD_MAX - 1);
+		conf_free(c);
+	}
+	cmd[CONF_CMD_MAX - 1] = 'a';
+	cmd[CONF_CMD_MAX] = '\0';
+	snprintf(text, sizeof(text), TRACK("    command = \"%s\"\n"), cmd);
+	expect_err(text, FILE_NAME ":6: command: \"/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		   "...\" is too long, expected at most 1023 bytes");
+	/* the most words a command can have */
+	for (size_t i = 0; i < CONF_CMD_MAX - 1; i++)
+		cmd[i] = i % 2 ? ' ' : 'a';
+	cmd[0] = '/';
+	cmd[CONF_CMD_MAX - 1] = '\0';
+	snprintf(text, sizeof(text), TRACK("    command = \"%s\"\n"), cmd);
+	c = parse_ok(text);
+	conf_free(c);
+}
+
+/* At most CONF_TRACKS_MAX per instance (and resources likewise). */
+static void test_section_limits(void)
+{
+	size_t size = 64 * 1024, o, i;
+	char *text = malloc(size);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	o = (size_t)snprintf(text, size, "instance web {\n  interface = eth0\n  vrid = 51\n"
+			     "  vips = {10.0.0.50/24}\n");
+	for (i = 0; i < CONF_TRACKS_MAX; i++)
+		o += (size_t)snprintf(text + o, size - o, "  track t%zu { command = /x }\n", i);
+	snprintf(text + o, size - o, "}\n");
+	conf_free(parse_ok(text));
+	snprintf(text + o, size - o, "  track last { command = /x }\n}\n");
+	expect_err(text, FILE_NAME ":37: track last: one track too many, expected at most "
+		   "32 per instance");
+	o = (size_t)snprintf(text, size, "instance web {\n  interface = eth0\n  vrid = 51\n"
+			     "  vips = {10.0.0.50/24}\n");
+	for (i = 0; i < CONF_RESOURCES_MAX; i++)
+		o += (size_t)snprintf(text + o, size - o, "  resource r%zu { script = /x }\n", i);
+	snprintf(text + o, size - o, "}\n");
+	conf_free(parse_ok(text));
+	snprintf(text + o, size - o, "  resource last { script = /x }\n}\n");
+	expect_err(text, FILE_NAME ":37: resource last: one resource too many, expected at "
+		   "most 32 per instance");
+	free(text);
+}
+
+static void test_instance_gates(void)
+{
+	struct conf *c = parse_ok(INST("  startup-gate = 3600s\n  fail-holdoff = 0s\n"));
+
+	if (c) {
+		CU_ASSERT_EQUAL(c->instances[0].startup_gate_us, 3600000000ULL);
+		CU_ASSERT_EQUAL(c->instances[0].fail_holdoff_us, 0);
+		conf_free(c);
+	}
+	c = parse_ok(INST("  startup-gate = 0s\n  fail-holdoff = 3600s\n"));
+	if (c) {
+		CU_ASSERT_EQUAL(c->instances[0].startup_gate_us, 0);
+		CU_ASSERT_EQUAL(c->instances[0].fail_holdoff_us, 3600000000ULL);
+		conf_free(c);
+	}
+	expect_err(INST("  startup-gate = 3601s\n"),
+		   FILE_NAME ":5: startup-gate: 3601s is out of range, expected 0s..3600s");
+	expect_err(INST("  fail-holdoff = 3601s\n"),
+		   FILE_NAME ":5: fail-holdoff: 3601s is out of range, expected 0s..3600s");
+	expect_err(INST("  fail-holdoff = 60\n"),
+		   FILE_NAME ":5: fail-holdoff: 60 has no unit, expected a duration like "
 		   "100ms or 1s");
-	expect_err(INST("  track t {\n    rise = 0\n  }\n"),
-		   FILE_NAME ":6: rise: 0 is out of range, expected 1..255");
+}
+
+/* ---- resources ------------------------------------------------------------------- */
+
+/* One resource r (line 5) in instance web; body starts at line 6. */
+#define RES(body) INST("  resource r {\n" body "  }\n")
+#define SCRIPT "    script = /usr/lib/hamgr/resource-scripts/mysql\n"
+
+static const char resource_example[] =
+	INST("  resource db {\n"
+	     "    script  = \"/usr/lib/hamgr/resource-scripts/mysql\"\n"
+	     "    type    = \"script\"\n"
+	     "    phase   = \"before-vips\"\n"
+	     "    timeout = 30s\n"
+	     "    on-fail = \"release\"\n"
+	     "    monitor-interval = 10s\n"
+	     "    restart-limit = 3\n"
+	     "    irreversible = true\n"
+	     "    params = {\"state=/run/dummy.state\", \"fake=x\"}\n"
+	     "  }\n"
+	     "  resource dummy {\n"
+	     "    script = \"heartbeat:Dummy\"\n"
+	     "    type = ocf\n"
+	     "    on-fail = ignore\n"
+	     "    params = {\"a=b=c\", \"empty=\", \"_X9=1 2\"}\n"
+	     "    params += {\"fake=y\"}\n"
+	     "  }\n");
+
+static void test_resource_example(void)
+{
+	struct conf *c = parse_ok(resource_example);
+	const struct conf_resource *r;
+
+	if (!c)
+		return;
+	CU_ASSERT_EQUAL_FATAL(c->instances[0].n_resources, 2);
+	CU_ASSERT_EQUAL(c->instances[0].n_tracks, 0);
+	CU_ASSERT_PTR_NULL(c->instances[0].tracks);
+	r = &c->instances[0].resources[0];
+	CU_ASSERT_STRING_EQUAL(r->name, "db");
+	CU_ASSERT_EQUAL(r->line, 5);
+	CU_ASSERT_EQUAL(r->type, CONF_RTYPE_SCRIPT);
+	CU_ASSERT_STRING_EQUAL(r->script, "/usr/lib/hamgr/resource-scripts/mysql");
+	CU_ASSERT_EQUAL(r->phase, CONF_PHASE_BEFORE_VIPS);
+	CU_ASSERT_EQUAL(r->timeout_us, 30000000);
+	CU_ASSERT_EQUAL(r->on_fail, CONF_ON_FAIL_RELEASE);
+	CU_ASSERT_EQUAL(r->monitor_interval_us, 10000000);
+	CU_ASSERT_EQUAL(r->restart_limit, 3);
+	CU_ASSERT_TRUE(r->irreversible);
+	CU_ASSERT_EQUAL_FATAL(r->n_params, 2);
+	CU_ASSERT_STRING_EQUAL(r->params[0], "state=/run/dummy.state");
+	CU_ASSERT_STRING_EQUAL(r->params[1], "fake=x");
+	r = &c->instances[0].resources[1];
+	CU_ASSERT_STRING_EQUAL(r->name, "dummy");
+	CU_ASSERT_EQUAL(r->line, 16);
+	CU_ASSERT_EQUAL(r->type, CONF_RTYPE_OCF);
+	CU_ASSERT_STRING_EQUAL(r->script, "heartbeat:Dummy");
+	CU_ASSERT_EQUAL(r->phase, CONF_PHASE_AFTER_VIPS);
+	CU_ASSERT_EQUAL(r->on_fail, CONF_ON_FAIL_IGNORE);
+	CU_ASSERT_FALSE(r->irreversible);
+	CU_ASSERT_EQUAL_FATAL(r->n_params, 4);
+	CU_ASSERT_STRING_EQUAL(r->params[0], "a=b=c");
+	CU_ASSERT_STRING_EQUAL(r->params[1], "empty=");
+	CU_ASSERT_STRING_EQUAL(r->params[2], "_X9=1 2");
+	CU_ASSERT_STRING_EQUAL(r->params[3], "fake=y");
+	conf_free(c);
+}
+
+static void test_resource_defaults(void)
+{
+	struct conf *c = parse_ok(RES(SCRIPT));
+	const struct conf_resource *r;
+
+	if (!c)
+		return;
+	CU_ASSERT_EQUAL_FATAL(c->instances[0].n_resources, 1);
+	r = &c->instances[0].resources[0];
+	CU_ASSERT_STRING_EQUAL(r->name, "r");
+	CU_ASSERT_EQUAL(r->line, 5);
+	CU_ASSERT_EQUAL(r->type, CONF_RTYPE_SCRIPT);
+	CU_ASSERT_EQUAL(r->phase, CONF_PHASE_AFTER_VIPS);
+	CU_ASSERT_EQUAL(r->timeout_us, 0);
+	CU_ASSERT_EQUAL(r->on_fail, CONF_ON_FAIL_RELEASE);
+	CU_ASSERT_EQUAL(r->monitor_interval_us, 0);
+	CU_ASSERT_EQUAL(r->restart_limit, 3);
+	CU_ASSERT_FALSE(r->irreversible);
+	CU_ASSERT_EQUAL(r->n_params, 0);
+	conf_free(c);
+	/* irreversible follows the phase unless written */
+	c = parse_ok(RES(SCRIPT "    phase = before-vips\n"));
+	if (c) {
+		CU_ASSERT_TRUE(c->instances[0].resources[0].irreversible);
+		conf_free(c);
+	}
+	c = parse_ok(RES(SCRIPT "    phase = before-vips\n    irreversible = no\n"));
+	if (c) {
+		CU_ASSERT_FALSE(c->instances[0].resources[0].irreversible);
+		conf_free(c);
+	}
+	c = parse_ok(RES(SCRIPT "    phase = after-vips\n    irreversible = yes\n"));
+	if (c) {
+		CU_ASSERT_TRUE(c->instances[0].resources[0].irreversible);
+		conf_free(c);
+	}
+}
+
+/* The value of one resource option, as the parser stores it. */
+static long long resource_value(const char *body, int what)
+{
+	char text[512];
+	struct conf *c;
+	long long v = -9999;
+
+	snprintf(text, sizeof(text), RES(SCRIPT "%s"), body);
+	c = parse_ok(text);
+	if (!c)
+		return v;
+	if (c->instances[0].n_resources == 1) {
+		const struct conf_resource *r = &c->instances[0].resources[0];
+
+		v = what == 't' ? (long long)r->timeout_us :
+		    what == 'm' ? (long long)r->monitor_interval_us : r->restart_limit;
+	}
+	conf_free(c);
+	return v;
+}
+
+static const struct err_case resource_range_errors[] = {
+	{ RES(SCRIPT "    timeout = 99ms\n"),
+	  FILE_NAME ":7: timeout: 99ms is out of range, expected 0s or 100ms..3600s" },
+	{ RES(SCRIPT "    timeout = 3601s\n"),
+	  FILE_NAME ":7: timeout: 3601s is out of range, expected 0s or 100ms..3600s" },
+	{ RES(SCRIPT "    monitor-interval = 1ms\n"),
+	  FILE_NAME ":7: monitor-interval: 1ms is out of range, expected 0s or "
+	  "100ms..3600s" },
+	{ RES(SCRIPT "    monitor-interval = 3601s\n"),
+	  FILE_NAME ":7: monitor-interval: 3601s is out of range, expected 0s or "
+	  "100ms..3600s" },
+	{ RES(SCRIPT "    restart-limit = -1\n"),
+	  FILE_NAME ":7: restart-limit: -1 is out of range, expected 0..100" },
+	{ RES(SCRIPT "    restart-limit = 101\n"),
+	  FILE_NAME ":7: restart-limit: 101 is out of range, expected 0..100" },
+	{ RES(SCRIPT "    irreversible = 2\n"),
+	  FILE_NAME ":7: irreversible: \"2\" is not a boolean, expected true or false" },
+};
+
+static void test_resource_ranges(void)
+{
+	CU_ASSERT_EQUAL(resource_value("    timeout = 0s\n", 't'), 0);
+	CU_ASSERT_EQUAL(resource_value("    timeout = 100ms\n", 't'), 100000);
+	CU_ASSERT_EQUAL(resource_value("    timeout = 3600s\n", 't'), 3600000000LL);
+	CU_ASSERT_EQUAL(resource_value("    monitor-interval = 0ms\n", 'm'), 0);
+	CU_ASSERT_EQUAL(resource_value("    monitor-interval = 100ms\n", 'm'), 100000);
+	CU_ASSERT_EQUAL(resource_value("    monitor-interval = 3600s\n", 'm'), 3600000000LL);
+	CU_ASSERT_EQUAL(resource_value("    restart-limit = 0\n", 'l'), 0);
+	CU_ASSERT_EQUAL(resource_value("    restart-limit = 100\n", 'l'), 100);
+	expect_errs(resource_range_errors, sizeof(resource_range_errors) / sizeof(resource_range_errors[0]));
+}
+
+static const struct err_case resource_choice_errors[] = {
+	{ RES(SCRIPT "    type = lsb\n"),
+	  FILE_NAME ":7: type: \"lsb\" is not a resource type, expected \"script\" "
+	  "or \"ocf\"" },
+	{ RES(SCRIPT "    phase = during\n"),
+	  FILE_NAME ":7: phase: \"during\" is not a phase, expected \"after-vips\" "
+	  "or \"before-vips\"" },
+	{ RES(SCRIPT "    on-fail = restart\n"),
+	  FILE_NAME ":7: on-fail: \"restart\" is not an on-fail action, expected "
+	  "\"release\" or \"ignore\"" },
+	{ RES(SCRIPT "    phase = after-vips\n    phase = before-vips\n"),
+	  FILE_NAME ":8: phase: already set at line 7" },
+};
+
+static void test_resource_choices(void)
+{
+	expect_errs(resource_choice_errors, sizeof(resource_choice_errors) / sizeof(resource_choice_errors[0]));
+}
+
+static void test_resource_script(void)
+{
+	struct conf *c = parse_ok(RES("    type = ocf\n    script = "
+				      "/usr/lib/ocf/resource.d/heartbeat/Dummy\n"));
+
+	if (c) {
+		CU_ASSERT_STRING_EQUAL(c->instances[0].resources[0].script,
+				       "/usr/lib/ocf/resource.d/heartbeat/Dummy");
+		conf_free(c);
+	}
+	expect_err(RES(""),
+		   FILE_NAME ":5: resource r: script is required, expected an absolute path");
+	expect_err(RES("    type = ocf\n"),
+		   FILE_NAME ":5: resource r: script is required, expected an absolute path "
+		   "or \"provider:agent\"");
+	expect_err(RES("    script = mysql\n"),
+		   FILE_NAME ":6: script: \"mysql\" is not usable, expected an absolute path "
+		   "of at most 255 bytes");
+	expect_err(RES("    script = heartbeat:Dummy\n"),
+		   FILE_NAME ":6: script: \"heartbeat:Dummy\" is not usable, expected an "
+		   "absolute path of at most 255 bytes (an OCF \"provider:agent\" needs "
+		   "type = \"ocf\")");
+	/* CONF_PATH_MAX - 1 bytes fit, one more does not */
+	char path[CONF_PATH_MAX + 1], text[512];
+
+	memset(path, 'a', sizeof(path));
+	path[0] = '/';
+	path[CONF_PATH_MAX - 1] = '\0';
+	snprintf(text, sizeof(text), RES("    script = \"%s\"\n"), path);
+	conf_free(parse_ok(text));
+	path[CONF_PATH_MAX - 1] = 'a';
+	path[CONF_PATH_MAX] = '\0';
+	snprintf(text, sizeof(text), RES("    script = \"%s\"\n"), path);
+	expect_err(text, FILE_NAME ":6: script: \"/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		   "...\" is not usable, expected an absolute path of at most 255 bytes");
+	expect_err(RES("    script = \"/a\\tb\"\n"),
+		   FILE_NAME ":6: script: \"/a\\x09b\" is not usable, expected an absolute "
+		   "path of at most 255 bytes");
+	static const char *const bad_ocf[] = { "heartbeat", ":Dummy", "heartbeat:",
+					       "heartbeat:../x", "heart/beat:Dummy",
+					       "a:b:c", ".hb:Dummy", "Dummy" };
+	for (size_t i = 0; i < sizeof(bad_ocf) / sizeof(bad_ocf[0]); i++) {
+		char want[512], shown[64];
+
+		snprintf(text, sizeof(text), RES("    type = ocf\n\n    script = \"%s\"\n"),
+			 bad_ocf[i]);
+		snprintf(shown, sizeof(shown), "\"%s\"", bad_ocf[i]);
+		snprintf(want, sizeof(want), FILE_NAME ":8: script: %s is not usable, "
+			 "expected an absolute path of at most 255 bytes or "
+			 "\"provider:agent\" like \"heartbeat:Dummy\"", shown);
+		expect_err(text, want);
+	}
+}
+
+static void test_resource_params(void)
+{
+	char text[12 * 1024], p[300];
+	size_t o, i;
+	struct conf *c;
+
+	expect_err(RES(SCRIPT "    params = {\"a=1\", \"b=2\",\n      \"a=3\"}\n"),
+		   FILE_NAME ":8: params: a is set twice (first at line 7), expected "
+		   "each name once");
+	c = parse_ok(RES(SCRIPT "    params = {\"a=1\", \"ab=2\", \"A=3\"}\n"));
+	if (c) {
+		CU_ASSERT_EQUAL(c->instances[0].resources[0].n_params, 3);
+		conf_free(c);
+	}
+	expect_err(RES(SCRIPT "    params = \"a=1\"\n\n    params = \"b=1\"\n"),
+		   FILE_NAME ":9: params: already set at line 7");
+	static const char *const bad[] = { "1a=x", "a-b=x", "=x", "novalue", "a b=c", "" };
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char want[512];
+
+		snprintf(text, sizeof(text), RES(SCRIPT "    params = {\"%s\"}\n"), bad[i]);
+		snprintf(want, sizeof(want), FILE_NAME ":7: params: \"%s\" is not a parameter, "
+			 "expected NAME=VALUE, NAME of letters, digits and '_' not starting "
+			 "with a digit, VALUE without control characters", bad[i]);
+		expect_err(text, want);
+	}
+	expect_err(RES(SCRIPT "    params = {\"a=1\\n2\"}\n"),
+		   FILE_NAME ":7: params: \"a=1\\x0a2\" is not a parameter, expected "
+		   "NAME=VALUE, NAME of letters, digits and '_' not starting with a digit, "
+		   "VALUE without control characters");
+	/* CONF_PARAM_MAX - 1 bytes fit, one more does not */
+	memset(p, 'v', sizeof(p));
+	memcpy(p, "n=", 2);
+	p[CONF_PARAM_MAX - 1] = '\0';
+	snprintf(text, sizeof(text), RES(SCRIPT "    params = {\"%s\"}\n"), p);
+	c = parse_ok(text);
+	if (c) {
+		CU_ASSERT_EQUAL(strlen(c->instances[0].resources[0].params[0]),
+				CONF_PARAM_MAX - 1);
+		conf_free(c);
+	}
+	p[CONF_PARAM_MAX - 1] = 'v';
+	p[CONF_PARAM_MAX] = '\0';
+	snprintf(text, sizeof(text), RES(SCRIPT "    params = {\"%s\"}\n"), p);
+	expect_err(text, FILE_NAME ":7: params: \"n=vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv"
+		   "...\" is too long, expected at most 255 bytes");
+	/* CONF_PARAMS_MAX fit, one more does not (also across +=) */
+	o = (size_t)snprintf(text, sizeof(text), "instance web {\n  interface = eth0\n"
+			     "  vrid = 51\n  vips = {10.0.0.50/24}\n  resource r {\n"
+			     "    script = /x\n    params = {\"p0=0\"");
+	for (i = 1; i < CONF_PARAMS_MAX; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, ", \"p%zu=%zu\"", i, i);
+	snprintf(text + o, sizeof(text) - o, "}\n  }\n}\n");
+	c = parse_ok(text);
+	if (c) {
+		CU_ASSERT_EQUAL(c->instances[0].resources[0].n_params, CONF_PARAMS_MAX);
+		CU_ASSERT_STRING_EQUAL(c->instances[0].resources[0].params[31], "p31=31");
+		conf_free(c);
+	}
+	snprintf(text + o, sizeof(text) - o, "}\n    params += {\"x=1\"}\n  }\n}\n");
+	expect_err(text, FILE_NAME ":8: params: too many params, expected at most 32");
+}
+
+static void test_resource_names(void)
+{
+	expect_err(INST("  resource \"my db\" {\n" SCRIPT "  }\n"),
+		   FILE_NAME ":5: resource \"my db\": not a valid resource name, expected "
+		   "1..63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+	/* a track and a resource may share a name; a repeated one is named
+	 * with its own kind */
+	conf_free(parse_ok(INST("  track db {\n" CMD "  }\n  resource db {\n" SCRIPT
+				"  }\n")));
+	expect_err(INST("  track db { command = /x }\n  resource db { script = /x }\n"
+			"  resource db { script = /y }\n"),
+		   FILE_NAME ":7: resource db is defined twice (first at line 6)");
+	expect_err(INST("  resource db { script = /x }\n  track db { command = /x }\n"
+			"  track db { command = /y }\n"),
+		   FILE_NAME ":7: track db is defined twice (first at line 6)");
+	expect_err(INST("  resource track { script = /x }\n  track track { command = /x }\n"
+			"  resource \"track\"\n  { script = /y }\n"),
+		   FILE_NAME ":8: resource track is defined twice (first at line 5)");
+}
+
+/* ---- what this version runs ---------------------------------------------------------- */
+
+static void test_check_supported(void)
+{
+	char err[CONF_ERR_MAX];
+	struct conf *c = parse_ok(INST(""));
+
+	if (c) {
+		strcpy(err, "untouched");
+		CU_ASSERT_EQUAL(conf_check_supported(c, err, sizeof(err)), 0);
+		CU_ASSERT_STRING_EQUAL(err, "untouched");
+		conf_free(c);
+	}
+	c = parse_ok(track_example);
+	if (c) {
+		CU_ASSERT_EQUAL(conf_check_supported(c, err, sizeof(err)), -1);
+		CU_ASSERT_STRING_EQUAL(err, FILE_NAME ":7: track gateway: health tracks are "
+				       "not supported yet");
+		CU_ASSERT_EQUAL(conf_check_supported(c, NULL, 0), -1);
+		conf_free(c);
+	}
+	c = parse_ok(resource_example);
+	if (c) {
+		CU_ASSERT_EQUAL(conf_check_supported(c, err, sizeof(err)), -1);
+		CU_ASSERT_STRING_EQUAL(err, FILE_NAME ":5: resource db: resource scripts are "
+				       "not supported yet");
+		conf_free(c);
+	}
+	/* the first one in the file, across instances */
+	c = parse_ok(INST("") "instance db {\n  interface = eth1\n  vrid = 52\n"
+		     "  vips = 10.0.1.1\n  track t {\n" CMD "  }\n  resource r {\n"
+		     SCRIPT "  }\n}\n");
+	if (c) {
+		CU_ASSERT_EQUAL(conf_check_supported(c, err, sizeof(err)), -1);
+		CU_ASSERT_STRING_EQUAL(err, FILE_NAME ":10: track t: health tracks are "
+				       "not supported yet");
+		conf_free(c);
+	}
+	c = parse_ok(INST("  resource r {\n" SCRIPT "  }\n  track t {\n" CMD "  }\n"));
+	if (c) {
+		CU_ASSERT_EQUAL(conf_check_supported(c, err, sizeof(err)), -1);
+		CU_ASSERT_STRING_EQUAL(err, FILE_NAME ":5: resource r: resource scripts are "
+				       "not supported yet");
+		conf_free(c);
+	}
+	CU_ASSERT_EQUAL(conf_check_supported(NULL, err, sizeof(err)), 0);
+}
+
+/* ---- copies ------------------------------------------------------------------------ */
+
+static void test_instance_copy(void)
+{
+	struct conf *c = parse_ok(INST("  unicast-peers = {10.0.0.2, 10.0.0.3}\n"
+				       "  track t {\n" CMD "  }\n"
+				       "  resource r {\n" SCRIPT "    params = \"x=1\"\n  }\n"));
+	struct conf_instance copy, none;
+	char b[IPADDR_STRLEN];
+
+	if (!c)
+		return;
+	CU_ASSERT_EQUAL_FATAL(conf_instance_copy(&copy, &c->instances[0]), 0);
+	CU_ASSERT_PTR_NOT_EQUAL(copy.vips, c->instances[0].vips);
+	CU_ASSERT_PTR_NOT_EQUAL(copy.unicast_peers, c->instances[0].unicast_peers);
+	CU_ASSERT_PTR_NOT_EQUAL(copy.tracks, c->instances[0].tracks);
+	CU_ASSERT_PTR_NOT_EQUAL(copy.resources, c->instances[0].resources);
+	conf_free(c); /* the copy owns its arrays */
+	CU_ASSERT_STRING_EQUAL(copy.name, "web");
+	CU_ASSERT_EQUAL(copy.fail_holdoff_us, 60000000);
+	CU_ASSERT_EQUAL_FATAL(copy.n_vips, 1);
+	CU_ASSERT_STRING_EQUAL(addr(&copy.vips[0], b), "10.0.0.50/24");
+	CU_ASSERT_EQUAL_FATAL(copy.n_unicast_peers, 2);
+	CU_ASSERT_STRING_EQUAL(addr(&copy.unicast_peers[1], b), "10.0.0.3/32");
+	CU_ASSERT_EQUAL_FATAL(copy.n_tracks, 1);
+	CU_ASSERT_STRING_EQUAL(copy.tracks[0].command, "/bin/true");
+	CU_ASSERT_EQUAL_FATAL(copy.n_resources, 1);
+	CU_ASSERT_STRING_EQUAL(copy.resources[0].params[0], "x=1");
+	conf_instance_release(&copy);
+	CU_ASSERT_PTR_NULL(copy.vips);
+	CU_ASSERT_PTR_NULL(copy.unicast_peers);
+	CU_ASSERT_PTR_NULL(copy.tracks);
+	CU_ASSERT_PTR_NULL(copy.resources);
+	CU_ASSERT_EQUAL(copy.n_vips + copy.n_unicast_peers + copy.n_tracks +
+			copy.n_resources, 0);
+	conf_instance_release(&copy); /* twice is harmless */
+	memset(&none, 0, sizeof(none));
+	CU_ASSERT_EQUAL(conf_instance_copy(&copy, &none), 0);
+	CU_ASSERT_PTR_NULL(copy.vips);
+	CU_ASSERT_PTR_NULL(copy.tracks);
+	conf_instance_release(&copy);
 }
 
 /* ---- API edges ------------------------------------------------------------------ */
@@ -841,7 +1554,31 @@ static CU_TestInfo error_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo track_tests[] = {
+	{ "example and interface track", test_track_example },
+	{ "defaults", test_track_defaults },
+	{ "ranges", test_track_ranges },
+	{ "errors", test_track_errors },
+	{ "command", test_track_command },
+	{ "startup-gate, fail-holdoff", test_instance_gates },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo resource_tests[] = {
+	{ "example and ocf", test_resource_example },
+	{ "defaults", test_resource_defaults },
+	{ "ranges", test_resource_ranges },
+	{ "choices", test_resource_choices },
+	{ "script", test_resource_script },
+	{ "params", test_resource_params },
+	{ "names", test_resource_names },
+	{ "tracks and resources per instance", test_section_limits },
+	CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo api_tests[] = {
+	{ "conf_check_supported", test_check_supported },
+	{ "conf_instance_copy, conf_instance_release", test_instance_copy },
 	{ "error buffer", test_err_buffer },
 	{ "parse after an error", test_reparse },
 	{ "conf_load_file", test_load_file },
@@ -854,6 +1591,8 @@ static CU_SuiteInfo suites[] = {
 	{ "conf values", NULL, NULL, NULL, NULL, values_tests },
 	{ "conf durations", NULL, NULL, NULL, NULL, duration_tests },
 	{ "conf errors", NULL, NULL, NULL, NULL, error_tests },
+	{ "conf tracks", NULL, NULL, NULL, NULL, track_tests },
+	{ "conf resources", NULL, NULL, NULL, NULL, resource_tests },
 	{ "conf api", files_init, files_clean, NULL, NULL, api_tests },
 	CU_SUITE_INFO_NULL,
 };

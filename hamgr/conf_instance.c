@@ -1,0 +1,179 @@
+/* conf_instance: one instance section into struct conf_instance, and the
+ * checks that need more than one value: required options, address lists
+ * and families, protocol limits, and instances against each other. */
+#include "conf_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VRRP3_MIN_US (10 * US_PER_MS)      /* RFC 5798: centiseconds, 12 bits */
+#define VRRP3_MAX_US (40950 * US_PER_MS)
+#define VRRP3_STEP_US (10 * US_PER_MS)
+
+static const char *family_name(const struct ipaddr *ip)
+{
+	return ip->family == IPADDR_V6 ? "IPv6" : "IPv4";
+}
+
+/* Parse the address list name of sec into *out (already checked by the
+ * callbacks). Returns the count; on out of memory reports and returns 0. */
+static size_t addr_list(cfg_t *sec, const char *name, bool with_prefix,
+			struct ipaddr **out)
+{
+	size_t n = cfg_size(sec, name), i;
+
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	*out = calloc(n, sizeof(**out));
+	if (!*out) {
+		conf_report(0, "out of memory");
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		ipaddr_parse(cfg_getnstr(sec, name, (unsigned)i), with_prefix, &(*out)[i]);
+	return n;
+}
+
+static void basics(cfg_t *sec, struct conf_instance *in)
+{
+	char buf[SHOW_MAX];
+	const char *shown = conf_title_show(buf, cfg_title(sec) ? cfg_title(sec) : "");
+
+	in->line = conf_section_name(sec, "instance", in->name);
+	if (cfg_size(sec, "interface") == 0)
+		conf_report(in->line, "instance %s: interface is required", shown);
+	else
+		conf_copy_str(in->interface, sizeof(in->interface), cfg_getstr(sec, "interface"));
+	if (cfg_size(sec, "vrid") == 0)
+		conf_report(in->line, "instance %s: vrid is required, expected 1..255", shown);
+	else
+		in->vrid = (uint8_t)cfg_getint(sec, "vrid");
+	in->priority = (uint8_t)cfg_getint(sec, "priority");
+	in->garp_repeat = (unsigned)cfg_getint(sec, "garp-repeat");
+	in->preempt = cfg_getbool(sec, "preempt");
+	in->conntrack_sync = cfg_getbool(sec, "conntrack-sync");
+	in->protocol = strcmp(cfg_getstr(sec, "protocol"), "hamgr") ? CONF_PROTO_VRRP3
+								      : CONF_PROTO_HAMGR;
+	in->advert_interval_us = conf_getduration(sec, "advert-interval");
+	in->preempt_delay_us = conf_getduration(sec, "preempt-delay");
+	in->startup_gate_us = conf_getduration(sec, "startup-gate");
+	in->fail_holdoff_us = conf_getduration(sec, "fail-holdoff");
+}
+
+static void protocol_checks(cfg_t *sec, const struct conf_instance *in)
+{
+	const char *adv = cfg_getstr(sec, "advert-interval");
+	int line = conf_line_of(sec, "advert-interval", 0, in->line);
+	uint64_t us = in->advert_interval_us;
+
+	if (in->protocol == CONF_PROTO_HAMGR)
+		conf_report(conf_line_of(sec, "protocol", 0, in->line),
+		            "protocol \"hamgr\" is not supported yet (use \"vrrp3\")");
+	else if (us < VRRP3_MIN_US || us > VRRP3_MAX_US)
+		conf_report(line, "advert-interval: %s is out of range, expected "
+		            "10ms..40950ms for protocol \"vrrp3\"", adv);
+	else if (us % VRRP3_STEP_US)
+		conf_report(line, "advert-interval: %s is not a multiple of 10ms, expected "
+		            "whole centiseconds for protocol \"vrrp3\"", adv);
+	if (in->conntrack_sync)
+		conf_report(conf_line_of(sec, "conntrack-sync", 0, in->line),
+		            "conntrack-sync = true is not supported yet (use false)");
+	if (!in->preempt && in->preempt_delay_us)
+		conf_report(conf_line_of(sec, "preempt-delay", 0, in->line),
+		            "preempt-delay: %s has no effect with preempt = false, expected "
+		            "0s or preempt = true", cfg_getstr(sec, "preempt-delay"));
+}
+
+/* The same address twice in one list. */
+static void list_dups(cfg_t *sec, const char *name, const struct ipaddr *a, size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++)
+		for (j = 0; j < i; j++)
+			if (ipaddr_eq(&a[i], &a[j])) {
+				conf_report(conf_line_of(sec, name, (unsigned)i, 0),
+				            "%s: %s is listed twice (first at line %d)", name,
+				            cfg_getnstr(sec, name, (unsigned)i),
+				            conf_line_of(sec, name, (unsigned)j, 0));
+				break;
+			}
+}
+
+/* VRRPv3 carries one family per advert: the family of the first VIP. */
+static void peer_checks(cfg_t *sec, const struct conf_instance *in)
+{
+	const struct ipaddr *first = &in->vips[0];
+	char fbuf[IPADDR_STRLEN];
+	size_t i, j;
+
+	for (i = 0; i < in->n_unicast_peers; i++) {
+		const struct ipaddr *p = &in->unicast_peers[i];
+		const char *s = cfg_getnstr(sec, "unicast-peers", (unsigned)i);
+		int line = conf_line_of(sec, "unicast-peers", (unsigned)i, in->line);
+
+		if (p->family != first->family)
+			conf_report(line, "unicast-peers: %s is %s but the instance advertises "
+			            "%s (the family of its first VIP %s), expected an %s address",
+			            s, family_name(p), family_name(first),
+			            ipaddr_str_prefix(first, fbuf, sizeof(fbuf)),
+			            family_name(first));
+		for (j = 0; j < in->n_vips; j++)
+			if (ipaddr_eq(p, &in->vips[j]))
+				conf_report(line, "unicast-peers: %s is a VIP of this instance, "
+				            "expected the address of a peer node", s);
+	}
+}
+
+static void addresses(cfg_t *sec, struct conf_instance *in)
+{
+	in->n_vips = addr_list(sec, "vips", true, &in->vips);
+	in->n_unicast_peers = addr_list(sec, "unicast-peers", false, &in->unicast_peers);
+	if (in->n_vips == 0) {
+		char buf[SHOW_MAX];
+
+		conf_report(in->line, "instance %s: vips is required, expected at least one "
+		            "address", conf_title_show(buf, in->name));
+		return;
+	}
+	list_dups(sec, "vips", in->vips, in->n_vips);
+	list_dups(sec, "unicast-peers", in->unicast_peers, in->n_unicast_peers);
+	peer_checks(sec, in);
+}
+
+void conf_instance_cross_check(cfg_t *root, const struct conf *c, size_t i, size_t j)
+{
+	const struct conf_instance *a = &c->instances[i], *b = &c->instances[j];
+	cfg_t *sa = cfg_getnsec(root, "instance", (unsigned)i);
+	cfg_t *sb = cfg_getnsec(root, "instance", (unsigned)j);
+	char buf[SHOW_MAX];
+	const char *name = conf_title_show(buf, a->name);
+	size_t x, y;
+
+	if (a->vrid && a->vrid == b->vrid && a->n_vips && b->n_vips &&
+	    a->vips[0].family == b->vips[0].family && a->interface[0] &&
+	    !strcmp(a->interface, b->interface))
+		conf_report(conf_line_of(sb, "vrid", 0, b->line), "vrid: %u on %s (%s) is already "
+		            "used by instance %s (line %d), expected a vrid unique per "
+		            "interface and address family", b->vrid, b->interface,
+		            family_name(&b->vips[0]), name, a->line);
+	for (y = 0; y < b->n_vips; y++)
+		for (x = 0; x < a->n_vips; x++)
+			if (ipaddr_eq(&b->vips[y], &a->vips[x]))
+				conf_report(conf_line_of(sb, "vips", (unsigned)y, b->line),
+				            "vips: %s is already a VIP of instance %s (line %d)",
+				            cfg_getnstr(sb, "vips", (unsigned)y), name,
+				            conf_line_of(sa, "vips", (unsigned)x, a->line));
+}
+
+
+void conf_instance_build(cfg_t *sec, struct conf_instance *in)
+{
+	basics(sec, in);
+	addresses(sec, in);
+	protocol_checks(sec, in);
+	conf_track_build(sec, in);
+	conf_resource_build(sec, in);
+}
