@@ -58,7 +58,7 @@ static struct json_object *vips_json(struct instance *in)
 static struct json_object *peers_json(struct instance *in, uint64_t now)
 {
 	struct json_object *arr = json_object_new_array();
-	const struct instance_peer *p;
+	const struct peers_peer *p;
 	size_t n = instance_peers(in, &p), i;
 
 	for (i = 0; i < n; i++) {
@@ -78,7 +78,7 @@ static struct json_object *peers_json(struct instance *in, uint64_t now)
 /* The announced name of the node at address a, or NULL. */
 static const char *node_at(struct instance *in, const struct ipaddr *a)
 {
-	const struct instance_node *n;
+	const struct peers_node *n;
 	size_t k = instance_nodes(in, &n), i;
 
 	for (i = 0; i < k; i++)
@@ -90,7 +90,7 @@ static const char *node_at(struct instance *in, const struct ipaddr *a)
 static struct json_object *nodes_json(struct instance *in, uint64_t now)
 {
 	struct json_object *arr = json_object_new_array();
-	const struct instance_node *n;
+	const struct peers_node *n;
 	size_t k = instance_nodes(in, &n), i;
 
 	for (i = 0; i < k; i++) {

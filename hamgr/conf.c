@@ -457,38 +457,6 @@ void conf_free(struct conf *c)
 	free(c);
 }
 
-/* The parser reads and checks tracks and resources in full, so a config
- * written for the engine is right once it lands; until then the daemon
- * must not start with part of its config ignored. */
-int conf_check_supported(const struct conf *c, char *err, size_t errlen)
-{
-	const char *kind = "track", *what = "health tracks are not supported yet";
-	size_t i;
-
-	/* Instances, and the tracks and resources of each, are in file order:
-	 * the first instance with either holds the first one in the file. */
-	for (i = 0; c && i < c->n_instances; i++) {
-		const struct conf_instance *in = &c->instances[i];
-		const char *name;
-		int line;
-
-		if (!in->n_tracks && !in->n_resources)
-			continue;
-		name = in->n_tracks ? in->tracks[0].name : "";
-		line = in->n_tracks ? in->tracks[0].line : 0;
-		if (in->n_resources && (!in->n_tracks || in->resources[0].line < line)) {
-			kind = "resource";
-			what = "resource scripts are not supported yet";
-			name = in->resources[0].name;
-			line = in->resources[0].line;
-		}
-		if (err && errlen)
-			snprintf(err, errlen, "%s:%d: %s %s: %s", c->file, line, kind, name, what);
-		return -1;
-	}
-	return 0;
-}
-
 const struct conf_instance *conf_find_instance(const struct conf *c, const char *name)
 {
 	size_t i;

@@ -138,14 +138,6 @@ int conf_instance_copy(struct conf_instance *dst, const struct conf_instance *sr
  * conf, which conf_free() releases itself) and set them empty. */
 void conf_instance_release(struct conf_instance *c);
 
-/* Whether the daemon can run everything c configures: the parser accepts
- * and checks track and resource sections in full, but this version does
- * not run them yet. Returns 0, or -1 with err holding "FILE:LINE: track
- * NAME: health tracks are not supported yet" (or "resource NAME: resource
- * scripts are not supported yet") for the first such section in the file.
- * Call after every successful parse that is to be run (-t, start, reload). */
-int conf_check_supported(const struct conf *c, char *err, size_t errlen);
-
 /* Find an instance by name, or NULL. */
 const struct conf_instance *conf_find_instance(const struct conf *c, const char *name);
 

@@ -1,5 +1,7 @@
 /* instance: one configured instance's wiring. Kernel and wire events become
- * fsm events; fsm actions become socket sends, address changes and ARP. */
+ * fsm events; fsm actions become socket sends and the takeover pipeline;
+ * pipeline steps become address changes and resource scripts; track
+ * results move the effective priority. */
 #ifndef HAMGR_INSTANCE_H
 #define HAMGR_INSTANCE_H
 
@@ -10,10 +12,15 @@
 #include "conf.h"
 #include "core/advert.h"
 #include "core/fsm.h"
+#include "core/peers.h"
+#include "core/pipeline.h"
+#include "core/track.h"
 
 struct vip_ctx;
 struct garp;
 struct link_watch;
+struct instance;
+struct resource;
 
 /* What every instance shares: the loop and the adapters. */
 struct instance_env {
@@ -26,34 +33,10 @@ struct instance_env {
 	const char *state_dir;          /* standby marks live here */
 	struct hello_io *hello;         /* peer announcements; NULL: none */
 	const char *node_name;          /* ours, as announced */
+	/* An instance_stop() has finished: released, resources stopped. */
+	void (*on_stopped)(void *arg, struct instance *in);
 };
 
-/* A hamgr node that announces itself for this instance (core/hello.h). */
-struct instance_node {
-	char node[64];
-	struct ipaddr addr;
-	uint8_t state;                   /* enum fsm_state */
-	uint8_t priority, effective;
-	uint8_t flags;                   /* HELLO_F_* */
-	uint64_t last_seen;              /* monotonic us */
-};
-#define INSTANCE_MAX_NODES 16
-#define INSTANCE_HELLO_PERIOD_US 1000000ULL
-#define INSTANCE_NODE_TTL_US (3 * INSTANCE_HELLO_PERIOD_US + 500000ULL)
-
-/* A source of valid adverts for our VRID, heard in the last
- * INSTANCE_PEER_TTL_US. VRRP backups are silent: a master sees other
- * masters only, a backup sees the master. */
-struct instance_peer {
-	struct ipaddr addr;
-	uint8_t priority;
-	uint64_t first_seen, last_seen;  /* monotonic us */
-	uint64_t adverts;
-	uint32_t interval_us;            /* advertised */
-	double jitter_us;                /* mean |arrival gap - interval| (EWMA) */
-};
-#define INSTANCE_MAX_PEERS 16
-#define INSTANCE_PEER_TTL_US 60000000ULL
 
 struct instance_stats {
 	uint64_t adverts_sent;
@@ -73,12 +56,18 @@ struct instance;
 struct instance *instance_new(const struct conf_instance *ci, struct instance_env *env);
 
 /* Look up the interface, remove VIPs a crashed earlier run left behind,
- * open the socket and start the fsm. Returns 0, or -1 after logging why
- * (the daemon then exits: a config that cannot run is not half-run). */
+ * open the socket, start the resources and tracks and the fsm. Returns 0,
+ * or -1 after logging why (the daemon then exits: a config that cannot run
+ * is not half-run). */
 int instance_start(struct instance *in);
 
-/* Shutdown event: a MASTER sends priority 0 and removes its VIPs. */
+/* Shutdown event: a MASTER releases through the pipeline (priority 0 once
+ * its VIPs are gone), then the resources are stopped; env->on_stopped is
+ * called when all of that is done (possibly before this returns). */
 void instance_stop(struct instance *in);
+bool instance_stopped(const struct instance *in);
+/* Free; anything still held (VIPs) is removed synchronously and running
+ * scripts are killed. */
 void instance_free(struct instance *in);
 
 /* Feed a link notification from link_watch. */
@@ -103,7 +92,7 @@ void instance_hello_rx(struct instance *in, const struct ipaddr *src, uint8_t tt
 		       const struct hello *h);
 
 /* hamgr nodes announcing themselves recently (expired ones dropped). */
-size_t instance_nodes(struct instance *in, const struct instance_node **nodes);
+size_t instance_nodes(struct instance *in, const struct peers_node **nodes);
 
 int instance_ifindex(const struct instance *in);
 unsigned instance_family(const struct instance *in);
@@ -111,7 +100,22 @@ int instance_set_standby(struct instance *in, bool on, char *err, size_t errlen)
 
 /* Peers heard recently (expired ones are dropped first); returns the count
  * and points *peers at them. */
-size_t instance_peers(struct instance *in, const struct instance_peer **peers);
+size_t instance_peers(struct instance *in, const struct peers_peer **peers);
+
+/* The takeover pipeline, for status. */
+const struct pipeline *instance_pipeline(const struct instance *in);
+/* What a pipeline step is: "vips", "conntrack" or the resource's name. */
+const char *instance_step_name(const struct instance *in, size_t step);
+
+/* Resources, for status: name, the last result of each action, monitor. */
+size_t instance_n_resources(const struct instance *in);
+const struct resource *instance_resource(const struct instance *in, size_t i,
+					 int *monitor_rc, uint64_t *monitor_at);
+
+/* Tracks, for status. */
+size_t instance_n_tracks(const struct instance *in);
+const struct track *instance_track(const struct instance *in, size_t i,
+				   const char **last_line, int *last_rc, uint64_t *last_at);
 
 /* Whether VIP i is on the interface now: 1, 0, or <0 when unknown. */
 int instance_vip_present(struct instance *in, size_t i);

@@ -23,6 +23,8 @@
 #include "instance.h"
 #include "link.h"
 #include "log.h"
+#include "preflight.h"
+#include "script.h"
 #include "vip.h"
 
 static void usage(FILE *f)
@@ -200,7 +202,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 
 	notify_reloading();
 	if (conf_load_file(d->conf_path, d->hostname, &nc, err, errlen) < 0 ||
-	    conf_check_supported(nc, err, errlen) < 0) {
+	    preflight_check(nc, err, errlen) < 0) {
 		conf_free(nc);
 		log_warnx("reload refused, running config kept: %s", err);
 		events_add(NULL, "reload", NULL, NULL, "refused: %s", err);
@@ -267,14 +269,54 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
 	return 0;
 }
 
-static int on_sigterm(sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
+/* Every instance has released and stopped its resources: exit the loop. */
+static void maybe_exit(struct daemon *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_inst; i++)
+		if (d->inst[i] && !instance_stopped(d->inst[i]))
+			return;
+	sd_event_exit(d->env.event, 0);
+}
+
+static void on_stopped(void *arg, struct instance *in)
 {
 	struct daemon *d = arg;
 
+	if (d->stopping)
+		maybe_exit(d);
+}
+
+/* Resource scripts that do not finish in time must not keep a stopping
+ * daemon forever: after this, whatever still runs is killed and the VIPs
+ * are removed synchronously (instance_free). */
+#define STOP_DEADLINE_US (80 * 1000000ULL)
+
+static int on_stop_deadline(sd_event_source *s, uint64_t usec, void *arg)
+{
+	log_warnx("stopping: resources did not finish within %llu s; exiting anyway",
+		  (unsigned long long)(STOP_DEADLINE_US / 1000000u));
+	return sd_event_exit(sd_event_source_get_event(s), 0);
+}
+
+static int on_sigterm(sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
+{
+	struct daemon *d = arg;
+	size_t i;
+
+	if (d->stopping)
+		return 0;
 	log_notice("signal %s: releasing and exiting", strsignal((int)si->ssi_signo));
 	d->stopping = true;
-	sd_notify(0, "STOPPING=1\nSTATUS=stopping: releasing VIPs");
-	return sd_event_exit(sd_event_source_get_event(s), 0);
+	sd_notify(0, "STOPPING=1\nSTATUS=stopping: releasing VIPs and resources");
+	sd_event_add_time_relative(d->env.event, NULL, CLOCK_MONOTONIC, STOP_DEADLINE_US,
+				   100000, on_stop_deadline, d);
+	for (i = 0; i < d->n_inst; i++)
+		if (d->inst[i])
+			instance_stop(d->inst[i]);
+	maybe_exit(d);
+	return 0;
 }
 
 static int setup_loop(struct daemon *d)
@@ -287,6 +329,8 @@ static int setup_loop(struct daemon *d)
 	sigaddset(&ss, SIGINT);
 	sigaddset(&ss, SIGHUP);
 	sigprocmask(SIG_BLOCK, &ss, NULL);
+	/* sd_event_add_child (resource scripts, agents) needs SIGCHLD blocked. */
+	script_block_sigchld();
 	signal(SIGPIPE, SIG_IGN);
 	if ((r = sd_event_default(&d->env.event)) < 0 ||
 	    (r = sd_event_add_signal(d->env.event, NULL, SIGTERM, on_sigterm, d)) < 0 ||
@@ -360,6 +404,7 @@ static int setup_adapters(struct daemon *d)
 		log_warnx("peer announcements%s: %s", d->env.hello ? " (partly)" : " off", err);
 	d->env.node_name = d->conf->node_name;
 	d->env.on_state = notify_status;
+	d->env.on_stopped = on_stopped;
 	d->env.on_state_arg = d;
 	d->env.state_dir = d->conf->state_dir;
 	return 0;
@@ -430,7 +475,7 @@ int main(int argc, char **argv)
 	if (gethostname(d.hostname, sizeof(d.hostname) - 1) < 0)
 		snprintf(d.hostname, sizeof(d.hostname), "localhost");
 	if (conf_load_file(d.conf_path, d.hostname, &d.conf, err, sizeof(err)) < 0 ||
-	    conf_check_supported(d.conf, err, sizeof(err)) < 0) {
+	    preflight_check(d.conf, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hamgr: %s\n", err);
 		conf_free(d.conf);
 		return CONF_EX_CONFIG;

@@ -1298,54 +1298,6 @@ static void test_resource_names(void)
 		   FILE_NAME ":8: resource track is defined twice (first at line 5)");
 }
 
-/* ---- what this version runs ---------------------------------------------------------- */
-
-static void test_check_supported(void)
-{
-	char err[CONF_ERR_MAX];
-	struct conf *c = parse_ok(INST(""));
-
-	if (c) {
-		strcpy(err, "untouched");
-		CU_ASSERT_EQUAL(conf_check_supported(c, err, sizeof(err)), 0);
-		CU_ASSERT_STRING_EQUAL(err, "untouched");
-		conf_free(c);
-	}
-	c = parse_ok(track_example);
-	if (c) {
-		CU_ASSERT_EQUAL(conf_check_supported(c, err, sizeof(err)), -1);
-		CU_ASSERT_STRING_EQUAL(err, FILE_NAME ":7: track gateway: health tracks are "
-				       "not supported yet");
-		CU_ASSERT_EQUAL(conf_check_supported(c, NULL, 0), -1);
-		conf_free(c);
-	}
-	c = parse_ok(resource_example);
-	if (c) {
-		CU_ASSERT_EQUAL(conf_check_supported(c, err, sizeof(err)), -1);
-		CU_ASSERT_STRING_EQUAL(err, FILE_NAME ":5: resource db: resource scripts are "
-				       "not supported yet");
-		conf_free(c);
-	}
-	/* the first one in the file, across instances */
-	c = parse_ok(INST("") "instance db {\n  interface = eth1\n  vrid = 52\n"
-		     "  vips = 10.0.1.1\n  track t {\n" CMD "  }\n  resource r {\n"
-		     SCRIPT "  }\n}\n");
-	if (c) {
-		CU_ASSERT_EQUAL(conf_check_supported(c, err, sizeof(err)), -1);
-		CU_ASSERT_STRING_EQUAL(err, FILE_NAME ":10: track t: health tracks are "
-				       "not supported yet");
-		conf_free(c);
-	}
-	c = parse_ok(INST("  resource r {\n" SCRIPT "  }\n  track t {\n" CMD "  }\n"));
-	if (c) {
-		CU_ASSERT_EQUAL(conf_check_supported(c, err, sizeof(err)), -1);
-		CU_ASSERT_STRING_EQUAL(err, FILE_NAME ":5: resource r: resource scripts are "
-				       "not supported yet");
-		conf_free(c);
-	}
-	CU_ASSERT_EQUAL(conf_check_supported(NULL, err, sizeof(err)), 0);
-}
-
 /* ---- copies ------------------------------------------------------------------------ */
 
 static void test_instance_copy(void)
@@ -1577,7 +1529,6 @@ static CU_TestInfo resource_tests[] = {
 };
 
 static CU_TestInfo api_tests[] = {
-	{ "conf_check_supported", test_check_supported },
 	{ "conf_instance_copy, conf_instance_release", test_instance_copy },
 	{ "error buffer", test_err_buffer },
 	{ "parse after an error", test_reparse },

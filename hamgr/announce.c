@@ -1,0 +1,240 @@
+/* announce: the peer announcements beside VRRPv3 (core/hello.h) for one
+ * instance: sent once a second and on every transition, received into the
+ * node table, and the handover that `hactl switchover --to` names. */
+#include "instance_priv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/hello.h"
+#include "events.h"
+#include "hello_io.h"
+
+void announce_send(struct instance *in, uint8_t type, const char *target)
+{
+	struct hello h;
+	uint8_t buf[HELLO_MAX_LEN];
+	size_t len, i;
+
+	if (!in->env->hello || !in->env->node_name || !in->ifindex || !in->have_primary)
+		return;
+	memset(&h, 0, sizeof(h));
+	h.type = type;
+	h.vrid = in->conf.vrid;
+	h.state = (uint8_t)in->fsm.state;
+	h.priority = in->conf.priority;
+	/* The priority we compete with: tracks applied, 0 in standby. */
+	h.effective = fsm_effective_priority(&in->fsm);
+	h.flags = (in->fsm.standby ? HELLO_F_STANDBY : 0) |
+		  (in->fsm.link_up ? HELLO_F_LINK_UP : 0) |
+		  (!pipeline_released(&in->pipe) ? HELLO_F_HELD : 0) |
+		  ((in->fsm.fault & FSM_FAULT_TRACK) ? HELLO_F_TRACK_FAULT : 0) |
+		  (in->fsm.prio != in->conf.priority ? HELLO_F_TRACK_DOWN : 0);
+	h.seq = ++in->hello_seq;
+	snprintf(h.node, sizeof(h.node), "%s", in->env->node_name);
+	if (target)
+		snprintf(h.target, sizeof(h.target), "%s", target);
+	len = hello_encode(&h, buf, sizeof(buf));
+	if (!len)
+		return;
+	if (in->conf.n_unicast_peers == 0) {
+		if (hello_io_send(in->env->hello, in->ifindex, &in->fsm.primary, &in->group,
+				  buf, len) == 0)
+			in->stats.hello_sent++;
+		return;
+	}
+	for (i = 0; i < in->conf.n_unicast_peers; i++)
+		if (hello_io_send(in->env->hello, in->ifindex, &in->fsm.primary,
+				  &in->conf.unicast_peers[i], buf, len) == 0)
+			in->stats.hello_sent++;
+}
+
+static int on_hello_timer(sd_event_source *s, uint64_t usec, void *arg)
+{
+	struct instance *in = arg;
+
+	announce_send(in, HELLO_ANNOUNCE, NULL);
+	sd_event_source_set_time(s, usec + PEERS_HELLO_PERIOD_US);
+	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	return 0;
+}
+
+int announce_start(struct instance *in)
+{
+	if (!in->env->hello)
+		return 0;
+	if (sd_event_add_time_relative(in->env->event, &in->hello_timer, CLOCK_MONOTONIC,
+				       PEERS_HELLO_PERIOD_US, 10000, on_hello_timer, in) < 0)
+		return -1;
+	sd_event_source_set_enabled(in->hello_timer, SD_EVENT_ONESHOT);
+	return 0;
+}
+
+void announce_stop(struct instance *in)
+{
+	in->hello_timer = sd_event_source_disable_unref(in->hello_timer);
+}
+
+/* The switchover's release reached priority 0: name the successor now. */
+void announce_released(struct instance *in)
+{
+	if (!in->handover_to[0])
+		return;
+	announce_send(in, HELLO_HANDOVER, in->handover_to);
+	announce_send(in, HELLO_HANDOVER, in->handover_to);
+	in->handover_to[0] = '\0';
+}
+
+size_t instance_nodes(struct instance *in, const struct peers_node **nodes)
+{
+	return peers_nodes(&in->peers, instance_now(in), nodes);
+}
+
+/* Before giving the role up: is there someone to take it? */
+static int check_successor(struct instance *in, const char *to, bool force,
+			   char *err, size_t errlen)
+{
+	uint64_t now = instance_now(in);
+	char seen[256];
+
+	if (peers_has_successor(&in->peers, now, to))
+		return 0;
+	if (!to && (force || !in->env->hello))
+		return 0;
+	peers_describe(&in->peers, now, seen, sizeof(seen));
+	if (to)
+		snprintf(err, errlen, "%s is not an eligible backup of %s (hamgr nodes heard: %s)",
+			 to, in->conf.name, seen);
+	else
+		snprintf(err, errlen, "no eligible backup announces itself for %s (hamgr nodes "
+			 "heard: %s); a backup that runs keepalived does not announce: "
+			 "--force releases anyway", in->conf.name, seen);
+	return -1;
+}
+
+/* src (announcing h) ranks below us in the election. */
+static bool below_us(const struct instance *in, const struct ipaddr *src, uint8_t effective)
+{
+	uint8_t ours = fsm_effective_priority(&in->fsm);
+
+	return effective < ours || (effective == ours && ipaddr_cmp(src, &in->fsm.primary) < 0);
+}
+
+/* Every configured unicast peer announces itself, holds nothing and
+ * ranks below us. Only unicast lists the membership: with multicast a
+ * node that has not spoken yet is unknown, and only the gate's end
+ * confirms. */
+static bool all_peers_below(struct instance *in, uint64_t now)
+{
+	const struct peers_node *n;
+	size_t k = peers_nodes(&in->peers, now, &n), i, j;
+
+	if (!in->conf.n_unicast_peers)
+		return false;
+	for (i = 0; i < in->conf.n_unicast_peers; i++) {
+		for (j = 0; j < k; j++)
+			if (ipaddr_eq(&n[j].addr, &in->conf.unicast_peers[i]))
+				break;
+		if (j == k || n[j].state == FSM_MASTER || (n[j].flags & HELLO_F_HELD) ||
+		    !below_us(in, &n[j].addr, n[j].effective))
+			return false;
+	}
+	return true;
+}
+
+/* A master whose irreversible steps wait for confirmation (core/fsm.h):
+ * the node it preempted announces that it released, or every unicast
+ * peer announced itself below us. */
+static void confirm_by(struct instance *in, const struct ipaddr *src, const struct hello *h,
+		       uint64_t now)
+{
+	if (in->fsm.state != FSM_MASTER || in->fsm.confirmed)
+		return;
+	if ((in->fsm.awaiting_release && ipaddr_eq(src, &in->fsm.preempted) &&
+	     h->state != FSM_MASTER && !(h->flags & HELLO_F_HELD)) ||
+	    all_peers_below(in, now)) {
+		fsm_confirm(&in->fsm);
+		takeover_confirm(in);
+	}
+}
+
+int instance_switchover(struct instance *in, const char *to, bool force,
+			char *err, size_t errlen)
+{
+	struct fsm_actions acts = { .n = 0 };
+
+	if (in->fsm.state != FSM_MASTER) {
+		snprintf(err, errlen, "instance %s is %s, not MASTER: nothing to hand over",
+			 in->conf.name, fsm_state_str(in->fsm.state));
+		return -1;
+	}
+	if (to && !in->env->hello) {
+		snprintf(err, errlen, "--to needs peer announcements, which are not running "
+			 "(see the log at start)");
+		return -1;
+	}
+	if (check_successor(in, to, force, err, errlen) < 0)
+		return -1;
+	if (in->fsm.releasing != FSM_CAUSE_NONE) {
+		snprintf(err, errlen, "instance %s is already releasing (%s)", in->conf.name,
+			 in->fsm.release_why);
+		return -1;
+	}
+	events_add(in->conf.name, "command", NULL, NULL, "switchover%s%s", to ? " to " : "",
+		   to ? to : "");
+	/* Release first (the pipeline undoes the steps; priority 0 once the
+	 * VIPs are gone), then name the successor: no instant with two
+	 * holders, and the other backups, told to wait for it, do not race it
+	 * after their Skew_Time. The handover is sent when the VIPs are gone
+	 * (announce_released). */
+	snprintf(in->handover_to, sizeof(in->handover_to), "%s", to ? to : "");
+	fsm_switchover(&in->fsm, instance_now(in), &acts);
+	instance_apply(in, &acts);
+	instance_rearm(in);
+	return 0;
+}
+
+void instance_hello_rx(struct instance *in, const struct ipaddr *src, uint8_t ttl,
+		       const struct hello *h)
+{
+	struct fsm_actions acts = { .n = 0 };
+	uint64_t now = instance_now(in);
+	char why[160], a[IPADDR_STRLEN];
+
+	if (ttl != ADVERT_TTL) {
+		in->stats.hello_ttl_drops++;
+		return;
+	}
+	if (in->have_primary && ipaddr_eq(src, &in->fsm.primary))
+		return;
+	if (in->env->node_name && !strcmp(h->node, in->env->node_name)) {
+		/* Another node with our name (two hosts left on the same
+		 * default hostname): neither could be told apart. */
+		unsigned supp;
+
+		in->stats.hello_name_clash++;
+		if (log_ratelimit_ok(&in->drop_rl, now, &supp))
+			log_warnx("instance %s: %s also announces itself as \"%s\": node names "
+				  "must differ (set node-name)", in->conf.name,
+				  ipaddr_str(src, a, sizeof(a)), h->node);
+		return;
+	}
+	in->stats.hello_rcvd++;
+	peers_note_node(&in->peers, now, src, h->node, h->state, h->priority, h->effective,
+			h->flags);
+	confirm_by(in, src, h, now);
+	if (h->type != HELLO_HANDOVER)
+		return;
+	/* Only the master we follow may hand its role over. */
+	if (!in->fsm.master_known || !ipaddr_eq(src, &in->fsm.master_addr))
+		return;
+	if (in->env->node_name && !strcmp(h->target, in->env->node_name)) {
+		snprintf(why, sizeof(why), "switchover: %s (%s) handed the role to this node",
+			 h->node, ipaddr_str(src, a, sizeof(a)));
+		fsm_take_over(&in->fsm, now, why, &acts);
+	} else {
+		fsm_yield(&in->fsm, now);
+	}
+	instance_apply(in, &acts);
+	instance_rearm(in);
+}

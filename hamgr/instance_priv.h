@@ -1,0 +1,123 @@
+/* instance_priv: the instance as its own files see it (instance.c,
+ * instance_wire.c, announce.c, takeover.c, tracks.c). Nothing outside
+ * them includes this. */
+#ifndef HAMGR_INSTANCE_PRIV_H
+#define HAMGR_INSTANCE_PRIV_H
+
+#include "instance.h"
+#include "core/peers.h"
+#include "core/pipeline.h"
+#include "core/track.h"
+#include "log.h"
+
+struct advert_io;
+struct resource;
+struct script_run;
+
+/* One track's running state (tracks.c). */
+struct instance_track {
+	struct track t;
+	struct script_run *run;          /* the check in progress */
+	sd_event_source *timer;
+	char last_line[256];             /* the agent's last output line */
+	int last_rc;                     /* last exit status, -1: none/killed */
+	uint64_t last_at;                /* monotonic us of the last result */
+	int ifindex;                     /* interface tracks */
+	struct instance *in;
+};
+
+/* One resource's running state (takeover.c). */
+struct instance_res {
+	struct resource *r;
+	size_t step;                     /* its pipeline step */
+	sd_event_source *monitor;
+	uint64_t monitor_token;          /* 0: no monitor running */
+	int monitor_rc;                  /* last monitor answer, -1: none */
+	uint64_t monitor_at;
+	struct instance *in;
+};
+
+struct instance {
+	struct conf_instance conf;      /* deep copy */
+	struct instance_env *env;
+	struct fsm fsm;
+	struct advert_io *io;
+	sd_event_source *io_src;
+	sd_event_source *timer;
+	int ifindex;
+	uint8_t family;                 /* advert family: the first VIP's */
+	struct ipaddr group;            /* 224.0.0.18 / ff02::12 */
+	bool have_primary;
+	struct instance_stats stats;
+	struct log_ratelimit drop_rl;
+	struct log_ratelimit send_rl;
+	struct peers peers;
+	sd_event_source *hello_timer;
+	uint32_t hello_seq;
+	/* takeover (takeover.c) */
+	struct pipeline pipe;
+	struct instance_res *res;       /* conf.n_resources */
+	bool vip_done_pending;          /* the VIP step finished synchronously */
+	uint64_t vip_done_token;
+	bool vip_done_ok;
+	int dispatch_depth;
+	enum fsm_state prev_state;      /* HAMGR_PREV_STATE */
+	bool stopping;                  /* instance_stop() called */
+	bool stopped;                   /* released and resources stopped */
+	size_t stops_pending;           /* resource stops at shutdown */
+	char handover_to[64];           /* switchover --to: sent at priority 0 */
+	/* tracks (tracks.c) */
+	struct instance_track *tracks;  /* conf.n_tracks */
+};
+
+/* instance.c */
+uint64_t instance_now(struct instance *in);
+/* Feed fsm actions to the wire, the pipeline and the hooks. */
+void instance_apply(struct instance *in, const struct fsm_actions *acts);
+/* Re-arm the one timer at the earliest fsm or pipeline deadline. */
+void instance_rearm(struct instance *in);
+
+/* instance_wire.c: adverts in and out */
+void wire_send_advert(struct instance *in, uint8_t priority);
+void wire_refresh_primary(struct instance *in);
+int wire_open(struct instance *in);
+void wire_close(struct instance *in);
+
+/* announce.c */
+void announce_send(struct instance *in, uint8_t type, const char *target);
+int announce_start(struct instance *in);
+void announce_released(struct instance *in);
+void announce_stop(struct instance *in);
+
+/* vipset.c: the floating addresses of one instance */
+void vipset_add(struct instance *in, const struct ipaddr *v, size_t n);
+void vipset_del(struct instance *in, const struct ipaddr *v, size_t n);
+void vipset_garp(struct instance *in, const struct ipaddr *v, size_t n);
+void vipset_remove_stale(struct instance *in);
+
+/* statefile.c: marks that survive a restart */
+bool statefile_marked(const char *dir, const char *kind, const char *name);
+int statefile_mark(const char *dir, const char *kind, const char *name, bool on,
+		   char *err, size_t errlen);
+
+/* takeover.c: the pipeline and the resources */
+int takeover_init(struct instance *in, char *err, size_t errlen);
+void takeover_free(struct instance *in);
+void takeover_start_resources(struct instance *in);
+void takeover_acquire(struct instance *in);
+void takeover_release(struct instance *in);
+void takeover_timer(struct instance *in, uint64_t now);
+void takeover_confirm(struct instance *in);
+void takeover_shutdown(struct instance *in);
+
+/* tracks.c */
+int tracks_init(struct instance *in, char *err, size_t errlen);
+void tracks_free(struct instance *in);
+/* Stop checking (shutdown); the state stays for status. */
+void tracks_stop(struct instance *in);
+void tracks_start(struct instance *in);
+void tracks_link_event(struct instance *in, int ifindex, const char *ifname, bool up);
+/* The configured priority moved by the tracks that are down. */
+uint8_t tracks_priority(const struct instance *in, uint8_t configured);
+
+#endif

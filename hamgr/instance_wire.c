@@ -1,0 +1,250 @@
+/* instance_wire: one instance's adverts out and in.
+ *
+ * Out: build the VRRPv3 advert from the config and the primary address,
+ * send it to the group or each unicast peer. In: decode, validate (every
+ * rejection counted by reason, logged rate-limited), remember the peer and
+ * feed the fsm. */
+#include "instance_priv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "advert_io.h"
+#include "events.h"
+#include "hello_io.h"
+#include "vip.h"
+
+/* The address we send from and compare in tie-breaks. */
+void wire_refresh_primary(struct instance *in)
+{
+	struct ipaddr p;
+
+	/* IPv6 unicast to global peers must come from a global address: the
+	 * peer checks the source against its own peer list. */
+	bool global6 = in->family == IPADDR_V6 && in->conf.n_unicast_peers &&
+		       !ipaddr_is_linklocal6(&in->conf.unicast_peers[0]);
+
+	if (!in->ifindex || vip_source(in->env->vip, in->ifindex, in->family, global6,
+				       in->conf.vips, in->conf.n_vips, &p) < 0) {
+		in->have_primary = false;
+		return;
+	}
+	if (!in->have_primary || !ipaddr_eq(&p, &in->fsm.primary)) {
+		char a[IPADDR_STRLEN];
+
+		log_info("instance %s: primary address %s on %s", in->conf.name,
+			 ipaddr_str(&p, a, sizeof(a)), in->conf.interface);
+	}
+	fsm_set_primary(&in->fsm, &p);
+	in->have_primary = true;
+}
+
+/* ---- out ---- */
+
+static size_t build_advert(struct instance *in, uint8_t priority,
+			   const struct ipaddr *dst, uint8_t *buf, size_t len)
+{
+	struct advert adv;
+	size_t i;
+
+	memset(&adv, 0, sizeof(adv));
+	adv.version = ADVERT_VERSION;
+	adv.type = ADVERT_TYPE_ADVERT;
+	adv.vrid = in->conf.vrid;
+	adv.priority = priority;
+	adv.max_adver_int = (uint16_t)(in->conf.advert_interval_us / 10000u);
+	adv.family = in->family;
+	/* VRRPv3 carries one family: list the VIPs of the advert family. */
+	for (i = 0; i < in->conf.n_vips && adv.count < ADVERT_MAX_ADDRS; i++)
+		if (in->conf.vips[i].family == in->family)
+			ipaddr_from_bytes(&adv.addrs[adv.count++], in->family,
+					  in->conf.vips[i].a);
+	return advert_encode(&adv, &in->fsm.primary, dst, buf, len);
+}
+
+static void send_one(struct instance *in, uint8_t priority, const struct ipaddr *dst)
+{
+	uint8_t buf[ADVERT_MAX_LEN];
+	size_t len = build_advert(in, priority, dst, buf, sizeof(buf));
+	unsigned supp;
+	int r;
+
+	r = len ? advert_io_send(in->io, &in->fsm.primary, dst, buf, len) : -EINVAL;
+	if (r == 0) {
+		in->stats.adverts_sent++;
+		return;
+	}
+	in->stats.send_errors++;
+	/* The source address may have been removed from the interface: look
+	 * it up again before the next send. */
+	if (r == -EINVAL || r == -EADDRNOTAVAIL)
+		in->have_primary = false;
+	if (log_ratelimit_ok(&in->send_rl, instance_now(in), &supp))
+		log_warnx("instance %s: cannot send advert: %s (%u similar suppressed)",
+			  in->conf.name, strerror(-r), supp);
+}
+
+void wire_send_advert(struct instance *in, uint8_t priority)
+{
+	size_t i;
+
+	if (!in->have_primary)
+		wire_refresh_primary(in);
+	if (!in->io || !in->have_primary) {
+		in->stats.send_errors++;
+		return;
+	}
+	if (in->conf.n_unicast_peers == 0) {
+		send_one(in, priority, &in->group);
+		return;
+	}
+	for (i = 0; i < in->conf.n_unicast_peers; i++)
+		send_one(in, priority, &in->conf.unicast_peers[i]);
+}
+
+/* ---- in ---- */
+
+static bool is_peer(const struct instance *in, const struct ipaddr *src)
+{
+	size_t i;
+
+	for (i = 0; i < in->conf.n_unicast_peers; i++)
+		if (ipaddr_eq(&in->conf.unicast_peers[i], src))
+			return true;
+	return false;
+}
+
+/* Decode and validate one packet; ADVERT_OK means it may reach the fsm. */
+static enum advert_reason check_packet(struct instance *in, const struct advert_rx *rx,
+				       struct ipaddr *src, struct advert *adv)
+{
+	enum advert_reason r;
+
+	memset(src, 0, sizeof(*src));
+	if (rx->has_iphdr)
+		r = advert_decode_ip4(rx->buf, rx->len, src, adv);
+	else {
+		*src = rx->src;
+		r = advert_decode(rx->buf, rx->len, &rx->src, &rx->dst, rx->ttl, adv);
+	}
+	if (r != ADVERT_OK)
+		return r;
+	if (rx->ifindex && rx->ifindex != in->ifindex)
+		return ADVERT_ERR_IFACE;
+	if (adv->family != in->family)
+		return ADVERT_ERR_FAMILY;
+	if (adv->vrid != in->conf.vrid)
+		return ADVERT_OK;       /* caller counts other VRIDs */
+	if (in->have_primary && ipaddr_eq(src, &in->fsm.primary))
+		return ADVERT_ERR_OWN;
+	if (in->conf.n_unicast_peers && !is_peer(in, src))
+		return ADVERT_ERR_UNKNOWN_PEER;
+	return advert_check_interval(adv, (uint16_t)(in->conf.advert_interval_us / 10000u));
+}
+
+static void count_drop(struct instance *in, enum advert_reason r, const struct ipaddr *src,
+		       uint64_t now)
+{
+	char a[IPADDR_STRLEN];
+	unsigned supp;
+
+	if (in->stats.drops[r]++ == 0 && r != ADVERT_ERR_OWN)
+		events_add(in->conf.name, "drop", NULL, NULL, "first advert dropped for %s from %s",
+			   advert_reason_str(r), src->family ? ipaddr_str(src, a, sizeof(a)) : "?");
+	if (r == ADVERT_ERR_OWN)
+		return;         /* our own packet looped back: not news */
+	if (log_ratelimit_ok(&in->drop_rl, now, &supp))
+		log_warnx("instance %s: dropped advert from %s: %s%s", in->conf.name,
+			  src->family ? ipaddr_str(src, a, sizeof(a)) : "?",
+			  advert_reason_str(r),
+			  supp ? " (more drops suppressed)" : "");
+}
+
+/* Remember who we hear and how regularly (jitter: mean deviation of the
+ * arrival gap from the advertised interval, smoothed like RFC 3550's). */
+size_t instance_peers(struct instance *in, const struct peers_peer **peers)
+{
+	return peers_list(&in->peers, instance_now(in), peers);
+}
+
+int instance_vip_present(struct instance *in, size_t i)
+{
+	if (i >= in->conf.n_vips || !in->ifindex)
+		return in->ifindex ? -1 : 0;
+	return vip_present(in->env->vip, in->ifindex, &in->conf.vips[i]);
+}
+
+static void handle_packet(struct instance *in, const struct advert_rx *rx)
+{
+	struct fsm_actions acts = { .n = 0 };
+	struct advert adv;
+	struct ipaddr src;
+	uint64_t now = instance_now(in);
+	enum advert_reason r = check_packet(in, rx, &src, &adv);
+
+	if (r != ADVERT_OK) {
+		count_drop(in, r, &src, now);
+		return;
+	}
+	if (adv.vrid != in->conf.vrid) {
+		in->stats.other_vrid++;
+		return;
+	}
+	in->stats.adverts_rcvd++;
+	peers_note_advert(&in->peers, now, &src, adv.priority, adv.max_adver_int * 10000u);
+	fsm_recv(&in->fsm, now, &src, adv.priority, adv.max_adver_int * 10000u, &acts);
+	instance_apply(in, &acts);
+	if (in->fsm.state == FSM_MASTER && in->fsm.confirmed)
+		takeover_confirm(in);
+}
+
+static int on_io(sd_event_source *s, int fd, uint32_t revents, void *arg)
+{
+	struct instance *in = arg;
+	struct advert_rx rx;
+	int i, r;
+
+	/* Bounded batch: a flood must not starve timers or other instances. */
+	for (i = 0; i < 64; i++) {
+		r = advert_io_recv(in->io, &rx);
+		if (r <= 0)
+			break;
+		handle_packet(in, &rx);
+	}
+	instance_rearm(in);
+	return 0;
+}
+
+void wire_close(struct instance *in)
+{
+	in->io_src = sd_event_source_disable_unref(in->io_src);
+	advert_io_close(in->io);
+	in->io = NULL;
+}
+
+int wire_open(struct instance *in)
+{
+	char err[256];
+	int r;
+
+	wire_close(in);
+	in->io = advert_io_open(in->family, in->ifindex, in->conf.interface,
+				in->conf.n_unicast_peers == 0, err, sizeof(err));
+	if (!in->io) {
+		log_warnx("instance %s: %s", in->conf.name, err);
+		return -1;
+	}
+	if (in->env->hello && (r = hello_io_join(in->env->hello, in->family, in->ifindex)) < 0)
+		log_warnx("instance %s: peer announcements: cannot join the group on %s: %s",
+			  in->conf.name, in->conf.interface, strerror(-r));
+	r = sd_event_add_io(in->env->event, &in->io_src, advert_io_fd(in->io), EPOLLIN,
+			    on_io, in);
+	if (r < 0) {
+		log_warnx("instance %s: sd_event_add_io: %s", in->conf.name, strerror(-r));
+		wire_close(in);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,499 @@
+/* takeover: the instance's pipeline (core/pipeline.h) carried out.
+ *
+ * Steps, in config order: the conntrack commit (with conntrack-sync), the
+ * before-vips resources, the VIPs with GARP/NA, the after-vips resources.
+ * A resource step promotes/demotes (or starts/stops an agent that cannot
+ * promote) through resource.c, which runs one action per resource at a
+ * time; the VIP step is synchronous and its completion is fed back after
+ * the current batch of actions, so the pipeline is never re-entered from
+ * inside itself. Resources are also started when the instance starts,
+ * stopped at shutdown once the pipeline has released, and monitored. */
+#include "instance_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hello.h"
+#include "events.h"
+#include "resource.h"
+
+#define TAKEOVER_MARGIN_US 3000000ULL      /* on top of a step's own timeout */
+#define TAKEOVER_GRACE_US SCRIPT_DEFAULT_GRACE_US
+#define TAKEOVER_HOLDOFF_DEFAULT_US 60000000ULL
+#define TOKEN_SIDE (1ULL << 63)             /* start/stop/monitor outside the pipeline */
+
+static uint64_t ms(uint64_t us) { return us / 1000u; }
+
+const char *instance_step_name(const struct instance *in, size_t step)
+{
+	const struct pipeline_step *s = &in->pipe.step[step];
+
+	switch (s->cfg.kind) {
+	case PIPELINE_VIPS: return "vips";
+	case PIPELINE_CONNTRACK: return "conntrack";
+	case PIPELINE_RESOURCE: return in->conf.resources[s->cfg.index].name;
+	}
+	return "?";
+}
+
+size_t instance_n_resources(const struct instance *in) { return in->conf.n_resources; }
+
+const struct resource *instance_resource(const struct instance *in, size_t i,
+					 int *monitor_rc, uint64_t *monitor_at)
+{
+	*monitor_rc = in->res[i].monitor_rc;
+	*monitor_at = in->res[i].monitor_at;
+	return in->res[i].r;
+}
+
+static struct pipeline_step_cfg step_for(struct instance *in, size_t i)
+{
+	const struct conf_resource *cr = &in->conf.resources[i];
+	struct resource *r = in->res[i].r;
+	bool prom = resource_promotable(r);
+	uint64_t up = resource_timeout(r, prom ? RESOURCE_PROMOTE : RESOURCE_START);
+	uint64_t down = resource_timeout(r, prom ? RESOURCE_DEMOTE : RESOURCE_STOP);
+	struct pipeline_step_cfg s = {
+		.kind = PIPELINE_RESOURCE,
+		.index = (uint16_t)i,
+		.gated = cr->irreversible,
+		.release_on_fail = cr->on_fail == CONF_ON_FAIL_RELEASE,
+		.restart_limit = cr->restart_limit,
+	};
+
+	/* A queued action waits for the one before it (a start at instance
+	 * start, a monitor): allow for one of each ahead of it. */
+	s.deadline_us = (up > down ? up : down) * 2 + resource_timeout(r, RESOURCE_MONITOR) +
+			3 * TAKEOVER_GRACE_US + TAKEOVER_MARGIN_US;
+	return s;
+}
+
+int takeover_init(struct instance *in, char *err, size_t errlen)
+{
+	struct pipeline_step_cfg steps[PIPELINE_MAX_STEPS];
+	size_t n = 0, i;
+	int phase;
+
+	if (in->conf.n_resources) {
+		in->res = calloc(in->conf.n_resources, sizeof(*in->res));
+		if (!in->res) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	for (i = 0; i < in->conf.n_resources; i++) {
+		in->res[i].in = in;
+		in->res[i].monitor_rc = -1;
+		in->res[i].r = resource_new(in->env->event, &in->conf.resources[i], in->conf.name,
+					    err, errlen);
+		if (!in->res[i].r)
+			return -1;
+	}
+	if (in->conf.conntrack_sync)
+		steps[n++] = (struct pipeline_step_cfg){ .kind = PIPELINE_CONNTRACK };
+	for (phase = 0; phase < 2; phase++) {
+		enum conf_phase want = phase ? CONF_PHASE_AFTER_VIPS : CONF_PHASE_BEFORE_VIPS;
+
+		if (phase)
+			steps[n++] = (struct pipeline_step_cfg){ .kind = PIPELINE_VIPS };
+		for (i = 0; i < in->conf.n_resources && n < PIPELINE_MAX_STEPS; i++) {
+			if (in->conf.resources[i].phase != want)
+				continue;
+			in->res[i].step = n;
+			steps[n++] = step_for(in, i);
+		}
+	}
+	pipeline_init(&in->pipe, steps, n);
+	return 0;
+}
+
+void takeover_free(struct instance *in)
+{
+	size_t i;
+
+	for (i = 0; in->res && i < in->conf.n_resources; i++) {
+		in->res[i].monitor = sd_event_source_disable_unref(in->res[i].monitor);
+		resource_free(in->res[i].r);
+	}
+	free(in->res);
+	in->res = NULL;
+}
+
+/* ---- running a resource action ---------------------------------------- */
+
+static void vips_string(const struct instance *in, char *buf, size_t len)
+{
+	size_t off = 0, i;
+	char a[IPADDR_STRLEN];
+
+	buf[0] = '\0';
+	for (i = 0; i < in->conf.n_vips && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? " " : "",
+					ipaddr_str_prefix(&in->conf.vips[i], a, sizeof(a)));
+}
+
+static int run_action(struct instance *in, size_t i, enum resource_action a, uint64_t token,
+		      resource_done_fn done)
+{
+	char vips[4096], peer[IPADDR_STRLEN] = "";
+	struct resource_ctx ctx = {
+		.node = in->env->node_name ? in->env->node_name : "",
+		.instance = in->conf.name,
+		.state = fsm_state_str(in->fsm.state),
+		.prev_state = fsm_state_str(in->prev_state),
+		.vips = vips,
+		.peer = peer,
+	};
+
+	vips_string(in, vips, sizeof(vips));
+	if (in->fsm.master_known)
+		ipaddr_str(&in->fsm.master_addr, peer, sizeof(peer));
+	return resource_run(in->res[i].r, a, &ctx, token, done, &in->res[i]);
+}
+
+static void record(struct instance *in, size_t i, const struct resource_result *r)
+{
+	char why[160];
+	const char *name = in->conf.resources[i].name, *act = resource_action_str(r->action);
+
+	/* resource.c logs every result; hactl log gets the steps. */
+	script_result_str(&r->script, why, sizeof(why));
+	if (r->action != RESOURCE_MONITOR || !r->ok)
+		events_add(in->conf.name, "step", NULL, NULL, "%s %s: %s in %llu ms%s%s", name, act,
+			   r->ok ? "ok" : why, (unsigned long long)ms(r->script.duration_us),
+			   !r->ok && r->script.last_line[0] ? ": " : "",
+			   r->ok ? "" : r->script.last_line);
+}
+
+/* ---- the pipeline ------------------------------------------------------- */
+
+static void dispatch(struct instance *in, struct pipeline_actions *acts);
+
+static void on_step_done(void *arg, uint64_t token, const struct resource_result *r)
+{
+	struct instance_res *res = arg;
+	struct instance *in = res->in;
+	struct pipeline_actions acts = { .n = 0 };
+
+	record(in, (size_t)(res - in->res), r);
+	pipeline_done(&in->pipe, instance_now(in), token, r->ok, &acts);
+	dispatch(in, &acts);
+}
+
+static void step_resource(struct instance *in, const struct pipeline_action *a, bool start)
+{
+	size_t i = in->pipe.step[a->step].cfg.index;
+	bool prom = resource_promotable(in->res[i].r);
+	enum resource_action act = start ? (prom ? RESOURCE_PROMOTE : RESOURCE_START)
+					 : (prom ? RESOURCE_DEMOTE : RESOURCE_STOP);
+
+	if (run_action(in, i, act, a->token, on_step_done) < 0) {
+		log_warnx("instance %s: resource %s %s could not be queued", in->conf.name,
+			  in->conf.resources[i].name, resource_action_str(act));
+		in->vip_done_pending = true;   /* answered after this batch, failed */
+		in->vip_done_token = a->token;
+		in->vip_done_ok = false;
+	}
+}
+
+static void step_vips(struct instance *in, const struct pipeline_action *a, bool start)
+{
+	if (start) {
+		vipset_add(in, in->conf.vips, in->conf.n_vips);
+		vipset_garp(in, in->conf.vips, in->conf.n_vips);
+	} else {
+		vipset_del(in, in->conf.vips, in->conf.n_vips);
+	}
+	/* Address changes are synchronous netlink requests: done now, fed
+	 * back once this batch of actions is through. */
+	in->vip_done_pending = true;
+	in->vip_done_token = a->token;
+	in->vip_done_ok = true;
+}
+
+static void stop_resources(struct instance *in);
+
+static void milestone(struct instance *in, const struct pipeline_action *a)
+{
+	struct fsm_actions acts = { .n = 0 };
+	uint64_t now = instance_now(in);
+
+	switch (a->type) {
+	case PIPELINE_ACT_HELD:
+		log_notice("instance %s: takeover complete: %zu step(s) in %llu ms", in->conf.name,
+			   in->pipe.n, (unsigned long long)ms(now - in->fsm.state_since));
+		events_add(in->conf.name, "takeover", NULL, NULL, "complete in %llu ms",
+			   (unsigned long long)ms(now - in->fsm.state_since));
+		break;
+	case PIPELINE_ACT_VIPS_DOWN:
+		log_debug("instance %s: VIPs removed", in->conf.name);
+		break;
+	case PIPELINE_ACT_RELEASED:
+		/* Everything undone: a releasing master sends priority 0 now,
+		 * names its successor, and tells a preemptor it holds nothing. */
+		log_info("instance %s: released", in->conf.name);
+		fsm_released(&in->fsm, now, &acts);
+		instance_apply(in, &acts);
+		announce_released(in);
+		announce_send(in, HELLO_ANNOUNCE, NULL);
+		if (in->stopping)
+			stop_resources(in);
+		break;
+	case PIPELINE_ACT_GIVE_UP: {
+		char why[160];
+		uint64_t hold = in->conf.fail_holdoff_us ? in->conf.fail_holdoff_us
+							 : TAKEOVER_HOLDOFF_DEFAULT_US;
+
+		snprintf(why, sizeof(why), "giving the role up: %s failed",
+			 instance_step_name(in, a->step));
+		log_warnx("instance %s: %s; priority 0 for %llu s", in->conf.name, why,
+			  (unsigned long long)(hold / 1000000u));
+		events_add(in->conf.name, "give-up", NULL, NULL, "%s", why);
+		fsm_give_up(&in->fsm, now, hold, why, &acts);
+		instance_apply(in, &acts);
+		announce_send(in, HELLO_ANNOUNCE, NULL);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static void exec_one(struct instance *in, const struct pipeline_action *a)
+{
+	enum pipeline_step_kind kind = a->step < in->pipe.n ? in->pipe.step[a->step].cfg.kind
+							    : PIPELINE_VIPS;
+
+	switch (a->type) {
+	case PIPELINE_ACT_START:
+	case PIPELINE_ACT_STOP:
+		if (kind == PIPELINE_RESOURCE) {
+			step_resource(in, a, a->type == PIPELINE_ACT_START);
+		} else if (kind == PIPELINE_VIPS) {
+			step_vips(in, a, a->type == PIPELINE_ACT_START);
+		} else {
+			/* conntrack-sync is refused by the config until it exists */
+			in->vip_done_pending = true;
+			in->vip_done_token = a->token;
+			in->vip_done_ok = true;
+		}
+		break;
+	case PIPELINE_ACT_CANCEL:
+		if (kind == PIPELINE_RESOURCE)
+			resource_cancel(in->res[in->pipe.step[a->step].cfg.index].r, a->token);
+		break;
+	default:
+		milestone(in, a);
+		break;
+	}
+}
+
+static void dispatch(struct instance *in, struct pipeline_actions *acts)
+{
+	size_t i;
+
+	in->dispatch_depth++;
+	for (i = 0; i < acts->n; i++)
+		exec_one(in, &acts->a[i]);
+	in->dispatch_depth--;
+	/* Only the outermost call feeds synchronous completions back. */
+	while (!in->dispatch_depth && in->vip_done_pending) {
+		struct pipeline_actions more = { .n = 0 };
+
+		in->vip_done_pending = false;
+		pipeline_done(&in->pipe, instance_now(in), in->vip_done_token, in->vip_done_ok,
+			      &more);
+		in->dispatch_depth++;
+		for (i = 0; i < more.n; i++)
+			exec_one(in, &more.a[i]);
+		in->dispatch_depth--;
+	}
+	if (!in->dispatch_depth)
+		instance_rearm(in);
+}
+
+/* The start-up gate: how long gated steps wait for a peer to confirm. */
+static uint64_t gate_us(const struct instance *in)
+{
+	return in->conf.startup_gate_us ? in->conf.startup_gate_us
+					: 2 * fsm_master_down_interval(&in->fsm) +
+					  PEERS_HELLO_PERIOD_US;
+}
+
+void takeover_acquire(struct instance *in)
+{
+	struct pipeline_actions acts = { .n = 0 };
+
+	pipeline_acquire(&in->pipe, instance_now(in), in->fsm.confirmed, gate_us(in), &acts);
+	if (pipeline_gate_waiting(&in->pipe) || (!in->fsm.confirmed && in->conf.n_resources))
+		log_notice("instance %s: master without having heard a peer since start: "
+			   "irreversible steps wait up to %llu ms for a peer to confirm",
+			   in->conf.name, (unsigned long long)ms(gate_us(in)));
+	dispatch(in, &acts);
+}
+
+void takeover_release(struct instance *in)
+{
+	struct pipeline_actions acts = { .n = 0 };
+
+	pipeline_release(&in->pipe, instance_now(in), &acts);
+	dispatch(in, &acts);
+}
+
+void takeover_confirm(struct instance *in)
+{
+	struct pipeline_actions acts = { .n = 0 };
+
+	if (!pipeline_gate_waiting(&in->pipe) && !in->pipe.gate_deadline)
+		return;
+	log_info("instance %s: mastership confirmed by a peer", in->conf.name);
+	pipeline_confirm(&in->pipe, instance_now(in), &acts);
+	dispatch(in, &acts);
+}
+
+void takeover_timer(struct instance *in, uint64_t now)
+{
+	struct pipeline_actions acts = { .n = 0 };
+	uint64_t d = pipeline_next_deadline(&in->pipe);
+
+	if (!d || now < d)
+		return;
+	pipeline_timer(&in->pipe, now, &acts);
+	dispatch(in, &acts);
+}
+
+/* ---- start, stop, monitor outside the pipeline ------------------------- */
+
+static void on_side_done(void *arg, uint64_t token, const struct resource_result *r)
+{
+	struct instance_res *res = arg;
+	struct instance *in = res->in;
+
+	record(in, (size_t)(res - in->res), r);
+	if (r->action == RESOURCE_STOP && in->stopping && in->stops_pending &&
+	    --in->stops_pending == 0) {
+		in->stopped = true;
+		if (in->env->on_stopped)
+			in->env->on_stopped(in->env->on_state_arg, in);
+	}
+}
+
+static int on_monitor_timer(sd_event_source *s, uint64_t usec, void *arg);
+
+static void on_monitor_done(void *arg, uint64_t token, const struct resource_result *r)
+{
+	struct instance_res *res = arg;
+	struct instance *in = res->in;
+	size_t i = (size_t)(res - in->res);
+	bool held = in->pipe.want && in->pipe.step[res->step].state == PIPELINE_UP;
+	bool prom = resource_promotable(res->r);
+	bool healthy;
+
+	res->monitor_token = 0;
+	res->monitor_rc = r->ocf_rc;
+	res->monitor_at = instance_now(in);
+	/* On the master a promotable resource answers 8 (0 is taken as
+	 * healthy too: simple scripts do not tell); elsewhere 0. An agent
+	 * that cannot promote runs on the master only. */
+	if (held)
+		healthy = r->ok && (r->ocf_rc == 8 || r->ocf_rc == 0);
+	else
+		healthy = r->ok && r->ocf_rc == (prom ? 0 : 7);
+	if (!healthy) {
+		record(in, i, r);
+		if (held) {
+			struct pipeline_actions acts = { .n = 0 };
+
+			log_warnx("instance %s: resource %s failed its monitor on the master "
+				  "(restart %u of %u)", in->conf.name, in->conf.resources[i].name,
+				  in->pipe.step[res->step].restarts + 1,
+				  in->conf.resources[i].restart_limit);
+			pipeline_failed(&in->pipe, instance_now(in), res->step, &acts);
+			dispatch(in, &acts);
+		} else if (r->ocf_rc == 8) {
+			log_warnx("instance %s: resource %s runs as master on a node that is not "
+				  "master", in->conf.name, in->conf.resources[i].name);
+		}
+	}
+	if (res->monitor && !in->stopping) {
+		sd_event_source_set_time_relative(res->monitor,
+						  in->conf.resources[i].monitor_interval_us);
+		sd_event_source_set_enabled(res->monitor, SD_EVENT_ONESHOT);
+	}
+}
+
+static int on_monitor_timer(sd_event_source *s, uint64_t usec, void *arg)
+{
+	struct instance_res *res = arg;
+	struct instance *in = res->in;
+	size_t i = (size_t)(res - in->res);
+	static uint64_t seq;
+
+	if (in->stopping)
+		return 0;
+	/* A monitor of a step that is starting or stopping says nothing: try
+	 * again at the next interval. */
+	if (in->pipe.step[res->step].state == PIPELINE_STARTING ||
+	    in->pipe.step[res->step].state == PIPELINE_STOPPING || resource_busy(res->r)) {
+		sd_event_source_set_time_relative(s, in->conf.resources[i].monitor_interval_us);
+		sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+		return 0;
+	}
+	res->monitor_token = TOKEN_SIDE | ++seq;
+	if (run_action(in, i, RESOURCE_MONITOR, res->monitor_token, on_monitor_done) < 0) {
+		res->monitor_token = 0;
+		sd_event_source_set_time_relative(s, in->conf.resources[i].monitor_interval_us);
+		sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	}
+	return 0;
+}
+
+void takeover_start_resources(struct instance *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->conf.n_resources; i++) {
+		struct instance_res *res = &in->res[i];
+
+		/* A promotable resource runs on every node (a replica); one that
+		 * cannot promote runs where the role is, started by the
+		 * pipeline. */
+		if (resource_promotable(res->r))
+			run_action(in, i, RESOURCE_START, TOKEN_SIDE, on_side_done);
+		if (!in->conf.resources[i].monitor_interval_us)
+			continue;
+		if (sd_event_add_time_relative(in->env->event, &res->monitor, CLOCK_MONOTONIC,
+					       in->conf.resources[i].monitor_interval_us, 1000,
+					       on_monitor_timer, res) >= 0)
+			sd_event_source_set_enabled(res->monitor, SD_EVENT_ONESHOT);
+	}
+}
+
+static void stop_resources(struct instance *in)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < in->conf.n_resources; i++) {
+		in->res[i].monitor = sd_event_source_disable_unref(in->res[i].monitor);
+		if (resource_promotable(in->res[i].r))
+			n++;
+	}
+	in->stops_pending = n;
+	for (i = 0; i < in->conf.n_resources; i++)
+		if (resource_promotable(in->res[i].r) &&
+		    run_action(in, i, RESOURCE_STOP, TOKEN_SIDE, on_side_done) < 0)
+			in->stops_pending--;
+	if (!in->stops_pending) {
+		in->stopped = true;
+		if (in->env->on_stopped)
+			in->env->on_stopped(in->env->on_state_arg, in);
+	}
+}
+
+void takeover_shutdown(struct instance *in)
+{
+	/* Stops follow the pipeline's RELEASED; already released: now. */
+	if (pipeline_released(&in->pipe) && !in->stopped && !in->stops_pending)
+		stop_resources(in);
+}
