@@ -25,6 +25,15 @@ struct daemon {
 	uint64_t start_us;              /* monotonic */
 	struct ctl *ctl;
 	bool stopping;                  /* SIGTERM seen */
+	/* Instances a reload stopped (removed, or restarted with a changed
+	 * interface, VRID, family, tracks or resources) that are still
+	 * releasing; the replacement (NULL for a removed one) starts once
+	 * the old one has stopped, so the two never hold at once. */
+	struct retiring {
+		struct instance *old, *next;
+	} *retiring;
+	size_t n_retiring;
+	struct instance *just_stopping; /* inside retire()'s instance_stop() */
 	uint64_t hello_drops[HELLO_REASON_MAX]; /* announcements that failed to decode */
 	uint64_t hello_unknown;         /* valid, for no instance of ours */
 	struct log_ratelimit hello_rl;

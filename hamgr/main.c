@@ -113,6 +113,13 @@ static void stop_instances(struct daemon *d)
 	free(d->inst);
 	d->inst = NULL;
 	d->n_inst = 0;
+	/* Old instances a reload was still waiting for (their replacements
+	 * were in d->inst): freeing removes their VIPs synchronously. */
+	for (i = 0; i < d->n_retiring; i++)
+		instance_free(d->retiring[i].old);
+	free(d->retiring);
+	d->retiring = NULL;
+	d->n_retiring = 0;
 }
 
 static struct instance *take_instance(struct daemon *d, const char *name)
@@ -190,6 +197,40 @@ static void reopen_control(struct daemon *d, const struct conf *old, const struc
 	d->ctl = ctl;
 }
 
+/* An old instance is done releasing: free it, start its replacement. */
+static void retired(struct daemon *d, size_t k)
+{
+	struct retiring r = d->retiring[k];
+
+	d->retiring[k] = d->retiring[--d->n_retiring];
+	instance_free(r.old);
+	if (r.next && !d->stopping && instance_start(r.next) < 0)
+		log_warnx("instance %s: could not start after reload", instance_name(r.next));
+}
+
+/* Stop old (release through its pipeline, stop its resources); next, if
+ * any, starts only once that is done. */
+static void retire(struct daemon *d, struct instance *old, struct instance *next)
+{
+	struct retiring *r = realloc(d->retiring, (d->n_retiring + 1) * sizeof(*r));
+
+	if (!r) {
+		/* No room to wait: free now (removes the VIPs synchronously). */
+		instance_stop(old);
+		instance_free(old);
+		if (next && instance_start(next) < 0)
+			log_warnx("instance %s: could not start after reload", instance_name(next));
+		return;
+	}
+	d->retiring = r;
+	d->retiring[d->n_retiring++] = (struct retiring){ old, next };
+	d->just_stopping = old;
+	instance_stop(old);
+	d->just_stopping = NULL;
+	if (instance_stopped(old))
+		retired(d, d->n_retiring - 1);
+}
+
 /* Reload: the new config replaces the old only when it parses; instances
  * that keep their name, interface, VRID and family are changed in place so
  * a VIP that stays configured is never removed and no state changes for
@@ -225,25 +266,27 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 			ni[i] = old;
 			continue;
 		}
-		if (old) {
-			log_notice("instance %s: interface, VRID or family changed: restarting it",
-				   ci->name);
-			instance_stop(old);
-			instance_free(old);
-		}
 		ni[i] = instance_new(ci, &d->env);
-		if (!ni[i])
-			log_warnx("instance %s: out of memory on reload", ci->name);
-		else if (instance_start(ni[i]) < 0)
+		if (!ni[i]) {
+			log_warnx("instance %s: cannot set it up on reload", ci->name);
+			if (old)
+				retire(d, old, NULL);
+			continue;
+		}
+		if (old) {
+			log_notice("instance %s: interface, VRID, family, tracks or resources "
+				   "changed: restarting it", ci->name);
+			retire(d, old, ni[i]);
+		} else if (instance_start(ni[i]) < 0) {
 			log_warnx("instance %s: could not start after reload", ci->name);
+		}
 	}
 	for (i = 0; i < d->n_inst; i++) {
 		if (!d->inst[i])
 			continue;
 		log_notice("instance %s: removed from the config: stopping it",
 			   instance_name(d->inst[i]));
-		instance_stop(d->inst[i]);
-		instance_free(d->inst[i]);
+		retire(d, d->inst[i], NULL);
 	}
 	free(d->inst);
 	d->inst = ni;
@@ -277,13 +320,23 @@ static void maybe_exit(struct daemon *d)
 	for (i = 0; i < d->n_inst; i++)
 		if (d->inst[i] && !instance_stopped(d->inst[i]))
 			return;
+	if (d->n_retiring)
+		return;
 	sd_event_exit(d->env.event, 0);
 }
 
 static void on_stopped(void *arg, struct instance *in)
 {
 	struct daemon *d = arg;
+	size_t k;
 
+	for (k = 0; k < d->n_retiring; k++)
+		if (d->retiring[k].old == in) {
+			/* Not from inside instance_stop(): retire() handles that. */
+			if (in != d->just_stopping)
+				retired(d, k);
+			break;
+		}
 	if (d->stopping)
 		maybe_exit(d);
 }
