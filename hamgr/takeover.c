@@ -387,19 +387,19 @@ static void on_monitor_done(void *arg, uint64_t token, const struct resource_res
 	struct instance *in = res->in;
 	size_t i = (size_t)(res - in->res);
 	bool held = in->pipe.want && in->pipe.step[res->step].state == PIPELINE_UP;
-	bool prom = resource_promotable(res->r);
 	bool healthy;
 
 	res->monitor_token = 0;
 	res->monitor_rc = r->ocf_rc;
 	res->monitor_at = instance_now(in);
-	/* On the master a promotable resource answers 8 (0 is taken as
-	 * healthy too: simple scripts do not tell); elsewhere 0. An agent
-	 * that cannot promote runs on the master only. */
+	/* On the master a resource answers 8 (0 is taken as healthy too:
+	 * simple scripts and agents that cannot promote do not tell).
+	 * Elsewhere 0 (a replica following) or 7 (a service that runs on the
+	 * master only) are both fine; 8 there is worth a warning. */
 	if (held)
 		healthy = r->ok && (r->ocf_rc == 8 || r->ocf_rc == 0);
 	else
-		healthy = r->ok && r->ocf_rc == (prom ? 0 : 7);
+		healthy = r->ok && (r->ocf_rc == 0 || r->ocf_rc == 7);
 	if (!healthy) {
 		record(in, i, r);
 		if (held) {
