@@ -51,7 +51,7 @@ $(B)/obj/hamgr/%.o: hamgr/%.c
 $(B)/hamgr: $(B)/obj/hamgr/main.o $(DAEMON_OBJ) $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-$(B)/hactl: $(B)/obj/hamgr/hactl.o $(B)/obj/hamgr/ctlmsg.o $(CORE_OBJ)
+$(B)/hactl: $(B)/obj/hamgr/hactl.o $(B)/obj/hamgr/ctlmsg.o $(B)/obj/hamgr/ctlcmd.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 # The daemon modules and the core as one archive, so a unit test pulls in

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "ctlcmd.h"
 #include "ctlmsg.h"
 
 #include "version.h"
@@ -934,10 +935,10 @@ static int cmd_log(const struct hactl *h, int argc, char **argv)
 		} else if (c == 'n') {
 			errno = 0;
 			n = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || n < 1 || n > CTLMSG_LOG_MAX) {
+			if (errno || *end || end == optarg || n < 1 || n > CTLCMD_LOG_MAX) {
 				json_object_put(args);
 				return usage_error("log: -n takes a number from 1 to %d, not '%s'",
-						   CTLMSG_LOG_MAX, optarg);
+						   CTLCMD_LOG_MAX, optarg);
 			}
 			json_object_object_add(args, "n", json_object_new_int((int)n));
 		} else {
