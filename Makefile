@@ -1,5 +1,5 @@
 # hamgr — one GNU make, pkg-config for every library.
-# Targets: all check unit netns demo bench fuzz install deps clean asan
+# Targets: all check unit core-symbols netns demo bench fuzz install deps clean asan
 
 PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -42,7 +42,7 @@ TOOL_BIN   := $(TOOL_SRC:test/tools/%.c=$(B)/tools/%)
 
 PROGS := $(B)/hamgr $(if $(HACTL_SRC),$(B)/hactl)
 
-.PHONY: all check unit netns demo bench fuzz install deps clean asan
+.PHONY: all check unit core-symbols netns demo bench fuzz install deps clean asan
 all: $(PROGS) $(TOOL_BIN) $(UNIT_BIN)
 
 $(B)/obj/hamgr/core/%.o: hamgr/core/%.c
@@ -86,10 +86,16 @@ $(B)/tools/%: test/tools/%.c
 unit: $(UNIT_BIN)
 	@HM_BUILD=$(abspath $(B)) test/unit/run.sh $(UNIT_BIN)
 
+# The core's objects call nothing outside test/core_symbols.allow (also
+# part of check).
+core-symbols: $(CORE_OBJ)
+	@test/core_symbols.sh $(CORE_OBJ)
+
 netns: all
 	@HM_BUILD=$(abspath $(B)) test/netns/run.sh
 
-# Unit suites, then the netns suite; ends with one "N passed, N failed" line.
+# Unit suites, the core's symbols, the netns suite, the man pages; ends
+# with one "N passed, N failed" line.
 check: all
 	@HM_BUILD=$(abspath $(B)) test/check.sh $(UNIT_BIN)
 
