@@ -20,6 +20,20 @@ static bool needs_scope6(const struct in6_addr *a)
 	return IN6_IS_ADDR_MULTICAST(a) || IN6_IS_ADDR_LINKLOCAL(a);
 }
 
+/* msg's one control message: level, type and len bytes of data, in the
+ * buffer msg_control already points to (zeroed, large enough). */
+static void put_cmsg(struct msghdr *msg, int level, int type, const void *data, size_t len)
+{
+	struct cmsghdr *cm;
+
+	msg->msg_controllen = CMSG_SPACE(len);
+	cm = CMSG_FIRSTHDR(msg);
+	cm->cmsg_level = level;
+	cm->cmsg_type = type;
+	cm->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(cm), data, len);
+}
+
 int udp_io_send(int fd, int ifindex, const struct ipaddr *src, const struct ipaddr *dst,
 		uint16_t port, const void *buf, size_t len)
 {
@@ -29,11 +43,9 @@ int udp_io_send(int fd, int ifindex, const struct ipaddr *src, const struct ipad
 	struct msghdr msg = { .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1,
 			      .msg_control = c.b };
 	bool pin = src && src->family == dst->family;
-	struct cmsghdr *cm;
 
 	memset(&to, 0, sizeof(to));
 	memset(&c, 0, sizeof(c));
-	cm = (struct cmsghdr *)c.b;
 	if (dst->family == IPADDR_V4) {
 		/* ipi_spec_dst is the source address of a sendmsg. */
 		struct in_pktinfo pi = { .ipi_ifindex = ifindex };
@@ -41,14 +53,10 @@ int udp_io_send(int fd, int ifindex, const struct ipaddr *src, const struct ipad
 		to.v4.sin_family = AF_INET;
 		to.v4.sin_port = htons(port);
 		memcpy(&to.v4.sin_addr, dst->a, 4);
+		msg.msg_namelen = sizeof(to.v4);
 		if (pin)
 			memcpy(&pi.ipi_spec_dst, src->a, 4);
-		msg.msg_namelen = sizeof(to.v4);
-		msg.msg_controllen = CMSG_SPACE(sizeof(pi));
-		cm->cmsg_level = IPPROTO_IP;
-		cm->cmsg_type = IP_PKTINFO;
-		cm->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		put_cmsg(&msg, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
 	} else if (dst->family == IPADDR_V6) {
 		struct in6_pktinfo pi = { .ipi6_ifindex = (unsigned)ifindex };
 
@@ -57,14 +65,10 @@ int udp_io_send(int fd, int ifindex, const struct ipaddr *src, const struct ipad
 		memcpy(&to.v6.sin6_addr, dst->a, 16);
 		if (needs_scope6(&to.v6.sin6_addr))
 			to.v6.sin6_scope_id = (uint32_t)ifindex;
+		msg.msg_namelen = sizeof(to.v6);
 		if (pin)
 			memcpy(&pi.ipi6_addr, src->a, 16);
-		msg.msg_namelen = sizeof(to.v6);
-		msg.msg_controllen = CMSG_SPACE(sizeof(pi));
-		cm->cmsg_level = IPPROTO_IPV6;
-		cm->cmsg_type = IPV6_PKTINFO;
-		cm->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		put_cmsg(&msg, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
 	} else {
 		return -EAFNOSUPPORT;
 	}

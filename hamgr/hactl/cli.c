@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctlmsg.h"
+#include "out.h"
 #include "version.h"
 
 /* By ctlcmd id, so the table cannot list a command hactl lacks or miss
@@ -46,11 +47,10 @@ int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("hactl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	out_verr(fmt, ap);
 	va_end(ap);
-	fputs("\n(hactl help lists the commands)\n", stderr);
+	fputs("(hactl help lists the commands)\n", stderr);
 	return HACTL_EXIT_USAGE;
 }
 

@@ -47,22 +47,55 @@ static void sample(const char *name, struct json_object *in, const char *k2, con
 		printf("} %.6g\n", value);
 }
 
-/* A per-instance number from the status (obj NULL: the instance) or a
- * member of its "counters". Missing values are left out (no sample). */
+/* The sample value of o's member key: a number times scale, or a
+ * boolean as 1 or 0. False when it is missing or neither (no sample). */
+static bool value(struct json_object *o, const char *key, double scale, double *v)
+{
+	if (jnum_ok(jget(o, key)))
+		*v = jdbl(o, key, 0) * scale;
+	else if (jbool(o, key) >= 0)
+		*v = jbool(o, key);
+	else
+		return false;
+	return true;
+}
+
+/* A per-instance value from the status (counter_member false: the
+ * instance) or a member of its "counters". */
 static void per_instance(struct json_object *insts, const char *name, const char *type,
 			 const char *help, bool counter_member, const char *key, double scale)
 {
 	size_t i;
+	double v;
 
 	family(name, type, help);
 	for (i = 0; i < jlen(insts); i++) {
 		struct json_object *in = jidx(insts, i);
 		struct json_object *src = counter_member ? jget(in, "counters") : in;
 
-		if (jnum_ok(jget(src, key)))
-			sample(name, in, NULL, NULL, jdbl(src, key, 0) * scale);
-		else if (jbool(src, key) >= 0)
-			sample(name, in, NULL, NULL, jbool(src, key));
+		if (value(src, key, scale, &v))
+			sample(name, in, NULL, NULL, v);
+	}
+}
+
+/* A gauge with one sample per element of each instance's array member
+ * (its VIPs, its peers), labelled with the element's address. */
+static void per_element(struct json_object *insts, const char *name, const char *help,
+			const char *array, const char *label, const char *key, double scale)
+{
+	size_t i, j;
+	double v;
+
+	family(name, "gauge", help);
+	for (i = 0; i < jlen(insts); i++) {
+		struct json_object *in = jidx(insts, i), *arr = jget(in, array);
+
+		for (j = 0; j < jlen(arr); j++) {
+			struct json_object *e = jidx(arr, j);
+
+			if (value(e, key, scale, &v))
+				sample(name, in, label, jstr(e, "address", "?"), v);
+		}
 	}
 }
 
@@ -98,45 +131,6 @@ static void metrics_drops(struct json_object *insts)
 			if (jnum_ok(v))
 				sample("hamgr_advert_drops_total", in, "reason", reason,
 				       json_object_get_double(v));
-		}
-	}
-}
-
-static void metrics_vips(struct json_object *insts)
-{
-	size_t i, j;
-
-	family("hamgr_vip_present", "gauge",
-	       "1 when the virtual address is on the interface, 0 when not.");
-	for (i = 0; i < jlen(insts); i++) {
-		struct json_object *in = jidx(insts, i), *vips = jget(in, "vips");
-
-		for (j = 0; j < jlen(vips); j++) {
-			struct json_object *v = jidx(vips, j);
-
-			if (jbool(v, "present") >= 0)
-				sample("hamgr_vip_present", in, "address", jstr(v, "address", "?"),
-				       jbool(v, "present"));
-		}
-	}
-}
-
-/* Peers heard in the last 60 s: priority, age and jitter of their adverts. */
-static void metrics_peers(struct json_object *insts, const char *name, const char *help,
-			  const char *key, double scale)
-{
-	size_t i, j;
-
-	family(name, "gauge", help);
-	for (i = 0; i < jlen(insts); i++) {
-		struct json_object *in = jidx(insts, i), *peers = jget(in, "peers");
-
-		for (j = 0; j < jlen(peers); j++) {
-			struct json_object *p = jidx(peers, j);
-
-			if (jnum_ok(jget(p, key)))
-				sample(name, in, "peer", jstr(p, "address", "?"),
-				       jdbl(p, key, 0) * scale);
 		}
 	}
 }
@@ -221,12 +215,17 @@ static void metrics_print(struct json_object *res)
 	per_instance(insts, "hamgr_advert_send_errors_total", "counter",
 		     "Adverts that could not be sent.", true, "send_errors", 1);
 	metrics_drops(insts);
-	metrics_vips(insts);
-	metrics_peers(insts, "hamgr_peer_priority", "Priority a peer advertises.", "priority", 1);
-	metrics_peers(insts, "hamgr_peer_last_seen_seconds", "Seconds since the peer's last advert.",
-		      "last_seen_ms", 0.001);
-	metrics_peers(insts, "hamgr_peer_jitter_seconds",
-		      "Measured jitter of the peer's advert interval.", "jitter_ms", 0.001);
+	per_element(insts, "hamgr_vip_present",
+		    "1 when the virtual address is on the interface, 0 when not.", "vips",
+		    "address", "present", 1);
+	/* Peers heard in the last 60 s: priority, age and jitter of their adverts. */
+	per_element(insts, "hamgr_peer_priority", "Priority a peer advertises.", "peers", "peer",
+		    "priority", 1);
+	per_element(insts, "hamgr_peer_last_seen_seconds", "Seconds since the peer's last advert.",
+		    "peers", "peer", "last_seen_ms", 0.001);
+	per_element(insts, "hamgr_peer_jitter_seconds",
+		    "Measured jitter of the peer's advert interval.", "peers", "peer", "jitter_ms",
+		    0.001);
 	per_instance(insts, "hamgr_announcements_sent_total", "counter",
 		     "Peer announcements sent (one per destination).", true,
 		     "announcements_sent", 1);

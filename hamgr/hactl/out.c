@@ -6,15 +6,20 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+void out_verr(const char *fmt, va_list ap)
+{
+	fputs("hactl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void out_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("hactl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	out_verr(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void out_wrap(int col, int indent, const char *text)

@@ -3,12 +3,15 @@
 #ifndef HAMGR_HACTL_OUT_H
 #define HAMGR_HACTL_OUT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #define OUT_WIDTH 100
 
 /* "hactl: MESSAGE\n" on stderr. */
 void out_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same with a va_list (for callers that add to the message). */
+void out_verr(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Print text word-wrapped at OUT_WIDTH columns: the first line after
  * what is already printed (col columns), continuation lines indented by
