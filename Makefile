@@ -1,5 +1,5 @@
 # hamgr — one GNU make, pkg-config for every library.
-# Targets: all check unit netns demo bench fuzz install deps clean asan
+# Targets: all check unit core-symbols netns demo bench fuzz install deps clean asan
 
 PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -28,16 +28,21 @@ CUNIT_LIBS = $(shell pkg-config --libs cunit 2>/dev/null)
 CORE_SRC   := $(sort $(wildcard hamgr/core/*.c))
 CORE_OBJ   := $(CORE_SRC:%.c=$(B)/obj/%.o)
 # Daemon modules shared by hamgr and the unit tests that need them (conf).
-DAEMON_SRC := $(filter-out hamgr/main.c hamgr/hactl.c,$(sort $(wildcard hamgr/*.c)))
+DAEMON_SRC := $(filter-out hamgr/main.c,$(sort $(wildcard hamgr/*.c)))
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(B)/obj/%.o)
+# hactl: one file per subcommand under hamgr/hactl/, out of DAEMON_SRC's
+# reach; it shares the protocol codec and the command table with hamgr.
+HACTL_SRC  := $(sort $(wildcard hamgr/hactl/*.c))
+HACTL_OBJ  := $(HACTL_SRC:%.c=$(B)/obj/%.o)
+HACTL_SHARED := $(B)/obj/hamgr/ctlmsg.o $(B)/obj/hamgr/ctlcmd.o
 UNIT_SRC   := $(sort $(wildcard test/unit/test_*.c))
 UNIT_BIN   := $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
 TOOL_SRC   := $(sort $(wildcard test/tools/*.c))
 TOOL_BIN   := $(TOOL_SRC:test/tools/%.c=$(B)/tools/%)
 
-PROGS := $(B)/hamgr $(if $(wildcard hamgr/hactl.c),$(B)/hactl)
+PROGS := $(B)/hamgr $(if $(HACTL_SRC),$(B)/hactl)
 
-.PHONY: all check unit netns demo bench fuzz install deps clean asan
+.PHONY: all check unit core-symbols netns demo bench fuzz install deps clean asan
 all: $(PROGS) $(TOOL_BIN) $(UNIT_BIN)
 
 $(B)/obj/hamgr/core/%.o: hamgr/core/%.c
@@ -51,7 +56,7 @@ $(B)/obj/hamgr/%.o: hamgr/%.c
 $(B)/hamgr: $(B)/obj/hamgr/main.o $(DAEMON_OBJ) $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-$(B)/hactl: $(B)/obj/hamgr/hactl.o $(B)/obj/hamgr/ctlmsg.o $(CORE_OBJ)
+$(B)/hactl: $(HACTL_OBJ) $(HACTL_SHARED) $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 # The daemon modules and the core as one archive, so a unit test pulls in
@@ -60,10 +65,19 @@ $(B)/libhamgr.a: $(DAEMON_OBJ) $(CORE_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-# Each unit test file is one CUnit program.
+# hactl's files but main.c, for the unit test of its subcommand table.
+$(B)/libhactl.a: $(filter-out %/main.o,$(HACTL_OBJ))
+	rm -f $@
+	ar rcs $@ $^
+
+# Each unit test file is one CUnit program; UNIT_LIBS adds archives.
 $(B)/test/%: test/unit/%.c test/unit/cu_main.h $(B)/libhamgr.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itest/unit -o $@ $< $(B)/libhamgr.a $(PKG_LIBS) $(CUNIT_LIBS) -lm $(LDFLAGS)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itest/unit -o $@ $< $(UNIT_LIBS) $(B)/libhamgr.a $(PKG_LIBS) $(CUNIT_LIBS) -lm $(LDFLAGS)
+
+# test_ctlcmd checks that hactl has a subcommand for every command.
+$(B)/test/test_ctlcmd: $(B)/libhactl.a
+$(B)/test/test_ctlcmd: UNIT_LIBS := $(B)/libhactl.a
 
 $(B)/tools/%: test/tools/%.c
 	@mkdir -p $(dir $@)
@@ -72,10 +86,16 @@ $(B)/tools/%: test/tools/%.c
 unit: $(UNIT_BIN)
 	@HM_BUILD=$(abspath $(B)) test/unit/run.sh $(UNIT_BIN)
 
+# The core's objects call nothing outside test/core_symbols.allow (also
+# part of check).
+core-symbols: $(CORE_OBJ)
+	@test/core_symbols.sh $(CORE_OBJ)
+
 netns: all
 	@HM_BUILD=$(abspath $(B)) test/netns/run.sh
 
-# Unit suites, then the netns suite; ends with one "N passed, N failed" line.
+# Unit suites, the core's symbols, the netns suite, the man pages; ends
+# with one "N passed, N failed" line.
 check: all
 	@HM_BUILD=$(abspath $(B)) test/check.sh $(UNIT_BIN)
 

@@ -2,9 +2,7 @@
  *
  * One socket per instance and family, bound to the instance interface with
  * SO_BINDTODEVICE so adverts from other links never reach it. The source
- * address of every send is pinned with IP_PKTINFO / IPV6_PKTINFO: the VRRP
- * checksum covers it, and on an interface that also holds a VIP in the same
- * subnet the kernel's own choice could be the VIP. */
+ * address of every send is pinned (udp_io.c): the VRRP checksum covers it. */
 #include "advert_io.h"
 
 #include <arpa/inet.h>
@@ -19,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/advert.h"
+#include "udp_io.h"
 
 struct advert_io {
 	int fd;
@@ -27,11 +26,6 @@ struct advert_io {
 	int ifindex;
 	char ifname[IFNAMSIZ];
 };
-
-/* Room for either family's pktinfo plus a hop limit. */
-#define ADVERT_IO_CMSG_SPACE \
-	(CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)) + \
-	 CMSG_SPACE(sizeof(struct in_pktinfo)))
 
 /* "call on ifname: strerror" into err; closes io, returns NULL. */
 static struct advert_io *fail(struct advert_io *io, char *err, size_t errlen,
@@ -169,67 +163,6 @@ int advert_io_fd(const struct advert_io *io)
 	return io->fd;
 }
 
-/* Group and link-local destinations need the interface as scope. */
-static bool needs_scope6(const struct in6_addr *a)
-{
-	return IN6_IS_ADDR_MULTICAST(a) || IN6_IS_ADDR_LINKLOCAL(a);
-}
-
-static int send4(struct advert_io *io, const struct ipaddr *src,
-		 const struct ipaddr *dst, const uint8_t *buf, size_t len)
-{
-	struct sockaddr_in to = { .sin_family = AF_INET };
-	union { char b[CMSG_SPACE(sizeof(struct in_pktinfo))]; struct cmsghdr h; } c;
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr msg = {
-		.msg_name = &to, .msg_namelen = sizeof(to),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = c.b, .msg_controllen = sizeof(c.b),
-	};
-	struct cmsghdr *cm;
-	struct in_pktinfo pi = { .ipi_ifindex = io->ifindex };
-
-	memcpy(&to.sin_addr, dst->a, 4);
-	/* ipi_spec_dst is the source address for a raw socket's sendmsg. */
-	if (src && src->family == IPADDR_V4)
-		memcpy(&pi.ipi_spec_dst, src->a, 4);
-	memset(&c, 0, sizeof(c));
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = IPPROTO_IP;
-	cm->cmsg_type = IP_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-	return sendmsg(io->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -errno : 0;
-}
-
-static int send6(struct advert_io *io, const struct ipaddr *src,
-		 const struct ipaddr *dst, const uint8_t *buf, size_t len)
-{
-	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
-	union { char b[CMSG_SPACE(sizeof(struct in6_pktinfo))]; struct cmsghdr h; } c;
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr msg = {
-		.msg_name = &to, .msg_namelen = sizeof(to),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = c.b, .msg_controllen = sizeof(c.b),
-	};
-	struct cmsghdr *cm;
-	struct in6_pktinfo pi = { .ipi6_ifindex = (unsigned)io->ifindex };
-
-	memcpy(&to.sin6_addr, dst->a, 16);
-	if (needs_scope6(&to.sin6_addr))
-		to.sin6_scope_id = (uint32_t)io->ifindex;
-	if (src && src->family == IPADDR_V6)
-		memcpy(&pi.ipi6_addr, src->a, 16);
-	memset(&c, 0, sizeof(c));
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = IPPROTO_IPV6;
-	cm->cmsg_type = IPV6_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-	return sendmsg(io->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -errno : 0;
-}
-
 int advert_io_send(struct advert_io *io, const struct ipaddr *src,
 		   const struct ipaddr *dst, const uint8_t *buf, size_t len)
 {
@@ -237,8 +170,7 @@ int advert_io_send(struct advert_io *io, const struct ipaddr *src,
 		return -EINVAL;
 	if (src && src->family && src->family != io->family)
 		return -EINVAL;
-	return io->family == IPADDR_V6 ? send6(io, src, dst, buf, len)
-				       : send4(io, src, dst, buf, len);
+	return udp_io_send(io->fd, io->ifindex, src, dst, 0, buf, len);
 }
 
 /* IPv4: the datagram carries its own addresses and TTL; copy them out so
@@ -257,47 +189,12 @@ static void fill_from_ip4(struct advert_rx *rx)
 	rx->ttl = h.ip_ttl;
 }
 
-/* Pull ifindex, destination and hop limit out of the control messages.
- * Anything missing stays 0 (ifindex 0, TTL 0) so the caller's checks
+/* One datagram into rx; 1, 0 (nothing queued) or -errno. Anything the
+ * kernel did not report stays 0 (ifindex 0, TTL 0) so the caller's checks
  * reject the packet rather than trust a default. */
-static void parse_cmsgs(struct msghdr *msg, struct advert_rx *rx)
-{
-	struct cmsghdr *cm;
-
-	for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
-		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
-			struct in_pktinfo pi;
-
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			rx->ifindex = pi.ipi_ifindex;
-		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
-			   cm->cmsg_type == IPV6_PKTINFO) {
-			struct in6_pktinfo pi;
-
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			rx->ifindex = (int)pi.ipi6_ifindex;
-			ipaddr_from_bytes(&rx->dst, IPADDR_V6, &pi.ipi6_addr);
-		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
-			   cm->cmsg_type == IPV6_HOPLIMIT) {
-			int hl;
-
-			memcpy(&hl, CMSG_DATA(cm), sizeof(hl));
-			rx->ttl = hl >= 0 && hl <= 255 ? (uint8_t)hl : 0;
-		}
-	}
-}
-
-/* One recvmsg into rx; 1, 0 (nothing queued) or -errno. */
 static int recv_one(struct advert_io *io, struct advert_rx *rx)
 {
-	struct sockaddr_storage from;
-	union { char b[ADVERT_IO_CMSG_SPACE]; struct cmsghdr h; } c;
-	struct iovec iov = { .iov_base = rx->buf, .iov_len = sizeof(rx->buf) };
-	struct msghdr msg = {
-		.msg_name = &from, .msg_namelen = sizeof(from),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = c.b, .msg_controllen = sizeof(c.b),
-	};
+	struct udp_io_meta m;
 	ssize_t n;
 
 	memset(&rx->src, 0, sizeof(rx->src));
@@ -306,21 +203,21 @@ static int recv_one(struct advert_io *io, struct advert_rx *rx)
 	rx->ttl = 0;
 	rx->ifindex = 0;
 	rx->has_iphdr = io->family == IPADDR_V4;
-	do {
-		n = recvmsg(io->fd, &msg, MSG_DONTWAIT);
-	} while (n < 0 && errno == EINTR);
+	n = udp_io_recv(io->fd, rx->buf, sizeof(rx->buf), &m);
+	if (n == -EAGAIN)
+		return 0;
 	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
-	/* A truncated datagram (MSG_TRUNC) is handed up as it is: it is larger
-	 * than any advert, so the decoder rejects it on length and counts it. */
+		return (int)n;
+	/* A truncated datagram is handed up as it is: it is larger than any
+	 * advert, so the decoder rejects it on length and counts it. */
 	rx->len = (size_t)n;
-	parse_cmsgs(&msg, rx);
+	rx->ifindex = m.ifindex;
 	if (io->family == IPADDR_V4) {
 		fill_from_ip4(rx);
-	} else if (from.ss_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&from;
-
-		ipaddr_from_bytes(&rx->src, IPADDR_V6, &s6->sin6_addr);
+	} else {
+		rx->src = m.src;
+		rx->dst = m.dst;
+		rx->ttl = m.ttl;
 	}
 	return 1;
 }

@@ -10,13 +10,13 @@
 #include "core/advert.h"
 #include "core/hello.h"
 #include "ctl.h"
+#include "ctlcmd.h"
 #include "ctlmsg.h"
 #include "daemon.h"
 #include "events.h"
 #include "instance.h"
 #include "log.h"
 
-#define API_LOG_DEFAULT 50
 #define API_LOG_MAX EVENTS_MAX
 
 static struct json_object *jms(uint64_t us)
@@ -275,7 +275,7 @@ static int cmd_log(struct daemon *d, struct json_object *args,
 		   struct json_object **res, char *err, size_t errlen, const char **code)
 {
 	struct json_object *v, *arr, *o;
-	size_t n = API_LOG_DEFAULT, total = events_count(), i;
+	size_t n = CTLCMD_LOG_DEFAULT, total = events_count(), i;
 
 	if (args && json_object_object_get_ex(args, "n", &v)) {
 		int64_t want = json_object_get_int64(v);
@@ -369,7 +369,7 @@ static int cmd_switchover(struct daemon *d, struct json_object *args,
 	return 0;
 }
 
-static int cmd_standby(struct daemon *d, struct json_object *args, bool on,
+static int set_standby(struct daemon *d, struct json_object *args, bool on,
 		       struct json_object **res, char *err, size_t errlen, const char **code)
 {
 	struct instance *in = need_instance(d, args, err, errlen, code);
@@ -384,11 +384,42 @@ static int cmd_standby(struct daemon *d, struct json_object *args, bool on,
 	return 0;
 }
 
+static int cmd_standby(struct daemon *d, struct json_object *args,
+		       struct json_object **res, char *err, size_t errlen, const char **code)
+{
+	return set_standby(d, args, true, res, err, errlen, code);
+}
+
+static int cmd_active(struct daemon *d, struct json_object *args,
+		      struct json_object **res, char *err, size_t errlen, const char **code)
+{
+	return set_standby(d, args, false, res, err, errlen, code);
+}
+
+/* One handler per command the daemon answers, by ctlcmd id; hactl-only
+ * commands have none. "metrics" is the status: hactl formats it. */
+static const api_handler handlers[CTLCMD_N] = {
+	[CTLCMD_STATUS] = cmd_status,
+	[CTLCMD_SWITCHOVER] = cmd_switchover,
+	[CTLCMD_STANDBY] = cmd_standby,
+	[CTLCMD_ACTIVE] = cmd_active,
+	[CTLCMD_LOG] = cmd_log,
+	[CTLCMD_METRICS] = cmd_status,
+	[CTLCMD_RELOAD] = cmd_reload,
+};
+
+api_handler api_handler_of(enum ctlcmd_id id)
+{
+	return (unsigned)id < CTLCMD_N ? handlers[id] : NULL;
+}
+
 int api_handle(void *arg, const char *cmd, struct json_object *args,
 	       struct json_object **result, char *err, size_t errlen, const char **code)
 {
 	struct daemon *d = arg;
 	const struct ucred *who = d->ctl ? ctl_peer(d->ctl) : NULL;
+	int id = ctlcmd_find(cmd);
+	api_handler h = id >= 0 ? api_handler_of((enum ctlcmd_id)id) : NULL;
 
 	*result = NULL;
 	if (who && ctlmsg_cmd_is_mutating(cmd)) {
@@ -397,18 +428,8 @@ int api_handle(void *arg, const char *cmd, struct json_object *args,
 		log_notice("control: %s%s%s by uid %u (pid %d)", cmd, inst ? " " : "",
 			   inst ? inst : "", (unsigned)who->uid, (int)who->pid);
 	}
-	if (!strcmp(cmd, "status") || !strcmp(cmd, "metrics"))
-		return cmd_status(d, args, result, err, errlen, code);
-	if (!strcmp(cmd, "log"))
-		return cmd_log(d, args, result, err, errlen, code);
-	if (!strcmp(cmd, "reload"))
-		return cmd_reload(d, args, result, err, errlen, code);
-	if (!strcmp(cmd, "switchover"))
-		return cmd_switchover(d, args, result, err, errlen, code);
-	if (!strcmp(cmd, "standby"))
-		return cmd_standby(d, args, true, result, err, errlen, code);
-	if (!strcmp(cmd, "active"))
-		return cmd_standby(d, args, false, result, err, errlen, code);
+	if (h)
+		return h(d, args, result, err, errlen, code);
 	snprintf(err, errlen, "unknown command \"%s\"", cmd);
 	*code = "EINVAL";
 	return -1;

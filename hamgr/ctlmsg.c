@@ -11,48 +11,19 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include "ctlcmd.h"
+
 /* Longest string argument (instance and node names are far shorter). */
 #define ARG_STR_MAX 255
 
-enum arg_type { ARG_STRING, ARG_INT, ARG_BOOL };
-
-struct arg_spec {
-	const char *name;
-	enum arg_type type;
-	bool required;
-	int64_t min, max;               /* ARG_INT only */
-};
-
-#define CMD_MAX_ARGS 3
-struct cmd_spec {
-	const char *name;
-	bool mutating;
-	struct arg_spec args[CMD_MAX_ARGS + 1];   /* ends with name NULL */
-};
-
-/* The one table of commands. A command added to the daemon goes here
- * first: the parser refuses anything not listed. */
-static const struct cmd_spec cmds[] = {
-	{ "status", false, { { "instance", ARG_STRING, false, 0, 0 } } },
-	{ "log", false, { { "n", ARG_INT, false, 1, CTLMSG_LOG_MAX } } },
-	{ "metrics", false, { { NULL, ARG_STRING, false, 0, 0 } } },
-	{ "reload", true, { { NULL, ARG_STRING, false, 0, 0 } } },
-	{ "switchover", true, { { "instance", ARG_STRING, true, 0, 0 },
-				{ "to", ARG_STRING, false, 0, 0 },
-				{ "force", ARG_BOOL, false, 0, 0 } } },
-	{ "standby", true, { { "instance", ARG_STRING, true, 0, 0 } } },
-	{ "active", true, { { "instance", ARG_STRING, true, 0, 0 } } },
-};
-#define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
-
-static const struct cmd_spec *cmd_find(const char *cmd)
+/* A command the daemon answers, by name; NULL for unknown and hactl-only
+ * names (a "help" on the wire is as unknown as a typo). */
+static const struct ctlcmd *cmd_find(const char *cmd)
 {
-	size_t i;
+	int id = ctlcmd_find(cmd);
 
-	for (i = 0; cmd && i < N_CMDS; i++)
-		if (strcmp(cmds[i].name, cmd) == 0)
-			return &cmds[i];
-	return NULL;
+	return id >= 0 && ctlcmd_on_wire((enum ctlcmd_id)id) ? ctlcmd_get((enum ctlcmd_id)id)
+							     : NULL;
 }
 
 bool ctlmsg_cmd_known(const char *cmd)
@@ -62,14 +33,19 @@ bool ctlmsg_cmd_known(const char *cmd)
 
 bool ctlmsg_cmd_is_mutating(const char *cmd)
 {
-	const struct cmd_spec *c = cmd_find(cmd);
+	const struct ctlcmd *c = cmd_find(cmd);
 
-	return c ? c->mutating : true;
+	return c ? c->kind == CTLCMD_MUTATE : true;
 }
 
 const char *ctlmsg_cmd_name(size_t i)
 {
-	return i < N_CMDS ? cmds[i].name : NULL;
+	int id;
+
+	for (id = 0; id < CTLCMD_N; id++)
+		if (ctlcmd_on_wire((enum ctlcmd_id)id) && i-- == 0)
+			return ctlcmd_get((enum ctlcmd_id)id)->name;
+	return NULL;
 }
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -273,9 +249,9 @@ static bool clean_string(struct json_object *v)
 	return s && strlen(s) == (size_t)json_object_get_string_len(v);
 }
 
-static const struct arg_spec *arg_find(const struct cmd_spec *c, const char *name)
+static const struct ctlcmd_arg *arg_find(const struct ctlcmd *c, const char *name)
 {
-	const struct arg_spec *a;
+	const struct ctlcmd_arg *a;
 
 	for (a = c->args; a->name; a++)
 		if (strcmp(a->name, name) == 0)
@@ -283,13 +259,13 @@ static const struct arg_spec *arg_find(const struct cmd_spec *c, const char *nam
 	return NULL;
 }
 
-static int check_arg(const struct cmd_spec *c, const struct arg_spec *a,
+static int check_arg(const struct ctlcmd *c, const struct ctlcmd_arg *a,
 		     struct json_object *v, char *err, size_t errlen)
 {
 	int64_t n;
 	int len;
 
-	if (a->type == ARG_STRING) {
+	if (a->type == CTLCMD_ARG_STRING) {
 		if (!json_object_is_type(v, json_type_string)) {
 			seterr(err, errlen, "%s: argument \"%s\" must be a string", c->name, a->name);
 			return -1;
@@ -302,7 +278,7 @@ static int check_arg(const struct cmd_spec *c, const struct arg_spec *a,
 		}
 		return 0;
 	}
-	if (a->type == ARG_BOOL) {
+	if (a->type == CTLCMD_ARG_BOOL) {
 		if (!json_object_is_type(v, json_type_boolean)) {
 			seterr(err, errlen, "%s: argument \"%s\" must be true or false", c->name, a->name);
 			return -1;
@@ -324,10 +300,10 @@ static int check_arg(const struct cmd_spec *c, const struct arg_spec *a,
 
 /* Every member is one the command takes, with its type; every required
  * one is there. */
-static int check_args(const struct cmd_spec *c, struct json_object *args,
+static int check_args(const struct ctlcmd *c, struct json_object *args,
 		      char *err, size_t errlen)
 {
-	const struct arg_spec *a;
+	const struct ctlcmd_arg *a;
 
 	json_object_object_foreach(args, key, val) {
 		a = arg_find(c, key);
@@ -371,14 +347,15 @@ static int check_members(struct json_object *o, const char *what, const char *co
 /* "unknown command "x" (known: status, log, ...)", names from the table. */
 static void unknown_cmd(const char *cmd, char *err, size_t errlen)
 {
+	const char *name;
 	size_t i, off;
 
 	seterr(err, errlen, "unknown command \"%.64s\" (known:", cmd);
-	for (i = 0; err && i < N_CMDS; i++) {
+	for (i = 0; err && (name = ctlmsg_cmd_name(i)); i++) {
 		off = strlen(err);
 		if (off + 1 >= errlen)
 			return;
-		snprintf(err + off, errlen - off, "%s %s", i ? "," : "", cmds[i].name);
+		snprintf(err + off, errlen - off, "%s %s", i ? "," : "", name);
 	}
 	off = err ? strlen(err) : 0;
 	if (off + 1 < errlen)
@@ -390,7 +367,7 @@ static int request_fields(struct json_object *o, struct ctlmsg_request *req,
 			  char *err, size_t errlen, const char **code)
 {
 	static const char *const members[] = { "api", "cmd", "args", NULL };
-	const struct cmd_spec *c;
+	const struct ctlcmd *c;
 	struct json_object *v;
 
 	*code = CTLMSG_EPROTO;

@@ -8,8 +8,8 @@
  *
  * On the wire every message is one line: compact JSON and "\n".
  * The command table (names, whether they change anything, the arguments
- * each takes and their types) lives in ctlmsg.c only: the request parser
- * checks every argument against it, so a handler can trust that a present
+ * each takes and their types) is ctlcmd.h's: the request parser checks
+ * every argument against it, so a handler can trust that a present
  * argument has the type and range the table gives. */
 #ifndef HAMGR_CTLMSG_H
 #define HAMGR_CTLMSG_H
@@ -26,9 +26,6 @@ struct json_object;
 #define CTLMSG_MAX_ANSWER (16 * 1024 * 1024)
 /* Enough for any error text this module writes. */
 #define CTLMSG_ERR_MAX 256
-/* "log" {"n": N}: default and largest N. */
-#define CTLMSG_LOG_DEFAULT 50
-#define CTLMSG_LOG_MAX 1000
 
 /* Error codes of an answer ("code"). */
 #define CTLMSG_EPERM "EPERM"
@@ -56,7 +53,7 @@ struct ctlmsg_answer {
 	const char *code;
 };
 
-/* True when cmd is in the command table. */
+/* True when cmd is in the command table and the daemon answers it. */
 bool ctlmsg_cmd_known(const char *cmd);
 
 /* True when cmd changes anything (reload, switchover, standby, active):
@@ -64,7 +61,8 @@ bool ctlmsg_cmd_known(const char *cmd);
  * mutating, so a forgotten table entry fails closed. */
 bool ctlmsg_cmd_is_mutating(const char *cmd);
 
-/* The i-th command name in table order, NULL past the end (help texts). */
+/* The i-th command the daemon answers, in table order; NULL past the end
+ * (error texts). */
 const char *ctlmsg_cmd_name(size_t i);
 
 /* New request object {"api":1,"cmd":cmd,"args":args}. Takes ownership of

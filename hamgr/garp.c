@@ -21,6 +21,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "udp_io.h"
+
 #define GARP_HOPLIMIT 255 /* RFC 4861: receivers drop NAs with less */
 
 struct garp {
@@ -147,40 +149,15 @@ static int send_arp(struct garp *g, int ifindex, const struct ipaddr *vip)
 	return 0;
 }
 
-static int sendmsg_na(int fd, int ifindex, const struct in6_addr *src,
-		      const struct garp_na *na)
-{
-	struct sockaddr_in6 to = {
-		.sin6_family = AF_INET6,
-		.sin6_addr = { .s6_addr = { 0xff, 0x02, [15] = 0x01 } }, /* ff02::1 */
-		.sin6_scope_id = (uint32_t)ifindex,
-	};
-	union { char b[CMSG_SPACE(sizeof(struct in6_pktinfo))]; struct cmsghdr h; } c;
-	struct iovec iov = { .iov_base = (void *)na, .iov_len = sizeof(*na) };
-	struct msghdr msg = {
-		.msg_name = &to, .msg_namelen = sizeof(to),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = c.b, .msg_controllen = sizeof(c.b),
-	};
-	struct in6_pktinfo pi = { .ipi6_addr = *src, .ipi6_ifindex = (unsigned)ifindex };
-	struct cmsghdr *cm;
-
-	memset(&c, 0, sizeof(c));
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = IPPROTO_IPV6;
-	cm->cmsg_type = IPV6_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-	return sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -errno : 0;
-}
-
 /* Unsolicited NA to all nodes: Override set so existing entries take the
  * new MAC, Solicited clear (receivers drop solicited NAs sent to a group),
  * Router clear. The kernel fills in the ICMPv6 checksum. */
 static int send_na(struct garp *g, int ifindex, const struct ipaddr *vip)
 {
+	static const struct ipaddr all_nodes = {        /* ff02::1 */
+		.family = IPADDR_V6, .prefixlen = 128, .a = { 0xff, 0x02, [15] = 0x01 }
+	};
 	struct garp_na na;
-	struct in6_addr src;
 	int r;
 
 	memset(&na, 0, sizeof(na));
@@ -197,8 +174,7 @@ static int send_na(struct garp *g, int ifindex, const struct ipaddr *vip)
 	 * added with NODAD. A still tentative VIP is refused by the kernel
 	 * (EINVAL), which is right: RFC 4862 5.4 forbids announcing an
 	 * address before DAD has finished. */
-	memcpy(&src, vip->a, 16);
-	return sendmsg_na(g->na_fd, ifindex, &src, &na);
+	return udp_io_send(g->na_fd, ifindex, vip, &all_nodes, 0, &na, sizeof(na));
 }
 
 int garp_send(struct garp *g, int ifindex, const struct ipaddr *vip)

@@ -14,6 +14,7 @@
 
 #include "core/advert.h"
 #include "core/hello.h"
+#include "udp_io.h"
 
 #define HELLO_IO_MAX_JOINS 64
 
@@ -86,51 +87,22 @@ static int sock_bind(int fd, unsigned family)
 	return bind(fd, (struct sockaddr *)&sa6, sizeof(sa6));
 }
 
-/* Walk the control messages: ingress interface and TTL / hop limit. */
-static void rx_meta(struct msghdr *m, int *ifindex, uint8_t *ttl)
-{
-	struct cmsghdr *c;
-
-	for (c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
-			*ifindex = ((struct in_pktinfo *)CMSG_DATA(c))->ipi_ifindex;
-		else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL)
-			*ttl = (uint8_t)*(int *)CMSG_DATA(c);
-		else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO)
-			*ifindex = (int)((struct in6_pktinfo *)CMSG_DATA(c))->ipi6_ifindex;
-		else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)
-			*ttl = (uint8_t)*(int *)CMSG_DATA(c);
-	}
-}
-
 static int on_readable(sd_event_source *es, int fd, uint32_t revents, void *arg)
 {
 	struct hello_sock *s = arg;
 	uint8_t buf[HELLO_MAX_LEN + 64];
-	char ctl[256];
-	struct sockaddr_storage ss;
-	struct ipaddr src;
+	struct udp_io_meta m;
+	ssize_t n;
 	int i;
 
 	/* Bounded batch, like advert_io: a flood must not starve timers. */
 	for (i = 0; i < 64; i++) {
-		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
-		struct msghdr m = { .msg_name = &ss, .msg_namelen = sizeof(ss), .msg_iov = &iov,
-				    .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-		int ifindex = 0;
-		uint8_t ttl = 0;
-		ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
-
+		n = udp_io_recv(fd, buf, sizeof(buf), &m);
 		if (n < 0)
 			break;
-		rx_meta(&m, &ifindex, &ttl);
-		if (ss.ss_family == AF_INET)
-			ipaddr_from_bytes(&src, IPADDR_V4, &((struct sockaddr_in *)&ss)->sin_addr);
-		else if (ss.ss_family == AF_INET6)
-			ipaddr_from_bytes(&src, IPADDR_V6, &((struct sockaddr_in6 *)&ss)->sin6_addr);
-		else
+		if (!m.src.family)
 			continue;
-		s->owner->cb(s->owner->arg, ifindex, &src, ttl, buf, (size_t)n);
+		s->owner->cb(s->owner->arg, m.ifindex, &m.src, m.ttl, buf, (size_t)n);
 	}
 	return 0;
 }
@@ -228,42 +200,8 @@ int hello_io_send(struct hello_io *h, int ifindex, const struct ipaddr *src,
 		  const struct ipaddr *dst, const uint8_t *buf, size_t len)
 {
 	struct hello_sock *s = dst->family == IPADDR_V4 ? &h->s4 : &h->s6;
-	union { char b[CMSG_SPACE(sizeof(struct in6_pktinfo))]; struct cmsghdr a; } ctl;
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(HELLO_PORT) };
-	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6, .sin6_port = htons(HELLO_PORT) };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b };
-	struct cmsghdr *c;
 
 	if (s->fd < 0)
 		return -ENOTCONN;
-	memset(&ctl, 0, sizeof(ctl));
-	c = (struct cmsghdr *)ctl.b;
-	if (dst->family == IPADDR_V4) {
-		struct in_pktinfo pi = { .ipi_ifindex = ifindex };
-
-		memcpy(&sa.sin_addr, dst->a, 4);
-		memcpy(&pi.ipi_spec_dst, src->a, 4);
-		m.msg_name = &sa;
-		m.msg_namelen = sizeof(sa);
-		m.msg_controllen = CMSG_SPACE(sizeof(pi));
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	} else {
-		struct in6_pktinfo pi6 = { .ipi6_ifindex = (unsigned)ifindex };
-
-		memcpy(&sa6.sin6_addr, dst->a, 16);
-		sa6.sin6_scope_id = (unsigned)ifindex;
-		memcpy(&pi6.ipi6_addr, src->a, 16);
-		m.msg_name = &sa6;
-		m.msg_namelen = sizeof(sa6);
-		m.msg_controllen = CMSG_SPACE(sizeof(pi6));
-		c->cmsg_level = IPPROTO_IPV6;
-		c->cmsg_type = IPV6_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi6));
-		memcpy(CMSG_DATA(c), &pi6, sizeof(pi6));
-	}
-	return sendmsg(s->fd, &m, MSG_DONTWAIT) < 0 ? -errno : 0;
+	return udp_io_send(s->fd, ifindex, src, dst, HELLO_PORT, buf, len);
 }

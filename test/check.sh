@@ -1,7 +1,9 @@
 #!/bin/bash
 # check.sh: `make check`. Runs the CUnit programs given as arguments
-# (test/unit/run.sh), then the netns suite (test/netns/run.sh), and ends
-# with "check: N passed, N failed" over both (netns scenarios count one
+# (test/unit/run.sh), the core's symbol check (test/core_symbols.sh on
+# $HM_BUILD/obj/hamgr/core/*.o, one check), the netns suite
+# (test/netns/run.sh) and the man page lint, and ends with
+# "check: N passed, N failed" over all of them (netns scenarios count one
 # each; skipped ones are not counted). Exits 1 on any failure.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,6 +13,10 @@ trap 'rm -f "$out"' EXIT
 "$here/unit/run.sh" "$@" | tee "$out"
 unit_rc=${PIPESTATUS[0]}
 read -r up uf < <(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$out" | tail -n 1)
+
+# The pure core links nothing but pure libc (test/core_symbols.allow).
+"$here/core_symbols.sh" "${HM_BUILD:-$here/../build}"/obj/hamgr/core/*.o | tee "$out"
+read -r cp cf < <(sed -n 's/^core: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$out" | tail -n 1)
 
 "$here/netns/run.sh" | tee "$out"
 netns_rc=${PIPESTATUS[0]}
@@ -36,7 +42,8 @@ fi
 # A runner that died before its summary line still fails the check.
 [ -n "${up:-}" ] || { up=0 uf=1; }
 [ -n "${np:-}" ] || { np=0 nf=1; }
+[ -n "${cp:-}" ] || { cp=0 cf=1; }
 [ "$unit_rc" -ne 0 ] && [ "$uf" -eq 0 ] && uf=1
 [ "$netns_rc" -ne 0 ] && [ "$nf" -eq 0 ] && nf=1
-echo "check: $((up + np + dp)) passed, $((uf + nf + df)) failed"
-[ $((uf + nf + df)) -eq 0 ]
+echo "check: $((up + cp + np + dp)) passed, $((uf + cf + nf + df)) failed"
+[ $((uf + cf + nf + df)) -eq 0 ]

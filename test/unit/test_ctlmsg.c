@@ -316,8 +316,8 @@ static void test_cmd(void)
 	refused("{\"api\":1,\"cmd\":null}", CTLMSG_EPROTO, "\"cmd\" is not a string");
 	refused("{\"api\":1,\"cmd\":[\"status\"]}", CTLMSG_EPROTO, "\"cmd\" is not a string");
 	refused("{\"api\":1,\"cmd\":\"reboot\"}", CTLMSG_EINVAL,
-		"unknown command \"reboot\" (known: status, log, metrics, reload, switchover, "
-		"standby, active)");
+		"unknown command \"reboot\" (known: status, switchover, standby, active, log, "
+		"metrics, reload)");
 	refused("{\"api\":1,\"cmd\":\"\"}", CTLMSG_EINVAL, "unknown command");
 	refused("{\"api\":1,\"cmd\":\"STATUS\"}", CTLMSG_EINVAL, "unknown command");
 	/* "status\u0000x" must not pass as "status". */

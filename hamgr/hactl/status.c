@@ -1,0 +1,184 @@
+/* hactl status [--json] [INSTANCE]: one row per instance, then detail
+ * lines (standby, link, master, VIPs, peers, announcing nodes, reason). */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "call.h"
+#include "cli.h"
+#include "json.h"
+#include "out.h"
+
+static const char *vip_word(int present, const char *state)
+{
+	if (present < 0)
+		return "unknown";
+	if (present)
+		return strcmp(state, "MASTER") ? "present (unexpected: not master)" : "present";
+	return strcmp(state, "MASTER") ? "absent" : "MISSING";
+}
+
+/* hamgr nodes that announce themselves: name, address, state, priority. */
+static void status_nodes(struct json_object *nodes)
+{
+	char a[32];
+	size_t i;
+
+	for (i = 0; i < jlen(nodes); i++) {
+		struct json_object *n = jidx(nodes, i);
+
+		out_detail("node", "%s %s %s priority %lld/%lld%s%s, seen %s ago",
+			   jstr(n, "node", "?"), jstr(n, "address", "?"), jstr(n, "state", "?"),
+			   jint(n, "priority", -1), jint(n, "effective_priority", -1),
+			   jbool(n, "standby") == 1 ? ", standby" : "",
+			   jbool(n, "link_up") == 0 ? ", link down" : "",
+			   out_ms(jdbl(n, "last_seen_ms", -1), a, sizeof(a)));
+	}
+}
+
+static void status_peers(struct json_object *peers)
+{
+	char a[32], b[32], c[32];
+	size_t i;
+
+	for (i = 0; i < jlen(peers); i++) {
+		struct json_object *p = jidx(peers, i);
+
+		out_detail("peer", "%s priority %lld, seen %s ago, interval %s, jitter %s",
+			   jstr(p, "address", "?"), jint(p, "priority", -1),
+			   out_ms(jdbl(p, "last_seen_ms", -1), a, sizeof(a)),
+			   out_ms(jdbl(p, "interval_ms", -1), b, sizeof(b)),
+			   out_ms(jdbl(p, "jitter_ms", -1), c, sizeof(c)));
+	}
+	if (!jlen(peers))
+		out_detail("peer", "none heard in the last 60 s");
+}
+
+static void status_details(struct json_object *in)
+{
+	const char *state = jstr(in, "state", "?");
+	struct json_object *vips = jget(in, "vips");
+	struct json_object *m = jget(in, "master");
+	size_t i;
+
+	if (jbool(in, "standby") == 1)
+		out_detail("standby", "on: will not take the master role (hactl active %s ends it)",
+			   jstr(in, "name", "?"));
+	if (jbool(in, "link_up") == 0)
+		out_detail("link", "%s is down", jstr(in, "interface", "?"));
+	if (m && jbool(m, "self") != 1)
+		out_detail("master", "%s%s%s%s priority %lld", jstr(m, "address", "?"),
+			   jstr(m, "node", NULL) ? " (" : "", jstr(m, "node", ""),
+			   jstr(m, "node", NULL) ? ")" : "", jint(m, "priority", -1));
+	for (i = 0; i < jlen(vips); i++) {
+		struct json_object *v = jidx(vips, i);
+
+		out_detail("vip", "%s %s", jstr(v, "address", "?"),
+			   vip_word(jbool(v, "present"), state));
+	}
+	status_peers(jget(in, "peers"));
+	status_nodes(jget(in, "nodes"));
+	if (jstr(in, "reason", NULL) && jstr(in, "reason", "")[0])
+		out_detail("reason", "%s", jstr(in, "reason", ""));
+}
+
+/* The MASTER column: "self", the master's address, or "-". */
+static const char *master_cell(struct json_object *in)
+{
+	struct json_object *m = jget(in, "master");
+
+	if (!m)
+		return "-";
+	if (jbool(m, "self") == 1)
+		return "self";
+	return jstr(m, "address", "?");
+}
+
+struct widths {
+	int name, iface;
+};
+
+static void status_row(struct json_object *in, const struct widths *w)
+{
+	char prio[16], ivl[32], since[32];
+	int used;
+
+	snprintf(prio, sizeof(prio), "%lld/%lld", jint(in, "priority", -1),
+		 jint(in, "effective_priority", -1));
+	out_ms(jdbl(in, "advert_interval_ms", -1), ivl, sizeof(ivl));
+	out_ms(jdbl(in, "time_in_state_ms", -1), since, sizeof(since));
+	printf("%-*s %-6s %7s %4lld %-*s %-5s %8s %8s %5lld %n", w->name, jstr(in, "name", "?"),
+	       jstr(in, "state", "?"), prio, jint(in, "vrid", -1), w->iface,
+	       jstr(in, "interface", "?"), jstr(in, "protocol", "?"), ivl, since,
+	       jint(in, "transitions", -1), &used);
+	/* The master's address is the last column: cut it rather than go
+	 * past OUT_WIDTH; the "master" detail line below has it whole. */
+	printf("%.*s\n", OUT_WIDTH - used > 1 ? OUT_WIDTH - used : 1, master_cell(in));
+}
+
+static void status_human(struct json_object *res, const char *only)
+{
+	struct json_object *insts = jget(res, "instances");
+	struct widths w = { 8, 5 };
+	char up[32], hdr[1024];
+	size_t i, n = 0;
+	int l;
+
+	snprintf(hdr, sizeof(hdr), "node %s: hamgr %s, pid %lld, up %s, config %s",
+		 jstr(res, "node", "?"), jstr(res, "version", "?"), jint(res, "pid", -1),
+		 out_ms(jdbl(res, "uptime_ms", -1), up, sizeof(up)), jstr(res, "config", "?"));
+	out_wrap(0, 4, hdr);
+	for (i = 0; i < jlen(insts); i++) {
+		struct json_object *in = jidx(insts, i);
+
+		l = (int)strlen(jstr(in, "name", "?"));
+		w.name = l > w.name ? (l > 24 ? 24 : l) : w.name;
+		l = (int)strlen(jstr(in, "interface", "?"));
+		w.iface = l > w.iface ? (l > 15 ? 15 : l) : w.iface;
+	}
+	for (i = 0; i < jlen(insts); i++) {
+		struct json_object *in = jidx(insts, i);
+
+		if (only && strcmp(jstr(in, "name", ""), only))
+			continue;
+		if (n++ == 0)
+			printf("%-*s %-6s %7s %4s %-*s %-5s %8s %8s %5s %s\n", w.name, "INSTANCE",
+			       "STATE", "PRIO", "VRID", w.iface, "IFACE", "PROTO", "INTERVAL",
+			       "IN STATE", "TRANS", "MASTER");
+		status_row(in, &w);
+		status_details(in);
+	}
+	if (!n)
+		printf("no instances%s%s\n", only ? " named " : " configured", only ? only : "");
+}
+
+int hactl_status(const struct hactl *h, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, { 0 }
+	};
+	struct ctlmsg_answer ans;
+	const char *only;
+	bool json = false;
+	int c, rc;
+
+	while ((c = cli_subopt(argc, argv, "jh", lo)) != -1) {
+		if (c == 'j')
+			json = true;
+		else if (c == 'h')
+			return cli_usage(stdout), 0;
+		else
+			return HACTL_EXIT_USAGE;
+	}
+	if ((rc = cli_positional(argc, argv, 0, 1)))
+		return rc;
+	only = optind < argc ? argv[optind] : NULL;
+	if ((rc = call_ok(h, CTLCMD_STATUS, call_args_instance(only), &ans)))
+		return rc;
+	if (json)
+		jprint(ans.result);
+	else
+		status_human(ans.result, only);
+	ctlmsg_answer_free(&ans);
+	return 0;
+}
