@@ -233,9 +233,12 @@ static void milestone(struct instance *in, const struct pipeline_action *a)
 		/* Everything undone: a releasing master sends priority 0 now,
 		 * names its successor, and tells a preemptor it holds nothing. */
 		log_info("instance %s: released", in->conf.name);
+		/* The handover (switchover --to) before the priority-0 advert:
+		 * the other backups learn to wait for the named node before
+		 * the release could start their Skew_Time race. */
+		announce_released(in);
 		fsm_released(&in->fsm, now, &acts);
 		instance_apply(in, &acts);
-		announce_released(in);
 		announce_send(in, HELLO_ANNOUNCE, NULL);
 		if (in->stopping)
 			stop_resources(in);
