@@ -75,6 +75,13 @@ $(B)/test/%: test/unit/%.c test/unit/cu_main.h $(B)/libhamgr.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itest/unit -o $@ $< $(UNIT_LIBS) $(B)/libhamgr.a $(PKG_LIBS) $(CUNIT_LIBS) -lm $(LDFLAGS)
 
+# The fsm timeline simulator (test/unit/sim.c), shared by the suites.
+$(B)/obj/test/unit/sim.o: test/unit/sim.c test/unit/sim.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itest/unit -c -o $@ $<
+$(B)/test/test_fsm: $(B)/obj/test/unit/sim.o
+$(B)/test/test_fsm: UNIT_LIBS := $(B)/obj/test/unit/sim.o
+
 # test_ctlcmd checks that hactl has a subcommand for every command.
 $(B)/test/test_ctlcmd: $(B)/libhactl.a
 $(B)/test/test_ctlcmd: UNIT_LIBS := $(B)/libhactl.a

@@ -12,6 +12,7 @@
 #include "core/fsm.h"
 #include "core/ipaddr.h"
 #include "cu_main.h"
+#include "sim.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -20,10 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MS 1000ull
-#define SEC 1000000ull
-#define T0 SEC
-#define NEVER UINT64_MAX
 
 /* ---- assertions that print what they got ------------------------------ */
 
@@ -50,35 +47,6 @@ static void equ_at(uint64_t got, uint64_t want, unsigned line, const char *expr)
 	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, expr, __FILE__, "", CU_FALSE);
 }
 
-/* ---- rendering actions ------------------------------------------------- */
-
-static void render(const struct fsm_actions *o, char *buf, size_t len)
-{
-	size_t off = 0;
-
-	buf[0] = '\0';
-	CU_ASSERT(o->n <= FSM_MAX_ACTIONS);
-	for (size_t i = 0; i < o->n && i < FSM_MAX_ACTIONS && off < len; i++) {
-		const struct fsm_action *a = &o->a[i];
-		char one[48];
-
-		switch (a->type) {
-		case FSM_ACT_STATE:
-			snprintf(one, sizeof(one), "STATE(%s>%s)", fsm_state_str(a->from),
-				 fsm_state_str(a->to));
-			break;
-		case FSM_ACT_SEND_ADVERT:
-			snprintf(one, sizeof(one), "ADVERT(%u)", a->priority);
-			break;
-		case FSM_ACT_ACQUIRE: snprintf(one, sizeof(one), "ACQUIRE"); break;
-		case FSM_ACT_RELEASE: snprintf(one, sizeof(one), "RELEASE"); break;
-		case FSM_ACT_SEND_GARP: snprintf(one, sizeof(one), "GARP"); break;
-		default: snprintf(one, sizeof(one), "?%d", (int)a->type); break;
-		}
-		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? " " : "", one);
-	}
-}
-
 /* ---- single-instance helpers ------------------------------------------ */
 
 static struct fsm_actions acts;
@@ -86,27 +54,9 @@ static char got[512];
 
 static const char *rendered(void)
 {
-	render(&acts, got, sizeof(got));
+	sim_render(&acts, got, sizeof(got));
 	CU_ASSERT(acts.overflow == 0);
 	return got;
-}
-
-/* An instant pipeline: a RELEASE is answered at once by the VIPs being
- * gone, and the fsm's answer is appended to the same action list. The
- * tests of a slow pipeline call fsm_released themselves. */
-static bool instant_pipeline = true;
-
-static void pipeline_answers(struct fsm *f, uint64_t t, struct fsm_actions *o)
-{
-	size_t k;
-
-	if (!instant_pipeline)
-		return;
-	for (k = 0; k < o->n; k++)
-		if (o->a[k].type == FSM_ACT_RELEASE) {
-			fsm_released(f, t, o);
-			return;
-		}
 }
 
 static struct ipaddr ip(const char *s)
@@ -171,7 +121,7 @@ static const char *do_shutdown(struct fsm *f, uint64_t t)
 {
 	acts.n = 0;
 	fsm_shutdown(f, t, &acts);
-	pipeline_answers(f, t, &acts);
+	sim_pipeline_answers(f, t, &acts);
 	return rendered();
 }
 
@@ -186,7 +136,7 @@ static const char *do_standby(struct fsm *f, uint64_t t, bool on)
 {
 	acts.n = 0;
 	fsm_set_standby(f, t, on, &acts);
-	pipeline_answers(f, t, &acts);
+	sim_pipeline_answers(f, t, &acts);
 	return rendered();
 }
 
@@ -195,7 +145,7 @@ static const char *do_switchover(struct fsm *f, uint64_t t, int *rc)
 {
 	acts.n = 0;
 	*rc = fsm_switchover(f, t, &acts);
-	pipeline_answers(f, t, &acts);
+	sim_pipeline_answers(f, t, &acts);
 	return rendered();
 }
 
@@ -207,335 +157,6 @@ static void lone_master(struct fsm *f)
 	EQS(do_start(f, T0), "STATE(INIT>BACKUP)");
 	EQS(do_timer(f, 4609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	EQU(fsm_next_deadline(f), 5609375);
-}
-
-/* ---- simulation --------------------------------------------------------- */
-
-#define SIM_MAX 3
-#define SIM_QMAX 64
-#define SIM_RECMAX 512
-#define SIM_EVENT_LIMIT 50000000u
-
-enum origin { O_START, O_TIMER, O_RECV, O_LINK, O_SHUT, O_RECONF, O_OPER };
-
-struct sim_pkt {
-	uint64_t at, seq;
-	int from, to;
-	struct ipaddr src;
-	uint8_t prio;
-	uint32_t intv;
-};
-
-struct sim_rec {
-	uint64_t t;
-	int node;
-	enum origin o;
-	char acts[96];
-};
-
-struct sim_node {
-	struct fsm f;
-	bool up;           /* process alive (a crash just stops it) */
-	bool frozen;       /* SIGSTOPped: no timers, misses every packet */
-	bool cut;          /* partitioned: nothing in, nothing out */
-	uint64_t last_advert; /* last advert with priority > 0 sent */
-	unsigned adverts;
-	bool vips;         /* between its ACQUIRE and RELEASE */
-};
-
-struct sim {
-	int n;
-	struct sim_node nd[SIM_MAX];
-	uint64_t now, delay, seq;
-	bool block[SIM_MAX][SIM_MAX]; /* drop everything from -> to */
-	struct sim_pkt q[SIM_QMAX];
-	size_t nq;
-	struct sim_rec rec[SIM_RECMAX];
-	size_t nrec;
-	bool norec;
-	void (*check)(struct sim *s, void *ctx);
-	void (*each)(struct sim *s, void *ctx); /* after every fsm call */
-	void *ctx;
-	unsigned long events;
-};
-
-static struct sim sim_;
-
-static struct sim *sim_new(uint64_t delay)
-{
-	memset(&sim_, 0, sizeof(sim_));
-	sim_.now = T0;
-	sim_.delay = delay;
-	return &sim_;
-}
-
-static int sim_add(struct sim *s, const struct fsm_config *c, const char *addr)
-{
-	struct ipaddr a = ip(addr);
-	int i = s->n++;
-
-	CU_ASSERT_FATAL(i < SIM_MAX);
-	fsm_init(&s->nd[i].f, c, &a);
-	s->nd[i].up = true;
-	return i;
-}
-
-static int sim_add_p(struct sim *s, unsigned prio, const char *addr)
-{
-	struct fsm_config c = mkcfg(prio, SEC);
-
-	return sim_add(s, &c, addr);
-}
-
-static void sim_send(struct sim *s, int from, uint8_t prio)
-{
-	for (int j = 0; j < s->n; j++) {
-		struct sim_pkt *p;
-
-		if (j == from || s->block[from][j] || s->nd[from].cut)
-			continue;
-		CU_ASSERT_FATAL(s->nq < SIM_QMAX);
-		p = &s->q[s->nq++];
-		p->at = s->now + s->delay;
-		p->seq = s->seq++;
-		p->from = from;
-		p->to = j;
-		p->src = s->nd[from].f.primary;
-		p->prio = prio;
-		p->intv = s->nd[from].f.cfg.adver_int_us;
-	}
-}
-
-/* Record node i's actions and put its adverts on the wire. The pipeline
- * is instant: a RELEASE is answered at once (the VIPs are gone). */
-static void sim_apply(struct sim *s, int i, enum origin o, const struct fsm_actions *out_)
-{
-	struct fsm_actions all = *out_, *out = &all;
-
-	pipeline_answers(&s->nd[i].f, s->now, out);
-	CU_ASSERT(out->overflow == 0);
-	if (out->n && !s->norec && s->nrec < SIM_RECMAX) {
-		struct sim_rec *r = &s->rec[s->nrec++];
-
-		r->t = s->now;
-		r->node = i;
-		r->o = o;
-		render(out, r->acts, sizeof(r->acts));
-	}
-	for (size_t k = 0; k < out->n && k < FSM_MAX_ACTIONS; k++) {
-		if (out->a[k].type == FSM_ACT_ACQUIRE)
-			s->nd[i].vips = true;
-		else if (out->a[k].type == FSM_ACT_RELEASE)
-			s->nd[i].vips = false;
-		if (out->a[k].type != FSM_ACT_SEND_ADVERT)
-			continue;
-		if (out->a[k].priority) {
-			s->nd[i].last_advert = s->now;
-			s->nd[i].adverts++;
-		}
-		sim_send(s, i, out->a[k].priority);
-	}
-	if (s->each)
-		s->each(s, s->ctx);
-}
-
-static bool sim_active(const struct sim *s, int i)
-{
-	return s->nd[i].up && !s->nd[i].frozen;
-}
-
-/* Earliest event: packets before timers at the same instant, lower node
- * index first among timers. An overdue timer (frozen node resumed) fires
- * now. Returns NEVER when nothing is pending. */
-static uint64_t sim_next(const struct sim *s, int *node, long *pkt)
-{
-	uint64_t best = NEVER;
-
-	*node = -1;
-	*pkt = -1;
-	for (size_t k = 0; k < s->nq; k++) {
-		if (*pkt < 0 || s->q[k].at < best ||
-		    (s->q[k].at == best && s->q[k].seq < s->q[*pkt].seq)) {
-			best = s->q[k].at;
-			*pkt = (long)k;
-		}
-	}
-	for (int i = 0; i < s->n; i++) {
-		uint64_t d;
-
-		if (!sim_active(s, i) || !(d = fsm_next_deadline(&s->nd[i].f)))
-			continue;
-		if (d < s->now)
-			d = s->now;
-		if (d < best) {
-			best = d;
-			*node = i;
-			*pkt = -1;
-		}
-	}
-	return best;
-}
-
-static void sim_deliver(struct sim *s, long k)
-{
-	struct sim_pkt p = s->q[k];
-	struct fsm_actions out = { .n = 0 };
-
-	s->q[k] = s->q[--s->nq];
-	if (!sim_active(s, p.to) || s->nd[p.to].cut || s->nd[p.from].cut)
-		return;
-	fsm_recv(&s->nd[p.to].f, s->now, &p.src, p.prio, p.intv, &out);
-	sim_apply(s, p.to, O_RECV, &out);
-}
-
-static void sim_run_until(struct sim *s, uint64_t until)
-{
-	for (;;) {
-		struct fsm_actions out = { .n = 0 };
-		int node;
-		long pk;
-		uint64_t t = sim_next(s, &node, &pk);
-
-		if (t == NEVER || t > until)
-			break;
-		if (++s->events > SIM_EVENT_LIMIT) {
-			CU_FAIL_FATAL("simulation does not make progress");
-		}
-		if (t > s->now) {
-			/* Everything at s->now is settled: look at it. */
-			if (s->check)
-				s->check(s, s->ctx);
-			s->now = t;
-		}
-		if (pk >= 0) {
-			sim_deliver(s, pk);
-			continue;
-		}
-		fsm_timer(&s->nd[node].f, s->now, &out);
-		/* A due timer always does something; one that does not would
-		 * be due again at once, forever: stop here, do not spin. */
-		CU_ASSERT_FATAL(out.n > 0);
-		sim_apply(s, node, O_TIMER, &out);
-	}
-	if (until > s->now) {
-		if (s->check)
-			s->check(s, s->ctx);
-		s->now = until;
-	}
-}
-
-static void sim_start(struct sim *s, int i)
-{
-	struct fsm_actions out = { .n = 0 };
-
-	fsm_start(&s->nd[i].f, s->now, &out);
-	sim_apply(s, i, O_START, &out);
-}
-
-/* The process dies without a word (kill -9, power loss). */
-static void sim_crash(struct sim *s, int i)
-{
-	s->nd[i].up = false;
-}
-
-/* A fresh process (new fsm_init) starts at the current time. */
-static void sim_boot(struct sim *s, int i)
-{
-	struct fsm_config c = s->nd[i].f.cfg;
-	struct ipaddr a = s->nd[i].f.primary;
-
-	fsm_init(&s->nd[i].f, &c, &a);
-	s->nd[i].up = true;
-	s->nd[i].frozen = false;
-	s->nd[i].vips = false;
-	sim_start(s, i);
-}
-
-static void sim_shutdown(struct sim *s, int i)
-{
-	struct fsm_actions out = { .n = 0 };
-
-	fsm_shutdown(&s->nd[i].f, s->now, &out);
-	sim_apply(s, i, O_SHUT, &out);
-}
-
-static void sim_link(struct sim *s, int i, bool up)
-{
-	struct fsm_actions out = { .n = 0 };
-
-	fsm_link(&s->nd[i].f, s->now, up, &out);
-	sim_apply(s, i, O_LINK, &out);
-	s->nd[i].cut = !up;
-}
-
-static void sim_reconf(struct sim *s, int i, const struct fsm_config *c)
-{
-	struct fsm_actions out = { .n = 0 };
-
-	fsm_reconfigure(&s->nd[i].f, s->now, c, c->priority, &out);
-	sim_apply(s, i, O_RECONF, &out);
-}
-
-static void sim_standby(struct sim *s, int i, bool on)
-{
-	struct fsm_actions out = { .n = 0 };
-
-	fsm_set_standby(&s->nd[i].f, s->now, on, &out);
-	sim_apply(s, i, O_OPER, &out);
-}
-
-static int sim_switchover(struct sim *s, int i)
-{
-	struct fsm_actions out = { .n = 0 };
-	int rc = fsm_switchover(&s->nd[i].f, s->now, &out);
-
-	sim_apply(s, i, O_OPER, &out);
-	return rc;
-}
-
-static enum fsm_state st(const struct sim *s, int i)
-{
-	return s->nd[i].f.state;
-}
-
-static int sim_masters(const struct sim *s)
-{
-	int m = 0;
-
-	for (int i = 0; i < s->n; i++)
-		m += sim_active(s, i) && st(s, i) == FSM_MASTER;
-	return m;
-}
-
-/* Live nodes that hold the VIPs (what clients actually see). */
-static int sim_vip_holders(const struct sim *s)
-{
-	int m = 0;
-
-	for (int i = 0; i < s->n; i++)
-		m += sim_active(s, i) && s->nd[i].vips;
-	return m;
-}
-
-/* Node i's history, one "TIME ACTIONS" line per event, without the plain
- * periodic adverts of a MASTER (they are counted in nd[i].adverts). */
-static const char *sim_hist(const struct sim *s, int i)
-{
-	static char buf[4096];
-	size_t off = 0;
-
-	buf[0] = '\0';
-	for (size_t k = 0; k < s->nrec && off < sizeof(buf); k++) {
-		const struct sim_rec *r = &s->rec[k];
-
-		if (r->node != i)
-			continue;
-		if (r->o == O_TIMER && !strncmp(r->acts, "ADVERT(", 7) && !strchr(r->acts, ' '))
-			continue;
-		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%" PRIu64 " %s\n",
-					r->t, r->acts);
-	}
-	return buf;
 }
 
 /* ---- suite: timing values --------------------------------------------- */
@@ -2669,7 +2290,7 @@ static const char *do_give_up(struct fsm *f, uint64_t t, uint64_t holdoff, const
 {
 	acts.n = 0;
 	fsm_give_up(f, t, holdoff, why, &acts);
-	pipeline_answers(f, t, &acts);
+	sim_pipeline_answers(f, t, &acts);
 	return rendered();
 }
 
@@ -2684,7 +2305,7 @@ static const char *do_fault(struct fsm *f, uint64_t t, unsigned cause, bool on, 
 {
 	acts.n = 0;
 	fsm_set_fault(f, t, cause, on, why, &acts);
-	pipeline_answers(f, t, &acts);
+	sim_pipeline_answers(f, t, &acts);
 	return rendered();
 }
 
@@ -2705,7 +2326,7 @@ static void test_release_switchover_two_phase(void)
 	struct fsm f;
 	int rc = 7;
 
-	instant_pipeline = false;
+	sim_instant_pipeline = false;
 	lone_master(&f);
 	EQS(do_switchover(&f, 5 * SEC, &rc), "RELEASE");
 	EQU(rc, 0);
@@ -2741,7 +2362,7 @@ static void test_release_switchover_two_phase(void)
 	lone_master(&f);
 	EQS(do_vips_released(&f, 5 * SEC), "");
 	EQU(f.state, FSM_MASTER);
-	instant_pipeline = true;
+	sim_instant_pipeline = true;
 }
 
 /* Standby with a slow pipeline: the effective priority is 0 at once, but
@@ -2752,7 +2373,7 @@ static void test_release_standby_two_phase(void)
 {
 	struct fsm f;
 
-	instant_pipeline = false;
+	sim_instant_pipeline = false;
 	lone_master(&f);
 	EQS(do_standby(&f, 5 * SEC, true), "RELEASE");
 	EQU(f.state, FSM_MASTER);
@@ -2769,7 +2390,7 @@ static void test_release_standby_two_phase(void)
 	EQU(f.cause, FSM_CAUSE_STANDBY);
 	EQU(fsm_next_deadline(&f), 0);
 	CU_ASSERT(!f.yielded);
-	instant_pipeline = true;
+	sim_instant_pipeline = true;
 }
 
 /* Shutdown with a slow pipeline: RELEASE, MASTER and adverts until the
@@ -2781,7 +2402,7 @@ static void test_release_shutdown_two_phase(void)
 	struct fsm f;
 	int rc;
 
-	instant_pipeline = false;
+	sim_instant_pipeline = false;
 	lone_master(&f);
 	EQS(do_shutdown(&f, 5 * SEC), "RELEASE");
 	EQU(f.state, FSM_MASTER);
@@ -2832,7 +2453,7 @@ static void test_release_shutdown_two_phase(void)
 	EQU(f.state, FSM_INIT);
 	/* Started again with the fault cleared: a plain BACKUP. */
 	EQS(do_start(&f, 6 * SEC), "STATE(INIT>BACKUP)");
-	instant_pipeline = true;
+	sim_instant_pipeline = true;
 }
 
 /* A higher master while releasing: BACKUP at once, RELEASE not emitted a
@@ -2844,7 +2465,7 @@ static void test_release_preempted(void)
 	struct fsm f;
 	int rc;
 
-	instant_pipeline = false;
+	sim_instant_pipeline = false;
 	lone_master(&f);
 	EQS(do_switchover(&f, 5 * SEC, &rc), "RELEASE");
 	EQS(do_recv(&f, 5200 * MS, "10.0.0.2", 150, 2 * SEC), "STATE(MASTER>BACKUP)");
@@ -2865,7 +2486,7 @@ static void test_release_preempted(void)
 	CU_ASSERT(strstr(f.reason, "equal priority") != NULL);
 	EQS(do_vips_released(&f, 6 * SEC), "");
 	CU_ASSERT(f.holdoff);
-	instant_pipeline = true;
+	sim_instant_pipeline = true;
 }
 
 /* A master's tracked priority changes: advertised at once (and the
@@ -2890,14 +2511,14 @@ static void test_priority_master(void)
 	EQS(do_recv(&f, 7 * SEC, "10.0.0.2", 70, SEC), "RELEASE STATE(MASTER>BACKUP)");
 	/* Priority 0 via a track is impossible (track_priority clamps);
 	 * a master in standby (effective 0) does not advertise changes. */
-	instant_pipeline = false;
+	sim_instant_pipeline = false;
 	lone_master(&f);
 	EQS(do_standby(&f, 5 * SEC, true), "RELEASE");
 	EQS(do_prio(&f, 5100 * MS, 150), "");
 	EQS(do_vips_released(&f, 5200 * MS), "ADVERT(0) STATE(MASTER>BACKUP)");
 	EQS(do_prio(&f, 5300 * MS, 255), "");        /* standby: not the owner */
 	EQU(f.state, FSM_BACKUP);
-	instant_pipeline = true;
+	sim_instant_pipeline = true;
 }
 
 /* A backup's tracked priority: Skew_Time and Master_Down_Interval follow
@@ -3094,14 +2715,14 @@ static void test_fault_causes(void)
 	    "STATE(FAULT>MASTER) ADVERT(255) ACQUIRE");
 
 	/* A fault during a release: no second RELEASE, no priority 0 later. */
-	instant_pipeline = false;
+	sim_instant_pipeline = false;
 	lone_master(&f);
 	EQS(do_standby(&f, 5 * SEC, true), "RELEASE");
 	EQS(do_fault(&f, 5100 * MS, FSM_FAULT_TRACK, true, "t"), "STATE(MASTER>FAULT)");
 	EQU(f.releasing, FSM_CAUSE_NONE);
 	EQS(do_vips_released(&f, 6 * SEC), "");
 	EQU(f.state, FSM_FAULT);
-	instant_pipeline = true;
+	sim_instant_pipeline = true;
 }
 
 /* Give-up: a MASTER releases (two phases) and competes with priority 0
@@ -3112,7 +2733,7 @@ static void test_give_up(void)
 {
 	struct fsm f;
 
-	instant_pipeline = false;
+	sim_instant_pipeline = false;
 	lone_master(&f);
 	EQS(do_give_up(&f, 5 * SEC, 10 * SEC, "promote failed"), "RELEASE");
 	EQU(f.state, FSM_MASTER);
@@ -3193,7 +2814,7 @@ static void test_give_up(void)
 	/* A zero hold-off still ends (1 us). */
 	EQS(do_give_up(&f, 4 * SEC, 0, "x"), "");
 	EQU(fsm_next_deadline(&f), 4 * SEC + 1);
-	instant_pipeline = true;
+	sim_instant_pipeline = true;
 }
 
 /* f->confirmed for each way to become MASTER. */
@@ -3266,7 +2887,7 @@ static void test_confirmed(void)
 	/* Back from a switchover nobody took: nobody heard, not confirmed. */
 	lone_master(&f);
 	fsm_confirm(&f);
-	instant_pipeline = true;
+	sim_instant_pipeline = true;
 	{
 		int rc;
 
