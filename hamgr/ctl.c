@@ -3,6 +3,7 @@
  * connection is bounded in time (CTL_READ_TIMEOUT_US to send the request,
  * CTL_WRITE_TIMEOUT_US to take the answer), in size (CTLMSG_MAX_REQUEST)
  * and in number (CTL_MAX_CONNS), so no client can stall the daemon. */
+#include "errbuf.h"
 #include "ctl.h"
 
 #include <errno.h>
@@ -57,18 +58,6 @@ struct ctl {
 	bool in_handler, close_pending;
 };
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ------------------------------------------------------------ privilege */
 
@@ -432,13 +421,13 @@ struct ctl *ctl_open(sd_event *e, const char *path, gid_t group, ctl_handler h, 
 	int r;
 
 	if (!path || !path[0] || strlen(path) >= sizeof(c->path)) {
-		seterr(err, errlen, "control socket path empty or longer than %zu bytes",
+		errbuf_set(err, errlen, "control socket path empty or longer than %zu bytes",
 		       sizeof(c->path) - 1);
 		return NULL;
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
-		seterr(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	c->e = e;
@@ -454,7 +443,7 @@ struct ctl *ctl_open(sd_event *e, const char *path, gid_t group, ctl_handler h, 
 	}
 	r = sd_event_add_io(e, &c->listen, c->fd, EPOLLIN, on_accept, c);
 	if (r < 0) {
-		seterr(err, errlen, "control socket %s: sd-event: %s", path, strerror(-r));
+		errbuf_set(err, errlen, "control socket %s: sd-event: %s", path, strerror(-r));
 		stop_listening(c);
 		free(c);
 		return NULL;

@@ -2,6 +2,7 @@
  * daemon's stale socket removed (a live one's never), bound 0600 and only
  * then given its group and mode 0660, and removed at exit only if it is
  * still the one this process made. */
+#include "errbuf.h"
 #include "ctlsock.h"
 
 #include <errno.h>
@@ -18,18 +19,6 @@
 
 #define LISTEN_BACKLOG 64
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* mkdir -p for the socket's directory; the directories created get 0755
  * whatever the umask (hactl users must be able to reach the socket). */
@@ -51,12 +40,12 @@ static int make_parent(const char *path, char *err, size_t errlen)
 		*p = '\0';
 		if (mkdir(dir, 0755) == 0) {
 			if (chmod(dir, 0755) < 0) {
-				seterr(err, errlen, "control socket directory %s: chmod: %s", dir,
+				errbuf_set(err, errlen, "control socket directory %s: chmod: %s", dir,
 				       strerror(errno));
 				return -1;
 			}
 		} else if (errno != EEXIST) {
-			seterr(err, errlen, "control socket directory %s: %s", dir, strerror(errno));
+			errbuf_set(err, errlen, "control socket directory %s: %s", dir, strerror(errno));
 			return -1;
 		}
 		if (last)
@@ -76,35 +65,35 @@ static int clear_stale(const struct sockaddr_un *sa, char *err, size_t errlen)
 	if (lstat(sa->sun_path, &st) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		seterr(err, errlen, "control socket %s: %s", sa->sun_path, strerror(errno));
+		errbuf_set(err, errlen, "control socket %s: %s", sa->sun_path, strerror(errno));
 		return -1;
 	}
 	if (!S_ISSOCK(st.st_mode)) {
-		seterr(err, errlen, "control socket %s: the path exists and is not a socket",
+		errbuf_set(err, errlen, "control socket %s: the path exists and is not a socket",
 		       sa->sun_path);
 		return -1;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		seterr(err, errlen, "control socket %s: socket: %s", sa->sun_path, strerror(errno));
+		errbuf_set(err, errlen, "control socket %s: socket: %s", sa->sun_path, strerror(errno));
 		return -1;
 	}
 	r = connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
 	e = errno;
 	close(fd);
 	if (r == 0 || e == EAGAIN || e == EINPROGRESS) {
-		seterr(err, errlen, "control socket %s: another process is listening on it "
+		errbuf_set(err, errlen, "control socket %s: another process is listening on it "
 		       "(another hamgr with the same control-socket?); refusing to share it",
 		       sa->sun_path);
 		return -1;
 	}
 	if (e != ECONNREFUSED) {
-		seterr(err, errlen, "control socket %s: cannot tell whether it is in use: %s",
+		errbuf_set(err, errlen, "control socket %s: cannot tell whether it is in use: %s",
 		       sa->sun_path, strerror(e));
 		return -1;
 	}
 	if (unlink(sa->sun_path) < 0 && errno != ENOENT) {
-		seterr(err, errlen, "control socket %s: removing the stale socket: %s",
+		errbuf_set(err, errlen, "control socket %s: removing the stale socket: %s",
 		       sa->sun_path, strerror(errno));
 		return -1;
 	}
@@ -134,7 +123,7 @@ int ctlsock_open(const char *path, gid_t group, dev_t *dev, ino_t *ino, char *er
 
 	*ino = 0;
 	if (!path || !path[0] || strlen(path) >= sizeof(sa.sun_path)) {
-		seterr(err, errlen, "control socket path empty or longer than %zu bytes",
+		errbuf_set(err, errlen, "control socket path empty or longer than %zu bytes",
 		       sizeof(sa.sun_path) - 1);
 		return -1;
 	}
@@ -143,7 +132,7 @@ int ctlsock_open(const char *path, gid_t group, dev_t *dev, ino_t *ino, char *er
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		seterr(err, errlen, "control socket: %s", strerror(errno));
+		errbuf_set(err, errlen, "control socket: %s", strerror(errno));
 		return -1;
 	}
 	if (bind_path(fd, &sa) < 0) {
@@ -155,20 +144,20 @@ int ctlsock_open(const char *path, gid_t group, dev_t *dev, ino_t *ino, char *er
 			return -1;
 		}
 		if (!in_use || bind_path(fd, &sa) < 0) {
-			seterr(err, errlen, "control socket %s: bind: %s", path, strerror(errno));
+			errbuf_set(err, errlen, "control socket %s: bind: %s", path, strerror(errno));
 			close(fd);
 			return -1;
 		}
 	}
 	if (lstat(path, &st) < 0 || chown(path, (uid_t)-1, group) < 0 || chmod(path, 0660) < 0) {
-		seterr(err, errlen, "control socket %s: setting group %u and mode 0660: %s",
+		errbuf_set(err, errlen, "control socket %s: setting group %u and mode 0660: %s",
 		       path, (unsigned)group, strerror(errno));
 		unlink(path);
 		close(fd);
 		return -1;
 	}
 	if (listen(fd, LISTEN_BACKLOG) < 0) {
-		seterr(err, errlen, "control socket %s: listen: %s", path, strerror(errno));
+		errbuf_set(err, errlen, "control socket %s: listen: %s", path, strerror(errno));
 		unlink(path);
 		close(fd);
 		return -1;

@@ -12,6 +12,7 @@
 #include "core/fsm.h"
 #include "core/ipaddr.h"
 #include "cu_main.h"
+#include "cu_eq.h"
 #include "sim.h"
 
 #include <inttypes.h>
@@ -22,30 +23,6 @@
 #include <string.h>
 
 
-/* ---- assertions that print what they got ------------------------------ */
-
-#define EQS(got, want) eqs_at((got), (want), __LINE__, #got)
-#define EQU(got, want) equ_at((uint64_t)(got), (uint64_t)(want), __LINE__, #got " == " #want)
-
-static void eqs_at(const char *got, const char *want, unsigned line, const char *expr)
-{
-	bool ok = strcmp(got, want) == 0;
-
-	if (!ok)
-		fprintf(stderr, "\n%s:%u: %s\n  got:  \"%s\"\n  want: \"%s\"\n",
-			__FILE__, line, expr, got, want);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, expr, __FILE__, "", CU_FALSE);
-}
-
-static void equ_at(uint64_t got, uint64_t want, unsigned line, const char *expr)
-{
-	bool ok = got == want;
-
-	if (!ok)
-		fprintf(stderr, "\n%s:%u: %s: got %" PRIu64 ", want %" PRIu64 "\n",
-			__FILE__, line, expr, got, want);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, expr, __FILE__, "", CU_FALSE);
-}
 
 /* ---- single-instance helpers ------------------------------------------ */
 
@@ -59,29 +36,12 @@ static const char *rendered(void)
 	return got;
 }
 
-static struct ipaddr ip(const char *s)
-{
-	struct ipaddr a;
 
-	CU_ASSERT_FATAL(ipaddr_parse(s, false, &a) == 0);
-	return a;
-}
-
-static struct fsm_config mkcfg(unsigned prio, uint64_t intv)
-{
-	struct fsm_config c;
-
-	memset(&c, 0, sizeof(c));
-	c.priority = (uint8_t)prio;
-	c.adver_int_us = (uint32_t)intv;
-	c.preempt = true;
-	return c;
-}
 
 static void mk(struct fsm *f, unsigned prio, uint64_t intv, const char *addr)
 {
-	struct fsm_config c = mkcfg(prio, intv);
-	struct ipaddr a = ip(addr);
+	struct fsm_config c = sim_cfg(prio, intv);
+	struct ipaddr a = sim_ip(addr);
 
 	fsm_init(f, &c, &a);
 }
@@ -103,7 +63,7 @@ static const char *do_timer(struct fsm *f, uint64_t t)
 static const char *do_recv(struct fsm *f, uint64_t t, const char *src, unsigned prio,
 			   uint64_t intv)
 {
-	struct ipaddr a = ip(src);
+	struct ipaddr a = sim_ip(src);
 
 	acts.n = 0;
 	fsm_recv(f, t, &a, (uint8_t)prio, (uint32_t)intv, &acts);
@@ -354,8 +314,8 @@ static void test_backup_release_skew_only(void)
 static void test_release_nopreempt(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(100, SEC);
-	struct ipaddr a = ip("10.0.0.1");
+	struct fsm_config c = sim_cfg(100, SEC);
+	struct ipaddr a = sim_ip("10.0.0.1");
 
 	c.preempt = false;
 	fsm_init(&f, &c, &a);
@@ -426,7 +386,7 @@ static void test_master_tie_break(void)
 static void test_master_hears_lower_ratelimit(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(100, SEC);
+	struct fsm_config c = sim_cfg(100, SEC);
 
 	lone_master(&f);
 	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 99, SEC), "ADVERT(100) GARP");
@@ -490,8 +450,8 @@ static void test_backup_preempts_lower(void)
 static void test_backup_nopreempt_follows_lower(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(200, SEC);
-	struct ipaddr a = ip("10.0.0.1");
+	struct fsm_config c = sim_cfg(200, SEC);
+	struct ipaddr a = sim_ip("10.0.0.1");
 
 	c.preempt = false;
 	fsm_init(&f, &c, &a);
@@ -506,8 +466,8 @@ static void test_backup_nopreempt_follows_lower(void)
 static void test_preempt_delay_single(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(200, SEC);
-	struct ipaddr a = ip("10.0.0.1");
+	struct fsm_config c = sim_cfg(200, SEC);
+	struct ipaddr a = sim_ip("10.0.0.1");
 
 	c.preempt_delay_us = 5 * SEC;
 	fsm_init(&f, &c, &a);
@@ -634,7 +594,7 @@ static void test_shutdown(void)
 static void test_reconf_master_no_transition(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(100, SEC);
+	struct fsm_config c = sim_cfg(100, SEC);
 	uint32_t tr;
 
 	lone_master(&f);
@@ -665,7 +625,7 @@ static void test_reconf_master_no_transition(void)
 static void test_reconf_backup_alone(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(100, 3 * SEC);
+	struct fsm_config c = sim_cfg(100, 3 * SEC);
 
 	mk(&f, 100, SEC, "10.0.0.1");
 	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
@@ -692,7 +652,7 @@ static void test_reconf_backup_alone(void)
 static void test_reconf_backup_following(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(50, SEC);
+	struct fsm_config c = sim_cfg(50, SEC);
 
 	mk(&f, 100, SEC, "10.0.0.1");
 	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
@@ -717,7 +677,7 @@ static void test_reconf_backup_following(void)
 static void test_reconf_backup_preempting(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(150, SEC);
+	struct fsm_config c = sim_cfg(150, SEC);
 	uint64_t dl;
 
 	mk(&f, 150, SEC, "10.0.0.1");
@@ -750,7 +710,7 @@ static void test_reconf_backup_preempting(void)
 static void test_reconf_owner_and_others(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(255, SEC);
+	struct fsm_config c = sim_cfg(255, SEC);
 
 	mk(&f, 100, SEC, "10.0.0.1");
 	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
@@ -810,7 +770,7 @@ static void test_standby_flag_and_priority(void)
 static void test_standby_master_releases(void)
 {
 	struct fsm f;
-	struct ipaddr m = ip("10.0.0.3");
+	struct ipaddr m = sim_ip("10.0.0.3");
 	uint32_t tr;
 
 	lone_master(&f);
@@ -843,7 +803,7 @@ static void test_standby_master_releases(void)
 static void test_standby_owner(void)
 {
 	struct fsm f;
-	struct fsm_config c255 = mkcfg(255, SEC);
+	struct fsm_config c255 = sim_cfg(255, SEC);
 
 	mk(&f, 255, SEC, "10.0.0.1");
 	EQS(do_standby(&f, T0, true), "");
@@ -954,8 +914,8 @@ static void test_standby_off_master_died(void)
 static void test_standby_off_live_master(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(200, SEC);
-	struct ipaddr a = ip("10.0.0.1");
+	struct fsm_config c = sim_cfg(200, SEC);
+	struct ipaddr a = sim_ip("10.0.0.1");
 
 	mk(&f, 100, SEC, "10.0.0.1");
 	EQS(do_standby(&f, T0, true), "");
@@ -1306,7 +1266,7 @@ static void test_sim_preempt_on_return(void)
 static void test_sim_nopreempt(void)
 {
 	struct sim *s = sim_new(0);
-	struct fsm_config ca = mkcfg(200, SEC);
+	struct fsm_config ca = sim_cfg(200, SEC);
 	int a, b;
 
 	ca.preempt = false;
@@ -1334,7 +1294,7 @@ static void test_sim_nopreempt(void)
 static void test_sim_preempt_delay(void)
 {
 	struct sim *s = sim_new(0);
-	struct fsm_config ca = mkcfg(200, SEC);
+	struct fsm_config ca = sim_cfg(200, SEC);
 	int a, b;
 	uint64_t t1 = 20828125; /* first advert of B that A hears */
 
@@ -1453,7 +1413,7 @@ static void test_sim_tie_staggered(void)
 static void test_sim_interval_learning(void)
 {
 	struct sim *s = sim_new(0);
-	struct fsm_config ca = mkcfg(200, 2 * SEC);
+	struct fsm_config ca = sim_cfg(200, 2 * SEC);
 	int a = sim_add(s, &ca, "10.0.0.1");
 	int b = sim_add_p(s, 100, "10.0.0.2");
 
@@ -1605,7 +1565,7 @@ static void test_sim_reconf_no_delay(void)
 	struct sim *s = sim_new(0);
 	int a = sim_add_p(s, 200, "10.0.0.1");
 	int b = sim_add_p(s, 100, "10.0.0.2");
-	struct fsm_config cb = mkcfg(100, 3 * SEC);
+	struct fsm_config cb = sim_cfg(100, 3 * SEC);
 
 	sim_start(s, a);
 	sim_start(s, b);
@@ -1709,7 +1669,7 @@ static void test_sim_standby_owner_link_flap(void)
 	struct excl_ctx x = { 0, 0, 0 };
 	int o = sim_add_p(s, 255, "10.0.0.1");
 	int b = sim_add_p(s, 100, "10.0.0.2");
-	struct ipaddr ba = ip("10.0.0.2");
+	struct ipaddr ba = sim_ip("10.0.0.2");
 
 	s->each = excl_look;
 	s->ctx = &x;
@@ -1754,7 +1714,7 @@ static void test_sim_standby_off_preempts(void)
 	for (int delayed = 0; delayed < 2; delayed++) {
 		struct sim *s = sim_new(0);
 		struct excl_ctx x = { 0, 0, 0 };
-		struct fsm_config ca = mkcfg(200, SEC);
+		struct fsm_config ca = sim_cfg(200, SEC);
 		uint64_t at = delayed ? 29609375 + 3218750 : 19609375 + 3218750;
 		char want[256];
 		int a, b;
@@ -2053,7 +2013,7 @@ static void flap_random_nodes(struct sim *s, uint64_t intv)
 	static const unsigned prios[] = { 1, 50, 100, 100, 150, 200, 254 };
 
 	for (int i = 0; i < 3; i++) {
-		struct fsm_config fc = mkcfg(prios[rnd() % 7], intv);
+		struct fsm_config fc = sim_cfg(prios[rnd() % 7], intv);
 		char addr[24];
 
 		fc.preempt = rnd() % 4 != 0;
@@ -2586,7 +2546,7 @@ static void test_sim_priority_preempt(void)
 {
 	for (int preempt = 0; preempt < 2; preempt++) {
 		struct sim *s = sim_new(0);
-		struct fsm_config cb = mkcfg(150, SEC);
+		struct fsm_config cb = sim_cfg(150, SEC);
 		int a, b;
 
 		cb.preempt = preempt;

@@ -6,6 +6,7 @@
  * seed checks the ordering invariants over many interleavings. */
 #include "core/pipeline.h"
 #include "cu_main.h"
+#include "cu_eq.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -22,16 +23,6 @@ static struct pipeline_actions acts;
 static char got[512];
 static uint64_t tok;            /* token of the last START/STOP seen */
 
-static void eqs_at(const char *g, const char *want, unsigned line)
-{
-	bool ok = strcmp(g, want) == 0;
-
-	if (!ok)
-		fprintf(stderr, "\n%s:%u:\n  got:  \"%s\"\n  want: \"%s\"\n", __FILE__, line, g,
-			want);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, want, __FILE__, "", CU_FALSE);
-}
-#define EQS(g, w) eqs_at((g), (w), __LINE__)
 
 static const char *render(void)
 {
