@@ -313,6 +313,15 @@ static void master_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 			to_init(f, now, out);
 			return;
 		}
+		if (f->fault) {
+			/* Releasing for a weight-0 track: FAULT, not BACKUP. */
+			f->adver_timer = 0;
+			forget_master(f);
+			set_state(f, now, FSM_FAULT, FSM_CAUSE_TRACK_DOWN, out,
+				  "preempted by %s priority %u while releasing: %s",
+				  ipaddr_str(src, a, sizeof(a)), priority, f->release_why);
+			return;
+		}
 		note_master(f, now, src, priority);
 		f->master_adver_int_us = adver_int_us;
 		set_state(f, now, FSM_BACKUP, FSM_CAUSE_PREEMPTED, out,
@@ -426,7 +435,20 @@ void fsm_set_fault(struct fsm *f, uint64_t now, unsigned cause, bool on, const c
 
 	f->fault = on ? was | cause : was & ~cause;
 	f->link_up = !(f->fault & FSM_FAULT_LINK);
-	if (f->state == FSM_INIT || (was != 0) == (f->fault != 0))
+	if (f->state == FSM_INIT)
+		return;
+	if (f->state == FSM_MASTER && f->fault && !(f->fault & FSM_FAULT_LINK)) {
+		/* Still on the wire (a weight-0 track, the link is up): give
+		 * the role up as a switchover does, advertising until the
+		 * pipeline has released everything (a database demoted before
+		 * a backup may promote), then priority 0 and FAULT
+		 * (fsm_released). A release under way goes on. */
+		start_release(f, FSM_CAUSE_TRACK_DOWN, why, out);
+		return;
+	}
+	/* A MASTER with a fault left is releasing for a track and has just
+	 * lost its link: FAULT now, nobody hears its adverts any more. */
+	if ((was != 0) == (f->fault != 0) && !(f->state == FSM_MASTER && f->fault))
 		return;
 	if (f->fault) {
 		if (f->state == FSM_MASTER && f->releasing == FSM_CAUSE_NONE)
@@ -491,6 +513,15 @@ void fsm_released(struct fsm *f, uint64_t now, struct fsm_actions *out)
 	f->releasing = FSM_CAUSE_NONE;
 	if (f->shutdown) {
 		to_init(f, now, out);
+		return;
+	}
+	if (f->fault) {
+		/* A weight-0 track went down (before or during the release). */
+		f->adver_timer = 0;
+		f->master_down_timer = 0;
+		forget_master(f);
+		set_state(f, now, FSM_FAULT, FSM_CAUSE_TRACK_DOWN, out, "%s",
+			  cause == FSM_CAUSE_TRACK_DOWN ? f->release_why : "a weight-0 track down");
 		return;
 	}
 	set_state(f, now, FSM_BACKUP, cause, out, "%s", f->release_why);

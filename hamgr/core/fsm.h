@@ -7,10 +7,11 @@
  * is the takeover pipeline's (core/pipeline.h): the fsm emits the role
  * intents ACQUIRE and RELEASE and learns back through fsm_released().
  * A master that gives the role up by itself (switchover, standby, give-up,
- * shutdown) stays MASTER and keeps advertising until the pipeline has
- * released everything (the VIPs and every resource: a database is demoted
- * before a successor may promote), and only then sends priority 0, so no
- * instant has two holders however long the steps take.
+ * shutdown, a weight-0 track down while its link is up) stays MASTER and
+ * keeps advertising until the pipeline has released everything (the VIPs
+ * and every resource: a database is demoted before a successor may
+ * promote), and only then sends priority 0, so no instant has two holders
+ * however long the steps take.
  *
  * Every priority comparison uses the effective priority: the configured
  * one moved by the tracks (fsm_set_priority), 0 in standby or in the
@@ -173,7 +174,9 @@ void fsm_timer(struct fsm *f, uint64_t now, struct fsm_actions *out);
 void fsm_link(struct fsm *f, uint64_t now, bool up, struct fsm_actions *out);
 
 /* Set or clear one FAULT cause (FSM_FAULT_*); why names it in the reason
- * ("track gateway down"). FAULT while any cause holds. */
+ * ("track gateway down"). FAULT while any cause holds. A MASTER whose link
+ * is up releases first (two phases, as above) and enters FAULT from
+ * fsm_released(); with the link down it enters FAULT at once. */
 void fsm_set_fault(struct fsm *f, uint64_t now, unsigned cause, bool on, const char *why,
 		   struct fsm_actions *out);
 

@@ -2406,10 +2406,17 @@ static void test_release_shutdown_two_phase(void)
 	EQS(do_vips_released(&f, 2200 * MS), "");
 	EQS(do_link(&f, 2300 * MS, true), "");
 	EQU(f.state, FSM_INIT);
+	/* A weight-0 track going down does not cut the shutdown release
+	 * short: the node is still on the wire, advertises until the
+	 * pipeline is done, then priority 0 and INIT. */
 	lone_master(&f);
 	EQS(do_shutdown(&f, 5 * SEC), "RELEASE");
-	EQS(do_fault(&f, 5100 * MS, FSM_FAULT_TRACK, true, "t"), "STATE(MASTER>INIT)");
-	EQS(do_fault(&f, 5200 * MS, FSM_FAULT_TRACK, false, "t"), "");
+	EQS(do_fault(&f, 5100 * MS, FSM_FAULT_TRACK, true, "t"), "");
+	EQU(f.state, FSM_MASTER);
+	EQU(f.releasing, FSM_CAUSE_SHUTDOWN);
+	EQS(do_timer(&f, 5609375), "ADVERT(100)");
+	EQS(do_vips_released(&f, 5700 * MS), "ADVERT(0) STATE(MASTER>INIT)");
+	EQS(do_fault(&f, 5800 * MS, FSM_FAULT_TRACK, false, "t"), "");
 	EQU(f.state, FSM_INIT);
 	/* Started again with the fault cleared: a plain BACKUP. */
 	EQS(do_start(&f, 6 * SEC), "STATE(INIT>BACKUP)");
@@ -2620,7 +2627,7 @@ static void test_fault_causes(void)
 
 	lone_master(&f);
 	EQS(do_fault(&f, 5 * SEC, FSM_FAULT_TRACK, true, "track gw down"),
-	    "RELEASE STATE(MASTER>FAULT)");
+	    "RELEASE ADVERT(0) STATE(MASTER>FAULT)");
 	EQU(f.cause, FSM_CAUSE_TRACK_DOWN);
 	EQS(f.reason, "track gw down");
 	EQU(f.fault, FSM_FAULT_TRACK);
@@ -2674,14 +2681,81 @@ static void test_fault_causes(void)
 	EQS(do_fault(&f, 5 * SEC, FSM_FAULT_TRACK, false, "t"),
 	    "STATE(FAULT>MASTER) ADVERT(255) ACQUIRE");
 
-	/* A fault during a release: no second RELEASE, no priority 0 later. */
+	/* A track fault during a release: no second RELEASE; the release
+	 * goes on and ends in FAULT, with priority 0. A link fault during
+	 * one: FAULT at once, no priority 0 later. */
 	sim_instant_pipeline = false;
 	lone_master(&f);
 	EQS(do_standby(&f, 5 * SEC, true), "RELEASE");
-	EQS(do_fault(&f, 5100 * MS, FSM_FAULT_TRACK, true, "t"), "STATE(MASTER>FAULT)");
+	EQS(do_fault(&f, 5100 * MS, FSM_FAULT_TRACK, true, "t"), "");
+	EQU(f.releasing, FSM_CAUSE_STANDBY);
+	EQS(do_vips_released(&f, 6 * SEC), "ADVERT(0) STATE(MASTER>FAULT)");
+	EQU(f.state, FSM_FAULT);
+	EQU(f.cause, FSM_CAUSE_TRACK_DOWN);
+	EQS(f.reason, "a weight-0 track down");
+	lone_master(&f);
+	EQS(do_standby(&f, 5 * SEC, true), "RELEASE");
+	EQS(do_link(&f, 5100 * MS, false), "STATE(MASTER>FAULT)");
 	EQU(f.releasing, FSM_CAUSE_NONE);
 	EQS(do_vips_released(&f, 6 * SEC), "");
 	EQU(f.state, FSM_FAULT);
+	sim_instant_pipeline = true;
+}
+
+/* A weight-0 track down on a MASTER whose link is up: it releases in two
+ * phases like a switchover (MASTER, adverts at its priority until the
+ * pipeline has released everything, then priority 0 and FAULT), so no
+ * backup takes over while it still holds a VIP or a promoted resource.
+ * The link lost meanwhile: FAULT at once. Preempted meanwhile: FAULT, not
+ * BACKUP, and no priority 0 later. The track back up meanwhile: the
+ * release ends in BACKUP. */
+static void test_release_track_fault_two_phase(void)
+{
+	struct fsm f;
+
+	sim_instant_pipeline = false;
+	lone_master(&f);
+	EQS(do_fault(&f, 5 * SEC, FSM_FAULT_TRACK, true, "track db down (weight 0)"), "RELEASE");
+	EQU(f.state, FSM_MASTER);
+	EQU(f.releasing, FSM_CAUSE_TRACK_DOWN);
+	EQS(f.reason, "releasing: track db down (weight 0)");
+	EQS(do_timer(&f, 5609375), "ADVERT(100)");
+	EQS(do_recv(&f, 6 * SEC, "10.0.0.2", 50, SEC), "ADVERT(100) GARP");
+	EQS(do_fault(&f, 6100 * MS, FSM_FAULT_TRACK, true, "again"), "");
+	EQU(fsm_next_deadline(&f), 7 * SEC);
+	EQS(do_timer(&f, 7 * SEC), "ADVERT(100)");
+	EQS(do_vips_released(&f, 7200 * MS), "ADVERT(0) STATE(MASTER>FAULT)");
+	EQU(f.cause, FSM_CAUSE_TRACK_DOWN);
+	EQS(f.reason, "track db down (weight 0)");
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_recv(&f, 8 * SEC, "10.0.0.2", 50, SEC), "");
+	EQS(do_fault(&f, 9 * SEC, FSM_FAULT_TRACK, false, "up"), "STATE(FAULT>BACKUP)");
+	EQU(f.cause, FSM_CAUSE_TRACK_UP);
+
+	lone_master(&f);
+	EQS(do_fault(&f, 5 * SEC, FSM_FAULT_TRACK, true, "t"), "RELEASE");
+	EQS(do_link(&f, 5100 * MS, false), "STATE(MASTER>FAULT)");
+	EQU(f.cause, FSM_CAUSE_LINK_DOWN);
+	EQU(f.releasing, FSM_CAUSE_NONE);
+	EQS(do_vips_released(&f, 6 * SEC), "");
+	EQU(f.state, FSM_FAULT);
+	EQS(do_link(&f, 7 * SEC, true), "");
+	EQS(do_fault(&f, 8 * SEC, FSM_FAULT_TRACK, false, "t"), "STATE(FAULT>BACKUP)");
+
+	lone_master(&f);
+	EQS(do_fault(&f, 5 * SEC, FSM_FAULT_TRACK, true, "t"), "RELEASE");
+	EQS(do_recv(&f, 5100 * MS, "10.0.0.2", 200, SEC), "STATE(MASTER>FAULT)");
+	EQU(f.releasing, FSM_CAUSE_NONE);
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_vips_released(&f, 6 * SEC), "");
+	EQU(f.state, FSM_FAULT);
+
+	lone_master(&f);
+	EQS(do_fault(&f, 5 * SEC, FSM_FAULT_TRACK, true, "t"), "RELEASE");
+	EQS(do_fault(&f, 5100 * MS, FSM_FAULT_TRACK, false, "t"), "");
+	EQU(f.state, FSM_MASTER);
+	EQS(do_vips_released(&f, 6 * SEC), "ADVERT(0) STATE(MASTER>BACKUP)");
+	EQU(f.cause, FSM_CAUSE_TRACK_DOWN);
 	sim_instant_pipeline = true;
 }
 
@@ -2953,6 +3027,7 @@ static CU_TestInfo pipe_tests[] = {
 	{ "tracked priority on a BACKUP, 255", test_priority_backup },
 	{ "tracked priority: preemption timelines", test_sim_priority_preempt },
 	{ "FAULT causes: link and track", test_fault_causes },
+	{ "track FAULT on a master: two phases", test_release_track_fault_two_phase },
 	{ "give-up: release, hold-off, back", test_give_up },
 	{ "confirmed masterships", test_confirmed },
 	CU_TEST_INFO_NULL,
