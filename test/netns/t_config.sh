@@ -42,13 +42,15 @@ with() {           # with SECTION: the good config with SECTION after "preempt"
 	printf '%s' "${good/preempt = true/preempt = true
     $1}"
 }
-check 78 9 track_not_yet "$(with 'track gw { command = "/bin/true" }')"
-check 78 9 resource_not_yet "$(with 'resource db { script = "/bin/true" }')"
+check 0 "" track_ok "$(with 'track gw { command = "/bin/true" }')"
+check 0 "" resource_ok "$(with 'resource db { script = "/bin/true" }')"
 check 78 9 track_relative "$(with 'track gw { command = "true" }')"
-out=$("$LIB_HAMGR" -t -f "$LIB_TMP/track_not_yet.conf" 2>&1)
+check 78 9 track_missing "$(with 'track gw { command = "/nonexistent/check-gw -c 1" }')"
+check 78 9 resource_missing "$(with 'resource db { script = "/nonexistent/promote-db" }')"
+out=$("$LIB_HAMGR" -t -f "$LIB_TMP/resource_missing.conf" 2>&1)
 case $out in
-*"track gw: health tracks are not supported yet") ;;
-*) lib_fail "track_not_yet: expected 'not supported yet', seen '$out'" ;;
+*"resource db: /nonexistent/promote-db: No such file or directory, expected an executable program") ;;
+*) lib_fail "resource_missing: expected a missing-program error, seen '$out'" ;;
 esac
 out=$("$LIB_HAMGR" -t -f "$LIB_TMP/track_relative.conf" 2>&1)
 case $out in
