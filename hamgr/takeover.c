@@ -400,15 +400,23 @@ static void on_monitor_done(void *arg, uint64_t token, const struct resource_res
 		healthy = r->ok && (r->ocf_rc == 8 || r->ocf_rc == 0);
 	else
 		healthy = r->ok && r->ocf_rc == (prom ? 0 : 7);
+	if (healthy && held)
+		pipeline_healthy(&in->pipe, res->step);
 	if (!healthy) {
 		record(in, i, r);
 		if (held) {
 			struct pipeline_actions acts = { .n = 0 };
+			unsigned done = in->pipe.step[res->step].restarts,
+				 limit = in->conf.resources[i].restart_limit;
 
-			log_warnx("instance %s: resource %s failed its monitor on the master "
-				  "(restart %u of %u)", in->conf.name, in->conf.resources[i].name,
-				  in->pipe.step[res->step].restarts + 1,
-				  in->conf.resources[i].restart_limit);
+			if (done < limit)
+				log_warnx("instance %s: resource %s failed its monitor on the "
+					  "master (restart %u of %u)", in->conf.name,
+					  in->conf.resources[i].name, done + 1, limit);
+			else
+				log_warnx("instance %s: resource %s failed its monitor on the "
+					  "master (restart limit %u reached)", in->conf.name,
+					  in->conf.resources[i].name, limit);
 			pipeline_failed(&in->pipe, instance_now(in), res->step, &acts);
 			dispatch(in, &acts);
 		} else if (r->ocf_rc == 8) {
