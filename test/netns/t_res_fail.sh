@@ -30,8 +30,8 @@ lib_sampler_start $VIP 40
 lib_vrrp_start n1 prio=200 int=100ms extra="startup-gate = 500ms
 fail-holdoff = ${HOLD_S}s
 $(res_section db before-vips "failfile_promote=$FAIL")"
-lib_vrrp_start n2 prio=100 int=100ms extra="$(res_section db before-vips)"
 lib_wait_state n1 MASTER 5
+lib_vrrp_start n2 prio=100 int=100ms extra="$(res_section db before-vips)"
 res_wait_count n1 db promote 1 5
 lib_wait_log n1 'web/db promote failed: exit 1 \(generic error\)' 5
 lib_wait_log n1 "giving the role up: db failed; priority 0 for $HOLD_S s" 2
@@ -63,6 +63,7 @@ lib_wait_log n1 'BACKUP -> MASTER \(preempting' 6
 lib_assert_log n1 'preempting 198\.51\.100\.2: irreversible steps wait up to [0-9]+ ms for it to release'
 lib_wait_log n1 'takeover complete' 5
 lib_wait_holders $VIP n1 3
+sleep 0.3       # a few more samples with n1 holding
 lib_sampler_check
 lib_assert_eq "holders over time" "n2 n1" "$LIB_SAMPLED_HOLDERS"
 p2=$(res_time_nth n1 db promote begin 2)
@@ -80,8 +81,8 @@ lib_daemon_stop n2
 RES_OPTS='        on-fail = "ignore"'
 lib_vrrp_start n1 prio=200 int=100ms extra="startup-gate = 500ms
 $(res_section dbi before-vips fail_promote=1)"
-lib_vrrp_start n2 prio=100 int=100ms extra="$(res_section dbi before-vips)"
 lib_wait_state n1 MASTER 5
+lib_vrrp_start n2 prio=100 int=100ms extra="$(res_section dbi before-vips)"
 lib_wait_log n1 'web/dbi promote failed: exit 1 \(generic error\)' 5
 lib_wait_log n1 'takeover complete' 3
 lib_wait_holders $VIP n1 3

@@ -26,8 +26,8 @@ res() {
 	res_section app after-vips "failfile=$LIB_TMP/$1.fail" "failonce=$LIB_TMP/$1.failonce"
 }
 lib_vrrp_start n1 prio=200 int=100ms extra="$(res n1)"
-lib_vrrp_start n2 prio=100 int=100ms extra="$(res n2)"
 lib_wait_state n1 MASTER 5
+lib_vrrp_start n2 prio=100 int=100ms extra="$(res n2)"
 lib_wait_log n1 'takeover complete' 5
 lib_wait_holders $VIP n1 3
 t0=$(res_time n1 app promote end)

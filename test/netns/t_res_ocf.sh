@@ -70,8 +70,8 @@ node_is() {
 }
 
 lib_vrrp_start n1 prio=200 int=100ms extra="$(dummy n1)"
-lib_vrrp_start n2 prio=100 int=100ms extra="$(dummy n2)"
 lib_wait_state n1 MASTER 5
+lib_vrrp_start n2 prio=100 int=100ms extra="$(dummy n2)"
 lib_assert_log n1 'web/dummy meta-data: [0-9]+ actions, start/stop only'
 lib_assert_nolog n1 'irreversible steps wait'   # Dummy (after-vips) is not
 lib_wait_log n1 'takeover complete' 5
@@ -128,6 +128,7 @@ lacks_state n2 || lib_fail "n2 left Dummy's state file behind"
 lib_assert_eq "n2 Dummy stops" 1 "$(nlog n2 'stop: exit 0 \(success\)')"
 lib_assert_eq "n1 Dummy starts" 2 "$(nlog n1 'start: exit 0 \(success\)')"
 lib_assert_eq "n2 Dummy starts" 1 "$(nlog n2 'start: exit 0 \(success\)')"
+sleep 0.3       # a few state samples with n1 the master again
 lib_daemon_stop n1
 lacks_state n1 || lib_fail "n1 left Dummy's state file behind after SIGTERM"
 

@@ -24,9 +24,9 @@ RES_OPTS='        timeout = 1s
 # n1 first: master alone, its gate (500 ms) passes with n2 a silent backup.
 lib_vrrp_start n1 prio=200 int=100ms extra="startup-gate = 500ms
 $(res_section db before-vips hang_promote=1)"
-lib_vrrp_start n2 prio=100 int=100ms extra="$(res_section db before-vips)"
 lib_wait_state n1 MASTER 5
-lib_assert_no_state n2 MASTER
+lib_vrrp_start n2 prio=100 int=100ms extra="$(res_section db before-vips)"
+lib_wait_state n2 BACKUP 5
 res_wait_count n1 db promote 1 5
 lib_wait_log n1 'web/db promote: timed out after 1000 ms' 5
 lib_wait_log n1 'web/db promote: still running [0-9]+ ms after SIGTERM, killing process group' 5
