@@ -324,15 +324,35 @@ static uint64_t gate_us(const struct instance *in)
 					  PEERS_HELLO_PERIOD_US;
 }
 
+static bool has_gated(const struct pipeline *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->step[i].cfg.gated)
+			return true;
+	return false;
+}
+
 void takeover_acquire(struct instance *in)
 {
 	struct pipeline_actions acts = { .n = 0 };
+	char a[IPADDR_STRLEN];
 
 	pipeline_acquire(&in->pipe, instance_now(in), in->fsm.confirmed, gate_us(in), &acts);
-	if (pipeline_gate_waiting(&in->pipe) || (!in->fsm.confirmed && in->conf.n_resources))
-		log_notice("instance %s: master without having heard a peer since start: "
-			   "irreversible steps wait up to %llu ms for a peer to confirm",
-			   in->conf.name, (unsigned long long)ms(gate_us(in)));
+	/* Only when something waits: a node without irreversible steps goes
+	 * straight on. */
+	if (!in->fsm.confirmed && has_gated(&in->pipe)) {
+		if (in->fsm.awaiting_release)
+			log_notice("instance %s: preempting %s: irreversible steps wait up to %llu ms "
+				   "for it to release", in->conf.name,
+				   ipaddr_str(&in->fsm.preempted, a, sizeof(a)),
+				   (unsigned long long)ms(gate_us(in)));
+		else
+			log_notice("instance %s: master without having heard a peer since start: "
+				   "irreversible steps wait up to %llu ms for a peer to confirm",
+				   in->conf.name, (unsigned long long)ms(gate_us(in)));
+	}
 	dispatch(in, &acts);
 }
 
@@ -403,15 +423,23 @@ static void on_monitor_done(void *arg, uint64_t token, const struct resource_res
 		healthy = r->ok && (r->ocf_rc == 8 || r->ocf_rc == 0);
 	else
 		healthy = r->ok && (r->ocf_rc == 0 || r->ocf_rc == 7);
+	if (healthy && held)
+		pipeline_healthy(&in->pipe, res->step);
 	if (!healthy) {
 		record(in, i, r);
 		if (held) {
 			struct pipeline_actions acts = { .n = 0 };
+			unsigned done = in->pipe.step[res->step].restarts,
+				 limit = in->conf.resources[i].restart_limit;
 
-			log_warnx("instance %s: resource %s failed its monitor on the master "
-				  "(restart %u of %u)", in->conf.name, in->conf.resources[i].name,
-				  in->pipe.step[res->step].restarts + 1,
-				  in->conf.resources[i].restart_limit);
+			if (done < limit)
+				log_warnx("instance %s: resource %s failed its monitor on the "
+					  "master (restart %u of %u)", in->conf.name,
+					  in->conf.resources[i].name, done + 1, limit);
+			else
+				log_warnx("instance %s: resource %s failed its monitor on the "
+					  "master (restart limit %u reached)", in->conf.name,
+					  in->conf.resources[i].name, limit);
 			pipeline_failed(&in->pipe, instance_now(in), res->step, &acts);
 			dispatch(in, &acts);
 		} else if (r->ocf_rc == 8) {

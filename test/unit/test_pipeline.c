@@ -330,6 +330,26 @@ static void test_restart(void)
 	EQS(done(5 * SEC, true), "START(2)");
 	EQS(done(5 * SEC, true), "HELD");
 	EQS(failed(6 * SEC, 2), "STOP(2)");
+	EQS(done(6 * SEC, true), "START(2)");
+	EQS(done(6 * SEC, true), "HELD");
+	/* A healthy monitor in between: the failures are no longer in a
+	 * row, the next one is restarted again (limit 1). */
+	pipeline_healthy(&P, 2);
+	CU_ASSERT(P.step[2].restarts == 0);
+	EQS(failed(7 * SEC, 2), "STOP(2)");
+	pipeline_healthy(&P, 2);                  /* restarting: ignored */
+	CU_ASSERT(P.step[2].restarts == 1);
+	EQS(done(7 * SEC, true), "START(2)");
+	EQS(done(7 * SEC, true), "HELD");
+	EQS(failed(8 * SEC, 2), "GIVE_UP(2) STOP(2)");
+	EQS(done(8 * SEC, true), "STOP(1)");
+	EQS(done(8 * SEC, true), "VIPS_DOWN STOP(0)");
+	EQS(done(8 * SEC, true), "RELEASED");
+	EQS(acquire(9 * SEC, true, 0), "START(0)");
+	EQS(done(9 * SEC, true), "START(1)");
+	EQS(done(9 * SEC, true), "START(2)");
+	EQS(done(9 * SEC, true), "HELD");
+	EQS(failed(10 * SEC, 2), "STOP(2)");
 	/* Ignored when not held or out of range. */
 	EQS(failed(6 * SEC, 9), "");
 	EQS(release(6 * SEC), "");
