@@ -75,9 +75,10 @@ $(B)/test/%: test/unit/%.c test/unit/cu_main.h $(B)/libhamgr.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itest/unit -o $@ $< $(UNIT_LIBS) $(B)/libhamgr.a $(PKG_LIBS) $(CUNIT_LIBS) -lm $(LDFLAGS)
 
-# test_ctlcmd checks that hactl has a subcommand for every command.
-$(B)/test/test_ctlcmd: $(B)/libhactl.a
-$(B)/test/test_ctlcmd: UNIT_LIBS := $(B)/libhactl.a
+# test_ctlcmd checks that hactl has a subcommand for every command;
+# test_hactl_detail tests hactl's status lines.
+$(B)/test/test_ctlcmd $(B)/test/test_hactl_detail: $(B)/libhactl.a
+$(B)/test/test_ctlcmd $(B)/test/test_hactl_detail: UNIT_LIBS := $(B)/libhactl.a
 
 $(B)/tools/%: test/tools/%.c
 	@mkdir -p $(dir $@)
