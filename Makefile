@@ -82,9 +82,10 @@ $(B)/obj/test/unit/sim.o: test/unit/sim.c test/unit/sim.h
 $(B)/test/test_fsm: $(B)/obj/test/unit/sim.o
 $(B)/test/test_fsm: UNIT_LIBS := $(B)/obj/test/unit/sim.o
 
-# test_ctlcmd checks that hactl has a subcommand for every command.
-$(B)/test/test_ctlcmd: $(B)/libhactl.a
-$(B)/test/test_ctlcmd: UNIT_LIBS := $(B)/libhactl.a
+# test_ctlcmd checks that hactl has a subcommand for every command;
+# test_hactl_detail tests hactl's status lines.
+$(B)/test/test_ctlcmd $(B)/test/test_hactl_detail: $(B)/libhactl.a
+$(B)/test/test_ctlcmd $(B)/test/test_hactl_detail: UNIT_LIBS := $(B)/libhactl.a
 
 $(B)/tools/%: test/tools/%.c
 	@mkdir -p $(dir $@)

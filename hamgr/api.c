@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api_takeover.h"
 #include "core/advert.h"
 #include "core/hello.h"
 #include "ctl.h"
@@ -18,12 +19,6 @@
 #include "log.h"
 
 #define API_LOG_MAX EVENTS_MAX
-
-static struct json_object *jms(uint64_t us)
-{
-	/* Milliseconds with 0.1 ms resolution: jitter and skew are sub-ms. */
-	return json_object_new_double((double)(us / 100u) / 10.0);
-}
 
 static struct json_object *jaddr(const struct ipaddr *a)
 {
@@ -66,10 +61,10 @@ static struct json_object *peers_json(struct instance *in, uint64_t now)
 
 		add(o, "address", jaddr(&p[i].addr));
 		add(o, "priority", json_object_new_int(p[i].priority));
-		add(o, "last_seen_ms", jms(now - p[i].last_seen));
+		add(o, "last_seen_ms", api_ms(now - p[i].last_seen));
 		add(o, "adverts", json_object_new_int64((int64_t)p[i].adverts));
 		add(o, "interval_ms", json_object_new_int((int)(p[i].interval_us / 1000u)));
-		add(o, "jitter_ms", jms((uint64_t)p[i].jitter_us));
+		add(o, "jitter_ms", api_ms((uint64_t)p[i].jitter_us));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -103,7 +98,10 @@ static struct json_object *nodes_json(struct instance *in, uint64_t now)
 		add(o, "effective_priority", json_object_new_int(n[i].effective));
 		add(o, "standby", json_object_new_boolean(n[i].flags & HELLO_F_STANDBY));
 		add(o, "link_up", json_object_new_boolean(n[i].flags & HELLO_F_LINK_UP));
-		add(o, "last_seen_ms", jms(now - n[i].last_seen));
+		add(o, "held", json_object_new_boolean(n[i].flags & HELLO_F_HELD));
+		add(o, "track_fault", json_object_new_boolean(n[i].flags & HELLO_F_TRACK_FAULT));
+		add(o, "track_down", json_object_new_boolean(n[i].flags & HELLO_F_TRACK_DOWN));
+		add(o, "last_seen_ms", api_ms(now - n[i].last_seen));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -172,8 +170,8 @@ static struct json_object *instance_json(struct instance *in, const char *self)
 	add(o, "effective_priority", json_object_new_int(fsm_effective_priority(f)));
 	add(o, "advert_interval_ms", json_object_new_int((int)(c->advert_interval_us / 1000u)));
 	add(o, "master_adver_interval_ms", json_object_new_int((int)(f->master_adver_int_us / 1000u)));
-	add(o, "master_down_interval_ms", jms(fsm_master_down_interval(f)));
-	add(o, "skew_time_ms", jms(fsm_skew_time(f)));
+	add(o, "master_down_interval_ms", api_ms(fsm_master_down_interval(f)));
+	add(o, "skew_time_ms", api_ms(fsm_skew_time(f)));
 	add(o, "preempt", json_object_new_boolean(c->preempt));
 	add(o, "preempt_delay_ms", json_object_new_int64((int64_t)(c->preempt_delay_us / 1000u)));
 	add(o, "primary_address", instance_has_primary(in) ? jaddr(&f->primary) : NULL);
@@ -185,6 +183,7 @@ static struct json_object *instance_json(struct instance *in, const char *self)
 	add(o, "transitions", json_object_new_int64(f->transitions));
 	add(o, "reason", json_object_new_string(f->reason));
 	add(o, "counters", counters_json(in));
+	api_takeover_json(o, in, now);
 	return o;
 }
 
@@ -332,7 +331,7 @@ static struct json_object *brief(struct instance *in, const char *note)
 	add(o, "instance", json_object_new_string(instance_name(in)));
 	add(o, "state", json_object_new_string(fsm_state_str(f->state)));
 	add(o, "standby", json_object_new_boolean(f->standby));
-	add(o, "master_down_interval_ms", jms(fsm_master_down_interval(f)));
+	add(o, "master_down_interval_ms", api_ms(fsm_master_down_interval(f)));
 	if (note)
 		add(o, "note", json_object_new_string(note));
 	return o;
