@@ -52,6 +52,14 @@ res_time() {
 		'$2 == n && $3 == r && $4 == a && $5 == e { print $1; exit }' "$RES_LOG"
 }
 
+# Whether the VIP was on NODE at the first "RES ACTION begin|end": 0 or 1
+# (recorded by res-log inside the node: no clocks compared).
+res_vip_at() {
+	awk -v n="$1" -v r="$2" -v a="$3" -v e="$4" \
+		'$2 == n && $3 == r && $4 == a && $5 == e {
+			for (i = 6; i <= NF; i++) if ($i ~ /^vip=/) { print substr($i, 5); exit } }' "$RES_LOG"
+}
+
 # How many times NODE ran ACTION of RES (begin lines).
 res_count() {
 	awk -v n="$1" -v r="$2" -v a="$3" \
