@@ -81,8 +81,8 @@ lib_assert_eq "promote exit statuses" "2 5 6" \
 	"$(res_rc n1 args promote) $(res_rc n1 inst promote) $(res_rc n1 conf promote)"
 hactl n1 log
 expect_rc 0 "hactl log"
-for m in 'args promote: exit 2 \(invalid argument\)' 'inst promote: exit 5 \(not installed\)' \
-	'conf promote: exit 6 \(not configured\)'; do
+for m in 'args promote failed: exit 2 \(invalid argument\)' 'inst promote failed: exit 5 \(not installed\)' \
+	'conf promote failed: exit 6 \(not configured\)'; do
 	grep -Eq -- "$m" "$LIB_TMP/out" || lib_fail "hactl log does not show /$m/"
 done
 lib_pass
