@@ -72,8 +72,9 @@ lib_assert_eq "n1's own effective priority" 150 "$(trk_self_field n1 effective_p
 # hactl log: the track's changes are events.
 lib_exec n1 "$HACTL" -s "$LIB_TMP/n1.sock" log --json >"$LIB_TMP/n1.events" ||
 	lib_fail "hactl log on n1"
-lib_assert_eq "n1's track events" "gw down: priority 150 -> 90|gw up: priority 90 -> 150" \
-	"$(jq -r '[.events[] | select(.type == "track" and (.message | test("^gw (up|down): priority [0-9]+ -> [0-9]+$"))) | .message] | .[-2:] | join("|")' "$LIB_TMP/n1.events")"
+lib_assert_eq "n1's track events" \
+	"gw down after 2 failures in a row: priority 150 -> 90|gw up after 2 successes in a row: priority 90 -> 150" \
+	"$(jq -r '[.events[] | select(.type == "track" and (.message | test("^gw (up|down)( [^:]*)?: priority [0-9]+ -> [0-9]+$"))) | .message] | .[-2:] | join("|")' "$LIB_TMP/n1.events")"
 lib_assert_running n1
 lib_assert_running n2
 
