@@ -147,3 +147,55 @@ web_client_stop() {
 	awk '{ $1 = ""; sub(/^ /, ""); c[$0]++ } END { for (k in c) printf "%s: %d; ", k, c[k] }' \
 		"$LIB_TMP/client.log"
 }
+
+# ---------------------------------------------------------------- HAProxy
+
+WEB_TCP=$LIB_ROOT/test/netns/scripts/tcp-hold
+
+# web_haproxy_conf NODE BACKEND [EXTRA]: a TCP proxy config for NODE's
+# HAProxy in $LIB_TMP/NODE.web/haproxy.cfg: *:8000 to BACKEND:7000, old
+# workers ended 60 s after a reload at the latest; EXTRA appended as is.
+# Prints the params for the haproxy resource script.
+web_haproxy_conf() {
+	local n=$1 be=$2 extra=${3:-} d=$LIB_TMP/$1.web
+	mkdir -p "$d"
+	cat >"$d/haproxy.cfg" <<-CONF
+		# HAProxy for $n ($LIB_NAME), started by resource-scripts/haproxy
+		global
+		    maxconn 2000
+		    hard-stop-after 60s
+		defaults
+		    mode tcp
+		    timeout connect 2s
+		    timeout client 60s
+		    timeout server 60s
+		frontend echo
+		    bind :8000
+		    default_backend echo
+		backend echo
+		    server be $be:7000
+		$extra
+	CONF
+	echo "\"config=$d/haproxy.cfg\", \"pidfile=$d/haproxy.pid\", \"master_socket=$d/master.sock\", \"start_timeout=8\", \"stop_timeout=3\""
+}
+
+# web_params_env PARAMS: the params line web_*_conf prints as
+# HAMGR_PARAM_name=value words (in WEB_ENV), to run a script as hamgr would.
+web_params_env() {
+	local kv
+	WEB_ENV=()
+	for kv in $(tr -d '",' <<<"$1"); do WEB_ENV+=("HAMGR_PARAM_$kv"); done
+}
+
+# web_tcp_server NODE ADDR: the echo server on ADDR:7000 in NODE.
+web_tcp_server() {
+	lib_exec "$1" timeout 200 "$WEB_TCP" serve "$2" 7000 --for 180 \
+		>>"$LIB_TMP/$1.tcp.log" 2>&1 &
+	LIB_BG+=("$!")
+}
+
+# web_ask CLIENT ADDR PORT: which proxy the connection came through
+# ("peer=IP"), or an error line.
+web_ask() {
+	lib_exec "$1" timeout 5 "$WEB_TCP" ask "$2" "$3" 2>&1
+}
