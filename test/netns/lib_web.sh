@@ -152,12 +152,13 @@ web_client_stop() {
 
 WEB_TCP=$LIB_ROOT/test/netns/scripts/tcp-hold
 
-# web_haproxy_conf NODE BACKEND [EXTRA]: a TCP proxy config for NODE's
-# HAProxy in $LIB_TMP/NODE.web/haproxy.cfg: *:8000 to BACKEND:7000, old
-# workers ended 60 s after a reload at the latest; EXTRA appended as is.
+# web_haproxy_conf NODE BACKEND [EXTRA] [BIND]: a TCP proxy config for
+# NODE's HAProxy in $LIB_TMP/NODE.web/haproxy.cfg: BIND (default :8000)
+# to BACKEND:7000, old workers ended 60 s after a reload at the latest;
+# EXTRA appended as is.
 # Prints the params for the haproxy resource script.
 web_haproxy_conf() {
-	local n=$1 be=$2 extra=${3:-} d=$LIB_TMP/$1.web
+	local n=$1 be=$2 extra=${3:-} bind=${4:-:8000} d=$LIB_TMP/$1.web
 	mkdir -p "$d"
 	cat >"$d/haproxy.cfg" <<-CONF
 		# HAProxy for $n ($LIB_NAME), started by resource-scripts/haproxy
@@ -170,7 +171,7 @@ web_haproxy_conf() {
 		    timeout client 60s
 		    timeout server 60s
 		frontend echo
-		    bind :8000
+		    bind $bind
 		    default_backend echo
 		backend echo
 		    server be $be:7000
