@@ -5,6 +5,7 @@ PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR  ?= $(PREFIX)/share/man
 LIBDIR  ?= $(PREFIX)/lib
+DOCDIR  ?= $(PREFIX)/share/doc/hamgr
 SYSCONFDIR ?= /etc
 SYSTEMDUNITDIR ?= /lib/systemd/system
 DESTDIR ?=
@@ -129,8 +130,9 @@ asan:
 	$(MAKE) B=build/asan SANITIZE=address,undefined check
 
 # Besides the programs, man pages, config example and unit: the
-# health-check agents (hamgr-scripts(7)) with the library they source, and
-# the resource scripts once resource-scripts/ exists.
+# health-check agents (hamgr-scripts(7)) with the library they source,
+# every file in resource-scripts/, and the example configs of etc/examples/
+# under $(DOCDIR)/examples.
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(PROGS) $(DESTDIR)$(SBINDIR)/
@@ -146,6 +148,8 @@ install: $(PROGS)
 	install -m 644 agents/agent-lib.sh $(DESTDIR)$(LIBDIR)/hamgr/agents/
 	if [ -d resource-scripts ]; then install -d $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts && \
 	  install -m 755 resource-scripts/* $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts/; fi
+	if [ -d etc/examples ]; then install -d $(DESTDIR)$(DOCDIR)/examples && \
+	  install -m 644 etc/examples/* $(DESTDIR)$(DOCDIR)/examples/; fi
 
 # Debian packages a fresh bookworm machine lacks (run as root).
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libsystemd-dev libnl-3-dev \
