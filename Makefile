@@ -5,6 +5,7 @@ PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR  ?= $(PREFIX)/share/man
 LIBDIR  ?= $(PREFIX)/lib
+DOCDIR  ?= $(PREFIX)/share/doc/hamgr
 SYSCONFDIR ?= /etc
 SYSTEMDUNITDIR ?= /lib/systemd/system
 DESTDIR ?=
@@ -130,8 +131,9 @@ asan:
 	$(MAKE) B=build/asan SANITIZE=address,undefined check
 
 # Besides the programs, man pages, config example and unit: the
-# health-check agents (hamgr-scripts(7)) with the library they source, and
-# the resource scripts once resource-scripts/ exists.
+# health-check agents (hamgr-scripts(7)) with the library they source,
+# every file in resource-scripts/, and the example configs of etc/examples/
+# under $(DOCDIR)/examples.
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(PROGS) $(DESTDIR)$(SBINDIR)/
@@ -147,12 +149,14 @@ install: $(PROGS)
 	install -m 644 agents/agent-lib.sh $(DESTDIR)$(LIBDIR)/hamgr/agents/
 	if [ -d resource-scripts ]; then install -d $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts && \
 	  install -m 755 resource-scripts/* $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts/; fi
+	if [ -d etc/examples ]; then install -d $(DESTDIR)$(DOCDIR)/examples && \
+	  install -m 644 etc/examples/* $(DESTDIR)$(DOCDIR)/examples/; fi
 
 # Debian packages a fresh bookworm machine lacks (run as root).
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libsystemd-dev libnl-3-dev \
 	libnl-route-3-dev libmnl-dev libconfuse-dev libsodium-dev libjson-c-dev libcunit1-dev
 DEB_TEST  := iproute2 nftables keepalived mandoc procps psmisc tcpdump systemd util-linux jq \
-	resource-agents curl iputils-ping python3
+	resource-agents curl iputils-ping python3 apache2 haproxy socat
 deps:
 	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
