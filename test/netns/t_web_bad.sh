@@ -70,8 +70,8 @@ lib_wait_holders 198.51.100.50 "" 5
 QUIET=1 hactl n1 log
 expect_rc 0 "hactl log"
 sed 's/^/    /' "$LIB_TMP/out" | grep -E 'noconf|nobin|args|give' | head -n 8
-for want in 'noconf start: exit 6 \(not configured\)' 'nobin start: exit 5 \(not installed\)' \
-	'args start: exit 2 \(invalid argument\)' 'noconf promote: exit 6 \(not configured\)'; do
+for want in 'noconf start failed: exit 6 \(not configured\)' 'nobin start failed: exit 5 \(not installed\)' \
+	'args start failed: exit 2 \(invalid argument\)' 'noconf promote failed: exit 6 \(not configured\)'; do
 	grep -Eq -- "$want" "$LIB_TMP/out" || lib_fail "hactl log: no line matching /$want/"
 done
 lib_pass
