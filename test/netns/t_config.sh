@@ -36,20 +36,17 @@ check 78 7 interval5ms "${good/advert-interval = 100ms/advert-interval = 5ms}"
 check 78 9 badvip "${good/198.51.100.50\/24/198.51.100.500\/24}"
 check 78 "" unknown_option "${good/preempt = true/preempt = true
     frobnicate = 1}"
-# Tracks and resources parse (a bad one is a parse error) but this version
-# refuses to run them, with -t too.
+# Tracks and resources: their syntax is checked by the parser, their
+# programs on disk (preflight), both with -t.
 with() {           # with SECTION: the good config with SECTION after "preempt"
 	printf '%s' "${good/preempt = true/preempt = true
     $1}"
 }
-check 78 9 track_not_yet "$(with 'track gw { command = "/bin/true" }')"
-check 78 9 resource_not_yet "$(with 'resource db { script = "/bin/true" }')"
+check 0 "" track_ok "$(with 'track gw { command = "/bin/true" }')"
+check 0 "" resource_ok "$(with 'resource db { script = "/bin/true" }')"
+check 78 9 track_missing "$(with 'track gw { command = "/nonexistent/agent" }')"
+check 78 9 resource_missing "$(with 'resource db { script = "/nonexistent/script" }')"
 check 78 9 track_relative "$(with 'track gw { command = "true" }')"
-out=$("$LIB_HAMGR" -t -f "$LIB_TMP/track_not_yet.conf" 2>&1)
-case $out in
-*"track gw: health tracks are not supported yet") ;;
-*) lib_fail "track_not_yet: expected 'not supported yet', seen '$out'" ;;
-esac
 out=$("$LIB_HAMGR" -t -f "$LIB_TMP/track_relative.conf" 2>&1)
 case $out in
 *": command: \"true\" does not start with an absolute path"*) ;;
