@@ -17,10 +17,13 @@
 #include "conf_priv.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define FILE_MAX (1 << 20)                 /* conf_load_file() limit */
 
@@ -359,6 +362,40 @@ static char *slurp(FILE *f, size_t *len, int *error)
 	return buf;
 }
 
+/* What st is, for "not a regular file (a FIFO)". */
+static const char *file_kind(const struct stat *st)
+{
+	return S_ISDIR(st->st_mode) ? "a directory" : S_ISFIFO(st->st_mode) ? "a FIFO"
+	     : S_ISSOCK(st->st_mode) ? "a socket" : S_ISCHR(st->st_mode) ? "a character device"
+	     : S_ISBLK(st->st_mode) ? "a block device" : "not a file";
+}
+
+/* path opened for reading if it is a regular file. The open does not
+ * block (a FIFO without a writer would hang hamgr -t forever); fstat
+ * then refuses anything but a regular file. NULL with err set. */
+static FILE *open_regular(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: not a regular file (%s), expected a plain file",
+				 path, file_kind(&st));
+	} else if ((f = fdopen(fd, "r")) != NULL) {
+		return f;
+	} else if (err && errlen) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
 int conf_load_file(const char *path, const char *default_node_name,
 		   struct conf **out, char *err, size_t errlen)
 {
@@ -369,12 +406,9 @@ int conf_load_file(const char *path, const char *default_node_name,
 
 	if (out)
 		*out = NULL;
-	f = fopen(path, "re");
-	if (!f) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+	f = open_regular(path, err, errlen);
+	if (!f)
 		return -1;
-	}
 	errno = 0;
 	text = slurp(f, &len, &error);
 	fclose(f);

@@ -121,7 +121,8 @@ int conf_parse_string(const char *text, const char *filename,
 		      char *err, size_t errlen);
 
 /* Read path and conf_parse_string() it; an unreadable file is an error too
- * ("FILE: cannot read: reason"). */
+ * ("FILE: cannot read: reason"), and so is anything but a regular file
+ * ("FILE: not a regular file (a FIFO) ..."), refused without blocking. */
 int conf_load_file(const char *path, const char *default_node_name,
 		   struct conf **out, char *err, size_t errlen);
 

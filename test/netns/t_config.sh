@@ -52,6 +52,13 @@ case $out in
 *": command: \"true\" does not start with an absolute path"*) ;;
 *) lib_fail "track_relative: expected a command error, seen '$out'" ;;
 esac
+# Not a regular file: refused at once, a FIFO is not waited on.
+mkfifo "$LIB_TMP/fifo.conf"
+out=$(timeout 5 "$LIB_HAMGR" -t -f "$LIB_TMP/fifo.conf" 2>&1)
+rc=$?
+lib_log "fifo: exit $rc: $out"
+[ "$rc" = 78 ] || lib_fail "fifo: expected exit 78 at once, seen $rc (124: it hung)"
+grep -q -- "$LIB_TMP/fifo.conf: not a regular file" <<<"$out" || lib_fail "fifo: seen '$out'"
 [ -e /nonexistent/n1.sock ] && lib_fail "-t created the control socket"
 out=$("$LIB_HAMGR" -t -f "$LIB_TMP/missing.conf" 2>&1)
 rc=$?

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cu_main.h"
@@ -1410,8 +1411,23 @@ static void test_load_file(void)
 	CU_ASSERT_PTR_NULL(c);
 
 	CU_ASSERT_EQUAL(conf_load_file(tmpdir, "h", &c, err, sizeof(err)), -1);
-	snprintf(want, sizeof(want), "%s: cannot read: Is a directory", tmpdir);
+	snprintf(want, sizeof(want), "%s: not a regular file (a directory), expected a "
+		 "plain file", tmpdir);
 	CU_ASSERT_STRING_EQUAL(err, want);
+
+	/* A FIFO nobody writes to: refused at once, never waited on (the
+	 * alarm fails the test instead of hanging it). */
+	snprintf(path, sizeof(path), "%s/fifo.conf", tmpdir);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(path, 0600), 0);
+	alarm(5);
+	CU_ASSERT_EQUAL(conf_load_file(path, "h", &c, err, sizeof(err)), -1);
+	alarm(0);
+	snprintf(want, sizeof(want), "%s: not a regular file (a FIFO), expected a plain file",
+		 path);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_EQUAL(conf_load_file("/dev/null", "h", &c, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "/dev/null: not a regular file (a character device), "
+			       "expected a plain file");
 
 	snprintf(path, sizeof(path), "%s/good.conf", tmpdir);
 	write_file(path, design_example, strlen(design_example));
