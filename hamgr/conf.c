@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #define FILE_MAX (1 << 20)                 /* conf_load_file() limit */
+#define UTF8_BOM "\xef\xbb\xbf"
 
 struct conf_parse *conf_ctx;
 
@@ -293,6 +294,9 @@ int conf_parse_string(const char *text, const char *filename,
 		conf_report(0, "no configuration text");
 		goto done;
 	}
+	/* A UTF-8 byte order mark, as some editors write it: not text. */
+	if (strncmp(text, UTF8_BOM, strlen(UTF8_BOM)) == 0)
+		text += strlen(UTF8_BOM);
 	clean = conf_strip_comments(text);
 	if (!clean)
 		goto done;

@@ -229,6 +229,22 @@ static void test_syntax(void)
 	conf_free(c);
 }
 
+/* A UTF-8 byte order mark (what some editors write first) is skipped;
+ * lines still count from it. */
+static void test_bom(void)
+{
+	struct conf *c = parse_ok("\xef\xbb\xbf" INST(""));
+
+	if (c) {
+		CU_ASSERT_EQUAL(c->instances[0].line, 1);
+		conf_free(c);
+	}
+	expect_err("\xef\xbb\xbf\n" INST("  bogus = 1\n"), FILE_NAME ":6: no such option 'bogus'");
+	expect_err("\xef\xbb\xbf# a comment\nnode-name = \"a b\"\n",
+		   FILE_NAME ":2: node-name: \"a b\" is not a valid name, expected 1..63 "
+		   "letters, digits, '.', '_' or '-', starting with a letter or digit");
+}
+
 /* Comments anywhere (also where libconfuse 3.3 alone rejects them) and the
  * line numbers after them. */
 static void test_comments(void)
@@ -1495,6 +1511,7 @@ static CU_TestInfo values_tests[] = {
 	{ "IPv6 and mixed families", test_ipv6 },
 	{ "quoting, booleans, CRLF, +=, ${ENV}", test_syntax },
 	{ "comments and line numbers", test_comments },
+	{ "UTF-8 byte order mark", test_bom },
 	CU_TEST_INFO_NULL,
 };
 
