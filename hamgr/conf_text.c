@@ -34,14 +34,18 @@ static long env_ref(const char *s, bool more_braces)
 
 /* Skip the string starting at t[*i] (a quote); *line follows newlines.
  * Inside "...", ${NAME} runs to its '}' even past a quote, as in libconfuse.
- * Returns 0, or -1 (not closed) or -2 (a ${ spanning lines). */
+ * A string ends on its line: no value may hold a newline, so a line break
+ * not taken by a backslash (libconfuse's continuation line) means the
+ * closing quote is missing, and the next quote, lines further, would
+ * only seem to close it. Returns 0, or -1 (not closed) or -2 (a ${
+ * spanning lines). */
 static int skip_string(const char *t, size_t *i, int *line, const char *last_brace)
 {
 	char q = t[*i];
 	long env;
 
 	for ((*i)++; t[*i] != q; (*i)++) {
-		if (t[*i] == '\0')
+		if (t[*i] == '\0' || t[*i] == '\n')
 			return -1;
 		if (t[*i] == '\\' && t[*i + 1] != '\0')
 			(*i)++; /* a backslash takes the next character */
@@ -105,6 +109,7 @@ char *conf_strip_comments(const char *text)
 	size_t i = 0, depth = 0;
 	int line = 1, start, rc, open_line = 0;
 	bool in_word = false;
+	char quote;
 	long env;
 
 	if (!t) {
@@ -114,6 +119,7 @@ char *conf_strip_comments(const char *text)
 	last_brace = strrchr(t, '}');
 	while (t[i]) {
 		start = line;
+		quote = t[i];
 		rc = 0;
 		if (t[i] == '"' || t[i] == '\'') {
 			rc = skip_string(t, &i, &line, last_brace);
@@ -137,8 +143,8 @@ char *conf_strip_comments(const char *text)
 			continue;
 		}
 		if (rc == -1)
-			conf_report(start, "string is not closed, expected a closing quote "
-			            "before the end of the file");
+			conf_report(start, "a string opened here is not closed, expected a "
+			            "closing %c", quote);
 		else if (rc == -2)
 			conf_report(start, "\"${\" is not closed on its line, expected "
 			            "${NAME} on one line");
