@@ -133,45 +133,9 @@ void *conf_sections(cfg_t *sec, const char *kind, size_t max, size_t size, size_
 	return a;
 }
 
-/* libconfuse's own messages ("no such option 'x'", "unexpected token")
- * get the file name we were given (cfg_parse_buf() knows none). */
-static void on_cfg_error(cfg_t *cfg, const char *fmt, va_list ap)
-{
-	char text[CONF_ERR_MAX], buf[SHOW_MAX];
-	const char *kind = "instance";
-	cfg_t *first;
-
-	/* A repeated section title: say which section and where the first
-	 * one is. libconfuse reports it only through this message. */
-	if (strcmp(fmt, "found duplicate title '%s'") == 0) {
-		const char *title = va_arg(ap, const char *);
-
-		if (strcmp(cfg_name(cfg), "root") == 0) {
-			first = cfg_gettsec(cfg, "instance", title);
-		} else {
-			/* A track and a resource may share a title. */
-			kind = conf_text_section_kind(conf_ctx->text, cfg->line, title);
-			if (!kind)
-				kind = cfg_gettsec(cfg, "track", title) ? "track" : "resource";
-			first = cfg_gettsec(cfg, kind, title);
-		}
-		conf_report(cfg->line, "%s %s is defined twice (first at line %d)", kind,
-		            conf_title_show(buf, title), first ? conf_spot_line(first, 0) : 0);
-		return;
-	}
-	vsnprintf(text, sizeof(text), fmt, ap);
-	/* libconfuse quotes tokens as read: keep the message one short line */
-	for (char *ch = text; *ch; ch++)
-		if ((unsigned char)*ch < 0x20 || *ch == 0x7f)
-			*ch = '?';
-	if (strlen(text) > 200)
-		memcpy(text + 197, "...", 4);
-	conf_report(cfg->line, "%s", text);
-}
-
 /* ---- schema ----------------------------------------------------------------- */
 
-static cfg_opt_t instance_opts[] = {
+cfg_opt_t conf_instance_opts[] = {
 	CFG_STR_CB("interface", NULL, CFGF_NODEFAULT, conf_cb_ifname),
 	CFG_INT_CB("vrid", 0, CFGF_NODEFAULT, conf_cb_int),
 	CFG_INT_CB("priority", 100, CFGF_NONE, conf_cb_int),
@@ -191,13 +155,13 @@ static cfg_opt_t instance_opts[] = {
 	CFG_END()
 };
 
-static cfg_opt_t root_opts[] = {
+cfg_opt_t conf_root_opts[] = {
 	CFG_STR_CB("node-name", NULL, CFGF_NODEFAULT, conf_cb_name),
 	CFG_STR_CB("control-socket", CONF_DEFAULT_SOCKET, CFGF_NONE, conf_cb_path),
 	CFG_STR_CB("auth-key-file", NULL, CFGF_NODEFAULT, conf_cb_path),
 	CFG_STR_CB("control-group", NULL, CFGF_NODEFAULT, conf_cb_name),
 	CFG_STR_CB("state-directory", CONF_DEFAULT_STATE_DIR, CFGF_NONE, conf_cb_path),
-	CFG_SEC("instance", instance_opts, SUBSECTION),
+	CFG_SEC("instance", conf_instance_opts, SUBSECTION),
 	CFG_END()
 };
 
@@ -301,14 +265,14 @@ int conf_parse_string(const char *text, const char *filename,
 	if (!clean)
 		goto done;
 	p.text = clean;
-	cfg = cfg_init(root_opts, CFGF_NONE);
+	cfg = cfg_init(conf_root_opts, CFGF_NONE);
 	c = calloc(1, sizeof(*c));
 	if (!cfg || !c) {
 		conf_report(0, "out of memory");
 		goto done;
 	}
 	conf_copy_str(c->file, sizeof(c->file), p.file);
-	cfg_set_error_function(cfg, on_cfg_error);
+	cfg_set_error_function(cfg, conf_cfg_error);
 	if (cfg_parse_buf(cfg, clean) != CFG_SUCCESS) {
 		/* Kept only if libconfuse said nothing: it fails silently on an
 		 * empty option name ("" or an unset ${NAME}). */

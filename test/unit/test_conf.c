@@ -972,6 +972,73 @@ static void test_track_command(void)
 	conf_free(c);
 }
 
+/* An unknown option: the one meant, or the section it belongs in. */
+static const struct err_case hint_errors[] = {
+	{ INST("  prioirty = 5\n"),
+	  FILE_NAME ":5: no such option 'prioirty', did you mean 'priority'?" },
+	{ INST("  Priority = 5\n"),
+	  FILE_NAME ":5: no such option 'Priority', did you mean 'priority'?" },
+	{ INST("  vip = {10.0.0.51}\n"),
+	  FILE_NAME ":5: no such option 'vip', did you mean 'vips'?" },
+	{ "nodename = a\n" INST(""),
+	  FILE_NAME ":1: no such option 'nodename', did you mean 'node-name'?" },
+	{ INST("  track t {\n    comand = /x\n  }\n"),
+	  FILE_NAME ":6: no such option 'comand', did you mean 'command'?" },
+	{ INST("  resource r {\n    scirpt = /x\n  }\n"),
+	  FILE_NAME ":6: no such option 'scirpt', did you mean 'script'?" },
+	{ INST("  vird = 5\n"), FILE_NAME ":5: no such option 'vird', did you mean 'vrid'?" },
+	/* too far from any option, or as far as half of it: no guess */
+	{ INST("  prio = 5\n"), FILE_NAME ":5: no such option 'prio'" },
+	{ INST("  preference = 5\n"), FILE_NAME ":5: no such option 'preference'" },
+	{ INST("  node-name = x\n"),
+	  FILE_NAME ":5: node-name is a global option, expected it before any instance" },
+	{ INST("  track t {\n    control-group = x\n  }\n"),
+	  FILE_NAME ":6: control-group is a global option, expected it before any instance" },
+	{ "\nvrid = 5\n" INST(""),
+	  FILE_NAME ":2: vrid belongs inside an instance { } section" },
+	{ "timeout = 5s\n" INST(""),
+	  FILE_NAME ":1: timeout belongs inside a track { } or a resource { } section" },
+	{ "interface = eth0\n" INST(""),
+	  FILE_NAME ":1: interface belongs inside an instance { } or a track { } section" },
+	{ INST("  command = /bin/true\n"),
+	  FILE_NAME ":5: command belongs inside a track { } section" },
+	{ INST("  track t {\n    script = /x\n  }\n"),
+	  FILE_NAME ":6: script belongs inside a resource { } section" },
+	{ INST("  track t {\n" CMD "    priority = 5\n  }\n"),
+	  FILE_NAME ":7: priority is an instance option, expected it outside track t { }" },
+	{ INST("  resource r {\n    vips = 10.0.0.9\n  }\n"),
+	  FILE_NAME ":6: vips is an instance option, expected it outside resource r { }" },
+};
+
+/* A keepalived.conf given to hamgr is named as such, at its first
+ * keepalived keyword. */
+static const struct err_case keepalived_errors[] = {
+	{ "! Configuration File for keepalived\n\nglobal_defs {\n   router_id LVS_1\n}\n\n"
+	  "vrrp_instance VI_1 {\n    state MASTER\n    interface eth0\n"
+	  "    virtual_router_id 51\n    priority 100\n}\n",
+	  FILE_NAME ":3: this looks like a keepalived configuration (global_defs); "
+	  "hamgr.conf(5) has the syntax, expected instance NAME { ... }" },
+	{ "\nvrrp_instance VI_1 {\n  interface eth0\n}\n",
+	  FILE_NAME ":2: this looks like a keepalived configuration (vrrp_instance); "
+	  "hamgr.conf(5) has the syntax, expected instance NAME { ... }" },
+	{ INST("  virtual_router_id 51\n"),
+	  FILE_NAME ":5: this looks like a keepalived configuration (virtual_router_id); "
+	  "hamgr.conf(5) has the syntax, expected instance NAME { ... }" },
+	/* hamgr names that happen to be keepalived words are no hint */
+	{ INST("  resource vrrp_script { script = /x }\n  bogus = 1\n"),
+	  FILE_NAME ":6: no such option 'bogus'" },
+	{ INST("  track virtual_server { command = \"/x virtual_server\" }\n"
+	       "  bogus = 1\n"),
+	  FILE_NAME ":6: no such option 'bogus'" },
+};
+
+static void test_hints(void)
+{
+	expect_errs(hint_errors, sizeof(hint_errors) / sizeof(hint_errors[0]));
+	expect_errs(keepalived_errors, sizeof(keepalived_errors) / sizeof(keepalived_errors[0]));
+	conf_free(parse_ok(INST("  resource vrrp_script { script = /x }\n")));
+}
+
 /* At most CONF_TRACKS_MAX per instance (and resources likewise). */
 static void test_section_limits(void)
 {
@@ -1557,6 +1624,7 @@ static CU_TestInfo error_tests[] = {
 	{ "duplicates", test_duplicates },
 	{ "libconfuse syntax errors", test_libconfuse_errors },
 	{ "unclosed strings and comments", test_unclosed },
+	{ "misspelt and misplaced options, keepalived files", test_hints },
 	{ "not supported yet", test_not_yet },
 	CU_TEST_INFO_NULL,
 };
