@@ -189,6 +189,9 @@ static void build_root(cfg_t *root, const char *default_node_name, struct conf *
 		conf_copy_str(c->control_group, sizeof(c->control_group),
 			      cfg_getstr(root, "control-group"));
 	conf_copy_str(c->state_dir, sizeof(c->state_dir), cfg_getstr(root, "state-directory"));
+	c->control_socket_line = conf_line_of(root, "control-socket", 0, 0);
+	c->control_group_line = conf_line_of(root, "control-group", 0, 0);
+	c->state_dir_line = conf_line_of(root, "state-directory", 0, 0);
 }
 
 static void build(cfg_t *root, const char *default_node_name, struct conf *c)

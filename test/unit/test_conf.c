@@ -138,6 +138,29 @@ static void test_defaults(void)
 	CU_ASSERT_PTR_NULL(in->unicast_peers);
 	CU_ASSERT_EQUAL(in->garp_repeat, 3);
 	CU_ASSERT_FALSE(in->conntrack_sync);
+	/* defaults have no line */
+	CU_ASSERT_EQUAL(c->control_socket_line, 0);
+	CU_ASSERT_EQUAL(c->control_group_line, 0);
+	CU_ASSERT_EQUAL(c->state_dir_line, 0);
+	CU_ASSERT_EQUAL(in->interface_line, 2);
+	conf_free(c);
+}
+
+/* The lines of the values preflight checks on the system. */
+static void test_lines(void)
+{
+	struct conf *c = parse_ok("control-group = wheel\n\nstate-directory = /srv/s\n"
+				  "control-socket = /srv/c.sock\n"
+				  INST("  track t {\n\n    interface = eth1\n  }\n"));
+
+	if (!c)
+		return;
+	CU_ASSERT_EQUAL(c->control_group_line, 1);
+	CU_ASSERT_EQUAL(c->state_dir_line, 3);
+	CU_ASSERT_EQUAL(c->control_socket_line, 4);
+	CU_ASSERT_EQUAL(c->instances[0].interface_line, 6);
+	CU_ASSERT_EQUAL_FATAL(c->instances[0].n_tracks, 1);
+	CU_ASSERT_EQUAL(c->instances[0].tracks[0].interface_line, 11);
 	conf_free(c);
 }
 
@@ -1596,6 +1619,7 @@ static void test_load_big_file(void)
 static CU_TestInfo values_tests[] = {
 	{ "DESIGN.md example", test_design_example },
 	{ "defaults", test_defaults },
+	{ "lines of global options and interfaces", test_lines },
 	{ "two instances", test_two_instances },
 	{ "IPv6 and mixed families", test_ipv6 },
 	{ "quoting, booleans, CRLF, +=, ${ENV}", test_syntax },
