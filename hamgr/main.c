@@ -36,6 +36,11 @@ static void usage(FILE *f)
 		   "  -V         print the version and exit\n");
 }
 
+static void print_warning(void *arg, const char *msg)
+{
+	fprintf(stderr, "hamgr: warning: %s\n", msg);
+}
+
 /* RELOADING=1 with MONOTONIC_USEC, which systemd >= 253's
  * Type=notify-reload requires in the same message (252 ignores it). */
 static void notify_reloading(void)
@@ -534,6 +539,7 @@ int main(int argc, char **argv)
 		return CONF_EX_CONFIG;
 	}
 	if (check) {
+		preflight_warnings(d.conf, print_warning, NULL);
 		printf("%s: configuration OK (%zu instance(s))\n", d.conf_path, d.conf->n_instances);
 		conf_free(d.conf);
 		return 0;

@@ -7,8 +7,8 @@
 [ "$LIB_IMPL" = hamgr ] || lib_skip "hamgr only"
 lib_require_hamgr
 
-check() {          # check WANT_EXIT WANT_LINE NAME CONFTEXT
-	local want=$1 line=$2 name=$3 f=$LIB_TMP/$3.conf out rc
+check() {          # check WANT_EXIT WANT_LINE NAME CONFTEXT; leaves the output in $out
+	local want=$1 line=$2 name=$3 f=$LIB_TMP/$3.conf rc
 	printf '%s\n' "$4" >"$f"
 	out=$("$LIB_HAMGR" -t -f "$f" 2>&1)
 	rc=$?
@@ -52,6 +52,38 @@ case $out in
 *": command: \"true\" does not start with an absolute path"*) ;;
 *) lib_fail "track_relative: expected a command error, seen '$out'" ;;
 esac
+# What a start would refuse, -t refuses too, with the line; the daemon
+# itself exits 78 (systemd's RestartPreventExitStatus), not 1.
+check 78 11 nogroup "$good
+control-group = \"hm-nosuchgroup\""
+grep -q "control-group: no group hm-nosuchgroup, expected an existing group" \
+	<<<"$out" || lib_fail "nogroup: seen '$out'"
+out=$(timeout 5 "$LIB_HAMGR" -f "$LIB_TMP/nogroup.conf" 2>&1)
+rc=$?
+lib_log "nogroup, daemon: exit $rc: $out"
+[ "$rc" = 78 ] || lib_fail "nogroup: the daemon exited $rc, expected 78"
+grep -q -- "$LIB_TMP/nogroup.conf:11: control-group" <<<"$out" ||
+	lib_fail "nogroup: the daemon said '$out'"
+touch "$LIB_TMP/afile"
+check 78 11 state_file "$good
+state-directory = \"$LIB_TMP/afile\""
+check 78 2 socket_dir "${good/\/nonexistent\/n1.sock/$LIB_TMP/afile/n1.sock}"
+# Read-only: what the daemon could not write, as root under a read-only
+# mount (ProtectSystem=strict without ReadWritePaths=).
+mkdir -p "$LIB_TMP/ro"
+printf '%s\nstate-directory = "%s"\n' "$good" "$LIB_TMP/ro/state" >"$LIB_TMP/ro.conf"
+out=$(unshare -m sh -c 'mount --bind -o ro "$1" "$1" && exec "$2" -t -f "$3"' sh \
+	"$LIB_TMP/ro" "$LIB_HAMGR" "$LIB_TMP/ro.conf" 2>&1)
+rc=$?
+lib_log "read-only state directory: exit $rc: $out"
+[ "$rc" = 78 ] || lib_fail "read-only state directory: expected exit 78, seen $rc"
+grep -q -- "ro.conf:11: state-directory: $LIB_TMP/ro/state cannot be created: $LIB_TMP/ro is not writable (Read-only file system)" \
+	<<<"$out" || lib_fail "read-only state directory: seen '$out'"
+# A missing interface is a warning (it may appear later): exit 0.
+check 0 "" noif "${good/\"eth0\"/\"hm-none9\"}"
+grep -q -- "warning: $LIB_TMP/noif.conf:4: interface hm-none9 does not exist (yet)" \
+	<<<"$out" || lib_fail "noif: expected a warning, seen '$out'"
+
 # Not a regular file: refused at once, a FIFO is not waited on.
 mkfifo "$LIB_TMP/fifo.conf"
 out=$(timeout 5 "$LIB_HAMGR" -t -f "$LIB_TMP/fifo.conf" 2>&1)
