@@ -29,11 +29,12 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hamgr [-dtV] [-f CONFIG]\n"
-		   "  -f CONFIG  configuration file (default " CONF_DEFAULT_FILE ")\n"
-		   "  -t         check the configuration and exit (0 ok, 78 bad)\n"
-		   "  -d         debug logging\n"
-		   "  -V         print the version and exit\n");
+	fprintf(f, "usage: hamgr [-dhtV] [-f CONFIG]\n"
+		   "  -f, --config CONFIG  configuration file (default " CONF_DEFAULT_FILE ")\n"
+		   "  -t, --test           check the configuration and exit (0 ok, 78 bad)\n"
+		   "  -d, --debug          debug logging\n"
+		   "  -h, --help           print this help and exit\n"
+		   "  -V, --version        print the version and exit\n");
 }
 
 static void print_warning(void *arg, const char *msg)
@@ -515,7 +516,16 @@ int main(int argc, char **argv)
 	bool check = false, debug = false;
 	int c, rc;
 
-	while ((c = getopt(argc, argv, "df:thV")) != -1) {
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'f' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "test", no_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((c = getopt_long(argc, argv, "df:thV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': debug = true; break;
 		case 'f': d.conf_path = optarg; break;

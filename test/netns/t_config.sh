@@ -91,6 +91,24 @@ rc=$?
 lib_log "fifo: exit $rc: $out"
 [ "$rc" = 78 ] || lib_fail "fifo: expected exit 78 at once, seen $rc (124: it hung)"
 grep -q -- "$LIB_TMP/fifo.conf: not a regular file" <<<"$out" || lib_fail "fifo: seen '$out'"
+# --help and -h: usage on stdout, exit 0; --version like -V; a bad option
+# is exit 2 with the usage on stderr.
+for opt in --help -h; do
+	out=$("$LIB_HAMGR" $opt 2>/dev/null)
+	rc=$?
+	[ "$rc" = 0 ] || lib_fail "hamgr $opt: exit $rc"
+	grep -q '^usage: hamgr' <<<"$out" || lib_fail "hamgr $opt: no usage on stdout: '$out'"
+done
+for opt in --version -V; do
+	out=$("$LIB_HAMGR" $opt 2>/dev/null)
+	rc=$?
+	[ "$rc" = 0 ] || lib_fail "hamgr $opt: exit $rc"
+	grep -q '^hamgr [0-9]' <<<"$out" || lib_fail "hamgr $opt: '$out'"
+done
+out=$("$LIB_HAMGR" --bogus 2>&1 >/dev/null)
+rc=$?
+[ "$rc" = 2 ] || lib_fail "hamgr --bogus: exit $rc, expected 2"
+grep -q '^usage: hamgr' <<<"$out" || lib_fail "hamgr --bogus: no usage on stderr"
 [ -e /nonexistent/n1.sock ] && lib_fail "-t created the control socket"
 out=$("$LIB_HAMGR" -t -f "$LIB_TMP/missing.conf" 2>&1)
 rc=$?
