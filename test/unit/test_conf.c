@@ -1360,7 +1360,7 @@ static void test_resource_params(void)
 	}
 	expect_err(RES(SCRIPT "    params = \"a=1\"\n\n    params = \"b=1\"\n"),
 		   FILE_NAME ":9: params: already set at line 7");
-	static const char *const bad[] = { "1a=x", "a-b=x", "=x", "novalue", "a b=c", "" };
+	static const char *const bad[] = { "1a=x", "a-b=x", "=x", "a b=c", "" };
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char want[512];
 
@@ -1405,6 +1405,55 @@ static void test_resource_params(void)
 	}
 	snprintf(text + o, sizeof(text) - o, "}\n    params += {\"x=1\"}\n  }\n}\n");
 	expect_err(text, FILE_NAME ":8: params: too many params, expected at most 32");
+}
+
+/* The limits of hamgr.conf(5)'s track and resource sections not covered
+ * above: names and OCF "provider:agent" parts of at most 63 bytes, param
+ * values without DEL, params in quotes. */
+static void test_man_limits(void)
+{
+	char name[80], text[1024], want[1024];
+
+	memset(name, 'n', sizeof(name));
+	name[63] = '\0';
+	snprintf(text, sizeof(text), INST("  track %s {\n" CMD "  }\n  resource %s {\n"
+					   SCRIPT "  }\n  resource r {\n    type = ocf\n"
+					   "    script = \"%s:%s\"\n  }\n"), name, name, name, name);
+	conf_free(parse_ok(text));
+	name[63] = 'n';
+	name[64] = '\0';
+	snprintf(text, sizeof(text), INST("  track %s {\n" CMD "  }\n"), name);
+	snprintf(want, sizeof(want), FILE_NAME ":5: track \"%.40s...\": not a valid track "
+		 "name, " "expected 1..63 letters, digits, '.', '_' or '-', starting with a "
+		 "letter or digit", name);
+	expect_err(text, want);
+	snprintf(text, sizeof(text), INST("  resource %s {\n" SCRIPT "  }\n"), name);
+	snprintf(want, sizeof(want), FILE_NAME ":5: resource \"%.40s...\": not a valid "
+		 "resource name, expected 1..63 letters, digits, '.', '_' or '-', starting "
+		 "with a letter or digit", name);
+	expect_err(text, want);
+	snprintf(text, sizeof(text), RES("    type = ocf\n    script = \"heartbeat:%s\"\n"),
+		 name);
+	snprintf(want, sizeof(want), FILE_NAME ":7: script: \"heartbeat:%.30s...\" is not "
+		 "usable, expected an absolute path of at most 255 bytes or "
+		 "\"provider:agent\" like \"heartbeat:Dummy\"", name);
+	expect_err(text, want);
+	snprintf(text, sizeof(text), RES("    type = ocf\n    script = \"%s:Dummy\"\n"), name);
+	snprintf(want, sizeof(want), FILE_NAME ":7: script: \"%.40s...\" is not usable, "
+		 "expected an absolute path of at most 255 bytes or \"provider:agent\" like "
+		 "\"heartbeat:Dummy\"", name);
+	expect_err(text, want);
+	expect_err(RES(SCRIPT "    params = {\"a=1\x7f\"}\n"),
+		   FILE_NAME ":7: params: \"a=1\\x7f\" is not a parameter, expected "
+		   "NAME=VALUE, NAME of letters, digits and '_' not starting with a digit, "
+		   "VALUE without control characters");
+	/* unquoted, the '=' ends the value */
+	expect_err(RES(SCRIPT "    params = {state=/run/x}\n"),
+		   FILE_NAME ":7: params: \"state\" has no =VALUE, expected \"NAME=VALUE\" "
+		   "in quotes (an unquoted '=' ends the value)");
+	expect_err(RES(SCRIPT "    params = state=/run/x\n"),
+		   FILE_NAME ":7: params: \"state\" has no =VALUE, expected \"NAME=VALUE\" "
+		   "in quotes (an unquoted '=' ends the value)");
 }
 
 static void test_resource_names(void)
@@ -1671,6 +1720,7 @@ static CU_TestInfo resource_tests[] = {
 	{ "script", test_resource_script },
 	{ "params", test_resource_params },
 	{ "names", test_resource_names },
+	{ "limits of hamgr.conf(5) not covered above", test_man_limits },
 	{ "tracks and resources per instance", test_section_limits },
 	CU_TEST_INFO_NULL,
 };
