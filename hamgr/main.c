@@ -511,11 +511,6 @@ static int run(struct daemon *d)
 
 int main(int argc, char **argv)
 {
-	struct daemon d = { .conf_path = CONF_DEFAULT_FILE };
-	char err[CONF_ERR_MAX];
-	bool check = false, debug = false;
-	int c, rc;
-
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'f' },
 		{ "debug", no_argument, NULL, 'd' },
@@ -524,6 +519,10 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct daemon d = { .conf_path = CONF_DEFAULT_FILE };
+	char err[CONF_ERR_MAX];
+	bool check = false, debug = false;
+	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "df:thV", longopts, NULL)) != -1) {
 		switch (c) {

@@ -93,17 +93,13 @@ lib_log "fifo: exit $rc: $out"
 grep -q -- "$LIB_TMP/fifo.conf: not a regular file" <<<"$out" || lib_fail "fifo: seen '$out'"
 # --help and -h: usage on stdout, exit 0; --version like -V; a bad option
 # is exit 2 with the usage on stderr.
-for opt in --help -h; do
-	out=$("$LIB_HAMGR" $opt 2>/dev/null)
+for opt_want in "--help:^usage: hamgr" "-h:^usage: hamgr" "--version:^hamgr [0-9]" \
+	"-V:^hamgr [0-9]"; do
+	opt=${opt_want%%:*}
+	out=$("$LIB_HAMGR" "$opt" 2>/dev/null)
 	rc=$?
 	[ "$rc" = 0 ] || lib_fail "hamgr $opt: exit $rc"
-	grep -q '^usage: hamgr' <<<"$out" || lib_fail "hamgr $opt: no usage on stdout: '$out'"
-done
-for opt in --version -V; do
-	out=$("$LIB_HAMGR" $opt 2>/dev/null)
-	rc=$?
-	[ "$rc" = 0 ] || lib_fail "hamgr $opt: exit $rc"
-	grep -q '^hamgr [0-9]' <<<"$out" || lib_fail "hamgr $opt: '$out'"
+	grep -q "${opt_want#*:}" <<<"$out" || lib_fail "hamgr $opt: stdout '$out'"
 done
 out=$("$LIB_HAMGR" --bogus 2>&1 >/dev/null)
 rc=$?
