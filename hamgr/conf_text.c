@@ -3,7 +3,10 @@
  * Comments are blanked (newlines kept) and unclosed strings, comments,
  * ${NAME} references and sections are refused, because libconfuse 3.3
  * miscounts lines after every comment and silently swallows the rest of
- * the file after an unclosed one (see conf_strip_comments()). */
+ * the file after an unclosed one (see conf_strip_comments()). Its tokens
+ * are read again, the way libconfuse reads them, where libconfuse's own
+ * error needs more than it says: which section a repeated title was, and
+ * whether the file is a keepalived.conf. */
 #include "conf_priv.h"
 
 #include <stdbool.h>
