@@ -29,11 +29,17 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hamgr [-dtV] [-f CONFIG]\n"
-		   "  -f CONFIG  configuration file (default " CONF_DEFAULT_FILE ")\n"
-		   "  -t         check the configuration and exit (0 ok, 78 bad)\n"
-		   "  -d         debug logging\n"
-		   "  -V         print the version and exit\n");
+	fprintf(f, "usage: hamgr [-dhtV] [-f CONFIG]\n"
+		   "  -f, --config CONFIG  configuration file (default " CONF_DEFAULT_FILE ")\n"
+		   "  -t, --test           check the configuration and exit (0 ok, 78 bad)\n"
+		   "  -d, --debug          debug logging\n"
+		   "  -h, --help           print this help and exit\n"
+		   "  -V, --version        print the version and exit\n");
+}
+
+static void print_warning(void *arg, const char *msg)
+{
+	fprintf(stderr, "hamgr: warning: %s\n", msg);
 }
 
 /* RELOADING=1 with MONOTONIC_USEC, which systemd >= 253's
@@ -505,12 +511,20 @@ static int run(struct daemon *d)
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'f' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "test", no_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct daemon d = { .conf_path = CONF_DEFAULT_FILE };
 	char err[CONF_ERR_MAX];
 	bool check = false, debug = false;
 	int c, rc;
 
-	while ((c = getopt(argc, argv, "df:thV")) != -1) {
+	while ((c = getopt_long(argc, argv, "df:thV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': debug = true; break;
 		case 'f': d.conf_path = optarg; break;
@@ -534,6 +548,7 @@ int main(int argc, char **argv)
 		return CONF_EX_CONFIG;
 	}
 	if (check) {
+		preflight_warnings(d.conf, print_warning, NULL);
 		printf("%s: configuration OK (%zu instance(s))\n", d.conf_path, d.conf->n_instances);
 		conf_free(d.conf);
 		return 0;
