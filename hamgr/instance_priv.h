@@ -61,6 +61,7 @@ struct instance {
 	uint64_t vip_done_token;
 	bool vip_done_ok;
 	int dispatch_depth;
+	bool acquiring;                 /* a takeover runs (not a restart) */
 	enum fsm_state prev_state;      /* HAMGR_PREV_STATE */
 	bool stopping;                  /* instance_stop() called */
 	bool stopped;                   /* released and resources stopped */

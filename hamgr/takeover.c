@@ -241,6 +241,12 @@ static void milestone(struct instance *in, const struct pipeline_action *a)
 
 	switch (a->type) {
 	case PIPELINE_ACT_HELD:
+		if (!in->acquiring) {
+			/* Held again after a monitor restart, not a takeover. */
+			log_notice("instance %s: every step up again after a restart", in->conf.name);
+			break;
+		}
+		in->acquiring = false;
 		log_notice("instance %s: takeover complete: %zu step(s) in %llu ms", in->conf.name,
 			   in->pipe.n, (unsigned long long)ms(now - in->fsm.state_since));
 		events_add(in->conf.name, "takeover", NULL, NULL, "complete: %zu step%s in %llu ms",
@@ -360,6 +366,7 @@ void takeover_acquire(struct instance *in)
 	struct pipeline_actions acts = { .n = 0 };
 	char a[IPADDR_STRLEN];
 
+	in->acquiring = true;
 	pipeline_acquire(&in->pipe, instance_now(in), in->fsm.confirmed, gate_us(in), &acts);
 	/* Only when something waits: a node without irreversible steps goes
 	 * straight on. */
