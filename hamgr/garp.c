@@ -1,5 +1,6 @@
 /* garp: gratuitous ARP (IPv4) and unsolicited neighbour advertisements
- * (IPv6, RFC 4861 7.2.6) for a floating IP.
+ * (IPv6, RFC 4861 7.2.6) for a floating IP, and the probes of conflict
+ * detection (an ARP request from 0.0.0.0, a neighbour solicitation).
  *
  * The interface MAC is read at every send rather than cached: a bond
  * failover or `ip link set address` changes it, and an announcement with a
@@ -34,6 +35,14 @@ struct garp {
  * address option (type 2, length 1 = 8 bytes, Ethernet MAC). */
 struct garp_na {
 	struct nd_neighbor_advert na;
+	struct nd_opt_hdr opt;
+	uint8_t mac[ETH_ALEN];
+} __attribute__((packed));
+
+/* The NS of a conflict probe: header plus a source link-layer address
+ * option. */
+struct garp_ns {
+	struct nd_neighbor_solicit ns;
 	struct nd_opt_hdr opt;
 	uint8_t mac[ETH_ALEN];
 } __attribute__((packed));
@@ -117,9 +126,9 @@ static int ifmac(int fd, int ifindex, uint8_t mac[ETH_ALEN])
 	return 0;
 }
 
-/* Broadcast ARP request, sender = target = vip: the form every stack
- * accepts as an update of an existing entry (RFC 5227 ARP Announcement). */
-static int send_arp(struct garp *g, int ifindex, const struct ipaddr *vip)
+/* A broadcast ARP request for tpa from spa (4 bytes each) with the
+ * interface's MAC as sender hardware address. */
+static int send_arp_request(struct garp *g, int ifindex, const uint8_t *spa, const uint8_t *tpa)
 {
 	struct sockaddr_ll to = {
 		.sll_family = AF_PACKET,
@@ -140,13 +149,20 @@ static int send_arp(struct garp *g, int ifindex, const struct ipaddr *vip)
 	p.arp_hln = ETH_ALEN;
 	p.arp_pln = 4;
 	p.arp_op = htons(ARPOP_REQUEST);
-	memcpy(p.arp_spa, vip->a, 4);
-	memcpy(p.arp_tpa, vip->a, 4);
+	memcpy(p.arp_spa, spa, 4);
+	memcpy(p.arp_tpa, tpa, 4);
 	/* arp_tha stays 00:00:00:00:00:00 (unknown, as in a request) */
 	if (sendto(g->arp_fd, &p, sizeof(p), MSG_DONTWAIT | MSG_NOSIGNAL,
 		   (const struct sockaddr *)&to, sizeof(to)) < 0)
 		return -errno;
 	return 0;
+}
+
+/* Sender = target = vip: the form every stack accepts as an update of an
+ * existing entry (RFC 5227 ARP Announcement). */
+static int send_arp(struct garp *g, int ifindex, const struct ipaddr *vip)
+{
+	return send_arp_request(g, ifindex, vip->a, vip->a);
 }
 
 /* Unsolicited NA to all nodes: Override set so existing entries take the
@@ -175,6 +191,49 @@ static int send_na(struct garp *g, int ifindex, const struct ipaddr *vip)
 	 * (EINVAL), which is right: RFC 4862 5.4 forbids announcing an
 	 * address before DAD has finished. */
 	return udp_io_send(g->na_fd, ifindex, vip, &all_nodes, 0, &na, sizeof(na));
+}
+
+/* A neighbour solicitation for vip to its solicited-node group, with our
+ * MAC as source link-layer address; the kernel picks the source (link-
+ * local for this link-local destination) and fills in the checksum. A
+ * host that has the address answers with a solicited NA to that source. */
+static int send_ns(struct garp *g, int ifindex, const struct ipaddr *vip)
+{
+	struct ipaddr group = {                 /* ff02::1:ffXX:XXXX */
+		.family = IPADDR_V6, .prefixlen = 128,
+		.a = { 0xff, 0x02, [11] = 0x01, [12] = 0xff, [13] = vip->a[13],
+		       [14] = vip->a[14], [15] = vip->a[15] }
+	};
+	struct garp_ns ns;
+	int r;
+
+	memset(&ns, 0, sizeof(ns));
+	r = ifmac(g->arp_fd, ifindex, ns.mac);
+	if (r < 0)
+		return r;
+	ns.ns.nd_ns_type = ND_NEIGHBOR_SOLICIT;
+	memcpy(&ns.ns.nd_ns_target, vip->a, 16);
+	ns.opt.nd_opt_type = ND_OPT_SOURCE_LINKADDR;
+	ns.opt.nd_opt_len = 1;
+	return udp_io_send(g->na_fd, ifindex, NULL, &group, 0, &ns, sizeof(ns));
+}
+
+int garp_probe(struct garp *g, int ifindex, const struct ipaddr *vip)
+{
+	static const uint8_t any[4];
+
+	if (!g || !vip || ifindex <= 0)
+		return -EINVAL;
+	if (vip->family == IPADDR_V4)
+		return send_arp_request(g, ifindex, any, vip->a);
+	if (vip->family == IPADDR_V6)
+		return send_ns(g, ifindex, vip);
+	return -EAFNOSUPPORT;
+}
+
+int garp_ifmac(struct garp *g, int ifindex, uint8_t mac[6])
+{
+	return g && ifindex > 0 ? ifmac(g->arp_fd, ifindex, mac) : -EINVAL;
 }
 
 int garp_send(struct garp *g, int ifindex, const struct ipaddr *vip)

@@ -157,23 +157,36 @@ static void probe_soon(struct conflict *c, uint64_t now)
 		c->next_probe = t;
 }
 
-void conflict_learn(struct conflict *c, uint64_t now, const uint8_t mac[CONFLICT_MAC_LEN],
-		    const struct ipaddr *addr)
+static bool is_vip(const struct ipaddr *a, const struct ipaddr *vips, size_t n)
 {
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ipaddr_eq(a, &vips[i]))
+			return true;
+	return false;
+}
+
+void conflict_learn(struct conflict *c, uint64_t now, const struct conflict_claim *cl,
+		    const struct ipaddr *vips, size_t n_vips)
+{
+	const struct ipaddr *addr = !is_vip(&cl->addr, vips, n_vips) ? &cl->addr
+				    : cl->from.family && !is_vip(&cl->from, vips, n_vips)
+				    ? &cl->from : NULL;
 	struct conflict_mac *slot = &c->macs[0];
 	size_t i;
 
-	if (!addr->family || !memcmp(mac, zero_mac, CONFLICT_MAC_LEN))
+	if (!addr || !addr->family || !memcmp(cl->mac, zero_mac, CONFLICT_MAC_LEN))
 		return;
 	for (i = 0; i < CONFLICT_MACS_MAX; i++) {
-		if (!memcmp(c->macs[i].mac, mac, CONFLICT_MAC_LEN) && c->macs[i].seen) {
+		if (!memcmp(c->macs[i].mac, cl->mac, CONFLICT_MAC_LEN) && c->macs[i].seen) {
 			slot = &c->macs[i];
 			break;
 		}
 		if (c->macs[i].seen < slot->seen)
 			slot = &c->macs[i];
 	}
-	memcpy(slot->mac, mac, CONFLICT_MAC_LEN);
+	memcpy(slot->mac, cl->mac, CONFLICT_MAC_LEN);
 	slot->addr = *addr;
 	slot->seen = now;
 }
@@ -186,16 +199,6 @@ static const struct ipaddr *learnt(const struct conflict *c, const uint8_t *mac)
 		if (c->macs[i].seen && !memcmp(c->macs[i].mac, mac, CONFLICT_MAC_LEN))
 			return &c->macs[i].addr;
 	return NULL;
-}
-
-static bool is_vip(const struct ipaddr *a, const struct ipaddr *vips, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (ipaddr_eq(a, &vips[i]))
-			return true;
-	return false;
 }
 
 struct conflict_note conflict_seen(struct conflict *c, uint64_t now,
@@ -387,5 +390,57 @@ bool conflict_lists_vip(const struct advert *adv, const struct ipaddr *vips, siz
 			*which = adv->addrs[i];
 			return true;
 		}
+	return false;
+}
+
+/* ---- wire --------------------------------------------------------------- */
+
+#define ARP_LEN     28          /* Ethernet/IPv4 ARP without the frame */
+#define NA_LEN      24          /* ICMPv6 header, flags, target */
+#define NA_TYPE     136
+#define NA_SOLICITED 0x40
+#define OPT_TLLA    2
+
+bool conflict_parse_arp(const uint8_t *b, size_t len, struct conflict_claim *out)
+{
+	static const uint8_t head[6] = { 0, 1, 0x08, 0x00, 6, 4 }; /* Ethernet, IPv4, 6, 4 */
+	static const uint8_t any[4];
+	unsigned op;
+
+	if (len < ARP_LEN || memcmp(b, head, sizeof(head)) != 0)
+		return false;
+	op = (unsigned)b[6] << 8 | b[7];
+	if ((op != 1 && op != 2) || !memcmp(b + 14, any, 4))
+		return false;
+	memset(out, 0, sizeof(*out));
+	memcpy(out->mac, b + 8, CONFLICT_MAC_LEN);
+	ipaddr_from_bytes(&out->addr, IPADDR_V4, b + 14);
+	out->answer = op == 2 && !memcmp(b + 24, any, 4);
+	return true;
+}
+
+bool conflict_parse_na(const uint8_t *b, size_t len, const struct ipaddr *src,
+		       struct conflict_claim *out)
+{
+	size_t off = NA_LEN;
+
+	if (len < NA_LEN || b[0] != NA_TYPE || b[1] != 0 || b[8] == 0xff)
+		return false;
+	while (off + 2 <= len) {
+		size_t olen = (size_t)b[off + 1] * 8;
+
+		if (olen == 0 || off + olen > len)
+			return false;
+		if (b[off] == OPT_TLLA && olen >= 2 + CONFLICT_MAC_LEN) {
+			memset(out, 0, sizeof(*out));
+			memcpy(out->mac, b + off + 2, CONFLICT_MAC_LEN);
+			ipaddr_from_bytes(&out->addr, IPADDR_V6, b + 8);
+			if (src && src->family == IPADDR_V6)
+				out->from = *src;
+			out->answer = (b[4] & NA_SOLICITED) != 0;
+			return true;
+		}
+		off += olen;
+	}
 	return false;
 }

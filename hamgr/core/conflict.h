@@ -136,9 +136,11 @@ void conflict_hold(struct conflict *c, uint64_t now, bool holding);
 bool conflict_probe_due(const struct conflict *c, uint64_t now);
 void conflict_probed(struct conflict *c, uint64_t now, uint32_t rnd);
 
-/* An ARP sender (mac, addr) seen on the segment, to name hosts later. */
-void conflict_learn(struct conflict *c, uint64_t now, const uint8_t mac[CONFLICT_MAC_LEN],
-		    const struct ipaddr *addr);
+/* Remember who claims an address that is not one of vips (an ARP sender
+ * with its own address, an NA's source), to name that host should its MAC
+ * answer for a VIP later. */
+void conflict_learn(struct conflict *c, uint64_t now, const struct conflict_claim *cl,
+		    const struct ipaddr *vips, size_t n_vips);
 
 /* An ARP packet or NA claims an address. It counts as a conflict when we
  * hold it among vips, the MAC is not ours (nor zero), it answers a probe
@@ -183,6 +185,19 @@ uint64_t conflict_next_deadline(const struct conflict *c);
  * listed goes to *which. */
 bool conflict_lists_vip(const struct advert *adv, const struct ipaddr *vips, size_t n_vips,
 			struct ipaddr *which);
+
+/* Decode an ARP packet (as an AF_PACKET SOCK_DGRAM socket returns it: no
+ * Ethernet header) into a claim of its sender address by its sender MAC;
+ * an answer is a reply to a probe (target address 0.0.0.0). False for
+ * anything but Ethernet/IPv4 ARP, or a sender address 0.0.0.0 (a probe). */
+bool conflict_parse_arp(const uint8_t *buf, size_t len, struct conflict_claim *out);
+
+/* Decode an ICMPv6 neighbour advertisement (as a raw ICMPv6 socket returns
+ * it) from src into a claim of its target by its target link-layer
+ * address; an answer has the Solicited flag. False for anything else, or
+ * without that option (no MAC to name). */
+bool conflict_parse_na(const uint8_t *buf, size_t len, const struct ipaddr *src,
+		       struct conflict_claim *out);
 
 /* "02:00:5e:00:01:33" into buf (at least 18 bytes); returns buf. */
 const char *conflict_mac_str(const uint8_t mac[CONFLICT_MAC_LEN], char *buf, size_t len);

@@ -91,7 +91,10 @@ static void test_answers(void)
 	n = seen(&c, T0, "198.51.100.50", OTHER, true);
 	CU_ASSERT(!n.alarm);
 	conflict_hold(&c, T0, true);
-	conflict_learn(&c, T0, OTHER, &other);
+	cl = claim("198.51.100.9", OTHER, false);         /* its ARP request */
+	conflict_learn(&c, T0, &cl, vips, 2);
+	cl = claim("198.51.100.50", OTHER, true);         /* a VIP: not learnt */
+	conflict_learn(&c, T0, &cl, vips, 2);
 	/* An answer before any round: brings a round forward, no alarm. */
 	n = seen(&c, T0 + 100 * MS, "198.51.100.50", OTHER, true);
 	CU_ASSERT(!n.alarm);
@@ -294,7 +297,54 @@ static void test_lists_vip(void)
 	CU_ASSERT(!conflict_lists_vip(&adv, vips, 2, &which));
 }
 
+/* The wire: ARP as an AF_PACKET datagram socket returns it, NA as a raw
+ * ICMPv6 socket does. */
+static void test_parse(void)
+{
+	uint8_t arp[28] = { 0, 1, 8, 0, 6, 4, 0, 2,             /* reply */
+			    2, 0, 0, 0, 0, 9, 198, 51, 100, 50,  /* sender */
+			    2, 0, 0, 0, 0, 1, 0, 0, 0, 0 };       /* target 0.0.0.0 */
+	uint8_t na[32] = { 136, 0, 0, 0, 0x60, 0, 0, 0,          /* S, O */
+			   0x20, 0x01, 0x0d, 0xb8, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x50,
+			   2, 1, 2, 0, 0, 0, 0, 9 };              /* TLLA */
+	struct conflict_claim cl;
+	struct ipaddr src = ip("fe80::9");
+	struct conflict c;
+	char m[18];
+
+	setup(&c);
+	CU_ASSERT_FATAL(conflict_parse_arp(arp, sizeof(arp), &cl));
+	CU_ASSERT(cl.answer);
+	CU_ASSERT(ipaddr_eq(&cl.addr, &vips[0]));
+	EQS(conflict_mac_str(cl.mac, m, sizeof(m)), "02:00:00:00:00:09");
+	arp[27] = 7;            /* a reply to someone's request: a claim */
+	CU_ASSERT(conflict_parse_arp(arp, sizeof(arp), &cl) && !cl.answer);
+	arp[7] = 1;             /* a request (gratuitous ARP): a claim */
+	CU_ASSERT(conflict_parse_arp(arp, sizeof(arp), &cl) && !cl.answer);
+	arp[14] = 0;            /* from 0.0.0.0 (someone's probe) */
+	memset(arp + 14, 0, 4);
+	CU_ASSERT(!conflict_parse_arp(arp, sizeof(arp), &cl));
+	CU_ASSERT(!conflict_parse_arp(arp, 27, &cl));
+	arp[3] = 0xdd;          /* not IPv4 */
+	CU_ASSERT(!conflict_parse_arp(arp, sizeof(arp), &cl));
+
+	CU_ASSERT_FATAL(conflict_parse_na(na, sizeof(na), &src, &cl));
+	CU_ASSERT(cl.answer);
+	CU_ASSERT(ipaddr_eq(&cl.addr, &vips[1]));
+	CU_ASSERT(ipaddr_eq(&cl.from, &src));
+	EQS(conflict_mac_str(cl.mac, m, sizeof(m)), "02:00:00:00:00:09");
+	na[4] = 0x20;           /* unsolicited: a claim */
+	CU_ASSERT(conflict_parse_na(na, sizeof(na), &src, &cl) && !cl.answer);
+	CU_ASSERT(!conflict_parse_na(na, 24, &src, &cl));       /* no TLLA */
+	na[25] = 0;             /* option length 0 */
+	CU_ASSERT(!conflict_parse_na(na, sizeof(na), &src, &cl));
+	na[25] = 1;
+	na[0] = 135;            /* an NS */
+	CU_ASSERT(!conflict_parse_na(na, sizeof(na), &src, &cl));
+}
+
 static CU_TestInfo conflict_tests[] = {
+	{ "ARP and NA decoding", test_parse },
 	{ "probe schedule", test_probe_schedule },
 	{ "answers from another MAC raise a conflict", test_answers },
 	{ "claims only bring a probe round forward", test_claims_only_probe },
