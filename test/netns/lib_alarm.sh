@@ -1,6 +1,13 @@
 # shellcheck shell=bash
 # lib_alarm.sh: the alarms of `hactl status --json` and their metrics, for
-# the conflict scenarios (source lib.sh, lib_metrics.sh and hactl.sh first).
+# the conflict scenarios (source lib.sh first; this brings lib_metrics.sh
+# and hactl.sh).
+
+lib_require_tools jq
+# shellcheck source=test/netns/lib_metrics.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib_metrics.sh"
+# shellcheck source=test/netns/hactl.sh
+. "$(dirname "${BASH_SOURCE[0]}")/hactl.sh"
 
 # alarms NODE: NODE's status into $LIB_TMP/NODE.status; prints web's
 # alarms as one compact JSON line.

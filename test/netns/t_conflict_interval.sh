@@ -8,16 +8,10 @@
 # adverts it heard were dropped rather than "no advert".
 # shellcheck source=test/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=test/netns/lib_metrics.sh
-. "$(dirname "$0")/lib_metrics.sh"
 lib_require_root
 lib_require_hamgr
-lib_require_tools jq
-# shellcheck source=test/netns/hactl.sh
-. "$(dirname "$0")/hactl.sh"
 # shellcheck source=test/netns/lib_alarm.sh
 . "$(dirname "$0")/lib_alarm.sh"
-VIP=198.51.100.50
 
 lib_bridge
 lib_node n1 198.51.100.1

@@ -7,13 +7,8 @@
 # conflict probes find the other's MAC.
 # shellcheck source=test/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=test/netns/lib_metrics.sh
-. "$(dirname "$0")/lib_metrics.sh"
 lib_require_root
 lib_require_hamgr
-lib_require_tools jq
-# shellcheck source=test/netns/hactl.sh
-. "$(dirname "$0")/hactl.sh"
 # shellcheck source=test/netns/lib_alarm.sh
 . "$(dirname "$0")/lib_alarm.sh"
 VIP=198.51.100.50

@@ -7,13 +7,9 @@
 # and nothing moves.
 # shellcheck source=test/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=test/netns/lib_metrics.sh
-. "$(dirname "$0")/lib_metrics.sh"
 lib_require_root
 lib_require_hamgr
-lib_require_tools jq tcpdump
-# shellcheck source=test/netns/hactl.sh
-. "$(dirname "$0")/hactl.sh"
+lib_require_tools tcpdump
 # shellcheck source=test/netns/lib_alarm.sh
 . "$(dirname "$0")/lib_alarm.sh"
 VIP=198.51.100.50
