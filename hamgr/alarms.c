@@ -113,7 +113,7 @@ void alarms_dropped(struct instance *in, const struct ipaddr *src, const struct 
 	snprintf(why, sizeof(why), "interval %u ms, ours %u ms", theirs, ours);
 	fsm_note_dropped(&in->fsm, now, src, why);
 	snprintf(detail, sizeof(detail), "advertises %u ms, ours %u ms", theirs, ours);
-	n = conflict_peer(&in->alarms, now, src, CONFLICT_R_INTERVAL_FAR, detail);
+	n = conflict_peer(&in->alarms, now, src, CONFLICT_R_INTERVAL_FAR, detail, theirs * 1000ull);
 	report(in, &n);
 	rearm(in);
 }
@@ -128,7 +128,8 @@ void alarms_other_vrid(struct instance *in, const struct ipaddr *src, const stru
 		return;
 	snprintf(detail, sizeof(detail), "VRID %u lists %s", adv->vrid,
 		 ipaddr_str(&vip, a, sizeof(a)));
-	n = conflict_peer(&in->alarms, now_of(in), src, CONFLICT_R_OTHER_VRID, detail);
+	n = conflict_peer(&in->alarms, now_of(in), src, CONFLICT_R_OTHER_VRID, detail,
+			  adv->max_adver_int * 10000ull);
 	report(in, &n);
 	rearm(in);
 }
@@ -251,7 +252,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *arg)
 			log_notice("instance %s: alarm cleared: %s %s (no new evidence for %llu s)",
 				   in->conf.name, conflict_kind_str(gone[i].kind),
 				   subject(&gone[i], buf, sizeof(buf)),
-				   (unsigned long long)(in->alarms.quiet_us / 1000000u));
+				   (unsigned long long)((now - gone[i].last) / 1000000u));
 			events_add(in->conf.name, "alarm", NULL, NULL, "cleared: %s %s",
 				   conflict_kind_str(gone[i].kind), subject(&gone[i], buf, sizeof(buf)));
 		}

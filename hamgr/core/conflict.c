@@ -224,6 +224,7 @@ struct conflict_note conflict_seen(struct conflict *c, uint64_t now,
 	if (!a) {
 		a = add(c, CONFLICT_ADDR, &cl->addr, now);
 		memcpy(a->mac, cl->mac, CONFLICT_MAC_LEN);
+		a->period = CONFLICT_PROBE_PERIOD_US + CONFLICT_PROBE_JITTER_US;
 		raised = true;
 	}
 	from = cl->from.family && !ipaddr_eq(&cl->from, &cl->addr) ? &cl->from
@@ -237,7 +238,8 @@ struct conflict_note conflict_seen(struct conflict *c, uint64_t now,
 /* ---- misconfigured peers ------------------------------------------------ */
 
 struct conflict_note conflict_peer(struct conflict *c, uint64_t now, const struct ipaddr *peer,
-				   enum conflict_reason reason, const char *detail)
+				   enum conflict_reason reason, const char *detail,
+				   uint64_t period_us)
 {
 	struct conflict_alarm *a = find(c, CONFLICT_PEER, peer, NULL, reason);
 	bool raised = !a;
@@ -247,6 +249,7 @@ struct conflict_note conflict_peer(struct conflict *c, uint64_t now, const struc
 		a->reason = reason;
 	}
 	snprintf(a->detail, sizeof(a->detail), "%s", detail ? detail : "");
+	a->period = period_us;
 	c->stats.misconfigured_peer++;
 	return evidence(a, now, raised);
 }
@@ -333,11 +336,16 @@ const struct conflict_alarm *conflict_vip_retry(struct conflict *c, uint64_t now
 
 /* ---- clearing and timing ------------------------------------------------ */
 
+static uint64_t expires_at(const struct conflict *c, const struct conflict_alarm *a)
+{
+	return a->last + (2 * a->period > c->quiet_us ? 2 * a->period : c->quiet_us);
+}
+
 static bool expired(const struct conflict *c, const struct conflict_alarm *a, uint64_t now)
 {
 	if (a->kind == CONFLICT_VIP_MISSING && a->missing)
 		return false;
-	return now >= a->last + c->quiet_us;
+	return now >= expires_at(c, a);
 }
 
 size_t conflict_expire(struct conflict *c, uint64_t now, struct conflict_alarm *cleared,
@@ -375,7 +383,7 @@ uint64_t conflict_next_deadline(const struct conflict *c)
 		if (a->kind == CONFLICT_VIP_MISSING && a->missing)
 			earliest(&d, c->holding ? retry_at(a) : 0);
 		else
-			earliest(&d, a->last + c->quiet_us);
+			earliest(&d, expires_at(c, a));
 	}
 	return d;
 }

@@ -10,8 +10,10 @@
  *   held it (someone ran `ip addr del`); it is re-added, rate-limited.
  *
  * Every alarm clears after a quiet period without new evidence:
- * max(3 x Master_Down_Interval, 10 s); a vip_missing alarm also needs the
- * address back. The probe schedule lives here too: the first round 1 s
+ * max(3 x Master_Down_Interval, 10 s), and never before two of its
+ * evidence periods passed without any (a peer's advert interval; the
+ * probe period for a conflict, whose answers come one round at a time);
+ * a vip_missing alarm also needs the address back. The probe schedule lives here too: the first round 1 s
  * after the VIPs came up (a preempted master has released by then), then
  * every 10 s +- 1 s; an unsolicited claim of a VIP by another MAC (its
  * gratuitous ARP, an unsolicited NA) only brings the next round forward,
@@ -69,6 +71,7 @@ struct conflict_alarm {
 	enum conflict_reason reason;   /* misconfigured_peer */
 	char detail[96];           /* misconfigured_peer: "advertises 1000 ms, ours 100 ms" */
 	uint64_t since, last;      /* first and latest evidence (monotonic us) */
+	uint64_t period;           /* evidence expected this often (0: any time) */
 	uint64_t count;            /* evidence in this episode */
 	uint64_t readded;          /* vip_missing: re-adds in this episode */
 	uint64_t readd_at[CONFLICT_READD_MAX]; /* the latest re-adds (ring) */
@@ -153,9 +156,11 @@ struct conflict_note conflict_seen(struct conflict *c, uint64_t now,
 				   const uint8_t ours[CONFLICT_MAC_LEN],
 				   const struct ipaddr *vips, size_t n_vips, bool peer_releasing);
 
-/* A peer is misconfigured (reason, detail): raise or refresh its alarm. */
+/* A peer is misconfigured (reason, detail): raise or refresh its alarm.
+ * period_us: the interval its adverts claim (they refresh the alarm). */
 struct conflict_note conflict_peer(struct conflict *c, uint64_t now, const struct ipaddr *peer,
-				   enum conflict_reason reason, const char *detail);
+				   enum conflict_reason reason, const char *detail,
+				   uint64_t period_us);
 
 /* VIP vip vanished from the interface while held: raise or refresh its
  * vip_missing alarm; .readd says whether to add it back now (at most

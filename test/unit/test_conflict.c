@@ -132,6 +132,10 @@ static void test_answers(void)
 	CU_ASSERT(n.raised);
 	CU_ASSERT(ipaddr_eq(&n.alarm->from, &cl.from));
 	EQU(c.n, 2);
+	/* Answers come a round at a time: the alarm stands two rounds. */
+	EQU(conflict_next_deadline(&c), T0 + 2600 * MS + 9 * SEC);     /* the next round */
+	conflict_probed(&c, T0 + 11600 * MS, 2 * SEC);
+	EQU(conflict_next_deadline(&c), T0 + 400 * MS + 22 * SEC);      /* IPv4 alarm expires */
 	/* The warning repeats after a minute, with what it left unsaid. */
 	conflict_probed(&c, T0 + 62 * SEC, 0);
 	n = seen(&c, T0 + 62 * SEC + 1, "198.51.100.50", OTHER, true);
@@ -173,18 +177,19 @@ static void test_peer(void)
 	struct ipaddr p = ip("198.51.100.2");
 
 	setup(&c);
-	n = conflict_peer(&c, T0, &p, CONFLICT_R_INTERVAL_FAR, "advertises 1000 ms, ours 100 ms");
+	n = conflict_peer(&c, T0, &p, CONFLICT_R_INTERVAL_FAR, "advertises 1000 ms, ours 100 ms", SEC);
 	CU_ASSERT(n.raised && n.log);
 	EQS(conflict_reason_str(n.alarm->reason), "interval_far");
 	EQS(n.alarm->detail, "advertises 1000 ms, ours 100 ms");
 	for (int i = 1; i <= 20; i++) {
 		n = conflict_peer(&c, T0 + (uint64_t)i * SEC, &p, CONFLICT_R_INTERVAL_FAR,
-				  "advertises 1000 ms, ours 100 ms");
+				  "advertises 1000 ms, ours 100 ms", SEC);
 		CU_ASSERT(!n.raised && !n.log);
 	}
 	EQU(n.alarm->count, 21);
 	EQU(n.alarm->since, T0);
-	n = conflict_peer(&c, T0 + 21 * SEC, &p, CONFLICT_R_OTHER_VRID, "VRID 52 lists 198.51.100.50");
+	n = conflict_peer(&c, T0 + 21 * SEC, &p, CONFLICT_R_OTHER_VRID, "VRID 52 lists 198.51.100.50",
+			  SEC);
 	CU_ASSERT(n.raised);
 	EQU(c.n, 2);
 	EQU(c.stats.misconfigured_peer, 22);
@@ -198,8 +203,13 @@ static void test_peer(void)
 	EQU(c.n, 0);
 	/* A long Master_Down_Interval stretches the quiet period. */
 	conflict_set_mdi(&c, 4 * SEC);
-	conflict_peer(&c, T0, &p, CONFLICT_R_AUTH, NULL);
+	conflict_peer(&c, T0, &p, CONFLICT_R_AUTH, NULL, SEC);
 	EQU(conflict_next_deadline(&c), T0 + 12 * SEC);
+	/* A peer advertising every 40.95 s: its alarm outlives two of them. */
+	conflict_peer(&c, T0, &p, CONFLICT_R_INTERVAL_FAR, "x", 40950 * MS);
+	EQU(conflict_next_deadline(&c), T0 + 12 * SEC);
+	EQU(conflict_expire(&c, T0 + 12 * SEC, gone, 4), 1);
+	EQU(conflict_next_deadline(&c), T0 + 81900 * MS);
 }
 
 /* A VIP removed while held: re-added at most 5 times in 10 s, then the
@@ -271,7 +281,7 @@ static void test_full_table(void)
 
 		snprintf(buf, sizeof(buf), "198.51.100.%d", 100 + i);
 		p = ip(buf);
-		conflict_peer(&c, T0 + (uint64_t)i, &p, CONFLICT_R_INTERVAL_FAR, "x");
+		conflict_peer(&c, T0 + (uint64_t)i, &p, CONFLICT_R_INTERVAL_FAR, "x", SEC);
 	}
 	EQU(c.n, CONFLICT_ALARMS_MAX);
 	snprintf(buf, sizeof(buf), "198.51.100.%d", 102);
