@@ -271,34 +271,42 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *arg)
 	return 0;
 }
 
-void alarms_hold(struct instance *in, bool holding)
+/* (Re)open the listeners for the families of the VIPs configured now. */
+static void listen_vips(struct instance *in)
 {
-	uint64_t now = now_of(in);
 	bool v4 = false, v6 = false;
 	char err[128];
 	size_t i;
 
-	conflict_hold(&in->alarms, now, holding);
-	if (!holding) {
-		conflict_io_close(in->cio);
-		in->cio = NULL;
-		rearm(in);
-		return;
-	}
 	for (i = 0; i < in->conf.n_vips; i++) {
 		v4 |= in->conf.vips[i].family == IPADDR_V4;
 		v6 |= in->conf.vips[i].family == IPADDR_V6;
 	}
-	if (garp_ifmac(in->env->garp, in->ifindex, in->mac) < 0)
-		memset(in->mac, 0, sizeof(in->mac));
-	if (!in->cio) {
-		in->cio = conflict_io_open(in->env->event, in->ifindex, v4, v6, on_claim, in,
-					   err, sizeof(err));
-		if (!in->cio)
-			log_warnx("instance %s: address conflict detection off: %s", in->conf.name,
-				  err);
+	conflict_io_close(in->cio);
+	in->cio = conflict_io_open(in->env->event, in->ifindex, v4, v6, on_claim, in, err,
+				   sizeof(err));
+	if (!in->cio)
+		log_warnx("instance %s: address conflict detection off: %s", in->conf.name, err);
+}
+
+void alarms_hold(struct instance *in, bool holding)
+{
+	conflict_hold(&in->alarms, now_of(in), holding);
+	if (holding) {
+		if (garp_ifmac(in->env->garp, in->ifindex, in->mac) < 0)
+			memset(in->mac, 0, sizeof(in->mac));
+		listen_vips(in);
+	} else {
+		conflict_io_close(in->cio);
+		in->cio = NULL;
 	}
 	rearm(in);
+}
+
+void alarms_vips_changed(struct instance *in)
+{
+	if (in->alarms.holding)
+		listen_vips(in);
 }
 
 const struct conflict *instance_alarms(const struct instance *in)

@@ -342,6 +342,7 @@ void instance_reconfigure(struct instance *in, const struct conf_instance *ci)
 	}
 	conf_instance_release(&in->conf);
 	in->conf = nc;
+	alarms_vips_changed(in);
 	fsm_config_from(&fc, &nc);
 	fsm_reconfigure(&in->fsm, instance_now(in), &fc,
 			tracks_priority(in, nc.priority), &acts);

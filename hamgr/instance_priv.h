@@ -107,6 +107,8 @@ int alarms_init(struct instance *in, char *err, size_t errlen);
 void alarms_free(struct instance *in);
 /* The VIP step put the VIPs up (probing starts) or takes them down. */
 void alarms_hold(struct instance *in, bool holding);
+/* A reload changed the VIPs (perhaps their families) while held. */
+void alarms_vips_changed(struct instance *in);
 /* An advert from src dropped as interval_far. */
 void alarms_dropped(struct instance *in, const struct ipaddr *src, const struct advert *adv);
 /* A valid advert for another VRID: does it list one of our VIPs? */
