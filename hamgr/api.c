@@ -149,7 +149,47 @@ static struct json_object *counters_json(struct instance *in)
 	add(o, "announcements_received", json_object_new_int64((int64_t)st->hello_rcvd));
 	add(o, "announcement_ttl_drops", json_object_new_int64((int64_t)st->hello_ttl_drops));
 	add(o, "announcement_name_clashes", json_object_new_int64((int64_t)st->hello_name_clash));
+	add(o, "conflicts", json_object_new_int64((int64_t)instance_alarms(in)->stats.conflicts));
+	add(o, "vip_readded", json_object_new_int64((int64_t)instance_alarms(in)->stats.vip_readded));
+	add(o, "misconfigured_peer",
+	    json_object_new_int64((int64_t)instance_alarms(in)->stats.misconfigured_peer));
 	return o;
+}
+
+/* The alarms standing now (hactl(8), "alarms"): an empty array when all
+ * is well. */
+static struct json_object *alarms_json(struct instance *in, uint64_t now)
+{
+	const struct conflict *c = instance_alarms(in);
+	struct json_object *arr = json_object_new_array();
+	char buf[IPADDR_STRLEN];
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct conflict_alarm *a = &c->alarm[i];
+		struct json_object *o = json_object_new_object();
+
+		add(o, "kind", json_object_new_string(conflict_kind_str(a->kind)));
+		if (a->kind == CONFLICT_ADDR) {
+			add(o, "vip", jaddr(&a->addr));
+			add(o, "mac", json_object_new_string(conflict_mac_str(a->mac, buf, sizeof(buf))));
+			add(o, "from", a->from.family ? jaddr(&a->from) : NULL);
+		} else if (a->kind == CONFLICT_PEER) {
+			add(o, "peer", jaddr(&a->addr));
+			add(o, "reason", json_object_new_string(conflict_reason_str(a->reason)));
+			add(o, "detail", json_object_new_string(a->detail));
+		} else {
+			add(o, "vip", json_object_new_string(ipaddr_str_prefix(&a->addr, buf,
+										sizeof(buf))));
+		}
+		add(o, "since_ms", json_object_new_int64((int64_t)((now - a->since) / 1000u)));
+		if (a->kind == CONFLICT_VIP_MISSING)
+			add(o, "readded", json_object_new_int64((int64_t)a->readded));
+		else
+			add(o, "count", json_object_new_int64((int64_t)a->count));
+		json_object_array_add(arr, o);
+	}
+	return arr;
 }
 
 static struct json_object *instance_json(struct instance *in, const char *self)
@@ -183,6 +223,7 @@ static struct json_object *instance_json(struct instance *in, const char *self)
 	add(o, "transitions", json_object_new_int64(f->transitions));
 	add(o, "reason", json_object_new_string(f->reason));
 	add(o, "counters", counters_json(in));
+	add(o, "alarms", alarms_json(in, now));
 	api_takeover_json(o, in, now);
 	return o;
 }

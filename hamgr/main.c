@@ -21,6 +21,7 @@
 #include "garp.h"
 #include "hello_io.h"
 #include "instance.h"
+#include "addr_watch.h"
 #include "link.h"
 #include "log.h"
 #include "preflight.h"
@@ -86,6 +87,16 @@ static void on_link(void *arg, int ifindex, const char *ifname, bool up)
 	for (i = 0; i < d->n_inst; i++)
 		if (d->inst[i])
 			instance_link_event(d->inst[i], ifindex, ifname, up);
+}
+
+static void on_addr(void *arg, int ifindex, const struct ipaddr *addr, bool deleted)
+{
+	struct daemon *d = arg;
+	size_t i;
+
+	for (i = 0; i < d->n_inst; i++)
+		if (d->inst[i])
+			instance_addr_event(d->inst[i], ifindex, addr, deleted);
 }
 
 static int start_instances(struct daemon *d)
@@ -456,6 +467,11 @@ static int setup_adapters(struct daemon *d)
 		log_warn("netlink (link watch)");
 		return -1;
 	}
+	d->addrs = addr_watch_open(d->env.event, on_addr, d);
+	if (!d->addrs) {
+		log_warn("netlink (address watch)");
+		return -1;
+	}
 	/* Announcements add node names, --to and the successor check; hamgr
 	 * runs without them (VRRPv3 alone) when the port is not available. */
 	d->env.hello = hello_io_open(d->env.event, on_hello, d, err, sizeof(err));
@@ -475,6 +491,8 @@ static void close_adapters(struct daemon *d)
 	d->ctl = NULL;
 	hello_io_close(d->env.hello);
 	d->env.hello = NULL;
+	addr_watch_close(d->addrs);
+	d->addrs = NULL;
 	link_watch_close(d->env.links);
 	garp_close(d->env.garp);
 	vip_close(d->env.vip);

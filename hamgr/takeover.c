@@ -218,7 +218,9 @@ static void step_vips(struct instance *in, const struct pipeline_action *a, bool
 	if (start) {
 		vipset_add(in, in->conf.vips, in->conf.n_vips);
 		vipset_garp(in, in->conf.vips, in->conf.n_vips);
+		alarms_hold(in, true);
 	} else {
+		alarms_hold(in, false);
 		vipset_del(in, in->conf.vips, in->conf.n_vips);
 	}
 	/* The loop's clock stands still meanwhile: the real time for the log. */

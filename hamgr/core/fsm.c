@@ -366,13 +366,51 @@ uint64_t fsm_next_deadline(const struct fsm *f)
 	return d;
 }
 
+void fsm_note_dropped(struct fsm *f, uint64_t now, const struct ipaddr *src, const char *why)
+{
+	f->dropped_at = now;
+	f->dropped_from = *src;
+	snprintf(f->dropped_why, sizeof(f->dropped_why), "%s", why);
+}
+
+/* The timer expired although adverts arrived, dropped (fsm_note_dropped):
+ * the reason names them. False when there were none recently. */
+static bool master_down_dropped(struct fsm *f, uint64_t now, char *why, size_t len)
+{
+	char a[IPADDR_STRLEN], d[IPADDR_STRLEN];
+	unsigned long long ms;
+	bool same;
+
+	if (!f->dropped_at || now - f->dropped_at > fsm_master_down_interval(f))
+		return false;
+	ipaddr_str(&f->dropped_from, d, sizeof(d));
+	if (!f->master_known) {
+		snprintf(why, len, "master_down timer expired: no valid advert heard for %llu ms; "
+			 "adverts from %s are dropped: %s",
+			 (unsigned long long)((now - f->state_since) / 1000), d, f->dropped_why);
+		return true;
+	}
+	same = ipaddr_eq(&f->dropped_from, &f->master_addr);
+	ms = (unsigned long long)((now - f->master_last_seen) / 1000);
+	ipaddr_str(&f->master_addr, a, sizeof(a));
+	if (same)
+		snprintf(why, len, "master_down timer expired: no valid advert from %s for %llu ms; "
+			 "its adverts are dropped: %s", a, ms, f->dropped_why);
+	else
+		snprintf(why, len, "master_down timer expired: no advert from %s for %llu ms; "
+			 "adverts from %s are dropped: %s", a, ms, d, f->dropped_why);
+	return true;
+}
+
 static void master_down_expired(struct fsm *f, uint64_t now, struct fsm_actions *out)
 {
-	char why[160], a[IPADDR_STRLEN];
+	char why[320], a[IPADDR_STRLEN];  /* cut to the reason's size */
 
 	if (f->yielded && !f->master_known)
 		snprintf(why, sizeof(why), "switchover: no backup took over within %llu ms; "
 			 "taking the role back", (unsigned long long)((now - f->state_since) / 1000));
+	else if (!f->release_seen && !f->lower_seen && master_down_dropped(f, now, why, sizeof(why)))
+		;
 	else if (!f->master_known)
 		snprintf(why, sizeof(why), "master_down timer expired: no advert heard for %llu ms",
 			 (unsigned long long)((now - (f->state_since)) / 1000));

@@ -134,6 +134,11 @@ struct fsm {
 	struct ipaddr master_addr;
 	uint8_t master_priority;
 	uint64_t master_last_seen;
+	/* The last advert dropped for a reason worth naming in a takeover's
+	 * reason (fsm_note_dropped) */
+	uint64_t dropped_at;          /* 0: none */
+	struct ipaddr dropped_from;
+	char dropped_why[64];
 	/* Bookkeeping for status */
 	uint64_t state_since;
 	uint32_t transitions;
@@ -162,6 +167,13 @@ void fsm_shutdown(struct fsm *f, uint64_t now, struct fsm_actions *out);
  * advert_check_interval). max_adver_int_us is the advertised interval. */
 void fsm_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 	      uint8_t priority, uint32_t max_adver_int_us, struct fsm_actions *out);
+
+/* An advert from src was dropped for a reason an operator must see in a
+ * takeover's reason (its interval is far from ours: why says
+ * "interval 1000 ms, ours 100 ms"). Nothing else changes: no timer moves.
+ * A takeover within Master_Down_Interval of it reads "no valid advert
+ * from X for N ms; its adverts are dropped: WHY". */
+void fsm_note_dropped(struct fsm *f, uint64_t now, const struct ipaddr *src, const char *why);
 
 /* The earliest armed timer (absolute us), or 0 when none is armed. */
 uint64_t fsm_next_deadline(const struct fsm *f);

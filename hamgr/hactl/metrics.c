@@ -199,6 +199,24 @@ static void print_nodes(struct json_object *insts, const struct fam *f)
 	}
 }
 
+/* The alarms standing, by kind; every kind appears (0 when none), so that
+ * an alert rule sees a series from the start. */
+static void print_alarms(struct json_object *insts, const struct fam *f)
+{
+	static const char *const kinds[] = { "conflict", "misconfigured_peer", "vip_missing" };
+	size_t i, j, k, n;
+
+	for (i = 0; i < jlen(insts); i++) {
+		struct json_object *in = jidx(insts, i), *alarms = jget(in, "alarms");
+
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			for (j = 0, n = 0; j < jlen(alarms); j++)
+				n += !strcmp(jstr(jidx(alarms, j), "kind", ""), kinds[k]);
+			sample(f->name, in, "kind", kinds[k], (double)n);
+		}
+	}
+}
+
 #define INST(member, key, scale) NULL, member, NULL, NULL, NULL, key, scale
 #define EACH(member, array, label, id, key, scale) NULL, member, array, label, id, key, scale
 #define PRINT(fn) fn, NULL, NULL, NULL, NULL, NULL, 0
@@ -230,6 +248,19 @@ static const struct fam fams[] = {
 	  INST("counters", "send_errors", 1) },
 	{ "hamgr_advert_drops_total", "counter", "Adverts received and dropped, by reason.",
 	  PRINT(print_drops) },
+	/* Operator trust: two holders, a misconfigured peer, a VIP removed. */
+	{ "hamgr_alarms", "gauge",
+	  "Alarms standing now, by kind (conflict, misconfigured_peer, vip_missing).",
+	  PRINT(print_alarms) },
+	{ "hamgr_conflicts_total", "counter",
+	  "Answers for one of our VIPs from another host's MAC (address conflicts).",
+	  INST("counters", "conflicts", 1) },
+	{ "hamgr_vip_readded_total", "counter",
+	  "VIPs added back after they were removed from under the master.",
+	  INST("counters", "vip_readded", 1) },
+	{ "hamgr_misconfigured_peer_total", "counter",
+	  "Adverts from misconfigured peers (interval far from ours, our VIP in another VRID).",
+	  INST("counters", "misconfigured_peer", 1) },
 	{ "hamgr_vip_present", "gauge",
 	  "1 when the virtual address is on the interface, 0 when not.",
 	  EACH(NULL, "vips", "address", "address", "present", 1) },

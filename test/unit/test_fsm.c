@@ -179,6 +179,49 @@ static void test_timing_uses_learnt_interval(void)
 	EQU(fsm_next_deadline(&f), 3 * SEC + 1804687);
 }
 
+/* A takeover while the master's adverts arrive but are dropped (their
+ * interval is far from ours) says so: "no advert" would send the operator
+ * looking for a dead master that is alive and misconfigured. */
+static void test_takeover_reason_names_drops(void)
+{
+	struct fsm f;
+	struct ipaddr m = sim_ip("10.0.0.2"), other = sim_ip("10.0.0.3");
+
+	/* The master was heard, then only its dropped adverts arrive. */
+	mk(&f, 100, 100 * MS, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, T0 + 100 * MS, "10.0.0.2", 200, 100 * MS), "");
+	fsm_note_dropped(&f, T0 + 200 * MS, &m, "interval 1000 ms, ours 100 ms");
+	EQS(do_timer(&f, T0 + 100 * MS + 360937), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	EQS(f.reason, "master_down timer expired: no valid advert from 10.0.0.2 for 360 ms; "
+	    "its adverts are dropped: interval 1000 ms, ours 100 ms");
+
+	/* Never a valid advert: the drops name their sender. */
+	mk(&f, 100, 100 * MS, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	fsm_note_dropped(&f, T0 + 300 * MS, &m, "interval 1000 ms, ours 100 ms");
+	EQS(do_timer(&f, T0 + 360937), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	EQS(f.reason, "master_down timer expired: no valid advert heard for 360 ms; "
+	    "adverts from 10.0.0.2 are dropped: interval 1000 ms, ours 100 ms");
+
+	/* Drops from another node than the silent master. */
+	mk(&f, 100, 100 * MS, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, T0 + 100 * MS, "10.0.0.2", 200, 100 * MS), "");
+	fsm_note_dropped(&f, T0 + 200 * MS, &other, "interval 1000 ms, ours 100 ms");
+	EQS(do_timer(&f, T0 + 100 * MS + 360937), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	EQS(f.reason, "master_down timer expired: no advert from 10.0.0.2 for 360 ms; "
+	    "adverts from 10.0.0.3 are dropped: interval 1000 ms, ours 100 ms");
+
+	/* Drops older than Master_Down_Interval are not news. */
+	mk(&f, 100, 100 * MS, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	fsm_note_dropped(&f, T0 - 10 * MS, &m, "interval 1000 ms, ours 100 ms");
+	EQS(do_recv(&f, T0 + 100 * MS, "10.0.0.2", 200, 100 * MS), "");
+	EQS(do_timer(&f, T0 + 100 * MS + 360937), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	EQS(f.reason, "master_down timer expired: no advert from 10.0.0.2 for 360 ms");
+}
+
 /* ---- suite: one instance ---------------------------------------------- */
 
 static void test_startup_alone(void)
@@ -2936,6 +2979,7 @@ static void test_confirmed(void)
 static CU_TestInfo timing_tests[] = {
 	{ "Skew_Time and Master_Down_Interval values", test_skew_mdi_values },
 	{ "timing uses the learnt Master_Adver_Interval", test_timing_uses_learnt_interval },
+	{ "a takeover's reason names dropped adverts", test_takeover_reason_names_drops },
 	CU_TEST_INFO_NULL,
 };
 
