@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 void out_verr(const char *fmt, va_list ap)
 {
@@ -85,5 +86,27 @@ const char *out_ms(double ms, char *buf, size_t len)
 		snprintf(buf, len, "%lldh%02lldm", s / 3600, s % 3600 / 60);
 	else
 		snprintf(buf, len, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
+	return buf;
+}
+
+const char *out_interval(double ms, char *buf, size_t len)
+{
+	size_t n;
+
+	if (ms < 0 || isnan(ms))
+		snprintf(buf, len, "-");
+	else if (ms < 1000)
+		snprintf(buf, len, "%.6gms", ms);
+	else {
+		/* Milliseconds are the setting's resolution: 3 decimals at
+		 * most, trailing zeros dropped. */
+		snprintf(buf, len, "%.3f", ms / 1000.0);
+		n = strlen(buf);
+		while (n > 0 && buf[n - 1] == '0')
+			buf[--n] = '\0';
+		if (n > 0 && buf[n - 1] == '.')
+			buf[--n] = '\0';
+		snprintf(buf + n, len - n, "s");
+	}
 	return buf;
 }

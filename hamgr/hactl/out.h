@@ -28,4 +28,8 @@ void out_detail(const char *label, const char *fmt, ...) __attribute__((format(p
  * 3m05s, 2h03m, 4d02h; "-" for a negative or NaN value. Returns buf. */
 const char *out_ms(double ms, char *buf, size_t len);
 
+/* An advert interval exactly (it is a setting, not a measurement): 100ms,
+ * 1s, 1.55s, 40.95s; "-" for a negative or NaN value. Returns buf. */
+const char *out_interval(double ms, char *buf, size_t len);
+
 #endif

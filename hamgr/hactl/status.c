@@ -48,7 +48,7 @@ static void status_peers(struct json_object *peers)
 		out_detail("peer", "%s priority %lld, seen %s ago, interval %s, jitter %s",
 			   jstr(p, "address", "?"), jint(p, "priority", -1),
 			   out_ms(jdbl(p, "last_seen_ms", -1), a, sizeof(a)),
-			   out_ms(jdbl(p, "interval_ms", -1), b, sizeof(b)),
+			   out_interval(jdbl(p, "interval_ms", -1), b, sizeof(b)),
 			   out_ms(jdbl(p, "jitter_ms", -1), c, sizeof(c)));
 	}
 	if (!jlen(peers))
@@ -127,7 +127,7 @@ static void status_row(struct json_object *in, const struct widths *w)
 
 	snprintf(prio, sizeof(prio), "%lld/%lld", jint(in, "priority", -1),
 		 jint(in, "effective_priority", -1));
-	out_ms(jdbl(in, "advert_interval_ms", -1), ivl, sizeof(ivl));
+	out_interval(jdbl(in, "advert_interval_ms", -1), ivl, sizeof(ivl));
 	out_ms(jdbl(in, "time_in_state_ms", -1), since, sizeof(since));
 	printf("%-*s %-6s %7s %4lld %-*s %-5s %8s %8s %5lld %n", w->name, jstr(in, "name", "?"),
 	       jstr(in, "state", "?"), prio, jint(in, "vrid", -1), w->iface,

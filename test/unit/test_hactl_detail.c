@@ -8,6 +8,7 @@
 
 #include "cu_main.h"
 #include "hactl/detail.h"
+#include "hactl/out.h"
 
 static char buf[1024];
 static struct json_object *doc;
@@ -182,6 +183,26 @@ static void test_node_flags(void)
 		buf, sizeof(buf)), "");
 }
 
+/* The INTERVAL column and the peer lines: an advert interval exactly, not
+ * rounded like a duration (40950 ms is not "40s"). */
+static void test_interval(void)
+{
+	char b[32];
+
+	ASSERT_TEXT(out_interval(40950, b, sizeof(b)), "40.95s");
+	ASSERT_TEXT(out_interval(10550, b, sizeof(b)), "10.55s");
+	ASSERT_TEXT(out_interval(1550, b, sizeof(b)), "1.55s");
+	ASSERT_TEXT(out_interval(1500, b, sizeof(b)), "1.5s");
+	ASSERT_TEXT(out_interval(1000, b, sizeof(b)), "1s");
+	ASSERT_TEXT(out_interval(20000, b, sizeof(b)), "20s");
+	ASSERT_TEXT(out_interval(100, b, sizeof(b)), "100ms");
+	ASSERT_TEXT(out_interval(10, b, sizeof(b)), "10ms");
+	ASSERT_TEXT(out_interval(-1, b, sizeof(b)), "-");
+	/* Durations keep their rounding. */
+	ASSERT_TEXT(out_ms(40950, b, sizeof(b)), "40s");
+	ASSERT_TEXT(out_ms(1550, b, sizeof(b)), "1.6s");
+}
+
 static int cleanup(void)
 {
 	json_object_put(doc);
@@ -196,6 +217,7 @@ static CU_TestInfo tests_detail[] = {
 	{ "a resource", test_resource },
 	{ "a track", test_track },
 	{ "node flags", test_node_flags },
+	{ "advert intervals exactly", test_interval },
 	CU_TEST_INFO_NULL,
 };
 
