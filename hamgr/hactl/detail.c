@@ -47,6 +47,83 @@ static const char *dur(struct json_object *o, const char *k, char *buf, size_t l
 	return out_ms(jdbl(o, k, -1), buf, len);
 }
 
+/* ---- the table ----------------------------------------------------------- */
+
+/* The columns after the name and the interface, and the room left for
+ * the master's address (an IPv4 address whole). */
+#define ROW_FIXED (6 + 7 + 4 + 5 + 8 + 8 + 5 + 9 /* blanks */)
+#define ROW_MASTER 15
+#define ROW_IFACE_MAX 15        /* IFNAMSIZ - 1 */
+
+void detail_widths(struct json_object *insts, struct detail_widths *w)
+{
+	int l, cap;
+	size_t i;
+
+	w->name = 8;            /* "INSTANCE" */
+	w->iface = 5;           /* "IFACE" */
+	for (i = 0; i < jlen(insts); i++) {
+		l = (int)strlen(jstr(jidx(insts, i), "interface", "?"));
+		if (l > w->iface)
+			w->iface = l > ROW_IFACE_MAX ? ROW_IFACE_MAX : l;
+	}
+	cap = OUT_WIDTH - ROW_FIXED - w->iface - ROW_MASTER;
+	for (i = 0; i < jlen(insts); i++) {
+		l = (int)strlen(jstr(jidx(insts, i), "name", "?"));
+		if (l > w->name)
+			w->name = l > cap ? cap : l;
+	}
+}
+
+const char *detail_header(const struct detail_widths *w, char *buf, size_t len)
+{
+	snprintf(buf, len, "%-*s %-6s %7s %4s %-*s %-5s %8s %8s %5s %s", w->name, "INSTANCE",
+		 "STATE", "PRIO", "VRID", w->iface, "IFACE", "PROTO", "INTERVAL", "IN STATE",
+		 "TRANS", "MASTER");
+	return buf;
+}
+
+/* The MASTER column: "self", the master's address, or "-". */
+static const char *master_cell(struct json_object *in)
+{
+	struct json_object *m = jget(in, "master");
+
+	if (!m)
+		return "-";
+	if (jbool(m, "self") == 1)
+		return "self";
+	return jstr(m, "address", "?");
+}
+
+const char *detail_row(struct json_object *in, const struct detail_widths *w, char *buf,
+		       size_t len)
+{
+	const char *name = jstr(in, "name", "?");
+	char prio[16], ivl[32], since[32];
+	struct sb b;
+	size_t row;
+	int used;
+
+	sb_init(&b, buf, len);
+	if ((int)strlen(name) > w->name) {
+		sb_add(&b, "%s\n", name);
+		name = "";
+	}
+	row = b.off;
+	snprintf(prio, sizeof(prio), "%lld/%lld", jint(in, "priority", -1),
+		 jint(in, "effective_priority", -1));
+	sb_add(&b, "%-*s %-6s %7s %4lld %-*.*s %-5s %8s %8s %5lld ", w->name, name,
+	       jstr(in, "state", "?"), prio, jint(in, "vrid", -1), w->iface, w->iface,
+	       jstr(in, "interface", "?"), jstr(in, "protocol", "?"),
+	       out_interval(jdbl(in, "advert_interval_ms", -1), ivl, sizeof(ivl)),
+	       dur(in, "time_in_state_ms", since, sizeof(since)), jint(in, "transitions", -1));
+	/* The master's address is the last column: cut it rather than go
+	 * past OUT_WIDTH; the "master" detail line has it whole. */
+	used = (int)(b.off - row);
+	sb_add(&b, "%.*s", OUT_WIDTH - used > 1 ? OUT_WIDTH - used : 1, master_cell(in));
+	return buf;
+}
+
 /* ---- priority and FAULT ------------------------------------------------- */
 
 const char *detail_priority(struct json_object *in, char *buf, size_t len)

@@ -20,6 +20,21 @@ const char *detail_pipeline(struct json_object *in, char *buf, size_t len);
 const char *detail_resource(struct json_object *res, char *buf, size_t len);
 const char *detail_track(struct json_object *t, char *buf, size_t len);
 
+/* The status table: one row per instance under a header, at most
+ * OUT_WIDTH columns. The name and interface columns are as wide as the
+ * longest value; a name too long for what the row leaves it goes on a
+ * line of its own, the row under it with the name column blank. */
+struct detail_widths {
+	int name, iface;
+};
+
+/* insts: the status's "instances". */
+void detail_widths(struct json_object *insts, struct detail_widths *w);
+const char *detail_header(const struct detail_widths *w, char *buf, size_t len);
+/* One row (one or two lines, no final newline) of the instance in. */
+const char *detail_row(struct json_object *in, const struct detail_widths *w, char *buf,
+		       size_t len);
+
 /* n: an element of "nodes": " (standby, track down, holding)" or "",
  * never NULL. */
 const char *detail_node_flags(struct json_object *n, char *buf, size_t len);

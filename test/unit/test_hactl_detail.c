@@ -8,6 +8,7 @@
 
 #include "cu_main.h"
 #include "hactl/detail.h"
+#include "hactl/json.h"
 #include "hactl/out.h"
 
 static char buf[1024];
@@ -203,6 +204,67 @@ static void test_interval(void)
 	ASSERT_TEXT(out_ms(1550, b, sizeof(b)), "1.6s");
 }
 
+#define NAME63 "a-very-long-instance-name-that-is-exactly-sixty-three-chars-xyz"
+
+/* Every line of text at most OUT_WIDTH columns; returns the line count. */
+static int lines_fit(const char *text)
+{
+	const char *p = text, *nl;
+	int n = 0;
+
+	for (; *p; p = *nl ? nl + 1 : nl, n++) {
+		nl = strchrnul(p, '\n');
+		CU_ASSERT((int)(nl - p) <= OUT_WIDTH);
+		if (nl - p > OUT_WIDTH)
+			printf("\n  too wide (%d): \"%.*s\"\n", (int)(nl - p), (int)(nl - p), p);
+	}
+	return n;
+}
+
+/* The table adapts its name column; a name too long for any column goes
+ * on a line of its own with the row under it, never past 100 columns. */
+static void test_row(void)
+{
+	struct detail_widths w;
+	char row[512];
+	struct json_object *st;
+
+	CU_ASSERT_EQUAL(strlen(NAME63), 63);
+	st = J("{\"instances\": [{\"name\": \"web\", \"state\": \"MASTER\", \"priority\": 150,"
+	       "\"effective_priority\": 150, \"vrid\": 51, \"interface\": \"eth0\","
+	       "\"protocol\": \"vrrp3\", \"advert_interval_ms\": 40950,"
+	       "\"time_in_state_ms\": 7260000, \"transitions\": 3,"
+	       "\"master\": {\"self\": true}},"
+	       "{\"name\": \"" NAME63 "\", \"state\": \"BACKUP\", \"priority\": 100,"
+	       "\"effective_priority\": 100, \"vrid\": 52, \"interface\": \"eth0\","
+	       "\"protocol\": \"vrrp3\", \"advert_interval_ms\": 100,"
+	       "\"time_in_state_ms\": 5000, \"transitions\": 1,"
+	       "\"master\": {\"self\": false, \"address\": \"198.51.100.2\"}}]}");
+	detail_widths(json_object_object_get(st, "instances"), &w);
+	CU_ASSERT(w.name >= 8 && w.name < 63);
+	CU_ASSERT_EQUAL(lines_fit(detail_header(&w, row, sizeof(row))), 1);
+	CU_ASSERT_EQUAL(lines_fit(detail_row(jidx(jget(st, "instances"), 0), &w, row,
+					     sizeof(row))), 1);
+	CU_ASSERT(strstr(row, " 40.95s ") != NULL);
+	CU_ASSERT(strstr(row, " self") != NULL);
+	CU_ASSERT_EQUAL(lines_fit(detail_row(jidx(jget(st, "instances"), 1), &w, row,
+					     sizeof(row))), 2);
+	/* The name whole on the first line, the row under it with the
+	 * master's address whole. */
+	CU_ASSERT_EQUAL(strncmp(row, NAME63 "\n", 64), 0);
+	CU_ASSERT(row[64] == ' ');
+	CU_ASSERT(strstr(row + 64, " BACKUP ") != NULL);
+	CU_ASSERT(strstr(row + 64, " 198.51.100.2") != NULL);
+
+	/* Names that fit: the column is as wide as the longest (at least
+	 * "INSTANCE"), one line per row. */
+	st = J("{\"instances\": [{\"name\": \"db\"}, {\"name\": \"webfrontend01\"}]}");
+	detail_widths(jget(st, "instances"), &w);
+	CU_ASSERT_EQUAL(w.name, 13);
+	ASSERT_TEXT(detail_header(&w, row, sizeof(row)),
+		    "INSTANCE      STATE     PRIO VRID IFACE PROTO INTERVAL IN STATE TRANS MASTER");
+}
+
 static int cleanup(void)
 {
 	json_object_put(doc);
@@ -218,6 +280,7 @@ static CU_TestInfo tests_detail[] = {
 	{ "a track", test_track },
 	{ "node flags", test_node_flags },
 	{ "advert intervals exactly", test_interval },
+	{ "table rows fit 100 columns", test_row },
 	CU_TEST_INFO_NULL,
 };
 
