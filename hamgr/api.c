@@ -152,8 +152,26 @@ static struct json_object *counters_json(struct instance *in)
 	return o;
 }
 
-static struct json_object *instance_json(struct instance *in, const char *self)
+uint64_t daemon_transitions(const struct daemon *d, const char *name)
 {
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < d->n_past_transitions; i++)
+		if (!strcmp(d->past_transitions[i].name, name))
+			n += d->past_transitions[i].n;
+	for (i = 0; i < d->n_retiring; i++)
+		if (!strcmp(instance_name(d->retiring[i].old), name))
+			n += instance_fsm(d->retiring[i].old)->transitions;
+	for (i = 0; i < d->n_inst; i++)
+		if (d->inst[i] && !strcmp(instance_name(d->inst[i]), name))
+			n += instance_fsm(d->inst[i])->transitions;
+	return n;
+}
+
+static struct json_object *instance_json(const struct daemon *d, struct instance *in)
+{
+	const char *self = d->conf->node_name;
 	const struct conf_instance *c = instance_conf(in);
 	const struct fsm *f = instance_fsm(in);
 	struct json_object *o = json_object_new_object();
@@ -180,7 +198,7 @@ static struct json_object *instance_json(struct instance *in, const char *self)
 	add(o, "peers", peers_json(in, now));
 	add(o, "nodes", nodes_json(in, now));
 	add(o, "time_in_state_ms", json_object_new_int64((int64_t)((now - f->state_since) / 1000u)));
-	add(o, "transitions", json_object_new_int64(f->transitions));
+	add(o, "transitions", json_object_new_int64((int64_t)daemon_transitions(d, c->name)));
 	add(o, "reason", json_object_new_string(f->reason));
 	add(o, "counters", counters_json(in));
 	api_takeover_json(o, in, now);
@@ -225,7 +243,7 @@ static int cmd_status(struct daemon *d, struct json_object *args,
 	for (i = 0; i < d->n_inst; i++) {
 		if (!d->inst[i] || (only && strcmp(only, instance_name(d->inst[i])) != 0))
 			continue;
-		json_object_array_add(arr, instance_json(d->inst[i], d->conf->node_name));
+		json_object_array_add(arr, instance_json(d, d->inst[i]));
 	}
 	sd_event_now(d->env.event, CLOCK_MONOTONIC, &now);
 	add(o, "node", json_object_new_string(d->conf->node_name));
