@@ -90,9 +90,8 @@ size_t instance_nodes(struct instance *in, const struct peers_node **nodes)
 	return peers_nodes(&in->peers, instance_now(in), nodes);
 }
 
-/* Before giving the role up: is there someone to take it? */
-static int check_successor(struct instance *in, const char *to, bool force,
-			   char *err, size_t errlen)
+int announce_check_successor(struct instance *in, const char *to, bool force,
+			     const char *cost, char *err, size_t errlen)
 {
 	uint64_t now = instance_now(in);
 	char seen[256];
@@ -107,8 +106,9 @@ static int check_successor(struct instance *in, const char *to, bool force,
 			 to, in->conf.name, seen);
 	else
 		snprintf(err, errlen, "no eligible backup announces itself for %s (hamgr nodes "
-			 "heard: %s); a backup that runs keepalived does not announce: "
-			 "--force releases anyway", in->conf.name, seen);
+			 "heard: %s)%s%s; a backup that runs keepalived does not announce: "
+			 "--force releases anyway", in->conf.name, seen, cost ? ": " : "",
+			 cost ? cost : "");
 	return -1;
 }
 
@@ -173,7 +173,7 @@ int instance_switchover(struct instance *in, const char *to, bool force,
 			 "(see the log at start)");
 		return -1;
 	}
-	if (check_successor(in, to, force, err, errlen) < 0)
+	if (announce_check_successor(in, to, force, NULL, err, errlen) < 0)
 		return -1;
 	if (in->fsm.releasing != FSM_CAUSE_NONE) {
 		snprintf(err, errlen, "instance %s is already releasing (%s)", in->conf.name,

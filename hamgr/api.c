@@ -225,6 +225,13 @@ static const char *arg_str(struct json_object *args, const char *key)
 	return json_object_get_string(v);
 }
 
+static bool arg_bool(struct json_object *args, const char *key)
+{
+	struct json_object *v;
+
+	return args && json_object_object_get_ex(args, key, &v) && json_object_get_boolean(v);
+}
+
 static int cmd_status(struct daemon *d, struct json_object *args,
 		      struct json_object **res, char *err, size_t errlen, const char **code)
 {
@@ -363,9 +370,7 @@ static int cmd_switchover(struct daemon *d, struct json_object *args,
 	if (!in)
 		return -1;
 	const char *to = arg_str(args, "to");
-	struct json_object *v;
-	bool force = args && json_object_object_get_ex(args, "force", &v) &&
-		     json_object_get_boolean(v);
+	bool force = arg_bool(args, "force");
 
 	if (to && force) {
 		snprintf(err, errlen, "--force and --to do not go together: --to needs the "
@@ -393,7 +398,7 @@ static int set_standby(struct daemon *d, struct json_object *args, bool on,
 
 	if (!in)
 		return -1;
-	if (instance_set_standby(in, on, err, errlen) < 0) {
+	if (instance_set_standby(in, on, on && arg_bool(args, "force"), err, errlen) < 0) {
 		*code = "EAGAIN";
 		return -1;
 	}

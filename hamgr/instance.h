@@ -96,7 +96,9 @@ size_t instance_nodes(struct instance *in, const struct peers_node **nodes);
 
 int instance_ifindex(const struct instance *in);
 unsigned instance_family(const struct instance *in);
-int instance_set_standby(struct instance *in, bool on, char *err, size_t errlen);
+/* Standby on or off. A MASTER goes to standby only when an eligible
+ * backup announces itself (as for a switchover), or with force. */
+int instance_set_standby(struct instance *in, bool on, bool force, char *err, size_t errlen);
 
 /* Peers heard recently (expired ones are dropped first); returns the count
  * and points *peers at them. */
