@@ -107,6 +107,13 @@ static struct json_object *nodes_json(struct instance *in, uint64_t now)
 	return arr;
 }
 
+/* A backup whose master said priority 0 and nobody has taken over yet:
+ * that node is not the master any more. */
+static bool master_released(const struct fsm *f)
+{
+	return f->state == FSM_BACKUP && f->master_known && f->master_priority == 0;
+}
+
 static struct json_object *master_json(struct instance *in, const char *self)
 {
 	const struct fsm *f = instance_fsm(in);
@@ -114,6 +121,8 @@ static struct json_object *master_json(struct instance *in, const char *self)
 	const char *name;
 
 	if (f->state != FSM_MASTER && !(f->state == FSM_BACKUP && f->master_known))
+		return NULL;
+	if (master_released(f))
 		return NULL;
 	o = json_object_new_object();
 	if (f->state == FSM_MASTER) {
@@ -128,6 +137,27 @@ static struct json_object *master_json(struct instance *in, const char *self)
 	name = f->state == FSM_MASTER ? NULL : node_at(in, &f->master_addr);
 	add(o, "node", f->state == FSM_MASTER ? json_object_new_string(self)
 		       : name ? json_object_new_string(name) : NULL);
+	return o;
+}
+
+/* The master that released (priority 0) with nobody in its place yet:
+ * who, how long ago, and when this node takes over (null: it will not,
+ * in standby or hold-off). */
+static struct json_object *released_json(struct instance *in, uint64_t now)
+{
+	const struct fsm *f = instance_fsm(in);
+	struct json_object *o;
+	const char *name;
+	bool waits = !f->standby && !f->holdoff && f->master_down_timer > now;
+
+	if (!master_released(f))
+		return NULL;
+	o = json_object_new_object();
+	name = node_at(in, &f->master_addr);
+	add(o, "address", jaddr(&f->master_addr));
+	add(o, "node", name ? json_object_new_string(name) : NULL);
+	add(o, "ago_ms", api_ms(now > f->master_last_seen ? now - f->master_last_seen : 0));
+	add(o, "takeover_in_ms", waits ? api_ms(f->master_down_timer - now) : NULL);
 	return o;
 }
 
@@ -195,6 +225,7 @@ static struct json_object *instance_json(const struct daemon *d, struct instance
 	add(o, "primary_address", instance_has_primary(in) ? jaddr(&f->primary) : NULL);
 	add(o, "vips", vips_json(in));
 	add(o, "master", master_json(in, self));
+	add(o, "released_master", released_json(in, now));
 	add(o, "peers", peers_json(in, now));
 	add(o, "nodes", nodes_json(in, now));
 	add(o, "time_in_state_ms", json_object_new_int64((int64_t)((now - f->state_since) / 1000u)));

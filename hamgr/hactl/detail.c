@@ -124,7 +124,44 @@ const char *detail_row(struct json_object *in, const struct detail_widths *w, ch
 	return buf;
 }
 
-/* ---- priority and FAULT ------------------------------------------------- */
+/* ---- the master, priority and FAULT -------------------------------------- */
+
+/* "ADDR (NODE)" or "ADDR" of o (a master object). */
+static void sb_who(struct sb *b, struct json_object *o)
+{
+	sb_add(b, "%s", jstr(o, "address", "?"));
+	if (jstr(o, "node", NULL))
+		sb_add(b, " (%s)", jstr(o, "node", ""));
+}
+
+const char *detail_master(struct json_object *in, char *buf, size_t len)
+{
+	struct json_object *m = jget(in, "master"), *r = jget(in, "released_master");
+	char d[32], e[32];
+	struct sb b;
+
+	sb_init(&b, buf, len);
+	if (m) {
+		if (jbool(m, "self") == 1)
+			return NULL;
+		sb_who(&b, m);
+		sb_add(&b, " priority %lld", jint(m, "priority", -1));
+	} else if (r) {
+		sb_add(&b, "none: ");
+		sb_who(&b, r);
+		sb_add(&b, " released %s ago", dur(r, "ago_ms", d, sizeof(d)));
+		if (jdbl(r, "takeover_in_ms", -1) >= 0)
+			sb_add(&b, "; this node takes over in %s unless another does",
+			       dur(r, "takeover_in_ms", e, sizeof(e)));
+		else
+			sb_add(&b, " and nobody took over");
+	} else if (!strcmp(jstr(in, "state", ""), "BACKUP")) {
+		sb_add(&b, "none heard for %s", dur(in, "time_in_state_ms", d, sizeof(d)));
+	} else {
+		return NULL;
+	}
+	return buf;
+}
 
 const char *detail_priority(struct json_object *in, char *buf, size_t len)
 {

@@ -12,6 +12,10 @@
 struct json_object;
 
 /* in: an element of "instances". */
+/* The master line of a node that is not master: the master it follows
+ * ("10.0.0.2 (db02) priority 200"), or none: the one that released and
+ * nobody took over yet, or none heard since it became BACKUP. */
+const char *detail_master(struct json_object *in, char *buf, size_t len);
 const char *detail_priority(struct json_object *in, char *buf, size_t len);
 const char *detail_fault(struct json_object *in, char *buf, size_t len);
 const char *detail_pipeline(struct json_object *in, char *buf, size_t len);

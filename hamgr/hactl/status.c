@@ -74,7 +74,6 @@ static void status_details(struct json_object *in)
 {
 	const char *state = jstr(in, "state", "?");
 	struct json_object *vips = jget(in, "vips");
-	struct json_object *m = jget(in, "master");
 	char buf[512];
 	size_t i;
 
@@ -83,10 +82,8 @@ static void status_details(struct json_object *in)
 			   jstr(in, "name", "?"));
 	if (jbool(in, "link_up") == 0)
 		out_detail("link", "%s is down", jstr(in, "interface", "?"));
-	if (m && jbool(m, "self") != 1)
-		out_detail("master", "%s%s%s%s priority %lld", jstr(m, "address", "?"),
-			   jstr(m, "node", NULL) ? " (" : "", jstr(m, "node", ""),
-			   jstr(m, "node", NULL) ? ")" : "", jint(m, "priority", -1));
+	if (detail_master(in, buf, sizeof(buf)))
+		out_detail("master", "%s", buf);
 	if (detail_priority(in, buf, sizeof(buf)))
 		out_detail("priority", "%s", buf);
 	if (detail_fault(in, buf, sizeof(buf)))

@@ -32,6 +32,33 @@ static struct json_object *J(const char *text)
 		CU_ASSERT_STRING_EQUAL(got_, (want));                           \
 	} while (0)
 
+/* The master line: the master followed; none after a release nobody took
+ * over (not the old master at priority 0); none heard. */
+static void test_master(void)
+{
+	CU_ASSERT_PTR_NULL(detail_master(J("{\"state\": \"MASTER\", \"master\": {\"self\": true,"
+		"\"address\": \"10.0.0.1\", \"node\": \"db01\", \"priority\": 150}}"), buf, sizeof(buf)));
+	ASSERT_TEXT(detail_master(J("{\"state\": \"BACKUP\", \"master\": {\"self\": false,"
+		"\"address\": \"10.0.0.2\", \"node\": \"db02\", \"priority\": 200}}"), buf, sizeof(buf)),
+		"10.0.0.2 (db02) priority 200");
+	ASSERT_TEXT(detail_master(J("{\"state\": \"BACKUP\", \"master\": {\"self\": false,"
+		"\"address\": \"10.0.0.2\", \"node\": null, \"priority\": 200}}"), buf, sizeof(buf)),
+		"10.0.0.2 priority 200");
+	ASSERT_TEXT(detail_master(J("{\"state\": \"BACKUP\", \"master\": null,"
+		"\"released_master\": {\"address\": \"10.0.0.2\", \"node\": \"db02\","
+		"\"ago_ms\": 2100, \"takeover_in_ms\": 120}}"), buf, sizeof(buf)),
+		"none: 10.0.0.2 (db02) released 2.1s ago; this node takes over in 120ms unless "
+		"another does");
+	ASSERT_TEXT(detail_master(J("{\"state\": \"BACKUP\", \"standby\": true, \"master\": null,"
+		"\"released_master\": {\"address\": \"10.0.0.2\", \"node\": \"db02\","
+		"\"ago_ms\": 42000, \"takeover_in_ms\": null}}"), buf, sizeof(buf)),
+		"none: 10.0.0.2 (db02) released 42s ago and nobody took over");
+	ASSERT_TEXT(detail_master(J("{\"state\": \"BACKUP\", \"master\": null,"
+		"\"time_in_state_ms\": 185000}"), buf, sizeof(buf)), "none heard for 3m05s");
+	CU_ASSERT_PTR_NULL(detail_master(J("{\"state\": \"FAULT\", \"master\": null}"),
+		buf, sizeof(buf)));
+}
+
 static void test_priority(void)
 {
 	CU_ASSERT_PTR_NULL(detail_priority(J("{\"priority\": 150, \"effective_priority\": 150,"
@@ -273,6 +300,7 @@ static int cleanup(void)
 }
 
 static CU_TestInfo tests_detail[] = {
+	{ "the master line", test_master },
 	{ "priority and its causes", test_priority },
 	{ "FAULT causes", test_fault },
 	{ "the takeover pipeline", test_pipeline },
