@@ -182,6 +182,36 @@ static struct json_object *counters_json(struct instance *in)
 	return o;
 }
 
+/* The instance's "alarms" array, made on first use: every kind of alarm
+ * goes into the one array. */
+static struct json_object *alarms_of(struct json_object *o)
+{
+	struct json_object *a;
+
+	if (json_object_object_get_ex(o, "alarms", &a) && json_object_is_type(a, json_type_array))
+		return a;
+	a = json_object_new_array();
+	add(o, "alarms", a);
+	return a;
+}
+
+/* Another node announces our node name: {"kind": "name_clash", ...}. */
+static void alarm_name_clash(struct json_object *o, struct instance *in, uint64_t now)
+{
+	const struct instance_clash *c = instance_name_clash(in);
+	struct json_object *arr = alarms_of(o), *a;
+
+	if (!c)
+		return;
+	a = json_object_new_object();
+	add(a, "kind", json_object_new_string("name_clash"));
+	add(a, "from", jaddr(&c->from));
+	add(a, "node", json_object_new_string(c->node));
+	add(a, "count", json_object_new_int64((int64_t)c->count));
+	add(a, "since_ms", json_object_new_int64((int64_t)((now - c->first) / 1000u)));
+	json_object_array_add(arr, a);
+}
+
 uint64_t daemon_transitions(const struct daemon *d, const char *name)
 {
 	uint64_t n = 0;
@@ -233,6 +263,7 @@ static struct json_object *instance_json(const struct daemon *d, struct instance
 	add(o, "reason", json_object_new_string(f->reason));
 	add(o, "counters", counters_json(in));
 	api_takeover_json(o, in, now);
+	alarm_name_clash(o, in, now);
 	return o;
 }
 

@@ -52,6 +52,22 @@ struct hello;
 
 struct instance;
 
+/* Another node announcing our own node name (two hosts left on the same
+ * default host name): neither can be told apart, so its announcements are
+ * dropped and counted here. */
+struct instance_clash {
+	struct ipaddr from;             /* the other node's address */
+	char node[64];                  /* the name both announce */
+	uint64_t count;                 /* its announcements since first */
+	uint64_t first, last;           /* monotonic us */
+	uint64_t logged;                /* the last warning */
+};
+/* Warn at the first announcement of a clash, then at most this often. */
+#define INSTANCE_CLASH_LOG_US (60 * 1000000ULL)
+
+/* The name clash heard in the last PEERS_NODE_TTL_US, or NULL. */
+const struct instance_clash *instance_name_clash(struct instance *in);
+
 /* Build an instance from its config (copied). Nothing is touched yet. */
 struct instance *instance_new(const struct conf_instance *ci, struct instance_env *env);
 

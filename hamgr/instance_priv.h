@@ -66,6 +66,7 @@ struct instance {
 	bool stopped;                   /* released and resources stopped */
 	size_t stops_pending;           /* resource stops at shutdown */
 	char handover_to[64];           /* switchover --to: sent at priority 0 */
+	struct instance_clash clash;    /* announce.c */
 	/* tracks (tracks.c) */
 	struct instance_track *tracks;  /* conf.n_tracks */
 };

@@ -308,6 +308,71 @@ const char *detail_pipeline(struct json_object *in, char *buf, size_t len)
 	return buf;
 }
 
+/* ---- alarms --------------------------------------------------------------- */
+
+/* ", 3 times, first 12s ago" from an alarm's count and since_ms; what
+ * counts: "time", "announcement". */
+static void sb_seen(struct sb *b, struct json_object *a, const char *what)
+{
+	long long n = jint(a, "count", -1);
+	char d[32];
+
+	if (n >= 0)
+		sb_add(b, ", %lld %s%s", n, what, n == 1 ? "" : "s");
+	if (jdbl(a, "since_ms", -1) >= 0)
+		sb_add(b, ", first %s ago", dur(a, "since_ms", d, sizeof(d)));
+}
+
+static const char *peer_reason(const char *r)
+{
+	if (!strcmp(r, "interval_far"))
+		return "advert interval far from ours";
+	if (!strcmp(r, "other_vrid"))
+		return "adverts for another VRID";
+	if (!strcmp(r, "auth"))
+		return "authentication fails";
+	return r;
+}
+
+const char *detail_alarm(struct json_object *a, char *buf, size_t len)
+{
+	const char *kind = jstr(a, "kind", "?");
+	struct json_object *re = jget(a, "readded");
+	char d[32];
+	struct sb b;
+
+	sb_init(&b, buf, len);
+	if (!strcmp(kind, "conflict")) {
+		sb_add(&b, "CONFLICT on %s: also answered by %s", jstr(a, "vip", "?"),
+		       jstr(a, "mac", "?"));
+		if (jstr(a, "from", NULL))
+			sb_add(&b, " (from %s)", jstr(a, "from", ""));
+		sb_seen(&b, a, "time");
+	} else if (!strcmp(kind, "misconfigured_peer")) {
+		sb_add(&b, "MISCONFIGURED PEER %s: %s", jstr(a, "peer", "?"),
+		       peer_reason(jstr(a, "reason", "?")));
+		if (jstr(a, "detail", NULL) && jstr(a, "detail", "")[0])
+			sb_add(&b, " (%s)", jstr(a, "detail", ""));
+		sb_seen(&b, a, "time");
+	} else if (!strcmp(kind, "vip_missing")) {
+		sb_add(&b, "VIP MISSING: %s gone from the interface", jstr(a, "vip", "?"));
+		if (jdbl(a, "since_ms", -1) >= 0)
+			sb_add(&b, " for %s", dur(a, "since_ms", d, sizeof(d)));
+		if (jnum_ok(re) && jint(a, "readded", 0) > 0)
+			sb_add(&b, "; re-added %lld time%s", jint(a, "readded", 0),
+			       jint(a, "readded", 0) == 1 ? "" : "s");
+		else if (jbool(a, "readded") == 1)
+			sb_add(&b, "; re-added");
+	} else if (!strcmp(kind, "name_clash")) {
+		sb_add(&b, "node name clash: %s also announces itself as %s", jstr(a, "from", "?"),
+		       jstr(a, "node", "?"));
+		sb_seen(&b, a, "announcement");
+	} else {
+		sb_add(&b, "ALARM %s", kind);
+	}
+	return buf;
+}
+
 /* ---- resources and tracks ----------------------------------------------- */
 
 /* The most recent action but monitor, or NULL; *name its name. */

@@ -39,6 +39,10 @@ const char *detail_header(const struct detail_widths *w, char *buf, size_t len);
 const char *detail_row(struct json_object *in, const struct detail_widths *w, char *buf,
 		       size_t len);
 
+/* a: an element of an instance's "alarms" (hactl(8)): "CONFLICT on ...",
+ * "MISCONFIGURED PEER ...", "VIP MISSING ...", "node name clash: ...". */
+const char *detail_alarm(struct json_object *a, char *buf, size_t len);
+
 /* n: an element of "nodes": " (standby, track down, holding)" or "",
  * never NULL. */
 const char *detail_node_flags(struct json_object *n, char *buf, size_t len);

@@ -1,5 +1,5 @@
 /* hactl status [--json] [INSTANCE]: one row per instance, then detail
- * lines (standby, link, master, priority and FAULT causes, VIPs, the
+ * lines (alarms, standby, link, master, priority and FAULT causes, VIPs, the
  * takeover pipeline, resources, tracks, peers, announcing nodes, reason). */
 #include <stdbool.h>
 #include <stdio.h>
@@ -74,9 +74,12 @@ static void status_details(struct json_object *in)
 {
 	const char *state = jstr(in, "state", "?");
 	struct json_object *vips = jget(in, "vips");
+	struct json_object *alarms = jget(in, "alarms");
 	char buf[512];
 	size_t i;
 
+	for (i = 0; i < jlen(alarms); i++)
+		out_detail("alarm", "%s", detail_alarm(jidx(alarms, i), buf, sizeof(buf)));
 	if (jbool(in, "standby") == 1)
 		out_detail("standby", "on: will not take the master role (hactl active %s ends it)",
 			   jstr(in, "name", "?"));

@@ -196,6 +196,44 @@ static void test_track(void)
 		buf, sizeof(buf)), "uplink not checked yet, weight 0 (FAULT while down)");
 }
 
+/* One line per alarm of the status's "alarms" (hactl(8)), whatever the
+ * daemon that wrote them; an unknown kind is still shown. */
+static void test_alarm(void)
+{
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"conflict\", \"vip\": \"198.51.100.50\","
+		"\"mac\": \"02:00:00:00:00:99\", \"from\": \"198.51.100.9\", \"since_ms\": 12000,"
+		"\"count\": 3}"), buf, sizeof(buf)),
+		"CONFLICT on 198.51.100.50: also answered by 02:00:00:00:00:99 (from 198.51.100.9), "
+		"3 times, first 12s ago");
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"misconfigured_peer\", \"peer\": \"198.51.100.9\","
+		"\"reason\": \"interval_far\", \"detail\": \"advertises 1000 ms, ours 100 ms\","
+		"\"since_ms\": 5000, \"count\": 50}"), buf, sizeof(buf)),
+		"MISCONFIGURED PEER 198.51.100.9: advert interval far from ours (advertises 1000 ms, "
+		"ours 100 ms), 50 times, first 5s ago");
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"misconfigured_peer\", \"peer\": \"198.51.100.9\","
+		"\"reason\": \"other_vrid\", \"detail\": \"\", \"since_ms\": 5000, \"count\": 1}"),
+		buf, sizeof(buf)),
+		"MISCONFIGURED PEER 198.51.100.9: adverts for another VRID, 1 time, first 5s ago");
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"misconfigured_peer\", \"peer\": \"198.51.100.9\","
+		"\"reason\": \"auth\"}"), buf, sizeof(buf)),
+		"MISCONFIGURED PEER 198.51.100.9: authentication fails");
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"vip_missing\", \"vip\": \"198.51.100.50\","
+		"\"since_ms\": 2100, \"readded\": 2}"), buf, sizeof(buf)),
+		"VIP MISSING: 198.51.100.50 gone from the interface for 2.1s; re-added 2 times");
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"vip_missing\", \"vip\": \"198.51.100.50\","
+		"\"since_ms\": 300, \"readded\": true}"), buf, sizeof(buf)),
+		"VIP MISSING: 198.51.100.50 gone from the interface for 300ms; re-added");
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"vip_missing\", \"vip\": \"198.51.100.50\","
+		"\"since_ms\": 300, \"readded\": false}"), buf, sizeof(buf)),
+		"VIP MISSING: 198.51.100.50 gone from the interface for 300ms");
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"name_clash\", \"from\": \"198.51.100.2\","
+		"\"node\": \"proxy\", \"count\": 12, \"since_ms\": 12000}"), buf, sizeof(buf)),
+		"node name clash: 198.51.100.2 also announces itself as proxy, 12 announcements, "
+		"first 12s ago");
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"future_thing\"}"), buf, sizeof(buf)),
+		"ALARM future_thing");
+}
+
 static void test_node_flags(void)
 {
 	ASSERT_TEXT(detail_node_flags(J("{\"state\": \"BACKUP\", \"standby\": false,"
@@ -306,6 +344,7 @@ static CU_TestInfo tests_detail[] = {
 	{ "the takeover pipeline", test_pipeline },
 	{ "a resource", test_resource },
 	{ "a track", test_track },
+	{ "alarms", test_alarm },
 	{ "node flags", test_node_flags },
 	{ "advert intervals exactly", test_interval },
 	{ "table rows fit 100 columns", test_row },
