@@ -28,6 +28,8 @@ static const struct ctlcmd table[CTLCMD_N] = {
 		"log [-n N] [--json]", "recent transitions, steps and events" },
 	[CTLCMD_METRICS] = { "metrics", CTLCMD_READ, NO_ARGS,
 		"metrics", "Prometheus text exposition" },
+	[CTLCMD_CHECK] = { "check", CTLCMD_LOCAL, NO_ARGS, "check [INSTANCE]",
+		"one line and a Nagios/Icinga plugin exit code" },
 	[CTLCMD_RELOAD] = { "reload", CTLCMD_MUTATE, NO_ARGS,
 		"reload", "re-read the configuration (like SIGHUP)" },
 	[CTLCMD_HELP] = { "help", CTLCMD_LOCAL, NO_ARGS, "help", "this text" },

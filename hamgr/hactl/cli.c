@@ -18,6 +18,7 @@ static const hactl_run runners[CTLCMD_N] = {
 	[CTLCMD_ACTIVE] = hactl_active,
 	[CTLCMD_LOG] = hactl_log,
 	[CTLCMD_METRICS] = hactl_metrics,
+	[CTLCMD_CHECK] = hactl_check,
 	[CTLCMD_RELOAD] = hactl_reload,
 	[CTLCMD_HELP] = hactl_help,
 	[CTLCMD_VERSION] = hactl_version,
@@ -40,7 +41,8 @@ void cli_usage(FILE *f)
 	for (id = 0; (c = ctlcmd_get((enum ctlcmd_id)id)); id++)
 		fprintf(f, "  %-44s %s\n", c->synopsis, c->summary);
 	fprintf(f, "\nexit status: 0 ok, 1 hamgr refused or failed, 2 usage error, "
-		   "3 hamgr not reachable\n");
+		   "3 hamgr not reachable;\n  check: 0 OK, 1 WARNING, 2 CRITICAL (hamgr not "
+		   "reachable too), 3 UNKNOWN\n");
 }
 
 int cli_usage_error(const char *fmt, ...)

@@ -7,8 +7,23 @@
 #include <stdio.h>
 #include <string.h>
 
+static char *capture;
+static size_t capture_len;
+
+void out_capture(char *buf, size_t len)
+{
+	capture = len ? buf : NULL;
+	capture_len = len;
+	if (capture)
+		capture[0] = '\0';
+}
+
 void out_verr(const char *fmt, va_list ap)
 {
+	if (capture) {
+		vsnprintf(capture, capture_len, fmt, ap);
+		return;
+	}
 	fputs("hactl: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
@@ -62,6 +77,29 @@ void out_detail(const char *label, const char *fmt, ...)
 	va_end(ap);
 	printf("  %-*s", OUT_LABEL_WIDTH, label);
 	out_wrap(2 + OUT_LABEL_WIDTH, 2 + OUT_LABEL_WIDTH, buf);
+}
+
+void out_buf_init(struct out_buf *b, char *buf, size_t len)
+{
+	b->p = buf;
+	b->len = len;
+	b->off = 0;
+	if (len)
+		buf[0] = '\0';
+}
+
+void out_buf_add(struct out_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->off + 1 >= b->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->off, b->len - b->off, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		b->off += (size_t)n < b->len - b->off ? (size_t)n : b->len - b->off - 1;
 }
 
 const char *out_ms(double ms, char *buf, size_t len)

@@ -10,32 +10,54 @@
 #include "hactl/cli.h"
 #include "hactl/hactl.h"
 
-static char err[1024];
+static char err[1024], out[1024];
 
-/* Run subcommand id with argv (NULL-terminated), its stderr in err;
- * returns the exit code. */
+/* Redirect fd to a temporary file; returns the saved fd. */
+static int grab(int fd, FILE **tmp)
+{
+	int saved;
+
+	*tmp = tmpfile();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(*tmp);
+	saved = dup(fd);
+	dup2(fileno(*tmp), fd);
+	return saved;
+}
+
+/* Put fd back, the text written to it into buf. */
+static void release(int fd, int saved, FILE *tmp, char *buf, size_t len)
+{
+	size_t n;
+
+	dup2(saved, fd);
+	close(saved);
+	rewind(tmp);
+	n = fread(buf, 1, len - 1, tmp);
+	buf[n] = '\0';
+	fclose(tmp);
+}
+
+/* Run subcommand id with argv (NULL-terminated) against a socket that
+ * does not exist, its stdout in out and stderr in err; returns the exit
+ * code. */
 static int run(enum ctlcmd_id id, char **argv)
 {
 	const struct hactl h = { .sock = "/nonexistent/hamgr.sock" };
-	FILE *tmp = tmpfile();
-	int argc = 0, saved, rc;
-	size_t n;
+	FILE *te, *to;
+	int argc = 0, se, so, rc;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
 	while (argv[argc])
 		argc++;
+	fflush(stdout);
 	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	dup2(fileno(tmp), STDERR_FILENO);
+	se = grab(STDERR_FILENO, &te);
+	so = grab(STDOUT_FILENO, &to);
 	optind = 0;
 	rc = cli_runner(id)(&h, argc, argv);
+	fflush(stdout);
 	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	rewind(tmp);
-	n = fread(err, 1, sizeof(err) - 1, tmp);
-	err[n] = '\0';
-	fclose(tmp);
+	release(STDOUT_FILENO, so, to, out, sizeof(out));
+	release(STDERR_FILENO, se, te, err, sizeof(err));
 	return rc;
 }
 
@@ -77,7 +99,27 @@ static void test_unknown_option(void)
 	ASSERT_ERR("hactl: status: unknown option: -x\n");
 }
 
+/* hactl check answers as a plugin: one line on stdout, 2 (CRITICAL) when
+ * hamgr is not running, 3 (UNKNOWN) for a command line it cannot run. */
+static void test_check(void)
+{
+	char *a1[] = { "check", NULL };
+	char *a2[] = { "check", "web", "db", NULL };
+	char *a3[] = { "check", "--bogus", NULL };
+
+	CU_ASSERT_EQUAL(run(CTLCMD_CHECK, a1), 2);
+	CU_ASSERT_STRING_EQUAL(out, "HAMGR CRITICAL - hamgr is not running (no socket at "
+			       "/nonexistent/hamgr.sock)\n");
+	CU_ASSERT_STRING_EQUAL(err, "");
+	CU_ASSERT_EQUAL(run(CTLCMD_CHECK, a2), 3);
+	CU_ASSERT_STRING_EQUAL(out, "HAMGR UNKNOWN - usage: hactl [-s SOCKET] check [INSTANCE]\n");
+	CU_ASSERT_EQUAL(run(CTLCMD_CHECK, a3), 3);
+	CU_ASSERT_STRING_EQUAL(out, "HAMGR UNKNOWN - usage: hactl [-s SOCKET] check [INSTANCE]\n");
+	ASSERT_ERR("check: unknown option: --bogus");
+}
+
 static CU_TestInfo tests_cli[] = {
+	{ "hactl check without hamgr", test_check },
 	{ "an option without its value", test_missing_value },
 	{ "an unknown option", test_unknown_option },
 	CU_TEST_INFO_NULL,
