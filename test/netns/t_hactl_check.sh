@@ -46,20 +46,6 @@ expect_check() {
 	lib_log "$1: check exits $RC: $(cat "$LIB_TMP/out")"
 }
 
-# NODE hears OTHER announce "STATE standby".
-# shellcheck disable=SC2317 # called through lib_poll
-node_is() {
-	QUIET=1 hactl "$1" status --json
-	[ "$RC" = 0 ] && jq -e --arg n "$2" --arg v "$3" \
-		"[$I.nodes[] | select(.node == \$n) | \"\\(.state) \\(.standby)\"] == [\$v]" \
-		"$LIB_TMP/out" >/dev/null
-}
-
-wait_node() {
-	lib_poll 5 node_is "$1" "$2" "$3" || lib_fail "$1 does not hear $2 announce '$3' within 5 s"
-	lib_log "$1 hears $2 announce $3"
-}
-
 for n in n1 n2; do mkdir -p "$LIB_TMP/$n.state"; done
 lib_bridge
 lib_node n1 198.51.100.1

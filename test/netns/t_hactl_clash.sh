@@ -28,14 +28,12 @@ check_is() {
 lib_bridge
 lib_node n1 198.51.100.1
 lib_node n2 198.51.100.2
-lib_vrrp_conf n1 prio=200
-N1_CONF="node-name = \"clone\"
+declare -A PRIO=([n1]=200 [n2]=100)
+for n in n1 n2; do
+	lib_vrrp_conf $n prio="${PRIO[$n]}"
+	lib_hamgr_start $n "node-name = \"clone\"
 $LIB_CONF_TEXT"
-lib_vrrp_conf n2 prio=100
-N2_CONF="node-name = \"clone\"
-$LIB_CONF_TEXT"
-lib_hamgr_start n1 "$N1_CONF"
-lib_hamgr_start n2 "$N2_CONF"
+done
 lib_wait_state n1 MASTER 5
 lib_wait_state n2 BACKUP 5
 lib_wait_holders $VIP n1 3
