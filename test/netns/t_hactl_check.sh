@@ -162,6 +162,8 @@ grep -Eq "^web +BACKUP +100/100 .* $after 198\.51\.100\.1\$" "$LIB_TMP/out" ||
 
 lib_log "--- the daemon stopped: CRITICAL"
 lib_hamgr_stop n2
+# A clean exit after the reload: nothing leaked in ASan builds.
+lib_assert_eq "n2's exit status" 0 "$LIB_EXIT"
 check n2
 lib_assert_eq "n2: check of a stopped hamgr" \
 	"2 HAMGR CRITICAL - hamgr is not running (no socket at $LIB_TMP/n2.sock)" \

@@ -27,7 +27,7 @@ static struct json_object *J(const char *text)
 	do {                                                                    \
 		const char *got_ = (call);                                      \
 		CU_ASSERT_PTR_NOT_NULL_FATAL(got_);                             \
-		if (strcmp(got_, (want)))                                       \
+		if (got_ && strcmp(got_, (want)))                               \
 			printf("\n  got:  \"%s\"\n  want: \"%s\"\n", got_, (want)); \
 		CU_ASSERT_STRING_EQUAL(got_, (want));                           \
 	} while (0)
