@@ -84,9 +84,10 @@ $(B)/test/test_fsm: $(B)/obj/test/unit/sim.o
 $(B)/test/test_fsm: UNIT_LIBS := $(B)/obj/test/unit/sim.o
 
 # test_ctlcmd checks that hactl has a subcommand for every command;
-# test_hactl_detail tests hactl's status lines.
-$(B)/test/test_ctlcmd $(B)/test/test_hactl_detail: $(B)/libhactl.a
-$(B)/test/test_ctlcmd $(B)/test/test_hactl_detail: UNIT_LIBS := $(B)/libhactl.a
+# test_hactl_* test hactl's status lines, command lines and check.
+HACTL_TESTS := $(B)/test/test_ctlcmd $(filter $(B)/test/test_hactl_%,$(UNIT_BIN))
+$(HACTL_TESTS): $(B)/libhactl.a
+$(HACTL_TESTS): UNIT_LIBS := $(B)/libhactl.a
 
 $(B)/tools/%: test/tools/%.c
 	@mkdir -p $(dir $@)

@@ -90,9 +90,8 @@ size_t instance_nodes(struct instance *in, const struct peers_node **nodes)
 	return peers_nodes(&in->peers, instance_now(in), nodes);
 }
 
-/* Before giving the role up: is there someone to take it? */
-static int check_successor(struct instance *in, const char *to, bool force,
-			   char *err, size_t errlen)
+int announce_check_successor(struct instance *in, const char *to, bool force,
+			     const char *cost, char *err, size_t errlen)
 {
 	uint64_t now = instance_now(in);
 	char seen[256];
@@ -107,8 +106,9 @@ static int check_successor(struct instance *in, const char *to, bool force,
 			 to, in->conf.name, seen);
 	else
 		snprintf(err, errlen, "no eligible backup announces itself for %s (hamgr nodes "
-			 "heard: %s); a backup that runs keepalived does not announce: "
-			 "--force releases anyway", in->conf.name, seen);
+			 "heard: %s)%s%s; a backup that runs keepalived does not announce: "
+			 "--force releases anyway", in->conf.name, seen, cost ? ": " : "",
+			 cost ? cost : "");
 	return -1;
 }
 
@@ -173,7 +173,7 @@ int instance_switchover(struct instance *in, const char *to, bool force,
 			 "(see the log at start)");
 		return -1;
 	}
-	if (check_successor(in, to, force, err, errlen) < 0)
+	if (announce_check_successor(in, to, force, NULL, err, errlen) < 0)
 		return -1;
 	if (in->fsm.releasing != FSM_CAUSE_NONE) {
 		snprintf(err, errlen, "instance %s is already releasing (%s)", in->conf.name,
@@ -194,6 +194,48 @@ int instance_switchover(struct instance *in, const char *to, bool force,
 	return 0;
 }
 
+const struct instance_clash *instance_name_clash(struct instance *in)
+{
+	const struct instance_clash *c = &in->clash;
+
+	return c->count && instance_now(in) - c->last <= PEERS_NODE_TTL_US ? c : NULL;
+}
+
+/* An announcement from src carrying our own node name (two hosts left on
+ * the same default host name): neither could be told apart, so it is
+ * dropped. Warned at once, then once a minute while it goes on: a clone
+ * announces itself every second. */
+static void name_clash(struct instance *in, const struct ipaddr *src, const char *node,
+		       uint64_t now)
+{
+	struct instance_clash *c = &in->clash;
+	char a[IPADDR_STRLEN];
+
+	in->stats.hello_name_clash++;
+	if (!instance_name_clash(in) || !ipaddr_eq(&c->from, src)) {
+		memset(c, 0, sizeof(*c));
+		c->from = *src;
+		c->first = now;
+		snprintf(c->node, sizeof(c->node), "%s", node);
+		events_add(in->conf.name, "name-clash", NULL, NULL, "%s also announces itself "
+			   "as \"%s\"", ipaddr_str(src, a, sizeof(a)), node);
+	}
+	c->count++;
+	c->last = now;
+	if (!c->logged)
+		log_warnx("instance %s: %s also announces itself as \"%s\": node names must "
+			  "differ (set node-name)", in->conf.name, ipaddr_str(src, a, sizeof(a)),
+			  node);
+	else if (now - c->logged >= INSTANCE_CLASH_LOG_US)
+		log_warnx("instance %s: %s still announces itself as \"%s\" (%llu announcements "
+			  "in %llu s): node names must differ (set node-name)", in->conf.name,
+			  ipaddr_str(src, a, sizeof(a)), node, (unsigned long long)c->count,
+			  (unsigned long long)((now - c->first) / 1000000u));
+	else
+		return;
+	c->logged = now;
+}
+
 void instance_hello_rx(struct instance *in, const struct ipaddr *src, uint8_t ttl,
 		       const struct hello *h)
 {
@@ -208,15 +250,7 @@ void instance_hello_rx(struct instance *in, const struct ipaddr *src, uint8_t tt
 	if (in->have_primary && ipaddr_eq(src, &in->fsm.primary))
 		return;
 	if (in->env->node_name && !strcmp(h->node, in->env->node_name)) {
-		/* Another node with our name (two hosts left on the same
-		 * default hostname): neither could be told apart. */
-		unsigned supp;
-
-		in->stats.hello_name_clash++;
-		if (log_ratelimit_ok(&in->drop_rl, now, &supp))
-			log_warnx("instance %s: %s also announces itself as \"%s\": node names "
-				  "must differ (set node-name)", in->conf.name,
-				  ipaddr_str(src, a, sizeof(a)), h->node);
+		name_clash(in, src, h->node, now);
 		return;
 	}
 	in->stats.hello_rcvd++;

@@ -107,6 +107,13 @@ static struct json_object *nodes_json(struct instance *in, uint64_t now)
 	return arr;
 }
 
+/* A backup whose master said priority 0 and nobody has taken over yet:
+ * that node is not the master any more. */
+static bool master_released(const struct fsm *f)
+{
+	return f->state == FSM_BACKUP && f->master_known && f->master_priority == 0;
+}
+
 static struct json_object *master_json(struct instance *in, const char *self)
 {
 	const struct fsm *f = instance_fsm(in);
@@ -114,6 +121,8 @@ static struct json_object *master_json(struct instance *in, const char *self)
 	const char *name;
 
 	if (f->state != FSM_MASTER && !(f->state == FSM_BACKUP && f->master_known))
+		return NULL;
+	if (master_released(f))
 		return NULL;
 	o = json_object_new_object();
 	if (f->state == FSM_MASTER) {
@@ -128,6 +137,27 @@ static struct json_object *master_json(struct instance *in, const char *self)
 	name = f->state == FSM_MASTER ? NULL : node_at(in, &f->master_addr);
 	add(o, "node", f->state == FSM_MASTER ? json_object_new_string(self)
 		       : name ? json_object_new_string(name) : NULL);
+	return o;
+}
+
+/* The master that released (priority 0) with nobody in its place yet:
+ * who, how long ago, and when this node takes over (null: it will not,
+ * in standby or hold-off). */
+static struct json_object *released_json(struct instance *in, uint64_t now)
+{
+	const struct fsm *f = instance_fsm(in);
+	struct json_object *o;
+	const char *name;
+	bool waits = !f->standby && !f->holdoff && f->master_down_timer > now;
+
+	if (!master_released(f))
+		return NULL;
+	o = json_object_new_object();
+	name = node_at(in, &f->master_addr);
+	add(o, "address", jaddr(&f->master_addr));
+	add(o, "node", name ? json_object_new_string(name) : NULL);
+	add(o, "ago_ms", api_ms(now > f->master_last_seen ? now - f->master_last_seen : 0));
+	add(o, "takeover_in_ms", waits ? api_ms(f->master_down_timer - now) : NULL);
 	return o;
 }
 
@@ -192,8 +222,56 @@ static struct json_object *alarms_json(struct instance *in, uint64_t now)
 	return arr;
 }
 
-static struct json_object *instance_json(struct instance *in, const char *self)
+/* The instance's "alarms" array, made on first use: every kind of alarm
+ * goes into the one array. */
+static struct json_object *alarms_of(struct json_object *o)
 {
+	struct json_object *a;
+
+	if (json_object_object_get_ex(o, "alarms", &a) && json_object_is_type(a, json_type_array))
+		return a;
+	a = json_object_new_array();
+	add(o, "alarms", a);
+	return a;
+}
+
+/* Another node announces our node name: {"kind": "name_clash", ...}. */
+static void alarm_name_clash(struct json_object *o, struct instance *in, uint64_t now)
+{
+	const struct instance_clash *c = instance_name_clash(in);
+	struct json_object *arr = alarms_of(o), *a;
+
+	if (!c)
+		return;
+	a = json_object_new_object();
+	add(a, "kind", json_object_new_string("name_clash"));
+	add(a, "from", jaddr(&c->from));
+	add(a, "node", json_object_new_string(c->node));
+	add(a, "count", json_object_new_int64((int64_t)c->count));
+	add(a, "since_ms", json_object_new_int64((int64_t)((now - c->first) / 1000u)));
+	json_object_array_add(arr, a);
+}
+
+uint64_t daemon_transitions(const struct daemon *d, const char *name)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < d->n_past_transitions; i++)
+		if (!strcmp(d->past_transitions[i].name, name))
+			n += d->past_transitions[i].n;
+	for (i = 0; i < d->n_retiring; i++)
+		if (!strcmp(instance_name(d->retiring[i].old), name))
+			n += instance_fsm(d->retiring[i].old)->transitions;
+	for (i = 0; i < d->n_inst; i++)
+		if (d->inst[i] && !strcmp(instance_name(d->inst[i]), name))
+			n += instance_fsm(d->inst[i])->transitions;
+	return n;
+}
+
+static struct json_object *instance_json(const struct daemon *d, struct instance *in)
+{
+	const char *self = d->conf->node_name;
 	const struct conf_instance *c = instance_conf(in);
 	const struct fsm *f = instance_fsm(in);
 	struct json_object *o = json_object_new_object();
@@ -217,14 +295,16 @@ static struct json_object *instance_json(struct instance *in, const char *self)
 	add(o, "primary_address", instance_has_primary(in) ? jaddr(&f->primary) : NULL);
 	add(o, "vips", vips_json(in));
 	add(o, "master", master_json(in, self));
+	add(o, "released_master", released_json(in, now));
 	add(o, "peers", peers_json(in, now));
 	add(o, "nodes", nodes_json(in, now));
 	add(o, "time_in_state_ms", json_object_new_int64((int64_t)((now - f->state_since) / 1000u)));
-	add(o, "transitions", json_object_new_int64(f->transitions));
+	add(o, "transitions", json_object_new_int64((int64_t)daemon_transitions(d, c->name)));
 	add(o, "reason", json_object_new_string(f->reason));
 	add(o, "counters", counters_json(in));
 	add(o, "alarms", alarms_json(in, now));
 	api_takeover_json(o, in, now);
+	alarm_name_clash(o, in, now);
 	return o;
 }
 
@@ -248,6 +328,13 @@ static const char *arg_str(struct json_object *args, const char *key)
 	return json_object_get_string(v);
 }
 
+static bool arg_bool(struct json_object *args, const char *key)
+{
+	struct json_object *v;
+
+	return args && json_object_object_get_ex(args, key, &v) && json_object_get_boolean(v);
+}
+
 static int cmd_status(struct daemon *d, struct json_object *args,
 		      struct json_object **res, char *err, size_t errlen, const char **code)
 {
@@ -266,7 +353,7 @@ static int cmd_status(struct daemon *d, struct json_object *args,
 	for (i = 0; i < d->n_inst; i++) {
 		if (!d->inst[i] || (only && strcmp(only, instance_name(d->inst[i])) != 0))
 			continue;
-		json_object_array_add(arr, instance_json(d->inst[i], d->conf->node_name));
+		json_object_array_add(arr, instance_json(d, d->inst[i]));
 	}
 	sd_event_now(d->env.event, CLOCK_MONOTONIC, &now);
 	add(o, "node", json_object_new_string(d->conf->node_name));
@@ -386,9 +473,7 @@ static int cmd_switchover(struct daemon *d, struct json_object *args,
 	if (!in)
 		return -1;
 	const char *to = arg_str(args, "to");
-	struct json_object *v;
-	bool force = args && json_object_object_get_ex(args, "force", &v) &&
-		     json_object_get_boolean(v);
+	bool force = arg_bool(args, "force");
 
 	if (to && force) {
 		snprintf(err, errlen, "--force and --to do not go together: --to needs the "
@@ -416,7 +501,7 @@ static int set_standby(struct daemon *d, struct json_object *args, bool on,
 
 	if (!in)
 		return -1;
-	if (instance_set_standby(in, on, err, errlen) < 0) {
+	if (instance_set_standby(in, on, on && arg_bool(args, "force"), err, errlen) < 0) {
 		*code = "EAGAIN";
 		return -1;
 	}

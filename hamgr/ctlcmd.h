@@ -6,7 +6,8 @@
  * test test_ctlcmd fails until all three exist. Pure: no I/O, no json-c.
  *
  * The table order is the order hactl's help and hactl(8) list the
- * commands in; commands that only hactl knows (help, version) come last. */
+ * commands in; commands that only hactl knows (check, built on status;
+ * help, version) are never sent and take no wire arguments. */
 #ifndef HAMGR_CTLCMD_H
 #define HAMGR_CTLCMD_H
 
@@ -20,6 +21,7 @@ enum ctlcmd_id {
 	CTLCMD_ACTIVE,
 	CTLCMD_LOG,
 	CTLCMD_METRICS,
+	CTLCMD_CHECK,
 	CTLCMD_RELOAD,
 	CTLCMD_HELP,
 	CTLCMD_VERSION,

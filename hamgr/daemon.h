@@ -36,10 +36,23 @@ struct daemon {
 	} *retiring;
 	size_t n_retiring;
 	struct instance *just_stopping; /* inside retire()'s instance_stop() */
+	/* The state changes of instances a reload restarted or removed, by
+	 * name, so that an instance's count runs since the daemon started
+	 * (daemon_transitions). */
+	struct daemon_count {
+		char name[CONF_NAME_MAX];
+		uint64_t n;
+	} *past_transitions;
+	size_t n_past_transitions;
 	uint64_t hello_drops[HELLO_REASON_MAX]; /* announcements that failed to decode */
 	uint64_t hello_unknown;         /* valid, for no instance of ours */
 	struct log_ratelimit hello_rl;
 };
+
+/* The state changes of the instance named name since the daemon started:
+ * its own, those of an older instance of that name still releasing, and
+ * those of the ones a reload replaced or removed before. */
+uint64_t daemon_transitions(const struct daemon *d, const char *name);
 
 /* Re-read the config file and apply it (see main.c). Returns 0, or -1 with
  * "FILE:LINE: ..." in err and the running config untouched. */

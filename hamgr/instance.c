@@ -267,9 +267,17 @@ void instance_link_event(struct instance *in, int ifindex, const char *ifname, b
 	instance_rearm(in);
 }
 
-int instance_set_standby(struct instance *in, bool on, char *err, size_t errlen)
+int instance_set_standby(struct instance *in, bool on, bool force, char *err, size_t errlen)
 {
 	struct fsm_actions acts = { .n = 0 };
+
+	/* A master giving up with nobody to take over leaves the addresses
+	 * unserved: refused like a switchover unless forced. */
+	if (on && !in->fsm.standby && in->fsm.state == FSM_MASTER &&
+	    in->fsm.releasing == FSM_CAUSE_NONE &&
+	    announce_check_successor(in, NULL, force, "standby would leave its addresses "
+				     "unserved", err, errlen) < 0)
+		return -1;
 
 	if (statefile_mark(in->env->state_dir, "standby", in->conf.name, on, err, errlen) < 0)
 		return -1;

@@ -53,6 +53,22 @@ struct hello;
 
 struct instance;
 
+/* Another node announcing our own node name (two hosts left on the same
+ * default host name): neither can be told apart, so its announcements are
+ * dropped and counted here. */
+struct instance_clash {
+	struct ipaddr from;             /* the other node's address */
+	char node[64];                  /* the name both announce */
+	uint64_t count;                 /* its announcements since first */
+	uint64_t first, last;           /* monotonic us */
+	uint64_t logged;                /* the last warning */
+};
+/* Warn at the first announcement of a clash, then at most this often. */
+#define INSTANCE_CLASH_LOG_US (60 * 1000000ULL)
+
+/* The name clash heard in the last PEERS_NODE_TTL_US, or NULL. */
+const struct instance_clash *instance_name_clash(struct instance *in);
+
 /* Build an instance from its config (copied). Nothing is touched yet. */
 struct instance *instance_new(const struct conf_instance *ci, struct instance_env *env);
 
@@ -106,7 +122,9 @@ size_t instance_nodes(struct instance *in, const struct peers_node **nodes);
 
 int instance_ifindex(const struct instance *in);
 unsigned instance_family(const struct instance *in);
-int instance_set_standby(struct instance *in, bool on, char *err, size_t errlen);
+/* Standby on or off. A MASTER goes to standby only when an eligible
+ * backup announces itself (as for a switchover), or with force. */
+int instance_set_standby(struct instance *in, bool on, bool force, char *err, size_t errlen);
 
 /* Peers heard recently (expired ones are dropped first); returns the count
  * and points *peers at them. */

@@ -69,6 +69,7 @@ struct instance {
 	bool stopped;                   /* released and resources stopped */
 	size_t stops_pending;           /* resource stops at shutdown */
 	char handover_to[64];           /* switchover --to: sent at priority 0 */
+	struct instance_clash clash;    /* announce.c */
 	/* tracks (tracks.c) */
 	struct instance_track *tracks;  /* conf.n_tracks */
 	/* alarms (alarms.c) */
@@ -95,6 +96,12 @@ void wire_close(struct instance *in);
 void announce_send(struct instance *in, uint8_t type, const char *target);
 int announce_start(struct instance *in);
 void announce_released(struct instance *in);
+/* Before giving the role up: is there someone to take it? 0 when an
+ * eligible backup (named to, or any) announces itself, or when to is NULL
+ * and force is set or announcements are not running; else -1 with why in
+ * err, cost (NULL: none) saying what giving up would do. */
+int announce_check_successor(struct instance *in, const char *to, bool force,
+			     const char *cost, char *err, size_t errlen);
 void announce_stop(struct instance *in);
 
 /* vipset.c: the floating addresses of one instance */

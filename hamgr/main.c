@@ -214,12 +214,35 @@ static void reopen_control(struct daemon *d, const struct conf *old, const struc
 	d->ctl = ctl;
 }
 
+/* An instance a reload stopped is freed: keep its count of state changes
+ * for its name (daemon_transitions). */
+static void keep_transitions(struct daemon *d, const struct instance *in)
+{
+	const char *name = instance_name(in);
+	struct daemon_count *c;
+	size_t i;
+
+	for (i = 0; i < d->n_past_transitions; i++)
+		if (!strcmp(d->past_transitions[i].name, name)) {
+			d->past_transitions[i].n += instance_fsm(in)->transitions;
+			return;
+		}
+	c = realloc(d->past_transitions, (d->n_past_transitions + 1) * sizeof(*c));
+	if (!c)
+		return;         /* the count restarts: only a number is lost */
+	d->past_transitions = c;
+	c = &c[d->n_past_transitions++];
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->n = instance_fsm(in)->transitions;
+}
+
 /* An old instance is done releasing: free it, start its replacement. */
 static void retired(struct daemon *d, size_t k)
 {
 	struct retiring r = d->retiring[k];
 
 	d->retiring[k] = d->retiring[--d->n_retiring];
+	keep_transitions(d, r.old);
 	instance_free(r.old);
 	if (r.next && !d->stopping && instance_start(r.next) < 0)
 		log_warnx("instance %s: could not start after reload", instance_name(r.next));
@@ -234,6 +257,7 @@ static void retire(struct daemon *d, struct instance *old, struct instance *next
 	if (!r) {
 		/* No room to wait: free now (removes the VIPs synchronously). */
 		instance_stop(old);
+		keep_transitions(d, old);
 		instance_free(old);
 		if (next && instance_start(next) < 0)
 			log_warnx("instance %s: could not start after reload", instance_name(next));
@@ -523,6 +547,7 @@ static int run(struct daemon *d)
 	r = sd_event_loop(d->env.event);
 	stop_instances(d);
 	close_adapters(d);
+	free(d->past_transitions);
 	log_notice("hamgr stopped");
 	return r < 0 ? 1 : 0;
 }

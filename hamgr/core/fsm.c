@@ -90,10 +90,35 @@ static void set_state(struct fsm *f, uint64_t now, enum fsm_state to,
 		a->from = f->state;
 		a->to = to;
 	}
+	f->reason_len = strlen(f->reason);
 	f->state = to;
 	f->cause = cause;
 	f->state_since = now;
 	f->transitions++;
+}
+
+/* A BACKUP's reason after the cause of its last transition: the master it
+ * follows, or that it waits for one. */
+static void follow_reason(struct fsm *f)
+{
+	char a[IPADDR_STRLEN];
+	size_t n = f->reason_len < sizeof(f->reason) ? f->reason_len : strlen(f->reason);
+
+	if (f->master_known)
+		snprintf(f->reason + n, sizeof(f->reason) - n, "%sfollowing master %s (priority %u)",
+			 n ? "; " : "", ipaddr_str(&f->master_addr, a, sizeof(a)),
+			 f->master_priority);
+	else
+		snprintf(f->reason + n, sizeof(f->reason) - n, "%swaiting for a master",
+			 n ? "; " : "");
+}
+
+/* The reason becomes cause, then what follow_reason() says. */
+static void backup_reason(struct fsm *f, const char *cause)
+{
+	snprintf(f->reason, sizeof(f->reason), "%s", cause);
+	f->reason_len = strlen(f->reason);
+	follow_reason(f);
 }
 
 static void arm_master_down(struct fsm *f, uint64_t now)
@@ -167,6 +192,7 @@ static void leave_init(struct fsm *f, uint64_t now, enum fsm_cause cause,
 	arm_master_down(f, now);
 	set_state(f, now, FSM_BACKUP, cause, out, "%s; waiting %llu ms for a master", what,
 		  (unsigned long long)(fsm_master_down_interval(f) / 1000));
+	f->reason_len = strlen(what);
 }
 
 void fsm_start(struct fsm *f, uint64_t now, struct fsm_actions *out)
@@ -247,6 +273,11 @@ static void backup_accept(struct fsm *f, uint64_t now, uint32_t adver_int_us)
 static void backup_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 			uint8_t priority, uint32_t adver_int_us)
 {
+	/* A master first heard, another one, or a new priority: named in
+	 * the reason once it is followed. */
+	bool news = !f->master_known || !ipaddr_eq(&f->master_addr, src) ||
+		    f->master_priority != priority;
+
 	note_master(f, now, src, priority);
 	if (priority == 0) {
 		/* The master released: take over after Skew_Time only. A stream
@@ -269,6 +300,8 @@ static void backup_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 		f->preempt_since = 0;
 		f->lower_seen = false;
 		backup_accept(f, now, adver_int_us);
+		if (news)
+			follow_reason(f);
 		return;
 	}
 	/* A lower-priority master and we may preempt. With a preempt delay we
@@ -279,8 +312,11 @@ static void backup_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 	if (f->cfg.preempt_delay_us) {
 		if (!f->preempt_since)
 			f->preempt_since = now;
-		if (now - f->preempt_since < f->cfg.preempt_delay_us)
+		if (now - f->preempt_since < f->cfg.preempt_delay_us) {
 			backup_accept(f, now, adver_int_us);
+			if (news)
+				follow_reason(f);
+		}
 	}
 }
 
@@ -442,8 +478,7 @@ static void holdoff_over(struct fsm *f, uint64_t now, struct fsm_actions *out)
 		return;
 	}
 	if (f->state == FSM_BACKUP && !benched(f)) {
-		snprintf(f->reason, sizeof(f->reason), "hold-off after giving up is over; %s",
-			 f->master_known ? "following the current master" : "waiting for a master");
+		backup_reason(f, "hold-off after giving up is over");
 		if (!f->master_known)
 			arm_master_down(f, now);
 	}
@@ -633,8 +668,7 @@ void fsm_set_standby(struct fsm *f, uint64_t now, bool on, struct fsm_actions *o
 				      "active again; priority 255 (address owner)", out);
 			return;
 		}
-		snprintf(f->reason, sizeof(f->reason), "active again (operator); %s",
-			 f->master_known ? "following the current master" : "waiting for a master");
+		backup_reason(f, "active again (operator)");
 		if (!f->master_known)
 			arm_master_down(f, now);
 	}

@@ -144,6 +144,9 @@ struct fsm {
 	uint32_t transitions;
 	enum fsm_cause cause;
 	char reason[192];
+	size_t reason_len;            /* the cause part of reason: a BACKUP
+					 appends "; following master X
+					 (priority P)" after it */
 };
 
 /* Skew_Time = ((256 - Priority) * Master_Adver_Interval) / 256 */

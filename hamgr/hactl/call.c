@@ -14,6 +14,13 @@
 
 #include "out.h"
 
+static int last_errno;
+
+int call_errno(void)
+{
+	return last_errno;
+}
+
 long long call_now_ms(void)
 {
 	struct timespec ts;
@@ -45,6 +52,7 @@ static int dial(const char *path, int *rc)
 		return fd;
 	e = errno;
 	close(fd);
+	last_errno = e;
 	if (e == ENOENT)
 		out_err("hamgr is not running (no socket at %s)", path);
 	else if (e == ECONNREFUSED)
@@ -134,7 +142,7 @@ int call_cmd(const struct hactl *h, enum ctlcmd_id id, struct json_object *args,
 	     struct ctlmsg_answer *ans)
 {
 	struct json_object *msg = ctlmsg_request_new(ctlcmd_get(id)->name, args);
-	long long deadline = call_now_ms() + CALL_TIMEOUT_MS;
+	long long deadline = call_now_ms() + (h->timeout_ms > 0 ? h->timeout_ms : CALL_TIMEOUT_MS);
 	char err[CTLMSG_ERR_MAX], *line, *in = NULL;
 	size_t len;
 	ssize_t n;
@@ -146,6 +154,7 @@ int call_cmd(const struct hactl *h, enum ctlcmd_id id, struct json_object *args,
 		out_err("out of memory");
 		return HACTL_EXIT_REFUSED;
 	}
+	last_errno = 0;
 	fd = dial(h->sock, &rc);
 	if (fd < 0) {
 		free(line);
@@ -156,12 +165,14 @@ int call_cmd(const struct hactl *h, enum ctlcmd_id id, struct json_object *args,
 	n = rc < 0 ? -1 : recv_line(fd, &in, deadline);
 	close(fd);
 	if (n < 0) {
+		last_errno = rc < 0 ? ECONNRESET : errno;
 		out_err("no answer from hamgr at %s: %s", h->sock,
 			errno == ETIMEDOUT ? "timed out" : strerror(errno));
 		return HACTL_EXIT_UNREACHABLE;
 	}
 	if (n == 0) {
 		free(in);
+		last_errno = ECONNRESET;
 		out_err("hamgr at %s closed the connection without answering", h->sock);
 		return HACTL_EXIT_UNREACHABLE;
 	}

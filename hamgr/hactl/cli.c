@@ -18,6 +18,7 @@ static const hactl_run runners[CTLCMD_N] = {
 	[CTLCMD_ACTIVE] = hactl_active,
 	[CTLCMD_LOG] = hactl_log,
 	[CTLCMD_METRICS] = hactl_metrics,
+	[CTLCMD_CHECK] = hactl_check,
 	[CTLCMD_RELOAD] = hactl_reload,
 	[CTLCMD_HELP] = hactl_help,
 	[CTLCMD_VERSION] = hactl_version,
@@ -40,7 +41,8 @@ void cli_usage(FILE *f)
 	for (id = 0; (c = ctlcmd_get((enum ctlcmd_id)id)); id++)
 		fprintf(f, "  %-44s %s\n", c->synopsis, c->summary);
 	fprintf(f, "\nexit status: 0 ok, 1 hamgr refused or failed, 2 usage error, "
-		   "3 hamgr not reachable\n");
+		   "3 hamgr not reachable;\n  check: 0 OK, 1 WARNING, 2 CRITICAL (hamgr not "
+		   "reachable too), 3 UNKNOWN\n");
 }
 
 int cli_usage_error(const char *fmt, ...)
@@ -54,24 +56,59 @@ int cli_usage_error(const char *fmt, ...)
 	return HACTL_EXIT_USAGE;
 }
 
+static const char *synopsis(const char *name);
+
+/* What option opt (its short letter) takes, as the command's usage line
+ * names it ("NODE" for switchover's --to), into buf; NULL when it does not
+ * say. */
+static const char *metavar(const char *cmd, const struct option *lo, int opt, char *buf,
+			   size_t len)
+{
+	const char *syn = synopsis(cmd), *p = NULL;
+	char key[64];
+	size_t n;
+
+	for (; lo && lo->name && !p; lo++)
+		if (lo->val == opt && snprintf(key, sizeof(key), "--%s ", lo->name) > 0)
+			p = strstr(syn, key);
+	if (!p && snprintf(key, sizeof(key), "-%c ", opt) > 0)
+		p = strstr(syn, key);
+	if (!p)
+		return NULL;
+	p += strlen(key);
+	n = strcspn(p, "] |");
+	if (!n || n >= len)
+		return NULL;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 int cli_subopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
 {
+	const char *as;         /* the option as written: "--to" or "-t" */
+	char opts[64], mv[32], shortname[3] = { '-', 0, 0 };
 	int c;
 
+	/* A leading ':' tells a missing value (':') from an unknown option. */
+	snprintf(opts, sizeof(opts), ":%s", shortopts);
 	opterr = 0;
-	c = getopt_long(argc, argv, shortopts, longopts, NULL);
-	if (c == '?') {
-		if (optopt)
-			cli_usage_error("%s: unknown option or missing value: -%c", argv[0],
-					optopt);
-		else
-			cli_usage_error("%s: unknown option or missing value: %s", argv[0],
-					argv[optind - 1]);
-	} else if (c == ':') {
-		cli_usage_error("%s: option needs a value: %s", argv[0], argv[optind - 1]);
-		c = '?';
+	c = getopt_long(argc, argv, opts, longopts, NULL);
+	if (c != '?' && c != ':')
+		return c;
+	as = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+	if (optopt && strncmp(as, "--", 2) != 0) {
+		shortname[1] = (char)optopt;
+		as = shortname;
 	}
-	return c;
+	if (c == '?') {
+		cli_usage_error("%s: unknown option: %s", argv[0], as);
+	} else if (metavar(argv[0], longopts, optopt, mv, sizeof(mv))) {
+		cli_usage_error("%s: %s needs %s%s", argv[0], as, strlen(mv) > 1 ? "a " : "", mv);
+	} else {
+		cli_usage_error("%s: %s needs a value", argv[0], as);
+	}
+	return '?';
 }
 
 static const char *synopsis(const char *name)

@@ -14,6 +14,7 @@
 /* What the global options set. */
 struct hactl {
 	const char *sock;
+	int timeout_ms;          /* one request and its answer; 0: CALL_TIMEOUT_MS */
 };
 
 /* A subcommand: argv[0] is its name, the rest its own arguments (parse
@@ -27,6 +28,7 @@ int hactl_standby(const struct hactl *h, int argc, char **argv);
 int hactl_active(const struct hactl *h, int argc, char **argv);
 int hactl_log(const struct hactl *h, int argc, char **argv);
 int hactl_metrics(const struct hactl *h, int argc, char **argv);
+int hactl_check(const struct hactl *h, int argc, char **argv);
 int hactl_reload(const struct hactl *h, int argc, char **argv);
 int hactl_help(const struct hactl *h, int argc, char **argv);
 int hactl_version(const struct hactl *h, int argc, char **argv);

@@ -1,9 +1,10 @@
 /* hactl log [-n N] [--json]: the daemon's recent transitions and events,
- * one wrapped line each. */
+ * one line each: wrapped on a terminal, whole when piped (for grep). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <json-c/json.h>
 
 #include "call.h"
@@ -15,6 +16,7 @@ static void log_human(struct json_object *res)
 {
 	struct json_object *ev = jget(res, "events");
 	char head[512];
+	bool wrap = isatty(STDOUT_FILENO);
 	size_t i;
 	int col;
 
@@ -29,6 +31,10 @@ static void log_human(struct json_object *res)
 			col = snprintf(head, sizeof(head), "%s %s %s: ", jstr(e, "time", "?"),
 				       jstr(e, "instance", "-"), jstr(e, "type", "event"));
 		fputs(head, stdout);
+		if (!wrap) {
+			puts(jstr(e, "message", ""));
+			continue;
+		}
 		out_wrap(col < (int)sizeof(head) ? col : (int)sizeof(head) - 1, 4,
 			 jstr(e, "message", ""));
 	}

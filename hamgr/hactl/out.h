@@ -13,6 +13,11 @@ void out_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same with a va_list (for callers that add to the message). */
 void out_verr(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/* From now on, messages go into buf (the last one, without "hactl: ")
+ * instead of stderr; NULL: to stderr again. For output that must be one
+ * line on stdout (hactl check). */
+void out_capture(char *buf, size_t len);
+
 /* Print text word-wrapped at OUT_WIDTH columns: the first line after
  * what is already printed (col columns), continuation lines indented by
  * indent spaces. A word longer than a line is printed whole. */
@@ -24,8 +29,21 @@ void out_wrap(int col, int indent, const char *text);
 #define OUT_LABEL_WIDTH 9
 void out_detail(const char *label, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Text appended to a caller's buffer, cut at its end (always
+ * terminated): the detail and check lines are built with it. */
+struct out_buf {
+	char *p;
+	size_t len, off;
+};
+void out_buf_init(struct out_buf *b, char *buf, size_t len);
+void out_buf_add(struct out_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* ms as a duration for humans into buf: 0.41ms, 2.5ms, 35ms, 1.5s, 42s,
  * 3m05s, 2h03m, 4d02h; "-" for a negative or NaN value. Returns buf. */
 const char *out_ms(double ms, char *buf, size_t len);
+
+/* An advert interval exactly (it is a setting, not a measurement): 100ms,
+ * 1s, 1.55s, 40.95s; "-" for a negative or NaN value. Returns buf. */
+const char *out_interval(double ms, char *buf, size_t len);
 
 #endif

@@ -1,5 +1,5 @@
 /* hactl status [--json] [INSTANCE]: one row per instance, then detail
- * lines (standby, link, master, priority and FAULT causes, VIPs, the
+ * lines (alarms, standby, link, master, priority and FAULT causes, VIPs, the
  * takeover pipeline, resources, tracks, peers, announcing nodes, reason). */
 #include <stdbool.h>
 #include <stdio.h>
@@ -48,7 +48,7 @@ static void status_peers(struct json_object *peers)
 		out_detail("peer", "%s priority %lld, seen %s ago, interval %s, jitter %s",
 			   jstr(p, "address", "?"), jint(p, "priority", -1),
 			   out_ms(jdbl(p, "last_seen_ms", -1), a, sizeof(a)),
-			   out_ms(jdbl(p, "interval_ms", -1), b, sizeof(b)),
+			   out_interval(jdbl(p, "interval_ms", -1), b, sizeof(b)),
 			   out_ms(jdbl(p, "jitter_ms", -1), c, sizeof(c)));
 	}
 	if (!jlen(peers))
@@ -74,19 +74,19 @@ static void status_details(struct json_object *in)
 {
 	const char *state = jstr(in, "state", "?");
 	struct json_object *vips = jget(in, "vips");
-	struct json_object *m = jget(in, "master");
+	struct json_object *alarms = jget(in, "alarms");
 	char buf[512];
 	size_t i;
 
+	for (i = 0; i < jlen(alarms); i++)
+		out_detail("alarm", "%s", detail_alarm(jidx(alarms, i), buf, sizeof(buf)));
 	if (jbool(in, "standby") == 1)
 		out_detail("standby", "on: will not take the master role (hactl active %s ends it)",
 			   jstr(in, "name", "?"));
 	if (jbool(in, "link_up") == 0)
 		out_detail("link", "%s is down", jstr(in, "interface", "?"));
-	if (m && jbool(m, "self") != 1)
-		out_detail("master", "%s%s%s%s priority %lld", jstr(m, "address", "?"),
-			   jstr(m, "node", NULL) ? " (" : "", jstr(m, "node", ""),
-			   jstr(m, "node", NULL) ? ")" : "", jint(m, "priority", -1));
+	if (detail_master(in, buf, sizeof(buf)))
+		out_detail("master", "%s", buf);
 	if (detail_priority(in, buf, sizeof(buf)))
 		out_detail("priority", "%s", buf);
 	if (detail_fault(in, buf, sizeof(buf)))
@@ -104,70 +104,26 @@ static void status_details(struct json_object *in)
 		out_detail("reason", "%s", jstr(in, "reason", ""));
 }
 
-/* The MASTER column: "self", the master's address, or "-". */
-static const char *master_cell(struct json_object *in)
-{
-	struct json_object *m = jget(in, "master");
-
-	if (!m)
-		return "-";
-	if (jbool(m, "self") == 1)
-		return "self";
-	return jstr(m, "address", "?");
-}
-
-struct widths {
-	int name, iface;
-};
-
-static void status_row(struct json_object *in, const struct widths *w)
-{
-	char prio[16], ivl[32], since[32];
-	int used;
-
-	snprintf(prio, sizeof(prio), "%lld/%lld", jint(in, "priority", -1),
-		 jint(in, "effective_priority", -1));
-	out_ms(jdbl(in, "advert_interval_ms", -1), ivl, sizeof(ivl));
-	out_ms(jdbl(in, "time_in_state_ms", -1), since, sizeof(since));
-	printf("%-*s %-6s %7s %4lld %-*s %-5s %8s %8s %5lld %n", w->name, jstr(in, "name", "?"),
-	       jstr(in, "state", "?"), prio, jint(in, "vrid", -1), w->iface,
-	       jstr(in, "interface", "?"), jstr(in, "protocol", "?"), ivl, since,
-	       jint(in, "transitions", -1), &used);
-	/* The master's address is the last column: cut it rather than go
-	 * past OUT_WIDTH; the "master" detail line below has it whole. */
-	printf("%.*s\n", OUT_WIDTH - used > 1 ? OUT_WIDTH - used : 1, master_cell(in));
-}
-
 static void status_human(struct json_object *res, const char *only)
 {
 	struct json_object *insts = jget(res, "instances");
-	struct widths w = { 8, 5 };
+	struct detail_widths w;
 	char up[32], hdr[1024];
 	size_t i, n = 0;
-	int l;
 
 	snprintf(hdr, sizeof(hdr), "node %s: hamgr %s, pid %lld, up %s, config %s",
 		 jstr(res, "node", "?"), jstr(res, "version", "?"), jint(res, "pid", -1),
 		 out_ms(jdbl(res, "uptime_ms", -1), up, sizeof(up)), jstr(res, "config", "?"));
 	out_wrap(0, 4, hdr);
-	for (i = 0; i < jlen(insts); i++) {
-		struct json_object *in = jidx(insts, i);
-
-		l = (int)strlen(jstr(in, "name", "?"));
-		w.name = l > w.name ? (l > 24 ? 24 : l) : w.name;
-		l = (int)strlen(jstr(in, "interface", "?"));
-		w.iface = l > w.iface ? (l > 15 ? 15 : l) : w.iface;
-	}
+	detail_widths(insts, &w);
 	for (i = 0; i < jlen(insts); i++) {
 		struct json_object *in = jidx(insts, i);
 
 		if (only && strcmp(jstr(in, "name", ""), only))
 			continue;
 		if (n++ == 0)
-			printf("%-*s %-6s %7s %4s %-*s %-5s %8s %8s %5s %s\n", w.name, "INSTANCE",
-			       "STATE", "PRIO", "VRID", w.iface, "IFACE", "PROTO", "INTERVAL",
-			       "IN STATE", "TRANS", "MASTER");
-		status_row(in, &w);
+			puts(detail_header(&w, hdr, sizeof(hdr)));
+		puts(detail_row(in, &w, hdr, sizeof(hdr)));
 		status_details(in);
 	}
 	if (!n)

@@ -1,6 +1,7 @@
 /* hactl switchover INSTANCE [--to NODE] [--force] [--no-wait]: the
- * master releases, then hactl polls the status until another node is
- * master or the wait (3 x Master_Down_Interval, bounded) runs out. */
+ * master releases, then hactl polls the status until another node (the
+ * one named by --to) is master or the wait (3 x Master_Down_Interval,
+ * bounded) runs out. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,50 +18,59 @@
 #define SWITCH_WAIT_MAX_MS 10000
 #define SWITCH_POLL_MS 50
 
-/* One status poll. 1: another node is master now (printed), 0: not yet
- * (state copied to last), or an exit code. */
-static int switch_poll(const struct hactl *h, const char *name, long long t0,
-		       char *last, size_t lastlen)
+/* One status poll: true when the switchover is over, with the exit code
+ * in *rc: 0 when another node (to, when named) is master now (printed),
+ * HACTL_EXIT_REFUSED when a node other than to took over, or the call's
+ * exit code; false when not yet (the state copied to last). */
+static bool switch_poll(const struct hactl *h, const char *name, const char *to, long long t0,
+			char *last, size_t lastlen, int *rc)
 {
 	struct ctlmsg_answer ans;
 	struct json_object *in, *m;
-	int rc;
+	double after;
+	char who[160];
+	bool done = false;
 
-	if ((rc = call_ok(h, CTLCMD_STATUS, call_args_instance(name), &ans)))
-		return rc;
+	if ((*rc = call_ok(h, CTLCMD_STATUS, call_args_instance(name), &ans)))
+		return true;
 	in = jnamed(ans.result, "instances", name);
 	m = jget(in, "master");
 	snprintf(last, lastlen, "%s", jstr(in, "state", "?"));
 	if (in && !strcmp(jstr(in, "state", ""), "BACKUP") && m && jbool(m, "self") == 0) {
-		printf("%s: %s%s%s%s (priority %lld) is master now, after %.1f s; this node is BACKUP\n",
-		       name, jstr(m, "address", "?"), jstr(m, "node", NULL) ? " (" : "",
-		       jstr(m, "node", ""), jstr(m, "node", NULL) ? ")" : "", jint(m, "priority", -1),
-		       (double)(call_now_ms() - t0) / 1000.0);
-		ctlmsg_answer_free(&ans);
-		return 1;
+		after = (double)(call_now_ms() - t0) / 1000.0;
+		snprintf(who, sizeof(who), "%s%s%s%s (priority %lld)", jstr(m, "address", "?"),
+			 jstr(m, "node", NULL) ? " (" : "", jstr(m, "node", ""),
+			 jstr(m, "node", NULL) ? ")" : "", jint(m, "priority", -1));
+		if (to && strcmp(jstr(m, "node", ""), to)) {
+			out_err("switchover %s: %s took over after %.1f s, not %s", name, who,
+				after, to);
+			*rc = HACTL_EXIT_REFUSED;
+		} else {
+			printf("%s: %s is master now, after %.1f s; this node is BACKUP\n", name, who,
+			       after);
+		}
+		done = true;
 	}
 	ctlmsg_answer_free(&ans);
-	return 0;
+	return done;
 }
 
-/* Poll until another node is master, bounded by 3 x the instance's
- * Master_Down_Interval (within SWITCH_WAIT_MIN_MS..SWITCH_WAIT_MAX_MS). */
-static int switch_wait(const struct hactl *h, const char *name, double mdi_ms)
+/* Poll until another node (to, when named) is master, bounded by 3 x the
+ * instance's Master_Down_Interval (within SWITCH_WAIT_MIN_MS..
+ * SWITCH_WAIT_MAX_MS). */
+static int switch_wait(const struct hactl *h, const char *name, const char *to, double mdi_ms)
 {
 	long long t0 = call_now_ms(), wait = (long long)(3 * mdi_ms);
 	char last[16] = "?";
-	int r;
+	int rc;
 
 	if (wait < SWITCH_WAIT_MIN_MS)
 		wait = SWITCH_WAIT_MIN_MS;
 	if (wait > SWITCH_WAIT_MAX_MS)
 		wait = SWITCH_WAIT_MAX_MS;
 	for (;;) {
-		r = switch_poll(h, name, t0, last, sizeof(last));
-		if (r == 1)
-			return 0;
-		if (r > 1)
-			return r;
+		if (switch_poll(h, name, to, t0, last, sizeof(last), &rc))
+			return rc;
 		if (call_now_ms() - t0 >= wait)
 			break;
 		usleep(SWITCH_POLL_MS * 1000);
@@ -114,5 +124,5 @@ int hactl_switchover(const struct hactl *h, int argc, char **argv)
 			out_wrap(0, 0, jstr(ans.result, "note", ""));
 	}
 	ctlmsg_answer_free(&ans);
-	return nowait ? 0 : switch_wait(h, name, mdi);
+	return nowait ? 0 : switch_wait(h, name, to, mdi);
 }

@@ -29,6 +29,25 @@ jqo() {
 	jq -r "$@" "$LIB_TMP/out" || lib_fail "jq '$*' failed on: $(head -c 300 "$LIB_TMP/out")"
 }
 
+# NODE's status lists OTHER in the "nodes" of instance web (or
+# $NODE_INST) as "STATE standby" (jq -e exit 0).
+# shellcheck disable=SC2317 # called through lib_poll
+node_is() {
+	QUIET=1 hactl "$1" status --json
+	[ "$RC" = 0 ] && jq -e --arg i "${NODE_INST:-web}" --arg n "$2" --arg v "$3" \
+		'[.instances[] | select(.name == $i) | .nodes[] | select(.node == $n) |
+		  "\(.state) \(.standby)"] == [$v]' "$LIB_TMP/out" >/dev/null
+}
+
+# Wait (at most 5 s) until NODE hears OTHER announce "STATE standby".
+wait_node() {
+	lib_poll 5 node_is "$1" "$2" "$3" || {
+		jq -c '[.instances[].nodes]' "$LIB_TMP/out"
+		lib_fail "$1 does not hear $2 announce '$3' within 5 s"
+	}
+	lib_log "$1 hears $2 announce $3"
+}
+
 # "STATE standby" of web on NODE, e.g. "BACKUP false".
 web_state() {
 	QUIET=1 hactl "$1" status --json

@@ -20,24 +20,6 @@ lib_require_tools jq
 . "$(dirname "$0")/hactl.sh"
 VIP=198.51.100.50
 
-# NODE's status lists OTHER in "nodes" as "STATE standby" (jq -e exit 0).
-# shellcheck disable=SC2317 # called through lib_poll
-node_is() {
-	QUIET=1 hactl "$1" status --json
-	[ "$RC" = 0 ] && jq -e --arg n "$2" --arg v "$3" \
-		'[.instances[0].nodes[] | select(.node == $n) | "\(.state) \(.standby)"] == [$v]' \
-		"$LIB_TMP/out" >/dev/null
-}
-
-# Wait (at most 5 s) until NODE hears OTHER announce "STATE standby".
-wait_node() {
-	lib_poll 5 node_is "$1" "$2" "$3" || {
-		jq -c '.instances[0].nodes' "$LIB_TMP/out"
-		lib_fail "$1 does not hear $2 announce '$3' within 5 s"
-	}
-	lib_log "$1 hears $2 announce $3"
-}
-
 # Standby marks go to each node's own state directory.
 mkdir -p "$LIB_TMP/n1.state" "$LIB_TMP/n2.state"
 

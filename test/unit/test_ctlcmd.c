@@ -2,7 +2,7 @@
  * (ctlmsg.c), the daemon's handlers (api.c) and hactl's subcommands
  * (hamgr/hactl/cli.c) derive from. Every command the daemon answers has a
  * handler and a subcommand, every handler belongs to such a command, and
- * the hactl-only commands (help, version) have a subcommand but no
+ * the hactl-only commands (check, help, version) have a subcommand but no
  * handler and are unknown on the wire. */
 #include <stdio.h>
 #include <string.h>
@@ -110,6 +110,8 @@ static void test_wire(void)
 	CU_ASSERT_EQUAL(i, n);
 	CU_ASSERT_EQUAL(ctlcmd_get(CTLCMD_HELP)->kind, CTLCMD_LOCAL);
 	CU_ASSERT_EQUAL(ctlcmd_get(CTLCMD_VERSION)->kind, CTLCMD_LOCAL);
+	CU_ASSERT_EQUAL(ctlcmd_get(CTLCMD_CHECK)->kind, CTLCMD_LOCAL);
+	CU_ASSERT_FALSE(ctlmsg_cmd_known("check"));
 	CU_ASSERT_FALSE(ctlmsg_cmd_known("help"));
 	CU_ASSERT_FALSE(ctlmsg_cmd_known("version"));
 }

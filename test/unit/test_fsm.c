@@ -880,6 +880,44 @@ static void test_standby_owner(void)
 	EQS(do_standby(&f, 4 * SEC, false), "STATE(BACKUP>MASTER) ADVERT(255) ACQUIRE");
 }
 
+/* A backup's reason names the master it follows once one is heard, and
+ * the next one when it changes, after the cause of its last transition;
+ * "waiting for a master" does not stay for hours. */
+static void test_reason_follows_master(void)
+{
+	struct fsm f;
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(f.reason, "startup; waiting 3609 ms for a master");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 200, SEC), "");
+	EQS(f.reason, "startup; following master 10.0.0.2 (priority 200)");
+	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 200, SEC), "");
+	EQS(f.reason, "startup; following master 10.0.0.2 (priority 200)");
+	EQS(do_recv(&f, 4 * SEC, "10.0.0.2", 150, SEC), "");
+	EQS(f.reason, "startup; following master 10.0.0.2 (priority 150)");
+	/* It released; another master speaks before our Skew_Time ends. */
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 0, SEC), "");
+	EQS(do_recv(&f, 5 * SEC + 100000, "10.0.0.3", 120, SEC), "");
+	EQS(f.reason, "startup; following master 10.0.0.3 (priority 120)");
+	EQU(f.transitions, 1);
+
+	/* After a lost role: the cause stays, the master is named. */
+	lone_master(&f);
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 200, SEC), "RELEASE STATE(MASTER>BACKUP)");
+	EQS(f.reason, "preempted by 10.0.0.2 priority 200");
+	EQS(do_recv(&f, 6 * SEC, "10.0.0.3", 210, SEC), "");
+	EQS(f.reason, "preempted by 10.0.0.2 priority 200; following master 10.0.0.3 (priority 210)");
+
+	/* Standby off while a master is known: named too. */
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_standby(&f, 2 * SEC, true), "");
+	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 200, SEC), "");
+	EQS(do_standby(&f, 4 * SEC, false), "");
+	EQS(f.reason, "active again (operator); following master 10.0.0.2 (priority 200)");
+}
+
 /* Standby off with no master ever heard: a full Master_Down_Interval
  * from the moment it is back, like a node that just started. */
 static void test_standby_off_no_master(void)
@@ -928,7 +966,7 @@ static void test_standby_off_master_died(void)
 		}
 		EQS(do_timer(&f, off - 1), "");
 		EQS(do_standby(&f, off, false), "");
-		CU_ASSERT(strstr(f.reason, "following the current master") != NULL);
+		CU_ASSERT(strstr(f.reason, "following master 10.0.0.2 (priority 200)") != NULL);
 		EQU(fsm_next_deadline(&f), 5 * SEC + 3609375);
 		if (!late)
 			EQS(do_timer(&f, 5 * SEC + 3609374), "");
@@ -2858,7 +2896,7 @@ static void test_give_up(void)
 	}
 	EQU(f.state, FSM_BACKUP);
 	CU_ASSERT(!f.holdoff);
-	EQS(f.reason, "hold-off after giving up is over; following the current master");
+	EQS(f.reason, "hold-off after giving up is over; following master 10.0.0.2 (priority 150)");
 	EQU(fsm_next_deadline(&f), 30 * SEC + 3609375);
 
 	/* Nobody at all: a fresh Master_Down_Interval from the hold-off's end. */
@@ -3041,6 +3079,7 @@ static CU_TestInfo oper_tests[] = {
 	{ "standby on a MASTER: release, never MASTER", test_standby_master_releases },
 	{ "standby beats priority 255 (start, link, reload)", test_standby_owner },
 	{ "standby off, no master: MDI from then", test_standby_off_no_master },
+	{ "a backup's reason names its master", test_reason_follows_master },
 	{ "standby off, master died: old timer kept", test_standby_off_master_died },
 	{ "standby off, live master: follow or preempt", test_standby_off_live_master },
 	{ "switchover when not MASTER: -1, nothing", test_switchover_not_master },

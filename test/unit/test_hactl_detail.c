@@ -8,6 +8,8 @@
 
 #include "cu_main.h"
 #include "hactl/detail.h"
+#include "hactl/json.h"
+#include "hactl/out.h"
 
 static char buf[1024];
 static struct json_object *doc;
@@ -25,10 +27,37 @@ static struct json_object *J(const char *text)
 	do {                                                                    \
 		const char *got_ = (call);                                      \
 		CU_ASSERT_PTR_NOT_NULL_FATAL(got_);                             \
-		if (strcmp(got_, (want)))                                       \
+		if (got_ && strcmp(got_, (want)))                               \
 			printf("\n  got:  \"%s\"\n  want: \"%s\"\n", got_, (want)); \
 		CU_ASSERT_STRING_EQUAL(got_, (want));                           \
 	} while (0)
+
+/* The master line: the master followed; none after a release nobody took
+ * over (not the old master at priority 0); none heard. */
+static void test_master(void)
+{
+	CU_ASSERT_PTR_NULL(detail_master(J("{\"state\": \"MASTER\", \"master\": {\"self\": true,"
+		"\"address\": \"10.0.0.1\", \"node\": \"db01\", \"priority\": 150}}"), buf, sizeof(buf)));
+	ASSERT_TEXT(detail_master(J("{\"state\": \"BACKUP\", \"master\": {\"self\": false,"
+		"\"address\": \"10.0.0.2\", \"node\": \"db02\", \"priority\": 200}}"), buf, sizeof(buf)),
+		"10.0.0.2 (db02) priority 200");
+	ASSERT_TEXT(detail_master(J("{\"state\": \"BACKUP\", \"master\": {\"self\": false,"
+		"\"address\": \"10.0.0.2\", \"node\": null, \"priority\": 200}}"), buf, sizeof(buf)),
+		"10.0.0.2 priority 200");
+	ASSERT_TEXT(detail_master(J("{\"state\": \"BACKUP\", \"master\": null,"
+		"\"released_master\": {\"address\": \"10.0.0.2\", \"node\": \"db02\","
+		"\"ago_ms\": 2100, \"takeover_in_ms\": 120}}"), buf, sizeof(buf)),
+		"none: 10.0.0.2 (db02) released 2.1s ago; this node takes over in 120ms unless "
+		"another does");
+	ASSERT_TEXT(detail_master(J("{\"state\": \"BACKUP\", \"standby\": true, \"master\": null,"
+		"\"released_master\": {\"address\": \"10.0.0.2\", \"node\": \"db02\","
+		"\"ago_ms\": 42000, \"takeover_in_ms\": null}}"), buf, sizeof(buf)),
+		"none: 10.0.0.2 (db02) released 42s ago and nobody took over");
+	ASSERT_TEXT(detail_master(J("{\"state\": \"BACKUP\", \"master\": null,"
+		"\"time_in_state_ms\": 185000}"), buf, sizeof(buf)), "none heard for 3m05s");
+	CU_ASSERT_PTR_NULL(detail_master(J("{\"state\": \"FAULT\", \"master\": null}"),
+		buf, sizeof(buf)));
+}
 
 static void test_priority(void)
 {
@@ -167,6 +196,44 @@ static void test_track(void)
 		buf, sizeof(buf)), "uplink not checked yet, weight 0 (FAULT while down)");
 }
 
+/* One line per alarm of the status's "alarms" (hactl(8)), whatever the
+ * daemon that wrote them; an unknown kind is still shown. */
+static void test_alarm(void)
+{
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"conflict\", \"vip\": \"198.51.100.50\","
+		"\"mac\": \"02:00:00:00:00:99\", \"from\": \"198.51.100.9\", \"since_ms\": 12000,"
+		"\"count\": 3}"), buf, sizeof(buf)),
+		"CONFLICT on 198.51.100.50: also answered by 02:00:00:00:00:99 (from 198.51.100.9), "
+		"3 times, first 12s ago");
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"misconfigured_peer\", \"peer\": \"198.51.100.9\","
+		"\"reason\": \"interval_far\", \"detail\": \"advertises 1000 ms, ours 100 ms\","
+		"\"since_ms\": 5000, \"count\": 50}"), buf, sizeof(buf)),
+		"MISCONFIGURED PEER 198.51.100.9: advert interval far from ours (advertises 1000 ms, "
+		"ours 100 ms), 50 times, first 5s ago");
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"misconfigured_peer\", \"peer\": \"198.51.100.9\","
+		"\"reason\": \"other_vrid\", \"detail\": \"\", \"since_ms\": 5000, \"count\": 1}"),
+		buf, sizeof(buf)),
+		"MISCONFIGURED PEER 198.51.100.9: adverts for another VRID, 1 time, first 5s ago");
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"misconfigured_peer\", \"peer\": \"198.51.100.9\","
+		"\"reason\": \"auth\"}"), buf, sizeof(buf)),
+		"MISCONFIGURED PEER 198.51.100.9: authentication fails");
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"vip_missing\", \"vip\": \"198.51.100.50\","
+		"\"since_ms\": 2100, \"readded\": 2}"), buf, sizeof(buf)),
+		"VIP MISSING: 198.51.100.50 gone from the interface for 2.1s; re-added 2 times");
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"vip_missing\", \"vip\": \"198.51.100.50\","
+		"\"since_ms\": 300, \"readded\": true}"), buf, sizeof(buf)),
+		"VIP MISSING: 198.51.100.50 gone from the interface for 300ms; re-added");
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"vip_missing\", \"vip\": \"198.51.100.50\","
+		"\"since_ms\": 300, \"readded\": false}"), buf, sizeof(buf)),
+		"VIP MISSING: 198.51.100.50 gone from the interface for 300ms");
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"name_clash\", \"from\": \"198.51.100.2\","
+		"\"node\": \"proxy\", \"count\": 12, \"since_ms\": 12000}"), buf, sizeof(buf)),
+		"node name clash: 198.51.100.2 also announces itself as proxy, 12 announcements, "
+		"first 12s ago");
+	ASSERT_TEXT(detail_alarm(J("{\"kind\": \"future_thing\"}"), buf, sizeof(buf)),
+		"ALARM future_thing");
+}
+
 static void test_node_flags(void)
 {
 	ASSERT_TEXT(detail_node_flags(J("{\"state\": \"BACKUP\", \"standby\": false,"
@@ -182,6 +249,87 @@ static void test_node_flags(void)
 		buf, sizeof(buf)), "");
 }
 
+/* The INTERVAL column and the peer lines: an advert interval exactly, not
+ * rounded like a duration (40950 ms is not "40s"). */
+static void test_interval(void)
+{
+	char b[32];
+
+	ASSERT_TEXT(out_interval(40950, b, sizeof(b)), "40.95s");
+	ASSERT_TEXT(out_interval(10550, b, sizeof(b)), "10.55s");
+	ASSERT_TEXT(out_interval(1550, b, sizeof(b)), "1.55s");
+	ASSERT_TEXT(out_interval(1500, b, sizeof(b)), "1.5s");
+	ASSERT_TEXT(out_interval(1000, b, sizeof(b)), "1s");
+	ASSERT_TEXT(out_interval(20000, b, sizeof(b)), "20s");
+	ASSERT_TEXT(out_interval(100, b, sizeof(b)), "100ms");
+	ASSERT_TEXT(out_interval(10, b, sizeof(b)), "10ms");
+	ASSERT_TEXT(out_interval(-1, b, sizeof(b)), "-");
+	/* Durations keep their rounding. */
+	ASSERT_TEXT(out_ms(40950, b, sizeof(b)), "40s");
+	ASSERT_TEXT(out_ms(1550, b, sizeof(b)), "1.6s");
+}
+
+#define NAME63 "a-very-long-instance-name-that-is-exactly-sixty-three-chars-xyz"
+
+/* Every line of text at most OUT_WIDTH columns; returns the line count. */
+static int lines_fit(const char *text)
+{
+	const char *p = text, *nl;
+	int n = 0;
+
+	for (; *p; p = *nl ? nl + 1 : nl, n++) {
+		nl = strchrnul(p, '\n');
+		CU_ASSERT((int)(nl - p) <= OUT_WIDTH);
+		if (nl - p > OUT_WIDTH)
+			printf("\n  too wide (%d): \"%.*s\"\n", (int)(nl - p), (int)(nl - p), p);
+	}
+	return n;
+}
+
+/* The table adapts its name column; a name too long for any column goes
+ * on a line of its own with the row under it, never past 100 columns. */
+static void test_row(void)
+{
+	struct detail_widths w;
+	char row[512];
+	struct json_object *st;
+
+	CU_ASSERT_EQUAL(strlen(NAME63), 63);
+	st = J("{\"instances\": [{\"name\": \"web\", \"state\": \"MASTER\", \"priority\": 150,"
+	       "\"effective_priority\": 150, \"vrid\": 51, \"interface\": \"eth0\","
+	       "\"protocol\": \"vrrp3\", \"advert_interval_ms\": 40950,"
+	       "\"time_in_state_ms\": 7260000, \"transitions\": 3,"
+	       "\"master\": {\"self\": true}},"
+	       "{\"name\": \"" NAME63 "\", \"state\": \"BACKUP\", \"priority\": 100,"
+	       "\"effective_priority\": 100, \"vrid\": 52, \"interface\": \"eth0\","
+	       "\"protocol\": \"vrrp3\", \"advert_interval_ms\": 100,"
+	       "\"time_in_state_ms\": 5000, \"transitions\": 1,"
+	       "\"master\": {\"self\": false, \"address\": \"198.51.100.2\"}}]}");
+	detail_widths(json_object_object_get(st, "instances"), &w);
+	CU_ASSERT(w.name >= 8 && w.name < 63);
+	CU_ASSERT_EQUAL(lines_fit(detail_header(&w, row, sizeof(row))), 1);
+	CU_ASSERT_EQUAL(lines_fit(detail_row(jidx(jget(st, "instances"), 0), &w, row,
+					     sizeof(row))), 1);
+	CU_ASSERT(strstr(row, " 40.95s ") != NULL);
+	CU_ASSERT(strstr(row, " self") != NULL);
+	CU_ASSERT_EQUAL(lines_fit(detail_row(jidx(jget(st, "instances"), 1), &w, row,
+					     sizeof(row))), 2);
+	/* The name whole on the first line, the row under it with the
+	 * master's address whole. */
+	CU_ASSERT_EQUAL(strncmp(row, NAME63 "\n", 64), 0);
+	CU_ASSERT(row[64] == ' ');
+	CU_ASSERT(strstr(row + 64, " BACKUP ") != NULL);
+	CU_ASSERT(strstr(row + 64, " 198.51.100.2") != NULL);
+
+	/* Names that fit: the column is as wide as the longest (at least
+	 * "INSTANCE"), one line per row. */
+	st = J("{\"instances\": [{\"name\": \"db\"}, {\"name\": \"webfrontend01\"}]}");
+	detail_widths(jget(st, "instances"), &w);
+	CU_ASSERT_EQUAL(w.name, 13);
+	ASSERT_TEXT(detail_header(&w, row, sizeof(row)),
+		    "INSTANCE      STATE     PRIO VRID IFACE PROTO INTERVAL IN STATE TRANS MASTER");
+}
+
 static int cleanup(void)
 {
 	json_object_put(doc);
@@ -190,12 +338,16 @@ static int cleanup(void)
 }
 
 static CU_TestInfo tests_detail[] = {
+	{ "the master line", test_master },
 	{ "priority and its causes", test_priority },
 	{ "FAULT causes", test_fault },
 	{ "the takeover pipeline", test_pipeline },
 	{ "a resource", test_resource },
 	{ "a track", test_track },
+	{ "alarms", test_alarm },
 	{ "node flags", test_node_flags },
+	{ "advert intervals exactly", test_interval },
+	{ "table rows fit 100 columns", test_row },
 	CU_TEST_INFO_NULL,
 };
 
