@@ -34,6 +34,7 @@ struct instance_res {
 	size_t step;                     /* its pipeline step */
 	sd_event_source *monitor;
 	uint64_t monitor_token;          /* 0: no monitor running */
+	enum pipeline_step_state monitor_state; /* its step when the monitor began */
 	int monitor_rc;                  /* last monitor answer, -1: none */
 	uint64_t monitor_at;
 	struct instance *in;

@@ -448,6 +448,10 @@ static void on_monitor_done(void *arg, uint64_t token, const struct resource_res
 	res->monitor_token = 0;
 	res->monitor_rc = r->ocf_rc;
 	res->monitor_at = instance_now(in);
+	/* The step moved while the monitor ran (a promote or demote was
+	 * queued behind it): its answer describes a state that is gone. */
+	if (in->pipe.step[res->step].state != res->monitor_state)
+		goto again;
 	/* On the master a resource answers 8 (0 is taken as healthy too:
 	 * simple scripts and agents that cannot promote do not tell).
 	 * Elsewhere 0 (a replica following) or 7 (a service that runs on the
@@ -480,6 +484,7 @@ static void on_monitor_done(void *arg, uint64_t token, const struct resource_res
 				  "master", in->conf.name, in->conf.resources[i].name);
 		}
 	}
+again:
 	if (res->monitor && !in->stopping) {
 		sd_event_source_set_time_relative(res->monitor,
 						  in->conf.resources[i].monitor_interval_us);
@@ -504,6 +509,7 @@ static int on_monitor_timer(sd_event_source *s, uint64_t usec, void *arg)
 		sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 		return 0;
 	}
+	res->monitor_state = in->pipe.step[res->step].state;
 	res->monitor_token = TOKEN_SIDE | ++seq;
 	if (run_action(in, i, RESOURCE_MONITOR, res->monitor_token, on_monitor_done) < 0) {
 		res->monitor_token = 0;
