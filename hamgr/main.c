@@ -13,6 +13,7 @@
 #include <systemd/sd-event.h>
 
 #include "api.h"
+#include "authkey.h"
 #include "conf.h"
 #include "core/advert.h"
 #include "ctl.h"
@@ -31,11 +32,29 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: hamgr [-dhtV] [-f CONFIG]\n"
+		   "       hamgr --genkey[=ID]\n"
 		   "  -f, --config CONFIG  configuration file (default " CONF_DEFAULT_FILE ")\n"
 		   "  -t, --test           check the configuration and exit (0 ok, 78 bad)\n"
 		   "  -d, --debug          debug logging\n"
 		   "  -h, --help           print this help and exit\n"
-		   "  -V, --version        print the version and exit\n");
+		   "  -V, --version        print the version and exit\n"
+		   "      --genkey[=ID]    print a new auth-key-file line \"ID KEY\" (ID 1..255,\n"
+		   "                       default 1) and exit\n");
+}
+
+/* --genkey=ID: 1..255 in decimal, or -1. */
+static int genkey_id(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < 1 || v > 255)
+		return -1;
+	return (int)v;
 }
 
 static void print_warning(void *arg, const char *msg)
@@ -554,9 +573,11 @@ static int run(struct daemon *d)
 
 int main(int argc, char **argv)
 {
+	enum { OPT_GENKEY = 256 };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'f' },
 		{ "debug", no_argument, NULL, 'd' },
+		{ "genkey", optional_argument, NULL, OPT_GENKEY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "test", no_argument, NULL, 't' },
 		{ "version", no_argument, NULL, 'V' },
@@ -565,7 +586,7 @@ int main(int argc, char **argv)
 	struct daemon d = { .conf_path = CONF_DEFAULT_FILE };
 	char err[CONF_ERR_MAX];
 	bool check = false, debug = false;
-	int c, rc;
+	int c, rc, genkey = 0;
 
 	while ((c = getopt_long(argc, argv, "df:thV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -574,12 +595,29 @@ int main(int argc, char **argv)
 		case 't': check = true; break;
 		case 'V': printf("hamgr %s\n", HAMGR_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
+		case OPT_GENKEY:
+			genkey = optarg ? genkey_id(optarg) : 1;
+			if (genkey < 0) {
+				fprintf(stderr, "hamgr: --genkey=%s: expected a key id 1..255\n",
+					optarg);
+				return 2;
+			}
+			break;
 		default: usage(stderr); return 2;
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
 		return 2;
+	}
+	/* Like wg genkey: the line on stdout and nothing else, no config read. */
+	if (genkey) {
+		if (authkey_genkey(stdout, (uint8_t)genkey) < 0) {
+			fprintf(stderr, "hamgr: --genkey: %s\n",
+				ferror(stdout) ? strerror(errno) : "libsodium did not initialise");
+			return 1;
+		}
+		return 0;
 	}
 	log_init("hamgr", debug);
 	if (gethostname(d.hostname, sizeof(d.hostname) - 1) < 0)

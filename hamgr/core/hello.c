@@ -63,7 +63,7 @@ static int name_char_ok(uint8_t c, int first)
 }
 
 /* The wire form of a name: n bytes, no terminator. */
-static int name_bytes_ok(const uint8_t *p, size_t n)
+int hello_name_bytes_ok(const uint8_t *p, size_t n)
 {
 	size_t i;
 
@@ -87,7 +87,7 @@ int hello_name_ok(const char *s)
 		return 0;
 	while (n <= HELLO_NAME_MAX && s[n] != '\0')
 		n++;
-	return name_bytes_ok((const uint8_t *)s, n);
+	return hello_name_bytes_ok((const uint8_t *)s, n);
 }
 
 static int type_ok(uint8_t type)
@@ -210,8 +210,8 @@ enum hello_reason hello_decode(const uint8_t *buf, size_t len, struct hello *out
 		return HELLO_ERR_LENGTH;
 	if ((type == HELLO_HANDOVER) != (tlen != 0))
 		return HELLO_ERR_TARGET;
-	if (!name_bytes_ok(buf + HELLO_HDR_LEN, nlen) ||
-	    (tlen && !name_bytes_ok(buf + HELLO_HDR_LEN + nlen, tlen)))
+	if (!hello_name_bytes_ok(buf + HELLO_HDR_LEN, nlen) ||
+	    (tlen && !hello_name_bytes_ok(buf + HELLO_HDR_LEN + nlen, tlen)))
 		return HELLO_ERR_NAME;
 	if (out)
 		fill(buf, out);

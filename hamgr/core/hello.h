@@ -83,6 +83,10 @@ const char *hello_reason_str(enum hello_reason r);
 /* True when s is a valid node name (1..63 bytes, the charset above). */
 int hello_name_ok(const char *s);
 
+/* The same rule for a name on the wire: n bytes, no terminator (so a NUL
+ * byte is refused like any other bad character). core/heartbeat.c too. */
+int hello_name_bytes_ok(const uint8_t *p, size_t n);
+
 /* Encode h into buf. Returns bytes written, or 0 when buf is too small or h
  * is invalid (the decoder's rules). */
 size_t hello_encode(const struct hello *h, uint8_t *buf, size_t buflen);

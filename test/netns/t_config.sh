@@ -110,6 +110,17 @@ out=$("$LIB_HAMGR" --bogus 2>&1 >/dev/null)
 rc=$?
 [ "$rc" = 2 ] || lib_fail "hamgr --bogus: exit $rc, expected 2"
 grep -q '^usage: hamgr' <<<"$out" || lib_fail "hamgr --bogus: no usage on stderr"
+# --genkey: one key-file line on stdout and nothing else (like wg genkey),
+# no config read; a new key each time; --genkey=ID names the id.
+k1=$("$LIB_HAMGR" --genkey -f /nonexistent.conf 2>"$LIB_TMP/genkey.err") || lib_fail "hamgr --genkey: exit $?"
+k2=$("$LIB_HAMGR" --genkey=200 2>>"$LIB_TMP/genkey.err") || lib_fail "hamgr --genkey=200: exit $?"
+[ -s "$LIB_TMP/genkey.err" ] && lib_fail "hamgr --genkey wrote to stderr: $(cat "$LIB_TMP/genkey.err")"
+grep -Eqx '1 [0-9a-f]{64}' <<<"$k1" || lib_fail "hamgr --genkey: '$k1'"
+grep -Eqx '200 [0-9a-f]{64}' <<<"$k2" || lib_fail "hamgr --genkey=200: '$k2'"
+[ "${k1#1 }" != "${k2#200 }" ] || lib_fail "hamgr --genkey: the same key twice"
+"$LIB_HAMGR" --genkey=256 >/dev/null 2>&1
+rc=$?
+[ "$rc" = 2 ] || lib_fail "hamgr --genkey=256: exit $rc, expected 2"
 [ -e /nonexistent/n1.sock ] && lib_fail "-t created the control socket"
 out=$("$LIB_HAMGR" -t -f "$LIB_TMP/missing.conf" 2>&1)
 rc=$?
