@@ -4,6 +4,7 @@
  * Master_Down_Interval, Adver_Timer, Master_Down_Timer, Preempt_Mode.
  * Times are monotonic microseconds supplied by the caller. */
 #include "core/fsm.h"
+#include "core/fsm_priv.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,7 +36,7 @@ static uint8_t adv_prio(const struct fsm *f)
 }
 
 /* Out of the election: never becomes MASTER. */
-static bool benched(const struct fsm *f)
+bool fsm_i_benched(const struct fsm *f)
 {
 	return f->standby || f->holdoff || f->shutdown;
 }
@@ -53,7 +54,7 @@ uint64_t fsm_master_down_interval(const struct fsm *f)
 	return 3u * (uint64_t)f->master_adver_int_us + fsm_skew_time(f);
 }
 
-static void emit(struct fsm_actions *out, enum fsm_action_type t, uint8_t prio)
+void fsm_i_emit(struct fsm_actions *out, enum fsm_action_type t, uint8_t prio)
 {
 	/* FSM_MAX_ACTIONS bounds the longest sequence any event produces;
 	 * overflowing it is a bug: counted (the tests assert it stays 0),
@@ -70,11 +71,7 @@ static void emit(struct fsm_actions *out, enum fsm_action_type t, uint8_t prio)
 	out->a[i].priority = prio;
 }
 
-static void set_state(struct fsm *f, uint64_t now, enum fsm_state to,
-		      enum fsm_cause cause, struct fsm_actions *out,
-		      const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static void set_state(struct fsm *f, uint64_t now, enum fsm_state to,
+void fsm_i_set_state(struct fsm *f, uint64_t now, enum fsm_state to,
 		      enum fsm_cause cause, struct fsm_actions *out,
 		      const char *fmt, ...)
 {
@@ -84,7 +81,7 @@ static void set_state(struct fsm *f, uint64_t now, enum fsm_state to,
 	va_start(ap, fmt);
 	vsnprintf(f->reason, sizeof(f->reason), fmt, ap);
 	va_end(ap);
-	emit(out, FSM_ACT_STATE, 0);
+	fsm_i_emit(out, FSM_ACT_STATE, 0);
 	if (out->n) {
 		a = &out->a[out->n - 1];
 		a->from = f->state;
@@ -114,20 +111,20 @@ static void follow_reason(struct fsm *f)
 }
 
 /* The reason becomes cause, then what follow_reason() says. */
-static void backup_reason(struct fsm *f, const char *cause)
+void fsm_i_backup_reason(struct fsm *f, const char *cause)
 {
 	snprintf(f->reason, sizeof(f->reason), "%s", cause);
 	f->reason_len = strlen(f->reason);
 	follow_reason(f);
 }
 
-static void arm_master_down(struct fsm *f, uint64_t now)
+void fsm_i_arm_master_down(struct fsm *f, uint64_t now)
 {
 	f->master_down_timer = now + fsm_master_down_interval(f);
 	f->adver_timer = 0;
 }
 
-static void forget_master(struct fsm *f)
+void fsm_i_forget_master(struct fsm *f)
 {
 	f->master_known = false;
 	f->release_seen = false;
@@ -148,7 +145,7 @@ void fsm_init(struct fsm *f, const struct fsm_config *cfg, const struct ipaddr *
 	snprintf(f->reason, sizeof(f->reason), "not started");
 }
 
-static void become_master(struct fsm *f, uint64_t now, enum fsm_cause cause,
+void fsm_i_become_master(struct fsm *f, uint64_t now, enum fsm_cause cause,
 			  const char *why, struct fsm_actions *out)
 {
 	/* Heard a master go silent, release or hand over, or preempting one
@@ -162,19 +159,19 @@ static void become_master(struct fsm *f, uint64_t now, enum fsm_cause cause,
 	f->awaiting_release = cause == FSM_CAUSE_MASTER_DOWN && f->master_known && f->lower_seen;
 	if (f->awaiting_release)
 		f->preempted = f->master_addr;
-	set_state(f, now, FSM_MASTER, cause, out, "%s", why);
-	emit(out, FSM_ACT_SEND_ADVERT, fsm_effective_priority(f));
-	emit(out, FSM_ACT_ACQUIRE, 0);
+	fsm_i_set_state(f, now, FSM_MASTER, cause, out, "%s", why);
+	fsm_i_emit(out, FSM_ACT_SEND_ADVERT, fsm_effective_priority(f));
+	fsm_i_emit(out, FSM_ACT_ACQUIRE, 0);
 	f->releasing = FSM_CAUSE_NONE;
 	f->adver_timer = now + f->cfg.adver_int_us;
 	f->master_down_timer = 0;
 	f->yielded = false;
 	f->handover_wait = false;
-	forget_master(f);
+	fsm_i_forget_master(f);
 }
 
 /* INIT (or FAULT recovered) -> BACKUP, or MASTER for the address owner. */
-static void leave_init(struct fsm *f, uint64_t now, enum fsm_cause cause,
+void fsm_i_leave_init(struct fsm *f, uint64_t now, enum fsm_cause cause,
 		       struct fsm_actions *out)
 {
 	char why[96];
@@ -182,15 +179,15 @@ static void leave_init(struct fsm *f, uint64_t now, enum fsm_cause cause,
 	const char *what = cause == FSM_CAUSE_LINK_UP ? "link up" :
 			   cause == FSM_CAUSE_TRACK_UP ? "track up" : "startup";
 
-	forget_master(f);
+	fsm_i_forget_master(f);
 	if (fsm_effective_priority(f) == 255) {
 		snprintf(why, sizeof(why), "%s; priority 255 (address owner)", what);
-		become_master(f, now, FSM_CAUSE_OWNER, why, out);
+		fsm_i_become_master(f, now, FSM_CAUSE_OWNER, why, out);
 		return;
 	}
 	f->master_adver_int_us = f->cfg.adver_int_us;
-	arm_master_down(f, now);
-	set_state(f, now, FSM_BACKUP, cause, out, "%s; waiting %llu ms for a master", what,
+	fsm_i_arm_master_down(f, now);
+	fsm_i_set_state(f, now, FSM_BACKUP, cause, out, "%s; waiting %llu ms for a master", what,
 		  (unsigned long long)(fsm_master_down_interval(f) / 1000));
 	f->reason_len = strlen(what);
 }
@@ -202,57 +199,17 @@ void fsm_start(struct fsm *f, uint64_t now, struct fsm_actions *out)
 	f->shutdown = false;
 	f->heard = false;
 	if (f->fault) {
-		set_state(f, now, FSM_FAULT,
+		fsm_i_set_state(f, now, FSM_FAULT,
 			  f->fault & FSM_FAULT_LINK ? FSM_CAUSE_LINK_DOWN : FSM_CAUSE_TRACK_DOWN,
 			  out, "startup with %s", f->fault & FSM_FAULT_LINK ?
 			  "the interface down" : "a weight-0 track down");
 		return;
 	}
-	leave_init(f, now, FSM_CAUSE_STARTUP, out);
+	fsm_i_leave_init(f, now, FSM_CAUSE_STARTUP, out);
 }
 
-/* A master gives the role up by itself: RELEASE now, keep advertising at
- * the priority it had, and finish in fsm_released(). */
-static void start_release(struct fsm *f, enum fsm_cause cause, const char *why,
-			  struct fsm_actions *out)
-{
-	if (f->releasing != FSM_CAUSE_NONE) {
-		if (cause == FSM_CAUSE_SHUTDOWN)
-			f->releasing = cause;
-		return;
-	}
-	f->release_prio = fsm_effective_priority(f);
-	if (!f->release_prio)
-		f->release_prio = f->prio ? f->prio : 1;
-	f->releasing = cause;
-	snprintf(f->release_why, sizeof(f->release_why), "%s", why);
-	snprintf(f->reason, sizeof(f->reason), "releasing: %s", why);
-	emit(out, FSM_ACT_RELEASE, 0);
-}
 
-static void to_init(struct fsm *f, uint64_t now, struct fsm_actions *out)
-{
-	f->adver_timer = 0;
-	f->master_down_timer = 0;
-	f->releasing = FSM_CAUSE_NONE;
-	forget_master(f);
-	set_state(f, now, FSM_INIT, FSM_CAUSE_SHUTDOWN, out, "shutdown");
-}
 
-void fsm_shutdown(struct fsm *f, uint64_t now, struct fsm_actions *out)
-{
-	f->shutdown = true;
-	if (f->state == FSM_INIT)
-		return;
-	if (f->state == FSM_MASTER) {
-		start_release(f, FSM_CAUSE_SHUTDOWN, "shutdown", out);
-		return;
-	}
-	/* A backup may still be undoing an earlier mastership: the
-	 * pipeline finishes that (RELEASE is idempotent). */
-	emit(out, FSM_ACT_RELEASE, 0);
-	to_init(f, now, out);
-}
 
 static void note_master(struct fsm *f, uint64_t now, const struct ipaddr *src,
 			uint8_t priority)
@@ -266,7 +223,7 @@ static void note_master(struct fsm *f, uint64_t now, const struct ipaddr *src,
 static void backup_accept(struct fsm *f, uint64_t now, uint32_t adver_int_us)
 {
 	f->master_adver_int_us = adver_int_us;
-	arm_master_down(f, now);
+	fsm_i_arm_master_down(f, now);
 	f->release_seen = false;
 }
 
@@ -296,7 +253,7 @@ static void backup_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 	 * it, so that standby off starts preemption (and its delay) afresh
 	 * from the last advert instead of at once from a stale timer. */
 	f->handover_wait = false;       /* a master speaks: the handover is done */
-	if (!f->cfg.preempt || f->yielded || benched(f) || priority >= fsm_effective_priority(f)) {
+	if (!f->cfg.preempt || f->yielded || fsm_i_benched(f) || priority >= fsm_effective_priority(f)) {
 		f->preempt_since = 0;
 		f->lower_seen = false;
 		backup_accept(f, now, adver_int_us);
@@ -335,7 +292,7 @@ static void master_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 		if (f->awaiting_release && ipaddr_eq(src, &f->preempted))
 			fsm_confirm(f);
 		/* Another node released: assert ourselves at once. */
-		emit(out, FSM_ACT_SEND_ADVERT, ours);
+		fsm_i_emit(out, FSM_ACT_SEND_ADVERT, ours);
 		f->adver_timer = now + f->cfg.adver_int_us;
 		return;
 	}
@@ -343,27 +300,27 @@ static void master_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 		/* The other one is master already: no priority 0 to send, the
 		 * pipeline undoes our steps (a release under way goes on). */
 		if (f->releasing == FSM_CAUSE_NONE)
-			emit(out, FSM_ACT_RELEASE, 0);
+			fsm_i_emit(out, FSM_ACT_RELEASE, 0);
 		f->releasing = FSM_CAUSE_NONE;
 		if (f->shutdown) {
-			to_init(f, now, out);
+			fsm_i_to_init(f, now, out);
 			return;
 		}
 		if (f->fault) {
 			/* Releasing for a weight-0 track: FAULT, not BACKUP. */
 			f->adver_timer = 0;
-			forget_master(f);
-			set_state(f, now, FSM_FAULT, FSM_CAUSE_TRACK_DOWN, out,
+			fsm_i_forget_master(f);
+			fsm_i_set_state(f, now, FSM_FAULT, FSM_CAUSE_TRACK_DOWN, out,
 				  "preempted by %s priority %u while releasing: %s",
 				  ipaddr_str(src, a, sizeof(a)), priority, f->release_why);
 			return;
 		}
 		note_master(f, now, src, priority);
 		f->master_adver_int_us = adver_int_us;
-		set_state(f, now, FSM_BACKUP, FSM_CAUSE_PREEMPTED, out,
+		fsm_i_set_state(f, now, FSM_BACKUP, FSM_CAUSE_PREEMPTED, out,
 			  "preempted by %s priority %u%s", ipaddr_str(src, a, sizeof(a)),
 			  priority, priority == ours ? " (equal priority, higher address)" : "");
-		arm_master_down(f, now);
+		fsm_i_arm_master_down(f, now);
 		return;
 	}
 	/* A lower master (healed partition, resumed process): keep the role,
@@ -372,8 +329,8 @@ static void master_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 	if (f->last_garp_refresh && now - f->last_garp_refresh < gap)
 		return;
 	f->last_garp_refresh = now;
-	emit(out, FSM_ACT_SEND_ADVERT, ours);
-	emit(out, FSM_ACT_SEND_GARP, 0);
+	fsm_i_emit(out, FSM_ACT_SEND_ADVERT, ours);
+	fsm_i_emit(out, FSM_ACT_SEND_GARP, 0);
 	f->adver_timer = now + f->cfg.adver_int_us;
 }
 
@@ -395,7 +352,7 @@ uint64_t fsm_next_deadline(const struct fsm *f)
 
 	if (f->state == FSM_MASTER)
 		d = f->adver_timer;
-	else if (f->state == FSM_BACKUP && !benched(f))
+	else if (f->state == FSM_BACKUP && !fsm_i_benched(f))
 		d = f->master_down_timer;
 	if (f->holdoff && (!d || f->holdoff_until < d))
 		d = f->holdoff_until;
@@ -462,7 +419,7 @@ static void master_down_expired(struct fsm *f, uint64_t now, struct fsm_actions 
 		snprintf(why, sizeof(why), "master_down timer expired: no advert from %s for %llu ms",
 			 ipaddr_str(&f->master_addr, a, sizeof(a)),
 			 (unsigned long long)((now - f->master_last_seen) / 1000));
-	become_master(f, now,
+	fsm_i_become_master(f, now,
 		      f->release_seen ? FSM_CAUSE_RELEASE_SEEN : FSM_CAUSE_MASTER_DOWN,
 		      why, out);
 }
@@ -472,15 +429,15 @@ static void master_down_expired(struct fsm *f, uint64_t now, struct fsm_actions 
 static void holdoff_over(struct fsm *f, uint64_t now, struct fsm_actions *out)
 {
 	f->holdoff = false;
-	if (f->state == FSM_BACKUP && !benched(f) && fsm_effective_priority(f) == 255) {
-		become_master(f, now, FSM_CAUSE_OWNER,
+	if (f->state == FSM_BACKUP && !fsm_i_benched(f) && fsm_effective_priority(f) == 255) {
+		fsm_i_become_master(f, now, FSM_CAUSE_OWNER,
 			      "hold-off after giving up is over; priority 255 (address owner)", out);
 		return;
 	}
-	if (f->state == FSM_BACKUP && !benched(f)) {
-		backup_reason(f, "hold-off after giving up is over");
+	if (f->state == FSM_BACKUP && !fsm_i_benched(f)) {
+		fsm_i_backup_reason(f, "hold-off after giving up is over");
 		if (!f->master_known)
-			arm_master_down(f, now);
+			fsm_i_arm_master_down(f, now);
 	}
 }
 
@@ -489,136 +446,23 @@ void fsm_timer(struct fsm *f, uint64_t now, struct fsm_actions *out)
 	if (f->holdoff && now >= f->holdoff_until)
 		holdoff_over(f, now, out);
 	if (f->state == FSM_MASTER && f->adver_timer && now >= f->adver_timer) {
-		emit(out, FSM_ACT_SEND_ADVERT, adv_prio(f));
+		fsm_i_emit(out, FSM_ACT_SEND_ADVERT, adv_prio(f));
 		/* Schedule from the deadline, not from now, so a late wakeup
 		 * does not stretch the period; but never into the past. */
 		f->adver_timer += f->cfg.adver_int_us;
 		if (f->adver_timer <= now)
 			f->adver_timer = now + f->cfg.adver_int_us;
-	} else if (f->state == FSM_BACKUP && !benched(f) && f->master_down_timer &&
+	} else if (f->state == FSM_BACKUP && !fsm_i_benched(f) && f->master_down_timer &&
 		   now >= f->master_down_timer) {
 		master_down_expired(f, now, out);
 	}
 }
 
-void fsm_set_fault(struct fsm *f, uint64_t now, unsigned cause, bool on, const char *why,
-		   struct fsm_actions *out)
-{
-	unsigned was = f->fault;
 
-	f->fault = on ? was | cause : was & ~cause;
-	f->link_up = !(f->fault & FSM_FAULT_LINK);
-	if (f->state == FSM_INIT)
-		return;
-	if (f->state == FSM_MASTER && f->fault && !(f->fault & FSM_FAULT_LINK)) {
-		/* Still on the wire (a weight-0 track, the link is up): give
-		 * the role up as a switchover does, advertising until the
-		 * pipeline has released everything (a database demoted before
-		 * a backup may promote), then priority 0 and FAULT
-		 * (fsm_released). A release under way goes on. */
-		start_release(f, FSM_CAUSE_TRACK_DOWN, why, out);
-		return;
-	}
-	/* A MASTER with a fault left is releasing for a track and has just
-	 * lost its link: FAULT now, nobody hears its adverts any more. */
-	if ((was != 0) == (f->fault != 0) && !(f->state == FSM_MASTER && f->fault))
-		return;
-	if (f->fault) {
-		if (f->state == FSM_MASTER && f->releasing == FSM_CAUSE_NONE)
-			emit(out, FSM_ACT_RELEASE, 0);
-		if (f->shutdown) {
-			/* A shutdown release was under way: the fault ends
-			 * it as a shutdown in FAULT would (nobody finishes
-			 * it later: fsm_released needs a MASTER). */
-			to_init(f, now, out);
-			return;
-		}
-		f->releasing = FSM_CAUSE_NONE;
-		f->adver_timer = 0;
-		f->master_down_timer = 0;
-		forget_master(f);
-		set_state(f, now, FSM_FAULT,
-			  cause == FSM_FAULT_LINK ? FSM_CAUSE_LINK_DOWN : FSM_CAUSE_TRACK_DOWN,
-			  out, "%s", why);
-		return;
-	}
-	if (f->state == FSM_FAULT)
-		leave_init(f, now, cause == FSM_FAULT_LINK ? FSM_CAUSE_LINK_UP : FSM_CAUSE_TRACK_UP,
-			   out);
-}
 
-void fsm_link(struct fsm *f, uint64_t now, bool up, struct fsm_actions *out)
-{
-	fsm_set_fault(f, now, FSM_FAULT_LINK, !up, "interface link down", out);
-}
 
-void fsm_set_priority(struct fsm *f, uint64_t now, uint8_t prio, struct fsm_actions *out)
-{
-	/* 0 means "release" on the wire: a tracked priority never is. */
-	if (prio == 0)
-		prio = 1;
-	if (prio == f->prio)
-		return;
-	f->prio = prio;
-	/* A backup's Skew_Time follows the priority: bring a pending
-	 * Master_Down_Timer closer, never push it later. */
-	if (f->state == FSM_BACKUP && f->master_known && !f->release_seen &&
-	    f->master_down_timer > f->master_last_seen + fsm_master_down_interval(f))
-		f->master_down_timer = f->master_last_seen + fsm_master_down_interval(f);
-	if (f->state == FSM_MASTER && f->releasing == FSM_CAUSE_NONE && !benched(f)) {
-		/* Tell the backups now: a better one preempts at once. */
-		emit(out, FSM_ACT_SEND_ADVERT, fsm_effective_priority(f));
-		f->adver_timer = now + f->cfg.adver_int_us;
-	} else if (f->state == FSM_BACKUP && fsm_effective_priority(f) == 255) {
-		become_master(f, now, FSM_CAUSE_PRIORITY,
-			      "priority 255 (address owner) again", out);
-	}
-}
 
-void fsm_released(struct fsm *f, uint64_t now, struct fsm_actions *out)
-{
-	enum fsm_cause cause = f->releasing;
 
-	if (f->state != FSM_MASTER || cause == FSM_CAUSE_NONE)
-		return;
-	/* Priority 0 lets a backup take over after Skew_Time only. */
-	emit(out, FSM_ACT_SEND_ADVERT, 0);
-	f->releasing = FSM_CAUSE_NONE;
-	if (f->shutdown) {
-		to_init(f, now, out);
-		return;
-	}
-	if (f->fault) {
-		/* A weight-0 track went down (before or during the release). */
-		f->adver_timer = 0;
-		f->master_down_timer = 0;
-		forget_master(f);
-		set_state(f, now, FSM_FAULT, FSM_CAUSE_TRACK_DOWN, out, "%s",
-			  cause == FSM_CAUSE_TRACK_DOWN ? f->release_why : "a weight-0 track down");
-		return;
-	}
-	set_state(f, now, FSM_BACKUP, cause, out, "%s", f->release_why);
-	forget_master(f);
-	f->master_adver_int_us = f->cfg.adver_int_us;
-	arm_master_down(f, now);
-	if (cause == FSM_CAUSE_SWITCHOVER)
-		f->yielded = true;
-}
-
-void fsm_give_up(struct fsm *f, uint64_t now, uint64_t holdoff_us, const char *why,
-		 struct fsm_actions *out)
-{
-	f->holdoff = true;
-	f->holdoff_until = now + (holdoff_us ? holdoff_us : 1);
-	if (f->state == FSM_MASTER)
-		start_release(f, FSM_CAUSE_GIVE_UP, why, out);
-}
-
-void fsm_confirm(struct fsm *f)
-{
-	f->confirmed = true;
-	f->awaiting_release = false;
-}
 
 void fsm_reconfigure(struct fsm *f, uint64_t now, const struct fsm_config *cfg,
 		     uint8_t prio, struct fsm_actions *out)
@@ -633,7 +477,7 @@ void fsm_reconfigure(struct fsm *f, uint64_t now, const struct fsm_config *cfg,
 	if (f->state != FSM_BACKUP)
 		return;
 	if (fsm_effective_priority(f) == 255 && !f->shutdown) {
-		become_master(f, now, FSM_CAUSE_OWNER, "reload: priority 255 (address owner)", out);
+		fsm_i_become_master(f, now, FSM_CAUSE_OWNER, "reload: priority 255 (address owner)", out);
 		return;
 	}
 	if (!f->master_known)
@@ -652,50 +496,6 @@ void fsm_set_primary(struct fsm *f, const struct ipaddr *primary)
 	f->primary = *primary;
 }
 
-void fsm_set_standby(struct fsm *f, uint64_t now, bool on, struct fsm_actions *out)
-{
-	if (on == f->standby)
-		return;
-	if (on && f->state == FSM_MASTER)
-		start_release(f, FSM_CAUSE_STANDBY, "standby requested by operator", out);
-	f->standby = on;
-	f->yielded = false;
-	if (!on && f->state == FSM_BACKUP && !benched(f)) {
-		/* Back in the election: wait a full Master_Down_Interval for a
-		 * master before taking over, like a node that just started. */
-		if (fsm_effective_priority(f) == 255) {
-			become_master(f, now, FSM_CAUSE_OWNER,
-				      "active again; priority 255 (address owner)", out);
-			return;
-		}
-		backup_reason(f, "active again (operator)");
-		if (!f->master_known)
-			arm_master_down(f, now);
-	}
-}
 
-int fsm_switchover(struct fsm *f, uint64_t now, struct fsm_actions *out)
-{
-	if (f->state != FSM_MASTER || f->releasing != FSM_CAUSE_NONE)
-		return -1;
-	start_release(f, FSM_CAUSE_SWITCHOVER, "switchover requested by operator", out);
-	return 0;
-}
 
-int fsm_take_over(struct fsm *f, uint64_t now, const char *why, struct fsm_actions *out)
-{
-	if (f->state != FSM_BACKUP || benched(f))
-		return -1;
-	become_master(f, now, FSM_CAUSE_SWITCHOVER, why, out);
-	return 0;
-}
 
-void fsm_yield(struct fsm *f, uint64_t now)
-{
-	if (f->state != FSM_BACKUP)
-		return;
-	f->yielded = true;
-	f->handover_wait = true;
-	f->release_seen = false;
-	f->master_down_timer = now + fsm_master_down_interval(f);
-}
