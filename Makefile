@@ -120,8 +120,8 @@ bench: all
 FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Ihamgr -fsanitize=fuzzer,address,undefined
-# api.c needs the daemon (main.c); no decoder lives there.
-FUZZ_LINK := $(CORE_SRC) $(filter-out hamgr/api.c,$(DAEMON_SRC))
+# api.c and daemon.c need the running daemon (main.c); no decoder lives there.
+FUZZ_LINK := $(CORE_SRC) $(filter-out hamgr/api.c hamgr/daemon.c,$(DAEMON_SRC))
 $(B)/fuzz/%: test/fuzz/%.c $(FUZZ_LINK)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(FUZZ_LINK) $(PKG_LIBS) -lm

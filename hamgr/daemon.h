@@ -54,8 +54,22 @@ struct daemon {
  * those of the ones a reload replaced or removed before. */
 uint64_t daemon_transitions(const struct daemon *d, const char *name);
 
-/* Re-read the config file and apply it (see main.c). Returns 0, or -1 with
+/* Re-read the config file and apply it. Returns 0, or -1 with
  * "FILE:LINE: ..." in err and the running config untouched. */
 int daemon_reload(struct daemon *d, char *err, size_t errlen);
+
+/* Create and start every configured instance; -1 when one cannot run. */
+int daemon_start_instances(struct daemon *d);
+/* Stop and free every instance (and those a reload still waits for). */
+void daemon_stop_instances(struct daemon *d);
+/* The control socket for config c, or NULL after logging why. */
+struct ctl *daemon_open_control(struct daemon *d, const struct conf *c);
+/* Leave the event loop once every instance has released and stopped. */
+void daemon_maybe_exit(struct daemon *d);
+/* instance_env.on_stopped: an instance finished stopping. */
+void daemon_on_stopped(void *arg, struct instance *in);
+/* instance_env.on_state: tell systemd "web MASTER, db BACKUP". */
+void daemon_notify_status(void *arg);
+void daemon_notify_reloading(void);
 
 #endif
