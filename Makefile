@@ -130,7 +130,7 @@ asan:
 
 # Besides the programs, man pages, config example and unit: the
 # health-check agents (hamgr-scripts(7)) with the library they source, and
-# the resource scripts once resource-scripts/ exists.
+# the resource scripts (hamgr-mysql(7)).
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(PROGS) $(DESTDIR)$(SBINDIR)/
@@ -144,14 +144,14 @@ install: $(PROGS)
 	install -d $(DESTDIR)$(LIBDIR)/hamgr/agents
 	install -m 755 agents/check-* $(DESTDIR)$(LIBDIR)/hamgr/agents/
 	install -m 644 agents/agent-lib.sh $(DESTDIR)$(LIBDIR)/hamgr/agents/
-	if [ -d resource-scripts ]; then install -d $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts && \
-	  install -m 755 resource-scripts/* $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts/; fi
+	install -d $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts
+	install -m 755 resource-scripts/* $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts/
 
 # Debian packages a fresh bookworm machine lacks (run as root).
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libsystemd-dev libnl-3-dev \
 	libnl-route-3-dev libmnl-dev libconfuse-dev libsodium-dev libjson-c-dev libcunit1-dev
 DEB_TEST  := iproute2 nftables keepalived mandoc procps psmisc tcpdump systemd util-linux jq \
-	resource-agents curl iputils-ping python3
+	resource-agents curl iputils-ping python3 mariadb-server mariadb-client
 deps:
 	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
