@@ -31,8 +31,24 @@
 MY_RS=$LIB_ROOT/resource-scripts/mysql
 MY_CHECK=$LIB_ROOT/agents/check-mysql
 MY_INSERT=$LIB_ROOT/test/netns/scripts/my-insert
-MY_VIP=${MY_VIP:-198.51.100.50}
+MY_VIP=198.51.100.50
 MY_NET=198.51.100.%
+# Semi-synchronous replication as hamgr-mysql(7) recommends it: a commit
+# is acknowledged once a replica has the transaction in its relay log
+# (AFTER_SYNC: and no other client saw it before), so a replica that
+# applies everything it received loses no acknowledged write. Both nodes
+# get both sides: either may be primary. No wait without a replica (the
+# new primary right after a failover has none yet); the timeout (ms)
+# outlasts the client's attempt (0.5 s), so a commit the replica never
+# acknowledged is never acknowledged to the client. STOP SLAVE on a
+# semi-sync replica connects to the primary to end its dump thread: 1 s
+# for that, not 5 (the promote of a replica whose primary is dead).
+MY_SEMISYNC_CNF="rpl_semi_sync_master_enabled = ON
+rpl_semi_sync_slave_enabled = ON
+rpl_semi_sync_master_wait_point = AFTER_SYNC
+rpl_semi_sync_master_timeout = 10000
+rpl_semi_sync_master_wait_no_slave = OFF
+rpl_semi_sync_slave_kill_conn_timeout = 1"
 declare -A MY_ADDR=()      # node -> address
 declare -A MY_ID=()        # node -> server_id
 
@@ -263,6 +279,9 @@ my_client_stop() {
 	lib_log "client: $(grep -c ' ok ' "$LIB_TMP/client.log") acknowledged inserts," \
 		"$(grep -c ' err ' "$LIB_TMP/client.log") failed"
 }
+
+# my_acks_from SERVER_ID N: at least N inserts acknowledged by SERVER_ID.
+my_acks_from() { [ "$(my_acked "$1" | wc -l)" -ge "$2" ]; }
 
 # my_acked [SERVER_ID]: the acknowledged insert ids (taken by SERVER_ID).
 # shellcheck disable=SC2120 # SERVER_ID: optional

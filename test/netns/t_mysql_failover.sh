@@ -16,7 +16,10 @@
 #     start leaves it read-only with the former-primary mark, and
 #     `mysql rejoin b` refuses it: its event wrote heartbeats b lacks
 #     (errant GTIDs) while it was cut off.
-# MY_CNF_EXTRA adds server settings (t_mysql_semisync: semi-sync).
+# With MY_SEMISYNC=1 (t_mysql_semisync runs it so) both servers use
+# semi-synchronous replication with AFTER_SYNC ($MY_SEMISYNC_CNF): a's
+# semi-sync must be on before the fault, and no acknowledged insert may
+# be lost.
 # shellcheck source=test/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=test/netns/lib_mysql.sh
@@ -24,14 +27,16 @@
 lib_require_root
 lib_require_hamgr
 my_require
-VIP=$MY_VIP
+VIP=198.51.100.50
+cnf=""
+[ "${MY_SEMISYNC:-0}" = 1 ] && cnf=$MY_SEMISYNC_CNF
 
 lib_bridge
 lib_node a 198.51.100.1
 lib_node b 198.51.100.2
 lib_client c 198.51.100.100
-my_server a 198.51.100.1 1 "${MY_CNF_EXTRA:-}"
-my_server b 198.51.100.2 2 "${MY_CNF_EXTRA:-}"
+my_server a 198.51.100.1 1 "$cnf"
+my_server b 198.51.100.2 2 "$cnf"
 my_primary_setup a
 my_replica_setup b a
 my_heartbeat_event a b
@@ -42,12 +47,16 @@ lib_wait_log a 'takeover complete' 15
 lib_wait_holders $VIP a 3
 lib_assert_eq "a read_only after its promote" 0 "$(my_ro a)"
 lib_assert_eq "b read_only" 1 "$(my_ro b)"
-[ -n "${MY_BEFORE_FAULT:-}" ] && "$MY_BEFORE_FAULT"
 
 my_client_start c $VIP 1 40
-acks_from() { [ "$(my_acked "$1" | wc -l)" -ge "$2" ]; }
-lib_poll 15 acks_from 1 100 || lib_fail "the client got fewer than 100 inserts acknowledged by a"
+lib_poll 15 my_acks_from 1 100 || lib_fail "the client got fewer than 100 inserts acknowledged by a"
 my_wait_caught_up b a 5
+if [ "${MY_SEMISYNC:-0}" = 1 ]; then
+	lib_assert_eq "a: semi-sync master status" "Rpl_semi_sync_master_status	ON" \
+		"$(my_sql a "SHOW STATUS LIKE 'Rpl_semi_sync_master_status'")"
+	lib_assert_eq "a: semi-sync replicas" "Rpl_semi_sync_master_clients	1" \
+		"$(my_sql a "SHOW STATUS LIKE 'Rpl_semi_sync_master_clients'")"
+fi
 lib_log "b: $(lib_exec b "$MY_CHECK" -f "$(my_dir b)/admin.cnf" -S "$(my_dir b)/sock" -T hamgr.heartbeat)"
 
 lib_log_mark b
@@ -56,14 +65,14 @@ lib_daemon_stop a KILL
 lib_link_cut a
 lib_wait_log b 'takeover complete' 20
 lib_wait_vip b $VIP 3
-lib_poll 15 acks_from 2 100 || lib_fail "fewer than 100 inserts acknowledged by b after the failover"
+lib_poll 15 my_acks_from 2 100 || lib_fail "fewer than 100 inserts acknowledged by b after the failover"
 my_client_stop
 lib_log "b's promote:"
 lib_log_since_mark b | grep -E 'promote' | sed 's/^/    /'
 my_check_failover a b "$fault"
 lib_assert_log b 'received lag|newest heartbeat'
 lib_assert_nolog b 'REFUSED'
-[ -n "${MY_AFTER_CHECK:-}" ] && "$MY_AFTER_CHECK"
+[ "${MY_SEMISYNC:-0}" = 1 ] && lib_assert_eq "acknowledged inserts lost with semi-sync" 0 "$MY_LOST"
 
 # a comes back: the VIP is gone (as after a reboot), its link is up, its
 # hamgr starts and finds b master.
