@@ -180,7 +180,8 @@ my_caught_up() {
 # my_wait_caught_up REPLICA PRIMARY SECS
 my_wait_caught_up() {
 	lib_poll "$3" my_caught_up "$1" "$2" || {
-		my_sql "$1" 'SHOW SLAVE STATUS\G' | grep -E 'Running|Err|Gtid'
+		printf 'SHOW SLAVE STATUS\n' | mariadb --socket="$(my_dir "$1")/sock" --vertical |
+			grep -E 'Running|Err|Gtid'
 		lib_fail "$1 has not caught up with $2 after $3 s"
 	}
 }
@@ -248,6 +249,13 @@ my_rs() {
 	MY_RC=$?
 	lib_log "$n: mysql $*: exit $MY_RC"
 	printf '%s\n' "$MY_OUT" | sed 's/^/    | /'
+}
+
+# my_slave NODE FIELD: FIELD of NODE's SHOW SLAVE STATUS ("" when it
+# replicates from nobody).
+my_slave() {
+	printf 'SHOW SLAVE STATUS\n' | timeout -k 2 30 mariadb --socket="$(my_dir "$1")/sock" --batch \
+		--vertical | sed -n "s/^ *$2: //p"
 }
 
 # my_ro NODE: @@read_only (0 or 1).
