@@ -1,5 +1,5 @@
 # hamgr — one GNU make, pkg-config for every library.
-# Targets: all check unit core-symbols netns demo bench fuzz install deps clean asan
+# Targets: all check unit core-symbols netns test-db demo bench fuzz install deps clean asan
 
 PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -42,7 +42,7 @@ TOOL_BIN   := $(TOOL_SRC:test/tools/%.c=$(B)/tools/%)
 
 PROGS := $(B)/hamgr $(if $(HACTL_SRC),$(B)/hactl)
 
-.PHONY: all check unit core-symbols netns demo bench fuzz install deps clean asan
+.PHONY: all check unit core-symbols netns test-db demo bench fuzz install deps clean asan
 all: $(PROGS) $(TOOL_BIN) $(UNIT_BIN)
 
 $(B)/obj/hamgr/core/%.o: hamgr/core/%.c
@@ -105,6 +105,12 @@ netns: all
 # with one "N passed, N failed" line.
 check: all
 	@HM_BUILD=$(abspath $(B)) test/check.sh $(UNIT_BIN)
+
+# The MariaDB scenarios (test/netns/t_mysql_*, also part of netns and
+# check) with their longer variants: 5 semi-sync failovers, 20 races.
+MYSQL_TESTS := $(sort $(wildcard test/netns/t_mysql_*.sh))
+test-db: all
+	@HM_BUILD=$(abspath $(B)) MY_RUNS=5 MY_REPS=20 HM_TIMEOUT=400 test/netns/run.sh $(MYSQL_TESTS)
 
 demo: all
 	@HM_BUILD=$(abspath $(B)) test/netns/demo.sh
