@@ -136,7 +136,7 @@ asan:
 
 # Besides the programs, man pages, config example and unit: the
 # health-check agents (hamgr-scripts(7)) with the library they source, and
-# the resource scripts (hamgr-mysql(7)).
+# the resource scripts once resource-scripts/ exists.
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(PROGS) $(DESTDIR)$(SBINDIR)/
@@ -150,8 +150,8 @@ install: $(PROGS)
 	install -d $(DESTDIR)$(LIBDIR)/hamgr/agents
 	install -m 755 agents/check-* $(DESTDIR)$(LIBDIR)/hamgr/agents/
 	install -m 644 agents/agent-lib.sh $(DESTDIR)$(LIBDIR)/hamgr/agents/
-	install -d $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts
-	install -m 755 resource-scripts/* $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts/
+	if [ -d resource-scripts ]; then install -d $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts && \
+	  install -m 755 resource-scripts/* $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts/; fi
 
 # Debian packages a fresh bookworm machine lacks (run as root).
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libsystemd-dev libnl-3-dev \
