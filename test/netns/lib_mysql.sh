@@ -63,6 +63,7 @@ my_dir() { echo "$LIB_TMP/$1.my"; }
 my_server() {
 	local n=$1 addr=$2 id=$3 extra=${4:-} d
 	d=$(my_dir "$n")
+	rm -rf "$d"          # (a log directory used before: a fresh datadir)
 	mkdir -p "$d"
 	MY_ADDR[$n]=$addr
 	MY_ID[$n]=$id
