@@ -7,8 +7,8 @@
 # network would).
 #   - b's promote waits for what it received, checks the heartbeat lag,
 #     and makes b writable before the VIP comes up on b;
-#   - inserts resume through the VIP on b; the client never sees a
-#     read-only error;
+#   - inserts resume through the VIP on b; once b answers, the client
+#     sees no read-only error;
 #   - every acknowledged insert that reached b (GTID up to the received
 #     position b's promote logged) is on b; those async replication had
 #     not shipped are reported (MY_LOST);
