@@ -19,7 +19,8 @@
 #
 # Environment:
 #   BENCH_RUNS    runs per cell (default 5)
-#   BENCH_MODES   default "async" (also: semisync)
+#   BENCH_MODES   default "async" (also: semisync, lagging: b's promote
+#                 refuses, see dbfailover_run.sh)
 #   BENCH_IMPLS   default "hamgr keepalived"
 #   MY_ATTEMPT_S  the client's bound on one insert (default here 0.1 s:
 #                 the client retries that often, so the switch time is
@@ -73,7 +74,7 @@ done
 [ -x "${HAMGR:-$HM_BUILD/hamgr}" ] || die "${HAMGR:-$HM_BUILD/hamgr} not built (make)" 77
 rm -rf "$OUT/dblogs"
 mkdir -p "$OUT/dblogs" || die "cannot create $OUT"
-echo "run,impl,mode,switch_ms,acked,lost,ro_errors,refused,promote_ms" >"$CSV"
+echo "run,impl,mode,switch_ms,acked,lost,ro_errors,refused,promote_ms,vip_on_b" >"$CSV"
 
 field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
 
@@ -98,7 +99,8 @@ for ((k = 1; k <= RUNS; k++)); do
 			fi
 			note "$tag: ${line#RESULT }"
 			echo "$n,$impl,$mode,$(field switch_ms "$line"),$(field acked "$line"),$(field lost "$line")," \
-				"$(field ro_errors "$line"),$(field refused "$line"),$(field promote_ms "$line")" |
+				"$(field ro_errors "$line"),$(field refused "$line"),$(field promote_ms "$line")," \
+				"$(field vip_on_b "$line")" |
 				tr -d ' ' >>"$CSV"
 		done
 	done
@@ -121,17 +123,17 @@ ok=1
 	echo "insert acknowledged by the new primary; 100 ms adverts; client attempt bound ${MY_ATTEMPT_S} s"
 	echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)," \
 		"$((SECONDS - T0)) s, $RUNS runs per cell"
-	printf '%-8s %-10s %4s  %-20s %-20s %5s %5s %6s %7s\n' mode impl runs "switch ms min/med/max" \
-		"promote ms min/med/max" acked lost ro_err refused
+	printf '%-8s %-10s %4s  %-20s %-20s %5s %5s %6s %7s %5s\n' mode impl runs "switch ms min/med/max" \
+		"promote ms min/med/max" acked lost ro_err refused vip_b
 	for mode in $MODES; do
 		for impl in $IMPLS; do
 			read -r smin smed smax sn <<<"$(stats "$CSV" "$impl" "$mode" 4)"
 			read -r pmin pmed pmax _ <<<"$(stats "$CSV" "$impl" "$mode" 9)"
 			r=$(runs "$CSV" "$impl" "$mode")
-			printf '%-8s %-10s %4s  %-20s %-20s %5s %5s %6s %7s\n' "$mode" "$impl" "$r" \
+			printf '%-8s %-10s %4s  %-20s %-20s %5s %5s %6s %7s %5s\n' "$mode" "$impl" "$r" \
 				"$smin/$smed/$smax" "$pmin/$pmed/$pmax" "$(sum "$CSV" "$impl" "$mode" 5)" \
 				"$(sum "$CSV" "$impl" "$mode" 6)" "$(sum "$CSV" "$impl" "$mode" 7)" \
-				"$(sum "$CSV" "$impl" "$mode" 8)"
+				"$(sum "$CSV" "$impl" "$mode" 8)" "$(sum "$CSV" "$impl" "$mode" 10)"
 			[ "$sn" != "$r" ] && echo "    ($((r - sn)) run(s) without any insert acknowledged by the new primary)"
 		done
 		h=$(stats "$CSV" hamgr "$mode" 4 | cut -d' ' -f2)

@@ -8,8 +8,10 @@
 #           keepalived  Debian's keepalived 2.2.7 with the same script's
 #                       promote as notify_master (keepalived brings the VIP
 #                       up and runs the script at the same time)
-#     MODE  async (default) or semisync (AFTER_SYNC, lib_mysql.sh's
-#           MY_SEMISYNC_CNF)
+#     MODE  async (default), semisync (AFTER_SYNC, lib_mysql.sh's
+#           MY_SEMISYNC_CNF), or lagging: async, and b's IO thread is
+#           stopped 4 s before the fault (max_lag is 3 s), so b's promote
+#           refuses; the run then lasts 5 s after the fault
 #
 # A MariaDB primary on a, a GTID replica on b, VRRP with 100 ms adverts
 # (priority 200 and 100, no preemption), a client in c inserting through
@@ -18,11 +20,12 @@
 # the run ends when b has acknowledged 100 inserts, or 15 s after the
 # fault. The last line of stdout is the machine line dbfailover.sh reads:
 #   RESULT impl=I mode=M switch_ms=X acked=N lost=N ro_errors=N refused=N
-#          promote_ms=P
+#          promote_ms=P vip_on_b=V
 # switch_ms: fault to the first insert b acknowledged (-1: none); lost:
 # acknowledged inserts missing on b; ro_errors: read-only errors (1290) the
 # client saw; refused: promotes of b that refused; promote_ms: b's promote
-# as its last line reports it.
+# as its last line reports it (-1: none succeeded); vip_on_b: b holds the
+# VIP at the end (1) or not (0).
 # Exit status: 0 measured, 1 failed (setup), 77 skipped.
 
 # shellcheck source=test/netns/lib.sh
@@ -34,7 +37,7 @@ IMPL=${1:?usage: dbfailover_run.sh IMPL [MODE]}
 MODE=${2:-async}
 VIP=198.51.100.50
 case $IMPL in hamgr | keepalived) ;; *) lib_fail "unknown implementation $IMPL" ;; esac
-case $MODE in async) cnf="" ;; semisync) cnf=$MY_SEMISYNC_CNF ;; *) lib_fail "unknown mode $MODE" ;; esac
+case $MODE in async | lagging) cnf="" ;; semisync) cnf=$MY_SEMISYNC_CNF ;; *) lib_fail "unknown mode $MODE" ;; esac
 LIB_IMPL=$IMPL
 lib_require_root
 lib_require_hamgr
@@ -100,11 +103,22 @@ lib_log "a: primary, holds the VIP"
 my_client_start c $VIP 1 60
 lib_poll 15 my_acks_from 1 100 || lib_fail "fewer than 100 inserts acknowledged by a"
 my_wait_caught_up b a 5
+if [ "$MODE" = lagging ]; then
+	my_sql b 'STOP SLAVE IO_THREAD' || lib_fail "b: STOP SLAVE IO_THREAD failed"
+	lib_log "b: IO thread stopped"
+	sleep 4
+fi
 lib_log_mark b
 fault=$(lib_now_ms)
 lib_daemon_stop a KILL
 lib_link_cut a
-lib_poll 15 my_acks_from 2 100 || lib_log "fewer than 100 inserts acknowledged by b within 15 s"
+if [ "$MODE" = lagging ]; then
+	sleep 5
+else
+	lib_poll 15 my_acks_from 2 100 || lib_log "fewer than 100 inserts acknowledged by b within 15 s"
+fi
+vip_b=0
+lib_has_addr b $VIP && vip_b=1
 my_client_stop
 
 my_acked | sort >"$LIB_TMP/acked"
@@ -125,4 +139,4 @@ pms=$(sed -n 's/.*(total \([0-9]*\) ms).*/\1/p' <<<"$plog" | tail -n 1)
 lib_log "b's promote:"
 printf '%s\n' "$plog" | sed 's/^/    /'
 echo "RESULT impl=$IMPL mode=$MODE switch_ms=$switch acked=$acked lost=$lost ro_errors=$ro" \
-	"refused=$refused promote_ms=${pms:--1}"
+	"refused=$refused promote_ms=${pms:--1} vip_on_b=$vip_b"
