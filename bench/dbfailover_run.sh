@@ -54,7 +54,7 @@ my_replica_setup b a
 my_heartbeat_event a b
 
 # keepalived: notify_master runs the same script's promote, its output
-# kept in NODE.notify.log; the params as lib_mysql.sh's my_params. With
+# kept in NODE.notify.log; the params of lib_mysql.sh's my_param_list. With
 # script security (keepalived -t insists), the script and every directory
 # above it must be root's and writable by nobody else: not under /tmp.
 if [ "$IMPL" = keepalived ]; then
@@ -63,16 +63,11 @@ if [ "$IMPL" = keepalived ]; then
 	trap 'rc=$?; rm -rf "$NOTIFY_DIR"; (exit $rc); lib_cleanup' EXIT
 fi
 notify_script() {
-	local n=$1 d f p
-	d=$(my_dir "$n")
+	local n=$1 f
 	f=$NOTIFY_DIR/$n.notify
 	{
 		echo '#!/bin/sh'
-		for p in "defaults_file=$d/admin.cnf" "socket=$d/sock" "state_file=$d/hamgr.state" \
-			"heartbeat_table=hamgr.heartbeat" "max_lag=${MY_MAX_LAG:-3}" "app_user=app" \
-			"apply_timeout=10"; do
-			echo "export HAMGR_PARAM_$p"
-		done
+		my_param_list "$n" | sed 's/^/export HAMGR_PARAM_/'
 		echo "exec $MY_RS promote >>$LIB_TMP/$n.notify.log 2>&1"
 	} >"$f"
 	chmod 755 "$f"

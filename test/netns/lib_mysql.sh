@@ -201,14 +201,14 @@ my_heartbeat_event() {
 	done
 }
 
-# my_params NODE: the resource script's params for NODE, as hamgr.conf
-# strings (MY_PARAMS adds more, e.g. '"max_lag=3"').
-my_params() {
+# my_param_list NODE: the resource script's params for NODE, NAME=VALUE
+# one a line (MY_MAX_LAG: max_lag, default 3).
+my_param_list() {
 	local d
 	d=$(my_dir "$1")
-	echo "\"defaults_file=$d/admin.cnf\", \"socket=$d/sock\", \"state_file=$d/hamgr.state\"," \
-		"\"heartbeat_table=hamgr.heartbeat\", \"max_lag=${MY_MAX_LAG:-3}\", \"app_user=app\"," \
-		"\"apply_timeout=10\", \"repl_defaults_file=$d/repl.cnf\"${MY_PARAMS:+, $MY_PARAMS}"
+	printf '%s\n' "defaults_file=$d/admin.cnf" "socket=$d/sock" "state_file=$d/hamgr.state" \
+		"heartbeat_table=hamgr.heartbeat" "max_lag=${MY_MAX_LAG:-3}" "app_user=app" \
+		"apply_timeout=10" "repl_defaults_file=$d/repl.cnf"
 }
 
 # my_hamgr_extra NODE: the track (check-mysql) and resource (mysql)
@@ -230,7 +230,7 @@ my_hamgr_extra() {
 		        phase = "before-vips"
 		        timeout = 20s
 		        monitor-interval = ${MY_MONITOR:-2s}
-		        params = {$(my_params "$1")}
+		        params = {$(my_param_list "$1" | awk '{ printf "%s\"%s\"", (NR > 1 ? ", " : ""), $0 }')}
 		    }
 	CONF
 }
@@ -239,14 +239,11 @@ my_hamgr_extra() {
 # namespace, as the operator would (-p for each param); output in $MY_OUT,
 # exit status in $MY_RC.
 my_rs() {
-	local n=$1 d p args=()
+	local n=$1 p args=()
 	shift
-	d=$(my_dir "$n")
-	for p in "defaults_file=$d/admin.cnf" "socket=$d/sock" "state_file=$d/hamgr.state" \
-		"heartbeat_table=hamgr.heartbeat" "max_lag=${MY_MAX_LAG:-3}" "app_user=app" \
-		"apply_timeout=10" "repl_defaults_file=$d/repl.cnf"; do
+	while IFS= read -r p; do
 		args+=(-p "$p")
-	done
+	done < <(my_param_list "$n")
 	MY_OUT=$(lib_exec "$n" timeout 60 "$MY_RS" "${args[@]}" "$@" 2>&1)
 	MY_RC=$?
 	lib_log "$n: mysql $*: exit $MY_RC"

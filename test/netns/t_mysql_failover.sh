@@ -86,6 +86,9 @@ grep -q '^former-primary' "$(my_dir a)/hamgr.state" || lib_fail "a has no former
 lib_log "a's mark: $(cat "$(my_dir a)/hamgr.state")"
 lib_assert_holders $VIP b
 
+# (a's neighbour entry for b may still be failed from the cut)
+reach_b() { lib_exec a timeout 1 bash -c 'exec 3<>/dev/tcp/198.51.100.2/3306' 2>/dev/null; }
+lib_poll 5 reach_b || lib_fail "a cannot reach b's server after its link came back"
 my_rs a rejoin 198.51.100.2
 lib_assert_eq "mysql rejoin on a (errant GTIDs)" 1 "$MY_RC"
 grep -q 'errant' <<<"$MY_OUT" || lib_fail "rejoin refused, but not for errant transactions"
