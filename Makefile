@@ -5,6 +5,7 @@ PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR  ?= $(PREFIX)/share/man
 LIBDIR  ?= $(PREFIX)/lib
+DOCDIR  ?= $(PREFIX)/share/doc/hamgr
 SYSCONFDIR ?= /etc
 SYSTEMDUNITDIR ?= /lib/systemd/system
 DESTDIR ?=
@@ -82,9 +83,10 @@ $(B)/obj/test/unit/sim.o: test/unit/sim.c test/unit/sim.h
 $(B)/test/test_fsm: $(B)/obj/test/unit/sim.o
 $(B)/test/test_fsm: UNIT_LIBS := $(B)/obj/test/unit/sim.o
 
-# test_ctlcmd checks that hactl has a subcommand for every command.
-$(B)/test/test_ctlcmd: $(B)/libhactl.a
-$(B)/test/test_ctlcmd: UNIT_LIBS := $(B)/libhactl.a
+# test_ctlcmd checks that hactl has a subcommand for every command;
+# test_hactl_detail tests hactl's status lines.
+$(B)/test/test_ctlcmd $(B)/test/test_hactl_detail: $(B)/libhactl.a
+$(B)/test/test_ctlcmd $(B)/test/test_hactl_detail: UNIT_LIBS := $(B)/libhactl.a
 
 $(B)/tools/%: test/tools/%.c
 	@mkdir -p $(dir $@)
@@ -135,8 +137,9 @@ asan:
 	$(MAKE) B=build/asan SANITIZE=address,undefined check
 
 # Besides the programs, man pages, config example and unit: the
-# health-check agents (hamgr-scripts(7)) with the library they source, and
-# the resource scripts once resource-scripts/ exists.
+# health-check agents (hamgr-scripts(7)) with the library they source,
+# every file in resource-scripts/, and the example configs of etc/examples/
+# under $(DOCDIR)/examples.
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(PROGS) $(DESTDIR)$(SBINDIR)/
@@ -152,12 +155,15 @@ install: $(PROGS)
 	install -m 644 agents/agent-lib.sh $(DESTDIR)$(LIBDIR)/hamgr/agents/
 	if [ -d resource-scripts ]; then install -d $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts && \
 	  install -m 755 resource-scripts/* $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts/; fi
+	if [ -d etc/examples ]; then install -d $(DESTDIR)$(DOCDIR)/examples && \
+	  install -m 644 etc/examples/* $(DESTDIR)$(DOCDIR)/examples/; fi
 
 # Debian packages a fresh bookworm machine lacks (run as root).
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libsystemd-dev libnl-3-dev \
 	libnl-route-3-dev libmnl-dev libconfuse-dev libsodium-dev libjson-c-dev libcunit1-dev
 DEB_TEST  := iproute2 nftables keepalived mandoc procps psmisc tcpdump systemd util-linux jq \
-	resource-agents curl iputils-ping python3 mariadb-server mariadb-client
+	resource-agents curl iputils-ping python3 apache2 haproxy socat mariadb-server \
+	mariadb-client
 deps:
 	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \

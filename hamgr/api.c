@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api_takeover.h"
 #include "core/advert.h"
 #include "core/hello.h"
 #include "ctl.h"
@@ -18,12 +19,6 @@
 #include "log.h"
 
 #define API_LOG_MAX EVENTS_MAX
-
-static struct json_object *jms(uint64_t us)
-{
-	/* Milliseconds with 0.1 ms resolution: jitter and skew are sub-ms. */
-	return json_object_new_double((double)(us / 100u) / 10.0);
-}
 
 static struct json_object *jaddr(const struct ipaddr *a)
 {
@@ -66,10 +61,10 @@ static struct json_object *peers_json(struct instance *in, uint64_t now)
 
 		add(o, "address", jaddr(&p[i].addr));
 		add(o, "priority", json_object_new_int(p[i].priority));
-		add(o, "last_seen_ms", jms(now - p[i].last_seen));
+		add(o, "last_seen_ms", api_ms(now - p[i].last_seen));
 		add(o, "adverts", json_object_new_int64((int64_t)p[i].adverts));
 		add(o, "interval_ms", json_object_new_int((int)(p[i].interval_us / 1000u)));
-		add(o, "jitter_ms", jms((uint64_t)p[i].jitter_us));
+		add(o, "jitter_ms", api_ms((uint64_t)p[i].jitter_us));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -103,7 +98,10 @@ static struct json_object *nodes_json(struct instance *in, uint64_t now)
 		add(o, "effective_priority", json_object_new_int(n[i].effective));
 		add(o, "standby", json_object_new_boolean(n[i].flags & HELLO_F_STANDBY));
 		add(o, "link_up", json_object_new_boolean(n[i].flags & HELLO_F_LINK_UP));
-		add(o, "last_seen_ms", jms(now - n[i].last_seen));
+		add(o, "held", json_object_new_boolean(n[i].flags & HELLO_F_HELD));
+		add(o, "track_fault", json_object_new_boolean(n[i].flags & HELLO_F_TRACK_FAULT));
+		add(o, "track_down", json_object_new_boolean(n[i].flags & HELLO_F_TRACK_DOWN));
+		add(o, "last_seen_ms", api_ms(now - n[i].last_seen));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -151,7 +149,47 @@ static struct json_object *counters_json(struct instance *in)
 	add(o, "announcements_received", json_object_new_int64((int64_t)st->hello_rcvd));
 	add(o, "announcement_ttl_drops", json_object_new_int64((int64_t)st->hello_ttl_drops));
 	add(o, "announcement_name_clashes", json_object_new_int64((int64_t)st->hello_name_clash));
+	add(o, "conflicts", json_object_new_int64((int64_t)instance_alarms(in)->stats.conflicts));
+	add(o, "vip_readded", json_object_new_int64((int64_t)instance_alarms(in)->stats.vip_readded));
+	add(o, "misconfigured_peer",
+	    json_object_new_int64((int64_t)instance_alarms(in)->stats.misconfigured_peer));
 	return o;
+}
+
+/* The alarms standing now (hactl(8), "alarms"): an empty array when all
+ * is well. */
+static struct json_object *alarms_json(struct instance *in, uint64_t now)
+{
+	const struct conflict *c = instance_alarms(in);
+	struct json_object *arr = json_object_new_array();
+	char buf[IPADDR_STRLEN];
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct conflict_alarm *a = &c->alarm[i];
+		struct json_object *o = json_object_new_object();
+
+		add(o, "kind", json_object_new_string(conflict_kind_str(a->kind)));
+		if (a->kind == CONFLICT_ADDR) {
+			add(o, "vip", jaddr(&a->addr));
+			add(o, "mac", json_object_new_string(conflict_mac_str(a->mac, buf, sizeof(buf))));
+			add(o, "from", a->from.family ? jaddr(&a->from) : NULL);
+		} else if (a->kind == CONFLICT_PEER) {
+			add(o, "peer", jaddr(&a->addr));
+			add(o, "reason", json_object_new_string(conflict_reason_str(a->reason)));
+			add(o, "detail", json_object_new_string(a->detail));
+		} else {
+			add(o, "vip", json_object_new_string(ipaddr_str_prefix(&a->addr, buf,
+										sizeof(buf))));
+		}
+		add(o, "since_ms", json_object_new_int64((int64_t)((now - a->since) / 1000u)));
+		if (a->kind == CONFLICT_VIP_MISSING)
+			add(o, "readded", json_object_new_int64((int64_t)a->readded));
+		else
+			add(o, "count", json_object_new_int64((int64_t)a->count));
+		json_object_array_add(arr, o);
+	}
+	return arr;
 }
 
 static struct json_object *instance_json(struct instance *in, const char *self)
@@ -172,8 +210,8 @@ static struct json_object *instance_json(struct instance *in, const char *self)
 	add(o, "effective_priority", json_object_new_int(fsm_effective_priority(f)));
 	add(o, "advert_interval_ms", json_object_new_int((int)(c->advert_interval_us / 1000u)));
 	add(o, "master_adver_interval_ms", json_object_new_int((int)(f->master_adver_int_us / 1000u)));
-	add(o, "master_down_interval_ms", jms(fsm_master_down_interval(f)));
-	add(o, "skew_time_ms", jms(fsm_skew_time(f)));
+	add(o, "master_down_interval_ms", api_ms(fsm_master_down_interval(f)));
+	add(o, "skew_time_ms", api_ms(fsm_skew_time(f)));
 	add(o, "preempt", json_object_new_boolean(c->preempt));
 	add(o, "preempt_delay_ms", json_object_new_int64((int64_t)(c->preempt_delay_us / 1000u)));
 	add(o, "primary_address", instance_has_primary(in) ? jaddr(&f->primary) : NULL);
@@ -185,6 +223,8 @@ static struct json_object *instance_json(struct instance *in, const char *self)
 	add(o, "transitions", json_object_new_int64(f->transitions));
 	add(o, "reason", json_object_new_string(f->reason));
 	add(o, "counters", counters_json(in));
+	add(o, "alarms", alarms_json(in, now));
+	api_takeover_json(o, in, now);
 	return o;
 }
 
@@ -332,7 +372,7 @@ static struct json_object *brief(struct instance *in, const char *note)
 	add(o, "instance", json_object_new_string(instance_name(in)));
 	add(o, "state", json_object_new_string(fsm_state_str(f->state)));
 	add(o, "standby", json_object_new_boolean(f->standby));
-	add(o, "master_down_interval_ms", jms(fsm_master_down_interval(f)));
+	add(o, "master_down_interval_ms", api_ms(fsm_master_down_interval(f)));
 	if (note)
 		add(o, "note", json_object_new_string(note));
 	return o;

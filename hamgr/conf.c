@@ -17,12 +17,16 @@
 #include "conf_priv.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define FILE_MAX (1 << 20)                 /* conf_load_file() limit */
+#define UTF8_BOM "\xef\xbb\xbf"
 
 struct conf_parse *conf_ctx;
 
@@ -129,45 +133,9 @@ void *conf_sections(cfg_t *sec, const char *kind, size_t max, size_t size, size_
 	return a;
 }
 
-/* libconfuse's own messages ("no such option 'x'", "unexpected token")
- * get the file name we were given (cfg_parse_buf() knows none). */
-static void on_cfg_error(cfg_t *cfg, const char *fmt, va_list ap)
-{
-	char text[CONF_ERR_MAX], buf[SHOW_MAX];
-	const char *kind = "instance";
-	cfg_t *first;
-
-	/* A repeated section title: say which section and where the first
-	 * one is. libconfuse reports it only through this message. */
-	if (strcmp(fmt, "found duplicate title '%s'") == 0) {
-		const char *title = va_arg(ap, const char *);
-
-		if (strcmp(cfg_name(cfg), "root") == 0) {
-			first = cfg_gettsec(cfg, "instance", title);
-		} else {
-			/* A track and a resource may share a title. */
-			kind = conf_text_section_kind(conf_ctx->text, cfg->line, title);
-			if (!kind)
-				kind = cfg_gettsec(cfg, "track", title) ? "track" : "resource";
-			first = cfg_gettsec(cfg, kind, title);
-		}
-		conf_report(cfg->line, "%s %s is defined twice (first at line %d)", kind,
-		            conf_title_show(buf, title), first ? conf_spot_line(first, 0) : 0);
-		return;
-	}
-	vsnprintf(text, sizeof(text), fmt, ap);
-	/* libconfuse quotes tokens as read: keep the message one short line */
-	for (char *ch = text; *ch; ch++)
-		if ((unsigned char)*ch < 0x20 || *ch == 0x7f)
-			*ch = '?';
-	if (strlen(text) > 200)
-		memcpy(text + 197, "...", 4);
-	conf_report(cfg->line, "%s", text);
-}
-
 /* ---- schema ----------------------------------------------------------------- */
 
-static cfg_opt_t instance_opts[] = {
+cfg_opt_t conf_instance_opts[] = {
 	CFG_STR_CB("interface", NULL, CFGF_NODEFAULT, conf_cb_ifname),
 	CFG_INT_CB("vrid", 0, CFGF_NODEFAULT, conf_cb_int),
 	CFG_INT_CB("priority", 100, CFGF_NONE, conf_cb_int),
@@ -187,13 +155,13 @@ static cfg_opt_t instance_opts[] = {
 	CFG_END()
 };
 
-static cfg_opt_t root_opts[] = {
+cfg_opt_t conf_root_opts[] = {
 	CFG_STR_CB("node-name", NULL, CFGF_NODEFAULT, conf_cb_name),
 	CFG_STR_CB("control-socket", CONF_DEFAULT_SOCKET, CFGF_NONE, conf_cb_path),
 	CFG_STR_CB("auth-key-file", NULL, CFGF_NODEFAULT, conf_cb_path),
 	CFG_STR_CB("control-group", NULL, CFGF_NODEFAULT, conf_cb_name),
 	CFG_STR_CB("state-directory", CONF_DEFAULT_STATE_DIR, CFGF_NONE, conf_cb_path),
-	CFG_SEC("instance", instance_opts, SUBSECTION),
+	CFG_SEC("instance", conf_instance_opts, SUBSECTION),
 	CFG_END()
 };
 
@@ -221,6 +189,9 @@ static void build_root(cfg_t *root, const char *default_node_name, struct conf *
 		conf_copy_str(c->control_group, sizeof(c->control_group),
 			      cfg_getstr(root, "control-group"));
 	conf_copy_str(c->state_dir, sizeof(c->state_dir), cfg_getstr(root, "state-directory"));
+	c->control_socket_line = conf_line_of(root, "control-socket", 0, 0);
+	c->control_group_line = conf_line_of(root, "control-group", 0, 0);
+	c->state_dir_line = conf_line_of(root, "state-directory", 0, 0);
 }
 
 static void build(cfg_t *root, const char *default_node_name, struct conf *c)
@@ -290,18 +261,21 @@ int conf_parse_string(const char *text, const char *filename,
 		conf_report(0, "no configuration text");
 		goto done;
 	}
+	/* A UTF-8 byte order mark, as some editors write it: not text. */
+	if (strncmp(text, UTF8_BOM, strlen(UTF8_BOM)) == 0)
+		text += strlen(UTF8_BOM);
 	clean = conf_strip_comments(text);
 	if (!clean)
 		goto done;
 	p.text = clean;
-	cfg = cfg_init(root_opts, CFGF_NONE);
+	cfg = cfg_init(conf_root_opts, CFGF_NONE);
 	c = calloc(1, sizeof(*c));
 	if (!cfg || !c) {
 		conf_report(0, "out of memory");
 		goto done;
 	}
 	conf_copy_str(c->file, sizeof(c->file), p.file);
-	cfg_set_error_function(cfg, on_cfg_error);
+	cfg_set_error_function(cfg, conf_cfg_error);
 	if (cfg_parse_buf(cfg, clean) != CFG_SUCCESS) {
 		/* Kept only if libconfuse said nothing: it fails silently on an
 		 * empty option name ("" or an unset ${NAME}). */
@@ -359,6 +333,40 @@ static char *slurp(FILE *f, size_t *len, int *error)
 	return buf;
 }
 
+/* What st is, for "not a regular file (a FIFO)". */
+static const char *file_kind(const struct stat *st)
+{
+	return S_ISDIR(st->st_mode) ? "a directory" : S_ISFIFO(st->st_mode) ? "a FIFO"
+	     : S_ISSOCK(st->st_mode) ? "a socket" : S_ISCHR(st->st_mode) ? "a character device"
+	     : S_ISBLK(st->st_mode) ? "a block device" : "not a file";
+}
+
+/* path opened for reading if it is a regular file. The open does not
+ * block (a FIFO without a writer would hang hamgr -t forever); fstat
+ * then refuses anything but a regular file. NULL with err set. */
+static FILE *open_regular(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: not a regular file (%s), expected a plain file",
+				 path, file_kind(&st));
+	} else if ((f = fdopen(fd, "r")) != NULL) {
+		return f;
+	} else if (err && errlen) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
 int conf_load_file(const char *path, const char *default_node_name,
 		   struct conf **out, char *err, size_t errlen)
 {
@@ -369,12 +377,9 @@ int conf_load_file(const char *path, const char *default_node_name,
 
 	if (out)
 		*out = NULL;
-	f = fopen(path, "re");
-	if (!f) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+	f = open_regular(path, err, errlen);
+	if (!f)
 		return -1;
-	}
 	errno = 0;
 	text = slurp(f, &len, &error);
 	fclose(f);

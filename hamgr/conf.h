@@ -64,6 +64,7 @@ struct conf_track {
 	char command[CONF_CMD_MAX];     /* argv split on blanks, quotes kept
 					   together; argv[0] an absolute path */
 	char interface[CONF_IFNAME_MAX];
+	int interface_line;             /* 0: not set (a command track) */
 	uint64_t interval_us;           /* default 1 s (command only) */
 	uint64_t timeout_us;            /* default: interval (command only) */
 	unsigned rise, fall;            /* 1..255, defaults 2 and 3 */
@@ -74,6 +75,7 @@ struct conf_instance {
 	char name[CONF_NAME_MAX];
 	int line;                       /* line of "instance NAME {" */
 	char interface[CONF_IFNAME_MAX];
+	int interface_line;
 	uint8_t vrid;                   /* 1..255 */
 	uint8_t priority;               /* 1..255 */
 	uint64_t advert_interval_us;    /* vrrp3: 10ms..40950ms, multiple of 10ms */
@@ -104,6 +106,9 @@ struct conf {
 	char auth_key_file[CONF_PATH_MAX];
 	char control_group[CONF_NAME_MAX]; /* socket group; empty: root's group */
 	char state_dir[CONF_PATH_MAX];  /* standby marks; default /var/lib/hamgr */
+	/* Lines of the values checked on the system (preflight.h); 0: the
+	 * default, not written in the file. */
+	int control_socket_line, control_group_line, state_dir_line;
 	struct conf_instance *instances;
 	size_t n_instances;
 };
@@ -121,7 +126,8 @@ int conf_parse_string(const char *text, const char *filename,
 		      char *err, size_t errlen);
 
 /* Read path and conf_parse_string() it; an unreadable file is an error too
- * ("FILE: cannot read: reason"). */
+ * ("FILE: cannot read: reason"), and so is anything but a regular file
+ * ("FILE: not a regular file (a FIFO) ..."), refused without blocking. */
 int conf_load_file(const char *path, const char *default_node_name,
 		   struct conf **out, char *err, size_t errlen);
 

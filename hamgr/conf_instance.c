@@ -42,10 +42,12 @@ static void basics(cfg_t *sec, struct conf_instance *in)
 	const char *shown = conf_title_show(buf, cfg_title(sec) ? cfg_title(sec) : "");
 
 	in->line = conf_section_name(sec, "instance", in->name);
-	if (cfg_size(sec, "interface") == 0)
+	if (cfg_size(sec, "interface") == 0) {
 		conf_report(in->line, "instance %s: interface is required", shown);
-	else
+	} else {
 		conf_copy_str(in->interface, sizeof(in->interface), cfg_getstr(sec, "interface"));
+		in->interface_line = conf_line_of(sec, "interface", 0, in->line);
+	}
 	if (cfg_size(sec, "vrid") == 0)
 		conf_report(in->line, "instance %s: vrid is required, expected 1..255", shown);
 	else

@@ -2,6 +2,7 @@
  *
  * The parser is split by subject: conf.c (schema, entry points, errors and
  * the lines of values), conf_text.c (the text before libconfuse sees it),
+ * conf_hint.c (libconfuse's own error messages),
  * conf_value.c (the syntax of single values: libconfuse's parse
  * callbacks), conf_instance.c (an instance and the checks across values
  * and instances), conf_track.c and conf_resource.c (one section each).
@@ -14,6 +15,7 @@
 #define HAMGR_CONF_PRIV_H
 
 #include <confuse.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -103,6 +105,22 @@ char *conf_strip_comments(const char *text);
  * title equal to title at or before line of the blanked text, or NULL:
  * which kind a repeated title was (libconfuse's message does not say). */
 const char *conf_text_section_kind(const char *text, int line, const char *title);
+
+/* The first keepalived.conf keyword (vrrp_instance, global_defs ...)
+ * written where hamgr reads an option name, its line in *line, or NULL. */
+const char *conf_text_keepalived(const char *text, int *line);
+
+/* ---- conf_hint.c: libconfuse's own errors ---------------------------- */
+
+/* The schema of the file and of an instance (conf.c). */
+extern cfg_opt_t conf_root_opts[];
+extern cfg_opt_t conf_instance_opts[];
+
+/* libconfuse's error function (cfg_set_error_function()): its message
+ * reported with the file name, and made to say what to do where it can
+ * (a repeated title, a misspelt option, an option in the wrong section, a
+ * keepalived file). */
+void conf_cfg_error(cfg_t *cfg, const char *fmt, va_list ap);
 
 /* ---- conf_value.c: values in messages, value syntax ------------------- */
 

@@ -3,7 +3,10 @@
  * Comments are blanked (newlines kept) and unclosed strings, comments,
  * ${NAME} references and sections are refused, because libconfuse 3.3
  * miscounts lines after every comment and silently swallows the rest of
- * the file after an unclosed one (see conf_strip_comments()). */
+ * the file after an unclosed one (see conf_strip_comments()). Its tokens
+ * are read again, the way libconfuse reads them, where libconfuse's own
+ * error needs more than it says: which section a repeated title was, and
+ * whether the file is a keepalived.conf. */
 #include "conf_priv.h"
 
 #include <stdbool.h>
@@ -34,14 +37,18 @@ static long env_ref(const char *s, bool more_braces)
 
 /* Skip the string starting at t[*i] (a quote); *line follows newlines.
  * Inside "...", ${NAME} runs to its '}' even past a quote, as in libconfuse.
- * Returns 0, or -1 (not closed) or -2 (a ${ spanning lines). */
+ * A string ends on its line: no value may hold a newline, so a line break
+ * not taken by a backslash (libconfuse's continuation line) means the
+ * closing quote is missing, and the next quote, lines further, would
+ * only seem to close it. Returns 0, or -1 (not closed) or -2 (a ${
+ * spanning lines). */
 static int skip_string(const char *t, size_t *i, int *line, const char *last_brace)
 {
 	char q = t[*i];
 	long env;
 
 	for ((*i)++; t[*i] != q; (*i)++) {
-		if (t[*i] == '\0')
+		if (t[*i] == '\0' || t[*i] == '\n')
 			return -1;
 		if (t[*i] == '\\' && t[*i + 1] != '\0')
 			(*i)++; /* a backslash takes the next character */
@@ -105,6 +112,7 @@ char *conf_strip_comments(const char *text)
 	size_t i = 0, depth = 0;
 	int line = 1, start, rc, open_line = 0;
 	bool in_word = false;
+	char quote;
 	long env;
 
 	if (!t) {
@@ -114,6 +122,7 @@ char *conf_strip_comments(const char *text)
 	last_brace = strrchr(t, '}');
 	while (t[i]) {
 		start = line;
+		quote = t[i];
 		rc = 0;
 		if (t[i] == '"' || t[i] == '\'') {
 			rc = skip_string(t, &i, &line, last_brace);
@@ -137,8 +146,8 @@ char *conf_strip_comments(const char *text)
 			continue;
 		}
 		if (rc == -1)
-			conf_report(start, "string is not closed, expected a closing quote "
-			            "before the end of the file");
+			conf_report(start, "a string opened here is not closed, expected a "
+			            "closing %c", quote);
 		else if (rc == -2)
 			conf_report(start, "\"${\" is not closed on its line, expected "
 			            "${NAME} on one line");
@@ -156,39 +165,117 @@ char *conf_strip_comments(const char *text)
 	return t;
 }
 
+/* A token as libconfuse reads it: a word, a string (s and len without its
+ * quotes) or a single character such as '{' or '='; blanks only separate. */
+struct token {
+	const char *s;
+	size_t len;
+	int line;
+	char kind; /* 'w' a word, 's' a string, else the character */
+};
+
+struct lexer {
+	const char *t, *last_brace;
+	size_t i;
+	int line;
+};
+
+static void lexer_init(struct lexer *lx, const char *t)
+{
+	*lx = (struct lexer){ t, strrchr(t, '}'), 0, 1 };
+}
+
+/* The next token of the blanked text; false at its end (or at a string
+ * conf_strip_comments() refused). */
+static bool next_token(struct lexer *lx, struct token *tok)
+{
+	const char *t = lx->t;
+	size_t start;
+
+	while (t[lx->i] && strchr(" \t\r\n", t[lx->i]))
+		lx->line += t[lx->i++] == '\n';
+	if (!t[lx->i])
+		return false;
+	start = lx->i;
+	tok->line = lx->line;
+	tok->s = t + start;
+	if (t[start] == '"' || t[start] == '\'') {
+		if (skip_string(t, &lx->i, &lx->line, lx->last_brace) < 0)
+			return false;
+		tok->s++;
+		tok->len = lx->i - start - 2;
+		tok->kind = 's';
+	} else if (word_char(t[start])) {
+		while (word_char(t[lx->i]))
+			lx->i++;
+		tok->len = lx->i - start;
+		tok->kind = 'w';
+	} else {
+		tok->len = 1;
+		tok->kind = t[lx->i++];
+	}
+	return true;
+}
+
+static bool token_is(const struct token *tok, const char *word)
+{
+	return tok->kind == 'w' && tok->len == strlen(word) && !memcmp(tok->s, word, tok->len);
+}
+
 const char *conf_text_section_kind(const char *t, int line, const char *title)
 {
-	const char *last_brace = strrchr(t, '}'), *kind = NULL, *found = NULL;
-	size_t i = 0, start, len, tlen = strlen(title);
-	int l = 1;
+	const char *kind = NULL, *found = NULL;
+	size_t tlen = strlen(title);
+	struct lexer lx;
+	struct token tok;
 
-	/* Tokens as libconfuse reads them: words, strings (compared without
-	 * their quotes) and single characters; blanks only separate. */
-	while (t[i] && l <= line) {
-		const char *tok = t + i;
-		bool word = false;
-
-		start = i;
-		if (t[i] == '"' || t[i] == '\'') {
-			if (skip_string(t, &i, &l, last_brace) < 0)
-				break;
-			tok = t + start + 1;
-			len = i - start - 2;
-		} else if (word_char(t[i])) {
-			while (word_char(t[i]))
-				i++;
-			len = i - start;
-			word = true;
-		} else {
-			l += t[i] == '\n';
-			if (strchr(" \t\r\n", t[i++]))
-				continue;
-			len = 0; /* '{', '=' ...: no title follows */
-		}
-		if (kind && len == tlen && !memcmp(tok, title, len))
+	lexer_init(&lx, t);
+	while (next_token(&lx, &tok) && tok.line <= line) {
+		if (kind && (tok.kind == 'w' || tok.kind == 's') && tok.len == tlen &&
+		    !memcmp(tok.s, title, tlen))
 			found = kind;
-		kind = !word ? NULL : len == 5 && !memcmp(tok, "track", 5) ? "track"
-				: len == 8 && !memcmp(tok, "resource", 8) ? "resource" : NULL;
+		kind = token_is(&tok, "track") ? "track"
+		     : token_is(&tok, "resource") ? "resource" : NULL;
+	}
+	return found;
+}
+
+/* Words of keepalived.conf(5) that hamgr.conf has no use for as options. */
+static const char *const keepalived_words[] = {
+	"global_defs", "vrrp_instance", "vrrp_script", "vrrp_sync_group",
+	"virtual_router_id", "virtual_ipaddress", "virtual_server",
+};
+
+static const char *keepalived_word(const struct token *tok)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(keepalived_words) / sizeof(keepalived_words[0]); k++)
+		if (token_is(tok, keepalived_words[k]))
+			return keepalived_words[k];
+	return NULL;
+}
+
+/* A keepalived word where hamgr would read an option name: not a section
+ * title (a resource may be called vrrp_script), not a value after '=',
+ * not followed by '=' (keepalived writes "keyword value"). */
+const char *conf_text_keepalived(const char *t, int *line)
+{
+	struct token prev = { .kind = '}' }, tok;
+	const char *found = NULL;
+	struct lexer lx;
+
+	lexer_init(&lx, t);
+	while (next_token(&lx, &tok)) {
+		if (found && tok.kind != '=' && tok.kind != '+')
+			return found;
+		found = NULL;
+		if (prev.kind != '=' && !token_is(&prev, "instance") &&
+		    !token_is(&prev, "track") && !token_is(&prev, "resource")) {
+			found = keepalived_word(&tok);
+			*line = tok.line;
+		}
+		prev = tok;
 	}
 	return found;
 }

@@ -35,6 +35,7 @@ static void interface_only(cfg_t *t, struct conf_track *tr)
 
 	tr->kind = CONF_TRACK_INTERFACE;
 	conf_copy_str(tr->interface, sizeof(tr->interface), cfg_getstr(t, "interface"));
+	tr->interface_line = conf_line_of(t, "interface", 0, tr->line);
 	for (k = 0; k < sizeof(unused) / sizeof(unused[0]); k++)
 		if (cfg_size(t, unused[k]))
 			conf_report(conf_line_of(t, unused[k], 0, tr->line), "%s: not used by "

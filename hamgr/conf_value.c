@@ -531,6 +531,11 @@ int conf_cb_param(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 		return -1;
 	}
 	n = conf_param_name_len(value);
+	if (n > 0 && value[n] == '\0') {
+		conf_report(cfg->line, "%s: %s has no =VALUE, expected \"NAME=VALUE\" in quotes "
+		            "(an unquoted '=' ends the value)", opt->name, conf_show(buf, value));
+		return -1;
+	}
 	for (i = n + 1; n > 0 && value[n] == '=' && (unsigned char)value[i] >= 0x20 &&
 	     value[i] != 0x7f; i++)
 		;

@@ -3,6 +3,7 @@
  * connection is bounded in time (CTL_READ_TIMEOUT_US to send the request,
  * CTL_WRITE_TIMEOUT_US to take the answer), in size (CTLMSG_MAX_REQUEST)
  * and in number (CTL_MAX_CONNS), so no client can stall the daemon. */
+#include "errbuf.h"
 #include "ctl.h"
 
 #include <errno.h>
@@ -21,11 +22,11 @@
 #include <json-c/json.h>
 
 #include "ctlmsg.h"
+#include "ctlsock.h"
 #include "log.h"
 
 #define CAP_NET_ADMIN_BIT 12
 #define IN_CHUNK 4096
-#define LISTEN_BACKLOG 64
 /* After accept() fails for lack of descriptors, pause accepting this long
  * instead of spinning on a readable listen socket. */
 #define ACCEPT_RETRY_US 100000ULL
@@ -57,18 +58,6 @@ struct ctl {
 	bool in_handler, close_pending;
 };
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ------------------------------------------------------------ privilege */
 
@@ -414,151 +403,6 @@ static int on_accept(sd_event_source *s, int lfd, uint32_t revents, void *arg)
 	return 0;
 }
 
-/* mkdir -p for the socket's directory; the directories created get 0755
- * whatever the umask (hactl users must be able to reach the socket). */
-static int make_parent(const char *path, char *err, size_t errlen)
-{
-	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	char *p;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	p = strrchr(dir, '/');
-	if (!p || p == dir)
-		return 0;
-	*p = '\0';
-	for (p = dir + 1; ; p++) {
-		bool last = *p == '\0';
-
-		if (*p != '/' && !last)
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) == 0) {
-			if (chmod(dir, 0755) < 0) {
-				seterr(err, errlen, "control socket directory %s: chmod: %s", dir,
-				       strerror(errno));
-				return -1;
-			}
-		} else if (errno != EEXIST) {
-			seterr(err, errlen, "control socket directory %s: %s", dir, strerror(errno));
-			return -1;
-		}
-		if (last)
-			return 0;
-		*p = '/';
-	}
-}
-
-/* A socket file is in the way. 0 when it was a dead daemon's (removed:
- * bind again), -1 with err when it must stay: someone listens on it, or
- * it is not a socket at all. */
-static int clear_stale(const struct sockaddr_un *sa, char *err, size_t errlen)
-{
-	struct stat st;
-	int fd, r, e;
-
-	if (lstat(sa->sun_path, &st) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		seterr(err, errlen, "control socket %s: %s", sa->sun_path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISSOCK(st.st_mode)) {
-		seterr(err, errlen, "control socket %s: the path exists and is not a socket",
-		       sa->sun_path);
-		return -1;
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		seterr(err, errlen, "control socket %s: socket: %s", sa->sun_path, strerror(errno));
-		return -1;
-	}
-	r = connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
-	e = errno;
-	close(fd);
-	if (r == 0 || e == EAGAIN || e == EINPROGRESS) {
-		seterr(err, errlen, "control socket %s: another process is listening on it "
-		       "(another hamgr with the same control-socket?); refusing to share it",
-		       sa->sun_path);
-		return -1;
-	}
-	if (e != ECONNREFUSED) {
-		seterr(err, errlen, "control socket %s: cannot tell whether it is in use: %s",
-		       sa->sun_path, strerror(e));
-		return -1;
-	}
-	if (unlink(sa->sun_path) < 0 && errno != ENOENT) {
-		seterr(err, errlen, "control socket %s: removing the stale socket: %s",
-		       sa->sun_path, strerror(errno));
-		return -1;
-	}
-	log_info("control socket %s: removed a stale socket file", sa->sun_path);
-	return 0;
-}
-
-/* Bind with a umask that leaves the socket 0600 until its group and mode
- * are set, so no one connects through a wider mode in between. */
-static int bind_path(int fd, const struct sockaddr_un *sa)
-{
-	mode_t old = umask(0177);
-	int r = bind(fd, (const struct sockaddr *)sa, sizeof(*sa));
-	int e = errno;
-
-	umask(old);
-	errno = e;
-	return r;
-}
-
-static int open_socket(struct ctl *c, gid_t group, char *err, size_t errlen)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct stat st;
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", c->path);
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd < 0) {
-		seterr(err, errlen, "control socket: %s", strerror(errno));
-		return -1;
-	}
-	if (bind_path(c->fd, &sa) < 0) {
-		if (errno != EADDRINUSE) {
-			seterr(err, errlen, "control socket %s: bind: %s", c->path, strerror(errno));
-			return -1;
-		}
-		if (clear_stale(&sa, err, errlen) < 0)
-			return -1;
-		if (bind_path(c->fd, &sa) < 0) {
-			seterr(err, errlen, "control socket %s: bind: %s", c->path, strerror(errno));
-			return -1;
-		}
-	}
-	if (lstat(c->path, &st) < 0 || chown(c->path, (uid_t)-1, group) < 0 ||
-	    chmod(c->path, 0660) < 0) {
-		seterr(err, errlen, "control socket %s: setting group %u and mode 0660: %s",
-		       c->path, (unsigned)group, strerror(errno));
-		unlink(c->path);
-		return -1;
-	}
-	c->dev = st.st_dev;
-	c->ino = st.st_ino;
-	if (listen(c->fd, LISTEN_BACKLOG) < 0) {
-		seterr(err, errlen, "control socket %s: listen: %s", c->path, strerror(errno));
-		unlink(c->path);
-		return -1;
-	}
-	return 0;
-}
-
-/* Remove the socket file if it is still ours: a second daemon that was
- * (wrongly) started on the same path later must not lose its socket. */
-static void unlink_own(struct ctl *c)
-{
-	struct stat st;
-
-	if (c->ino && lstat(c->path, &st) == 0 && st.st_dev == c->dev && st.st_ino == c->ino)
-		unlink(c->path);
-	c->ino = 0;
-}
-
 static void stop_listening(struct ctl *c)
 {
 	c->listen = sd_event_source_disable_unref(c->listen);
@@ -566,7 +410,8 @@ static void stop_listening(struct ctl *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
-	unlink_own(c);
+	ctlsock_unlink_own(c->path, c->dev, c->ino);
+	c->ino = 0;
 }
 
 struct ctl *ctl_open(sd_event *e, const char *path, gid_t group, ctl_handler h, void *arg,
@@ -576,13 +421,13 @@ struct ctl *ctl_open(sd_event *e, const char *path, gid_t group, ctl_handler h, 
 	int r;
 
 	if (!path || !path[0] || strlen(path) >= sizeof(c->path)) {
-		seterr(err, errlen, "control socket path empty or longer than %zu bytes",
+		errbuf_set(err, errlen, "control socket path empty or longer than %zu bytes",
 		       sizeof(c->path) - 1);
 		return NULL;
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
-		seterr(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	c->e = e;
@@ -590,14 +435,15 @@ struct ctl *ctl_open(sd_event *e, const char *path, gid_t group, ctl_handler h, 
 	c->h = h;
 	c->arg = arg;
 	snprintf(c->path, sizeof(c->path), "%s", path);
-	if (make_parent(path, err, errlen) < 0 || open_socket(c, group, err, errlen) < 0) {
+	c->fd = ctlsock_open(path, group, &c->dev, &c->ino, err, errlen);
+	if (c->fd < 0) {
 		stop_listening(c);
 		free(c);
 		return NULL;
 	}
 	r = sd_event_add_io(e, &c->listen, c->fd, EPOLLIN, on_accept, c);
 	if (r < 0) {
-		seterr(err, errlen, "control socket %s: sd-event: %s", path, strerror(-r));
+		errbuf_set(err, errlen, "control socket %s: sd-event: %s", path, strerror(-r));
 		stop_listening(c);
 		free(c);
 		return NULL;

@@ -12,7 +12,7 @@
 static const struct ctlcmd table[CTLCMD_N] = {
 	[CTLCMD_STATUS] = { "status", CTLCMD_READ,
 		{ { "instance", CTLCMD_ARG_STRING, false, 0, 0 } },
-		"status [--json] [INSTANCE]", "state, priorities, VIPs, peers, reasons" },
+		"status [--json] [INSTANCE]", "state, priorities, VIPs, takeover, tracks, peers" },
 	[CTLCMD_SWITCHOVER] = { "switchover", CTLCMD_MUTATE,
 		{ INSTANCE_ARG, { "to", CTLCMD_ARG_STRING, false, 0, 0 },
 		  { "force", CTLCMD_ARG_BOOL, false, 0, 0 } },
@@ -24,7 +24,7 @@ static const struct ctlcmd table[CTLCMD_N] = {
 		"active INSTANCE", "end standby" },
 	[CTLCMD_LOG] = { "log", CTLCMD_READ,
 		{ { "n", CTLCMD_ARG_INT, false, 1, CTLCMD_LOG_MAX } },
-		"log [-n N] [--json]", "recent transitions and events" },
+		"log [-n N] [--json]", "recent transitions, steps and events" },
 	[CTLCMD_METRICS] = { "metrics", CTLCMD_READ, NO_ARGS,
 		"metrics", "Prometheus text exposition" },
 	[CTLCMD_RELOAD] = { "reload", CTLCMD_MUTATE, NO_ARGS,

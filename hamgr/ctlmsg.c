@@ -1,6 +1,7 @@
 /* ctlmsg: build, parse and validate control protocol messages (api 1).
  * Everything a peer sends is checked here, once, so neither the server
  * nor the handlers behind it see a message of the wrong shape. */
+#include "errbuf.h"
 #include "ctlmsg.h"
 
 #include <inttypes.h>
@@ -48,18 +49,6 @@ const char *ctlmsg_cmd_name(size_t i)
 	return NULL;
 }
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* json_object_object_add that consumes val even when it fails, so every
  * builder below keeps its "takes ownership, also on failure" promise. */
@@ -164,22 +153,22 @@ static struct json_object *parse_object(const char *buf, size_t len, size_t max,
 	size_t end;
 
 	if (len > max) {
-		seterr(err, errlen, "%s too large (%zu bytes, at most %zu)", what, len, max);
+		errbuf_set(err, errlen, "%s too large (%zu bytes, at most %zu)", what, len, max);
 		return NULL;
 	}
 	if (memchr(buf, '\0', len)) {
-		seterr(err, errlen, "%s contains a NUL byte", what);
+		errbuf_set(err, errlen, "%s contains a NUL byte", what);
 		return NULL;
 	}
 	while (len && is_space(buf[len - 1]))
 		len--;
 	if (len == 0) {
-		seterr(err, errlen, "empty %s", what);
+		errbuf_set(err, errlen, "empty %s", what);
 		return NULL;
 	}
 	tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
 	if (!tok) {
-		seterr(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
@@ -191,24 +180,24 @@ static struct json_object *parse_object(const char *buf, size_t len, size_t max,
 		/* A complete object ends with '}', so this is a truncated
 		 * object (or a bare number, which is no object either). */
 		json_object_put(o);
-		seterr(err, errlen, "invalid JSON in %s: incomplete", what);
+		errbuf_set(err, errlen, "invalid JSON in %s: incomplete", what);
 		return NULL;
 	}
 	if (e != json_tokener_success) {
 		json_object_put(o);
-		seterr(err, errlen, "invalid JSON in %s: %s at offset %zu", what,
+		errbuf_set(err, errlen, "invalid JSON in %s: %s at offset %zu", what,
 		       json_tokener_error_desc(e), end);
 		return NULL;
 	}
 	if (end < len) {
 		json_object_put(o);
-		seterr(err, errlen, "invalid JSON in %s: unexpected data after the object at offset %zu",
+		errbuf_set(err, errlen, "invalid JSON in %s: unexpected data after the object at offset %zu",
 		       what, end);
 		return NULL;
 	}
 	if (!json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
-		seterr(err, errlen, "%s is not a JSON object", what);
+		errbuf_set(err, errlen, "%s is not a JSON object", what);
 		return NULL;
 	}
 	return o;
@@ -223,17 +212,17 @@ static int check_api(struct json_object *o, const char *what, int64_t *seen,
 
 	*seen = 0;
 	if (!json_object_object_get_ex(o, "api", &v)) {
-		seterr(err, errlen, "%s has no \"api\" member (supported: %d)", what, CTLMSG_API);
+		errbuf_set(err, errlen, "%s has no \"api\" member (supported: %d)", what, CTLMSG_API);
 		return -1;
 	}
 	if (!json_object_is_type(v, json_type_int)) {
-		seterr(err, errlen, "%s: \"api\" is not an integer (supported: %d)", what,
+		errbuf_set(err, errlen, "%s: \"api\" is not an integer (supported: %d)", what,
 		       CTLMSG_API);
 		return -1;
 	}
 	*seen = json_object_get_int64(v);
 	if (*seen != CTLMSG_API) {
-		seterr(err, errlen, "unsupported api version %" PRId64 " (supported: %d)", *seen,
+		errbuf_set(err, errlen, "unsupported api version %" PRId64 " (supported: %d)", *seen,
 		       CTLMSG_API);
 		return -1;
 	}
@@ -267,12 +256,12 @@ static int check_arg(const struct ctlcmd *c, const struct ctlcmd_arg *a,
 
 	if (a->type == CTLCMD_ARG_STRING) {
 		if (!json_object_is_type(v, json_type_string)) {
-			seterr(err, errlen, "%s: argument \"%s\" must be a string", c->name, a->name);
+			errbuf_set(err, errlen, "%s: argument \"%s\" must be a string", c->name, a->name);
 			return -1;
 		}
 		len = json_object_get_string_len(v);
 		if (len == 0 || len > ARG_STR_MAX || !clean_string(v)) {
-			seterr(err, errlen, "%s: argument \"%s\" must be 1 to %d bytes without NUL",
+			errbuf_set(err, errlen, "%s: argument \"%s\" must be 1 to %d bytes without NUL",
 			       c->name, a->name, ARG_STR_MAX);
 			return -1;
 		}
@@ -280,18 +269,18 @@ static int check_arg(const struct ctlcmd *c, const struct ctlcmd_arg *a,
 	}
 	if (a->type == CTLCMD_ARG_BOOL) {
 		if (!json_object_is_type(v, json_type_boolean)) {
-			seterr(err, errlen, "%s: argument \"%s\" must be true or false", c->name, a->name);
+			errbuf_set(err, errlen, "%s: argument \"%s\" must be true or false", c->name, a->name);
 			return -1;
 		}
 		return 0;
 	}
 	if (!json_object_is_type(v, json_type_int)) {
-		seterr(err, errlen, "%s: argument \"%s\" must be an integer", c->name, a->name);
+		errbuf_set(err, errlen, "%s: argument \"%s\" must be an integer", c->name, a->name);
 		return -1;
 	}
 	n = json_object_get_int64(v);
 	if (n < a->min || n > a->max) {
-		seterr(err, errlen, "%s: argument \"%s\" must be %" PRId64 "..%" PRId64
+		errbuf_set(err, errlen, "%s: argument \"%s\" must be %" PRId64 "..%" PRId64
 		       " (got %" PRId64 ")", c->name, a->name, a->min, a->max, n);
 		return -1;
 	}
@@ -308,7 +297,7 @@ static int check_args(const struct ctlcmd *c, struct json_object *args,
 	json_object_object_foreach(args, key, val) {
 		a = arg_find(c, key);
 		if (!a) {
-			seterr(err, errlen, "%s: unknown argument \"%.64s\"", c->name, key);
+			errbuf_set(err, errlen, "%s: unknown argument \"%.64s\"", c->name, key);
 			return -1;
 		}
 		if (check_arg(c, a, val, err, errlen) < 0)
@@ -316,7 +305,7 @@ static int check_args(const struct ctlcmd *c, struct json_object *args,
 	}
 	for (a = c->args; a->name; a++) {
 		if (a->required && !json_object_object_get_ex(args, a->name, NULL)) {
-			seterr(err, errlen, "%s: argument \"%s\" is required", c->name, a->name);
+			errbuf_set(err, errlen, "%s: argument \"%s\" is required", c->name, a->name);
 			return -1;
 		}
 	}
@@ -337,7 +326,7 @@ static int check_members(struct json_object *o, const char *what, const char *co
 	json_object_object_foreach(o, key, val) {
 		(void)val;
 		if (!known_member(key, names)) {
-			seterr(err, errlen, "%s: unknown member \"%.64s\"", what, key);
+			errbuf_set(err, errlen, "%s: unknown member \"%.64s\"", what, key);
 			return -1;
 		}
 	}
@@ -350,7 +339,7 @@ static void unknown_cmd(const char *cmd, char *err, size_t errlen)
 	const char *name;
 	size_t i, off;
 
-	seterr(err, errlen, "unknown command \"%.64s\" (known:", cmd);
+	errbuf_set(err, errlen, "unknown command \"%.64s\" (known:", cmd);
 	for (i = 0; err && (name = ctlmsg_cmd_name(i)); i++) {
 		off = strlen(err);
 		if (off + 1 >= errlen)
@@ -374,11 +363,11 @@ static int request_fields(struct json_object *o, struct ctlmsg_request *req,
 	if (check_members(o, "request", members, err, errlen) < 0)
 		return -1;
 	if (!json_object_object_get_ex(o, "cmd", &v)) {
-		seterr(err, errlen, "request has no \"cmd\" member");
+		errbuf_set(err, errlen, "request has no \"cmd\" member");
 		return -1;
 	}
 	if (!json_object_is_type(v, json_type_string)) {
-		seterr(err, errlen, "request: \"cmd\" is not a string");
+		errbuf_set(err, errlen, "request: \"cmd\" is not a string");
 		return -1;
 	}
 	req->cmd = json_object_get_string(v);
@@ -391,11 +380,11 @@ static int request_fields(struct json_object *o, struct ctlmsg_request *req,
 	if (!json_object_object_get_ex(o, "args", &v)) {
 		v = json_object_new_object();
 		if (add(o, "args", v) < 0) {
-			seterr(err, errlen, "out of memory");
+			errbuf_set(err, errlen, "out of memory");
 			return -1;
 		}
 	} else if (!json_object_is_type(v, json_type_object)) {
-		seterr(err, errlen, "request: \"args\" is not an object");
+		errbuf_set(err, errlen, "request: \"args\" is not an object");
 		return -1;
 	}
 	req->args = v;
@@ -447,14 +436,14 @@ static int answer_fields(struct json_object *o, struct ctlmsg_answer *ans,
 	struct json_object *v;
 
 	if (!json_object_object_get_ex(o, "ok", &v) || !json_object_is_type(v, json_type_boolean)) {
-		seterr(err, errlen, "answer: \"ok\" missing or not a boolean");
+		errbuf_set(err, errlen, "answer: \"ok\" missing or not a boolean");
 		return -1;
 	}
 	ans->ok = json_object_get_boolean(v);
 	if (ans->ok) {
 		if (!json_object_object_get_ex(o, "result", &v) ||
 		    !json_object_is_type(v, json_type_object)) {
-			seterr(err, errlen, "answer: \"result\" missing or not an object");
+			errbuf_set(err, errlen, "answer: \"result\" missing or not an object");
 			return -1;
 		}
 		ans->result = v;
@@ -463,7 +452,7 @@ static int answer_fields(struct json_object *o, struct ctlmsg_answer *ans,
 	ans->error = get_string(o, "error");
 	ans->code = get_string(o, "code");
 	if (!ans->error || !ans->code) {
-		seterr(err, errlen, "answer: \"error\" or \"code\" missing or not a string");
+		errbuf_set(err, errlen, "answer: \"error\" or \"code\" missing or not a string");
 		return -1;
 	}
 	return 0;
@@ -482,7 +471,7 @@ int ctlmsg_answer_parse(const char *buf, size_t len, struct ctlmsg_answer *ans,
 	if (check_api(o, "answer", &api, err, errlen) < 0) {
 		/* Say plainly that the two programs do not match. */
 		if (api)
-			seterr(err, errlen, "hamgr speaks api %" PRId64 ", this hactl api %d "
+			errbuf_set(err, errlen, "hamgr speaks api %" PRId64 ", this hactl api %d "
 			       "(install matching versions)", api, CTLMSG_API);
 		json_object_put(o);
 		return -1;

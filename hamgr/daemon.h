@@ -14,6 +14,7 @@
 #include "version.h"
 
 struct ctl;
+struct addr_watch;
 
 struct daemon {
 	const char *conf_path;
@@ -24,6 +25,7 @@ struct daemon {
 	size_t n_inst;
 	uint64_t start_us;              /* monotonic */
 	struct ctl *ctl;
+	struct addr_watch *addrs;       /* VIPs removed from under a master */
 	bool stopping;                  /* SIGTERM seen */
 	/* Instances a reload stopped (removed, or restarted with a changed
 	 * interface, VRID, family, tracks or resources) that are still

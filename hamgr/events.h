@@ -12,7 +12,8 @@
 struct event {
 	uint64_t realtime_us;           /* wall clock, for humans */
 	char instance[64];              /* empty: daemon-wide */
-	char type[16];                  /* transition, drop, reload, start, stop, command */
+	char type[16];                  /* transition, drop, reload, start, stop, command,
+					   step, takeover, track, give-up */
 	char from[8], to[8];            /* transitions only */
 	char message[EVENTS_MSG_MAX];
 };

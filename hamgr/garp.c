@@ -1,5 +1,6 @@
 /* garp: gratuitous ARP (IPv4) and unsolicited neighbour advertisements
- * (IPv6, RFC 4861 7.2.6) for a floating IP.
+ * (IPv6, RFC 4861 7.2.6) for a floating IP, and the probes of conflict
+ * detection (an ARP request from 0.0.0.0, a neighbour solicitation).
  *
  * The interface MAC is read at every send rather than cached: a bond
  * failover or `ip link set address` changes it, and an announcement with a
@@ -30,10 +31,13 @@ struct garp {
 	int na_fd;   /* raw ICMPv6, send only */
 };
 
-/* The NA as it goes on the wire: header plus one target link-layer
- * address option (type 2, length 1 = 8 bytes, Ethernet MAC). */
-struct garp_na {
-	struct nd_neighbor_advert na;
+/* A neighbour advertisement or solicitation as it goes on the wire: the
+ * ICMPv6 header with the NA flags (or the NS's reserved word), the target,
+ * and one link-layer address option (target's in an NA, source's in an
+ * NS: length 1 = 8 bytes, Ethernet MAC). */
+struct garp_nd {
+	struct icmp6_hdr hdr;
+	struct in6_addr target;
 	struct nd_opt_hdr opt;
 	uint8_t mac[ETH_ALEN];
 } __attribute__((packed));
@@ -117,9 +121,9 @@ static int ifmac(int fd, int ifindex, uint8_t mac[ETH_ALEN])
 	return 0;
 }
 
-/* Broadcast ARP request, sender = target = vip: the form every stack
- * accepts as an update of an existing entry (RFC 5227 ARP Announcement). */
-static int send_arp(struct garp *g, int ifindex, const struct ipaddr *vip)
+/* A broadcast ARP request for tpa from spa (4 bytes each) with the
+ * interface's MAC as sender hardware address. */
+static int send_arp_request(struct garp *g, int ifindex, const uint8_t *spa, const uint8_t *tpa)
 {
 	struct sockaddr_ll to = {
 		.sll_family = AF_PACKET,
@@ -140,8 +144,8 @@ static int send_arp(struct garp *g, int ifindex, const struct ipaddr *vip)
 	p.arp_hln = ETH_ALEN;
 	p.arp_pln = 4;
 	p.arp_op = htons(ARPOP_REQUEST);
-	memcpy(p.arp_spa, vip->a, 4);
-	memcpy(p.arp_tpa, vip->a, 4);
+	memcpy(p.arp_spa, spa, 4);
+	memcpy(p.arp_tpa, tpa, 4);
 	/* arp_tha stays 00:00:00:00:00:00 (unknown, as in a request) */
 	if (sendto(g->arp_fd, &p, sizeof(p), MSG_DONTWAIT | MSG_NOSIGNAL,
 		   (const struct sockaddr *)&to, sizeof(to)) < 0)
@@ -149,32 +153,82 @@ static int send_arp(struct garp *g, int ifindex, const struct ipaddr *vip)
 	return 0;
 }
 
+/* Sender = target = vip: the form every stack accepts as an update of an
+ * existing entry (RFC 5227 ARP Announcement). */
+static int send_arp(struct garp *g, int ifindex, const struct ipaddr *vip)
+{
+	return send_arp_request(g, ifindex, vip->a, vip->a);
+}
+
+/* One NA or NS for vip (type, NA flags, option type) from src (NULL: the
+ * kernel picks) to dst, our MAC in the option; the kernel fills in the
+ * ICMPv6 checksum. */
+static int send_nd(struct garp *g, int ifindex, uint8_t type, uint32_t flags, uint8_t opt,
+		   const struct ipaddr *src, const struct ipaddr *dst, const struct ipaddr *vip)
+{
+	struct garp_nd nd;
+	int r;
+
+	memset(&nd, 0, sizeof(nd));
+	r = ifmac(g->arp_fd, ifindex, nd.mac);
+	if (r < 0)
+		return r;
+	nd.hdr.icmp6_type = type;
+	nd.hdr.icmp6_data32[0] = flags;
+	memcpy(&nd.target, vip->a, 16);
+	nd.opt.nd_opt_type = opt;
+	nd.opt.nd_opt_len = 1;
+	return udp_io_send(g->na_fd, ifindex, src, dst, 0, &nd, sizeof(nd));
+}
+
 /* Unsolicited NA to all nodes: Override set so existing entries take the
  * new MAC, Solicited clear (receivers drop solicited NAs sent to a group),
- * Router clear. The kernel fills in the ICMPv6 checksum. */
+ * Router clear. Source = the VIP itself, like keepalived: usable at once
+ * since it is added with NODAD. A still tentative VIP is refused by the
+ * kernel (EINVAL), which is right: RFC 4862 5.4 forbids announcing an
+ * address before DAD has finished. */
 static int send_na(struct garp *g, int ifindex, const struct ipaddr *vip)
 {
 	static const struct ipaddr all_nodes = {        /* ff02::1 */
 		.family = IPADDR_V6, .prefixlen = 128, .a = { 0xff, 0x02, [15] = 0x01 }
 	};
-	struct garp_na na;
-	int r;
 
-	memset(&na, 0, sizeof(na));
-	r = ifmac(g->arp_fd, ifindex, na.mac);
-	if (r < 0)
-		return r;
-	na.na.nd_na_type = ND_NEIGHBOR_ADVERT;
-	na.na.nd_na_code = 0;
-	na.na.nd_na_flags_reserved = ND_NA_FLAG_OVERRIDE;
-	memcpy(&na.na.nd_na_target, vip->a, 16);
-	na.opt.nd_opt_type = ND_OPT_TARGET_LINKADDR;
-	na.opt.nd_opt_len = 1;
-	/* Source = the VIP itself, like keepalived: usable at once since it is
-	 * added with NODAD. A still tentative VIP is refused by the kernel
-	 * (EINVAL), which is right: RFC 4862 5.4 forbids announcing an
-	 * address before DAD has finished. */
-	return udp_io_send(g->na_fd, ifindex, vip, &all_nodes, 0, &na, sizeof(na));
+	return send_nd(g, ifindex, ND_NEIGHBOR_ADVERT, ND_NA_FLAG_OVERRIDE,
+		       ND_OPT_TARGET_LINKADDR, vip, &all_nodes, vip);
+}
+
+/* A neighbour solicitation for vip to its solicited-node group, with our
+ * MAC as source link-layer address, from the address the kernel picks
+ * (link-local for this link-local destination). A host that has the
+ * address answers with a solicited NA to that source. */
+static int send_ns(struct garp *g, int ifindex, const struct ipaddr *vip)
+{
+	const struct ipaddr group = {                   /* ff02::1:ffXX:XXXX */
+		.family = IPADDR_V6, .prefixlen = 128,
+		.a = { 0xff, 0x02, [11] = 0x01, [12] = 0xff, [13] = vip->a[13],
+		       [14] = vip->a[14], [15] = vip->a[15] }
+	};
+
+	return send_nd(g, ifindex, ND_NEIGHBOR_SOLICIT, 0, ND_OPT_SOURCE_LINKADDR, NULL, &group,
+		       vip);
+}
+
+int garp_probe(struct garp *g, int ifindex, const struct ipaddr *vip)
+{
+	static const uint8_t any[4];
+
+	if (!g || !vip || ifindex <= 0)
+		return -EINVAL;
+	if (vip->family == IPADDR_V4)
+		return send_arp_request(g, ifindex, any, vip->a);
+	if (vip->family == IPADDR_V6)
+		return send_ns(g, ifindex, vip);
+	return -EAFNOSUPPORT;
+}
+
+int garp_ifmac(struct garp *g, int ifindex, uint8_t mac[6])
+{
+	return g && ifindex > 0 ? ifmac(g->arp_fd, ifindex, mac) : -EINVAL;
 }
 
 int garp_send(struct garp *g, int ifindex, const struct ipaddr *vip)

@@ -4,6 +4,8 @@
 #ifndef HAMGR_GARP_H
 #define HAMGR_GARP_H
 
+#include <stdint.h>
+
 #include "core/ipaddr.h"
 
 struct garp;
@@ -20,5 +22,17 @@ void garp_close(struct garp *g);
  * interface (it is the NA's source; tentative addresses are refused),
  * -EOPNOTSUPP on links without an Ethernet MAC, -ENETDOWN, -ENXIO. */
 int garp_send(struct garp *g, int ifindex, const struct ipaddr *vip);
+
+/* Ask whether another host has vip (conflict detection): IPv4, an ARP
+ * probe (RFC 5227: broadcast request, sender address 0.0.0.0, so no cache
+ * learns anything from it; a host that has the address replies to our
+ * MAC); IPv6, a neighbour solicitation from our link-local address to
+ * the VIP's solicited-node group (a host that has it answers with a
+ * solicited NA). The answers are conflict_io's. Returns 0 or -errno. */
+int garp_probe(struct garp *g, int ifindex, const struct ipaddr *vip);
+
+/* The interface's Ethernet MAC into mac. 0, or -errno (-EOPNOTSUPP on
+ * links without one). */
+int garp_ifmac(struct garp *g, int ifindex, uint8_t mac[6]);
 
 #endif

@@ -59,7 +59,8 @@ struct instance *instance_new(const struct conf_instance *ci, struct instance_en
 		     &in->group);
 	fsm_config_from(&fc, ci);
 	fsm_init(&in->fsm, &fc, NULL);
-	if (takeover_init(in, err, sizeof(err)) < 0 || tracks_init(in, err, sizeof(err)) < 0) {
+	if (takeover_init(in, err, sizeof(err)) < 0 || tracks_init(in, err, sizeof(err)) < 0 ||
+	    alarms_init(in, err, sizeof(err)) < 0) {
 		log_warnx("instance %s: %s", ci->name, err);
 		instance_free(in);
 		return NULL;
@@ -230,6 +231,7 @@ void instance_free(struct instance *in)
 	/* Never leave a floating address behind, whatever was still running. */
 	if (pipeline_vips_up(&in->pipe))
 		vipset_del(in, in->conf.vips, in->conf.n_vips);
+	alarms_free(in);
 	tracks_free(in);
 	takeover_free(in);
 	wire_close(in);
@@ -340,6 +342,7 @@ void instance_reconfigure(struct instance *in, const struct conf_instance *ci)
 	}
 	conf_instance_release(&in->conf);
 	in->conf = nc;
+	alarms_vips_changed(in);
 	fsm_config_from(&fc, &nc);
 	fsm_reconfigure(&in->fsm, instance_now(in), &fc,
 			tracks_priority(in, nc.priority), &acts);

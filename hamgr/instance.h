@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "core/advert.h"
+#include "core/conflict.h"
 #include "core/fsm.h"
 #include "core/peers.h"
 #include "core/pipeline.h"
@@ -69,6 +70,15 @@ bool instance_stopped(const struct instance *in);
 /* Free; anything still held (VIPs) is removed synchronously and running
  * scripts are killed. */
 void instance_free(struct instance *in);
+
+/* Feed an address notification from addr_watch (ifindex 0, addr NULL:
+ * notifications were lost, check everything): a VIP removed while held is
+ * added back (alarms.c). */
+void instance_addr_event(struct instance *in, int ifindex, const struct ipaddr *addr,
+			 bool deleted);
+
+/* The alarms and their counters, for status. */
+const struct conflict *instance_alarms(const struct instance *in);
 
 /* Feed a link notification from link_watch. */
 void instance_link_event(struct instance *in, int ifindex, const char *ifname, bool up);

@@ -5,12 +5,14 @@
 #define HAMGR_INSTANCE_PRIV_H
 
 #include "instance.h"
+#include "core/conflict.h"
 #include "core/peers.h"
 #include "core/pipeline.h"
 #include "core/track.h"
 #include "log.h"
 
 struct advert_io;
+struct conflict_io;
 struct resource;
 struct script_run;
 
@@ -61,6 +63,7 @@ struct instance {
 	uint64_t vip_done_token;
 	bool vip_done_ok;
 	int dispatch_depth;
+	bool acquiring;                 /* a takeover runs (not a restart) */
 	enum fsm_state prev_state;      /* HAMGR_PREV_STATE */
 	bool stopping;                  /* instance_stop() called */
 	bool stopped;                   /* released and resources stopped */
@@ -68,6 +71,11 @@ struct instance {
 	char handover_to[64];           /* switchover --to: sent at priority 0 */
 	/* tracks (tracks.c) */
 	struct instance_track *tracks;  /* conf.n_tracks */
+	/* alarms (alarms.c) */
+	struct conflict alarms;
+	struct conflict_io *cio;        /* listening while the VIPs are held */
+	sd_event_source *alarm_timer;
+	uint8_t mac[CONFLICT_MAC_LEN];  /* the interface's, at the last probe */
 };
 
 /* instance.c */
@@ -94,6 +102,18 @@ void vipset_add(struct instance *in, const struct ipaddr *v, size_t n);
 void vipset_del(struct instance *in, const struct ipaddr *v, size_t n);
 void vipset_garp(struct instance *in, const struct ipaddr *v, size_t n);
 void vipset_remove_stale(struct instance *in);
+
+/* alarms.c: conflict detection (core/conflict.h) */
+int alarms_init(struct instance *in, char *err, size_t errlen);
+void alarms_free(struct instance *in);
+/* The VIP step put the VIPs up (probing starts) or takes them down. */
+void alarms_hold(struct instance *in, bool holding);
+/* A reload changed the VIPs (perhaps their families) while held. */
+void alarms_vips_changed(struct instance *in);
+/* An advert from src dropped as interval_far. */
+void alarms_dropped(struct instance *in, const struct ipaddr *src, const struct advert *adv);
+/* A valid advert for another VRID: does it list one of our VIPs? */
+void alarms_other_vrid(struct instance *in, const struct ipaddr *src, const struct advert *adv);
 
 /* statefile.c: marks that survive a restart */
 bool statefile_marked(const char *dir, const char *kind, const char *name);

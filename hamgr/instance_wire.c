@@ -186,10 +186,14 @@ static void handle_packet(struct instance *in, const struct advert_rx *rx)
 
 	if (r != ADVERT_OK) {
 		count_drop(in, r, &src, now);
+		/* A live peer whose adverts we drop: no silent split brain. */
+		if (r == ADVERT_ERR_INTERVAL_FAR)
+			alarms_dropped(in, &src, &adv);
 		return;
 	}
 	if (adv.vrid != in->conf.vrid) {
 		in->stats.other_vrid++;
+		alarms_other_vrid(in, &src, &adv);
 		return;
 	}
 	in->stats.adverts_rcvd++;

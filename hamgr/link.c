@@ -1,21 +1,19 @@
 /* link: interface state through libnl-route, dispatched from sd-event.
  *
- * Two sockets: a nonblocking one subscribed to RTNLGRP_LINK whose fd sits
- * in the event loop, and a synchronous nlsock for link_query and dumps.
+ * Two sockets: an nlwatch subscribed to RTNLGRP_LINK, and a synchronous
+ * nlsock for link_query and dumps.
  *
- * Netlink notifications are lossy: when the event socket's receive buffer
- * overflows the kernel drops messages and recvmsg fails with ENOBUFS
- * (libnl: -NLE_NOMEM). We then dump every link and report all of them,
- * and report as down every link we knew that the dump no longer has, so a
- * link deleted during the overflow is not missed. That is why the watch
- * keeps a table of the links it has seen (index and name only). */
+ * Netlink notifications are lossy (nlwatch.h): after an overflow we dump
+ * every link and report all of them, and report as down every link we
+ * knew that the dump no longer has, so a link deleted during the overflow
+ * is not missed. That is why the watch keeps a table of the links it has
+ * seen (index and name only). */
 #include "link.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <linux/if.h>
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
@@ -23,14 +21,13 @@
 
 #include "log.h"
 #include "nlsock.h"
+#include "nlwatch.h"
 
 /* Receive buffer for notifications (capped by net.core.rmem_max); bursts
  * beyond it trigger a resync. Overridable so tests can force overflows. */
 #ifndef LINK_RCVBUF
 #define LINK_RCVBUF (1 << 20)
 #endif
-/* Datagrams handled per wakeup before yielding to other event sources. */
-#define LINK_BATCH 64
 
 struct link_state {
 	int ifindex;
@@ -45,10 +42,8 @@ struct link_set {
 };
 
 struct link_watch {
-	struct nl_sock *ev;
-	struct nl_cb *ev_cb;	/* ev's callbacks (a reference we hold) */
+	struct nlwatch *ev;
 	struct nlsock *req;
-	sd_event_source *src;
 	link_cb cb;
 	void *arg;
 	struct link_set known;
@@ -224,8 +219,9 @@ static int event_msg(struct nl_msg *msg, void *arg)
 
 /* After lost notifications: report the current state of every link, and
  * report as gone the links we knew that no longer exist. */
-static void resync(struct link_watch *lw)
+static void resync(void *arg)
 {
+	struct link_watch *lw = arg;
 	struct link_set now = { 0 }, old;
 	int rc = dump_links(lw->req, &now);
 
@@ -244,65 +240,19 @@ static void resync(struct link_watch *lw)
 	set_free(&old);
 }
 
-static int on_readable(sd_event_source *s, int fd, uint32_t revents, void *arg)
-{
-	struct link_watch *lw = arg;
-
-	for (int i = 0; i < LINK_BATCH; i++) {
-		int rc = nl_recvmsgs_report(lw->ev, lw->ev_cb);
-
-		if (rc == -NLE_NOMEM) {	/* ENOBUFS: notifications were lost */
-			log_notice("link: netlink notifications lost, resynchronising");
-			resync(lw);
-			continue;
-		}
-		if (rc == 0 || rc == -NLE_AGAIN)
-			break;		/* drained */
-		if (rc < 0) {
-			log_warnx("link: netlink receive: %s", nl_geterror(rc));
-			break;
-		}
-	}
-	/* Never return <0: sd-event would disable the source for good. */
-	return 0;
-}
-
-static int open_event_socket(struct link_watch *lw)
-{
-	int rc;
-
-	lw->ev = nl_socket_alloc();
-	if (!lw->ev)
-		return -ENOMEM;
-	/* Notifications are not answers to our requests. */
-	nl_socket_disable_seq_check(lw->ev);
-	nl_socket_modify_cb(lw->ev, NL_CB_VALID, NL_CB_CUSTOM, event_msg, lw);
-	rc = nl_connect(lw->ev, NETLINK_ROUTE);
-	if (rc >= 0)
-		rc = nl_socket_add_membership(lw->ev, RTNLGRP_LINK);
-	if (rc >= 0)
-		rc = nl_socket_set_nonblocking(lw->ev);
-	if (rc >= 0)
-		rc = nl_socket_set_buffer_size(lw->ev, LINK_RCVBUF, 0);
-	if (rc < 0)
-		return nlsock_errno(rc);
-	nl_socket_enable_msg_peek(lw->ev);
-	/* nl_recvmsgs_report (it tells "drained" from "handled") needs the
-	 * callback set itself; nl_socket_get_cb takes a reference. */
-	lw->ev_cb = nl_socket_get_cb(lw->ev);
-	return lw->ev_cb ? 0 : -ENOMEM;
-}
-
 struct link_watch *link_watch_open(sd_event *event, link_cb cb, void *arg)
 {
+	static const int groups[] = { RTNLGRP_LINK };
 	struct link_watch *lw = calloc(1, sizeof(*lw));
-	int rc;
+	int rc = 0;
 
 	if (!lw)
 		return NULL;
 	lw->cb = cb;
 	lw->arg = arg;
-	rc = open_event_socket(lw);
+	lw->ev = nlwatch_open(event, groups, 1, LINK_RCVBUF, event_msg, resync, lw, "link");
+	if (!lw->ev)
+		rc = -errno;
 	if (rc == 0) {
 		lw->req = nlsock_open();
 		rc = lw->req ? 0 : -errno;
@@ -310,15 +260,11 @@ struct link_watch *link_watch_open(sd_event *event, link_cb cb, void *arg)
 	/* Subscribed first, then dumped: no change falls in between. */
 	if (rc == 0)
 		rc = dump_links(lw->req, &lw->known);
-	if (rc == 0)
-		rc = sd_event_add_io(event, &lw->src, nl_socket_get_fd(lw->ev),
-				     EPOLLIN, on_readable, lw);
 	if (rc < 0) {
 		link_watch_close(lw);
 		errno = -rc;
 		return NULL;
 	}
-	(void)sd_event_source_set_description(lw->src, "link-watch");
 	return lw;
 }
 
@@ -326,11 +272,7 @@ void link_watch_close(struct link_watch *lw)
 {
 	if (!lw)
 		return;
-	sd_event_source_disable_unref(lw->src);
-	if (lw->ev_cb)
-		nl_cb_put(lw->ev_cb);
-	if (lw->ev)
-		nl_socket_free(lw->ev);
+	nlwatch_close(lw->ev);
 	nlsock_close(lw->req);
 	set_free(&lw->known);
 	free(lw);

@@ -21,6 +21,7 @@
 #include "garp.h"
 #include "hello_io.h"
 #include "instance.h"
+#include "addr_watch.h"
 #include "link.h"
 #include "log.h"
 #include "preflight.h"
@@ -29,11 +30,17 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hamgr [-dtV] [-f CONFIG]\n"
-		   "  -f CONFIG  configuration file (default " CONF_DEFAULT_FILE ")\n"
-		   "  -t         check the configuration and exit (0 ok, 78 bad)\n"
-		   "  -d         debug logging\n"
-		   "  -V         print the version and exit\n");
+	fprintf(f, "usage: hamgr [-dhtV] [-f CONFIG]\n"
+		   "  -f, --config CONFIG  configuration file (default " CONF_DEFAULT_FILE ")\n"
+		   "  -t, --test           check the configuration and exit (0 ok, 78 bad)\n"
+		   "  -d, --debug          debug logging\n"
+		   "  -h, --help           print this help and exit\n"
+		   "  -V, --version        print the version and exit\n");
+}
+
+static void print_warning(void *arg, const char *msg)
+{
+	fprintf(stderr, "hamgr: warning: %s\n", msg);
 }
 
 /* RELOADING=1 with MONOTONIC_USEC, which systemd >= 253's
@@ -80,6 +87,16 @@ static void on_link(void *arg, int ifindex, const char *ifname, bool up)
 	for (i = 0; i < d->n_inst; i++)
 		if (d->inst[i])
 			instance_link_event(d->inst[i], ifindex, ifname, up);
+}
+
+static void on_addr(void *arg, int ifindex, const struct ipaddr *addr, bool deleted)
+{
+	struct daemon *d = arg;
+	size_t i;
+
+	for (i = 0; i < d->n_inst; i++)
+		if (d->inst[i])
+			instance_addr_event(d->inst[i], ifindex, addr, deleted);
 }
 
 static int start_instances(struct daemon *d)
@@ -450,6 +467,11 @@ static int setup_adapters(struct daemon *d)
 		log_warn("netlink (link watch)");
 		return -1;
 	}
+	d->addrs = addr_watch_open(d->env.event, on_addr, d);
+	if (!d->addrs) {
+		log_warn("netlink (address watch)");
+		return -1;
+	}
 	/* Announcements add node names, --to and the successor check; hamgr
 	 * runs without them (VRRPv3 alone) when the port is not available. */
 	d->env.hello = hello_io_open(d->env.event, on_hello, d, err, sizeof(err));
@@ -469,6 +491,8 @@ static void close_adapters(struct daemon *d)
 	d->ctl = NULL;
 	hello_io_close(d->env.hello);
 	d->env.hello = NULL;
+	addr_watch_close(d->addrs);
+	d->addrs = NULL;
 	link_watch_close(d->env.links);
 	garp_close(d->env.garp);
 	vip_close(d->env.vip);
@@ -505,12 +529,20 @@ static int run(struct daemon *d)
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'f' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "test", no_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct daemon d = { .conf_path = CONF_DEFAULT_FILE };
 	char err[CONF_ERR_MAX];
 	bool check = false, debug = false;
 	int c, rc;
 
-	while ((c = getopt(argc, argv, "df:thV")) != -1) {
+	while ((c = getopt_long(argc, argv, "df:thV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': debug = true; break;
 		case 'f': d.conf_path = optarg; break;
@@ -534,6 +566,7 @@ int main(int argc, char **argv)
 		return CONF_EX_CONFIG;
 	}
 	if (check) {
+		preflight_warnings(d.conf, print_warning, NULL);
 		printf("%s: configuration OK (%zu instance(s))\n", d.conf_path, d.conf->n_instances);
 		conf_free(d.conf);
 		return 0;

@@ -1,7 +1,13 @@
-/* preflight: resource programs and track agents checked on disk. */
+/* preflight: what a start would refuse, checked on the system: resource
+ * programs and track agents, the control socket's group, directory and
+ * path, the state directory; missing interfaces as warnings. */
 #include "preflight.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +17,41 @@
 #include "core/argv.h"
 
 #define PREFLIGHT_ARGV_MAX 64
+#define WHY_MAX (2 * CONF_PATH_MAX + 128)
+
+/* The problem with the lowest line, "FILE:LINE: ..." in err. */
+struct report {
+	const struct conf *c;
+	char *err;
+	size_t errlen;
+	int line;
+	bool failed;
+};
+
+static void fail(struct report *r, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail(struct report *r, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (r->failed && line >= r->line)
+		return;
+	r->failed = true;
+	r->line = line;
+	if (!r->err || !r->errlen)
+		return;
+	n = line > 0 ? snprintf(r->err, r->errlen, "%s:%d: ", r->c->file, line)
+		     : snprintf(r->err, r->errlen, "%s: ", r->c->file);
+	if (n < 0 || (size_t)n >= r->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- programs ------------------------------------------------------------ */
 
 void preflight_resource_path(const struct conf_resource *r, char *buf, size_t len)
 {
@@ -38,59 +79,170 @@ static const char *not_runnable(const char *path)
 	return NULL;
 }
 
-static int fail(char *err, size_t errlen, const char *file, int line, const char *kind,
-		const char *name, const char *path, const char *why)
-{
-	if (err && errlen)
-		snprintf(err, errlen, "%s:%d: %s %s: %s: %s, expected an executable program", file,
-			 line, kind, name, path, why);
-	return -1;
-}
-
-static int check_resource(const struct conf *c, const struct conf_resource *r, char *err,
-			  size_t errlen)
+static void check_resource(struct report *rep, const struct conf_resource *r)
 {
 	char path[CONF_PATH_MAX + 64];
 	const char *why;
 
 	preflight_resource_path(r, path, sizeof(path));
 	why = not_runnable(path);
-	return why ? fail(err, errlen, c->file, r->line, "resource", r->name, path, why) : 0;
+	if (why)
+		fail(rep, r->line, "resource %s: %s: %s, expected an executable program",
+		     r->name, path, why);
 }
 
-static int check_track(const struct conf *c, const struct conf_track *t, char *err,
-		       size_t errlen)
+static void check_track(struct report *rep, const struct conf_track *t)
 {
 	char buf[CONF_CMD_MAX + PREFLIGHT_ARGV_MAX], *argv[PREFLIGHT_ARGV_MAX];
-	const char *why = NULL;
+	const char *why = NULL, *prog = t->command;
 
 	if (t->kind != CONF_TRACK_COMMAND)
-		return 0;       /* an interface may appear later */
+		return; /* an interface may appear later: preflight_warnings() */
 	if (argv_split(t->command, argv, PREFLIGHT_ARGV_MAX, buf, sizeof(buf), &why) <= 0)
-		return fail(err, errlen, c->file, t->line, "track", t->name, t->command,
-			    why ? why : "empty");
-	why = not_runnable(argv[0]);
-	return why ? fail(err, errlen, c->file, t->line, "track", t->name, argv[0], why) : 0;
+		why = why ? why : "empty";
+	else
+		why = not_runnable(prog = argv[0]);
+	if (why)
+		fail(rep, t->line, "track %s: %s: %s, expected an executable program", t->name,
+		     prog, why);
+}
+
+/* ---- the control socket and the state directory ----------------------------- */
+
+/* Whether hamgr could make or write dir, or why not in why. It runs as
+ * root: a check by root (access() sees read-only mounts and a missing
+ * CAP_DAC_OVERRIDE too) says whether it can write; another user can only
+ * tell whether the path is, or can become, a directory. mkdir_p: the
+ * daemon creates missing parents too (the socket's), else only dir itself
+ * (the state directory). */
+static bool dir_usable(const char *dir, bool mkdir_p, char *why, size_t len)
+{
+	bool root = geteuid() == 0, missing = false;
+	char path[CONF_PATH_MAX];
+	struct stat st;
+	char *slash;
+
+	snprintf(path, sizeof(path), "%s", dir);
+	for (;;) {
+		if (stat(path, &st) == 0)
+			break;
+		if ((errno != ENOENT && errno != ENOTDIR) || (missing && !mkdir_p)) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				snprintf(why, len, "%s cannot be created: %s does not exist", dir,
+					 path);
+			else
+				snprintf(why, len, "%s: %s", path, strerror(errno));
+			return false;
+		}
+		missing = true;
+		slash = strrchr(path, '/');
+		if (!slash || !path[1])
+			return true; /* not absolute (the parser refused it), or "/" */
+		slash[slash == path] = '\0'; /* "/x" -> "/" */
+	}
+	if (!S_ISDIR(st.st_mode) || (root && access(path, W_OK | X_OK) < 0)) {
+		const char *what = S_ISDIR(st.st_mode) ? "is not writable" : "is not a directory";
+		char err[128] = "";
+
+		if (S_ISDIR(st.st_mode))
+			snprintf(err, sizeof(err), " (%s)", strerror(errno));
+		if (missing)
+			snprintf(why, len, "%s cannot be created: %s %s%s", dir, path, what, err);
+		else
+			snprintf(why, len, "%s %s%s", path, what, err);
+		return false;
+	}
+	return true;
+}
+
+static void check_socket(struct report *r, const struct conf *c)
+{
+	char dir[sizeof(c->control_socket)], why[WHY_MAX];
+	char *slash;
+	struct stat st;
+
+	/* A dead daemon's socket is removed at start, a live one is the
+	 * running hamgr's (hamgr -t before a reload): either is fine. */
+	if (lstat(c->control_socket, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+		fail(r, c->control_socket_line, "control-socket: %s exists and is not a socket, "
+		     "expected a path hamgr can bind", c->control_socket);
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s", c->control_socket);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return;
+	slash[slash == dir] = '\0';
+	if (!dir_usable(dir, true, why, sizeof(why)))
+		fail(r, c->control_socket_line, "control-socket: %s, expected a directory for the "
+		     "socket that hamgr can write or create", why);
+}
+
+static void check_group(struct report *r, const struct conf *c)
+{
+	if (!c->control_group[0])
+		return;
+	errno = 0;
+	if (getgrnam(c->control_group))
+		return;
+	/* Not found is 0 or, depending on the NSS module, one of these. */
+	if (errno == 0 || errno == ENOENT || errno == ESRCH || errno == EBADF || errno == EPERM)
+		fail(r, c->control_group_line, "control-group: no group %s, expected an "
+		     "existing group", c->control_group);
+	else
+		fail(r, c->control_group_line, "control-group: cannot look up %s: %s, expected "
+		     "an existing group", c->control_group, strerror(errno));
 }
 
 int preflight_check(const struct conf *c, char *err, size_t errlen)
+{
+	struct report r = { .c = c, .err = err, .errlen = errlen };
+	char why[WHY_MAX];
+	size_t i, j;
+
+	if (!c)
+		return 0;
+	check_group(&r, c);
+	check_socket(&r, c);
+	if (!dir_usable(c->state_dir, false, why, sizeof(why)))
+		fail(&r, c->state_dir_line, "state-directory: %s, expected a directory hamgr "
+		     "can write or create", why);
+	for (i = 0; i < c->n_instances; i++) {
+		const struct conf_instance *in = &c->instances[i];
+
+		for (j = 0; j < in->n_resources; j++)
+			check_resource(&r, &in->resources[j]);
+		for (j = 0; j < in->n_tracks; j++)
+			check_track(&r, &in->tracks[j]);
+	}
+	return r.failed ? -1 : 0;
+}
+
+/* ---- warnings --------------------------------------------------------------------- */
+
+static void warn_interface(const struct conf *c, const char *ifname, int line,
+			   preflight_warn_fn *warn, void *arg)
+{
+	char msg[CONF_PATH_MAX + 96];
+
+	if (!ifname[0] || if_nametoindex(ifname) > 0)
+		return;
+	snprintf(msg, sizeof(msg), "%s:%d: interface %s does not exist (yet)", c->file, line,
+		 ifname);
+	warn(arg, msg);
+}
+
+void preflight_warnings(const struct conf *c, preflight_warn_fn *warn, void *arg)
 {
 	size_t i, j;
 
 	for (i = 0; c && i < c->n_instances; i++) {
 		const struct conf_instance *in = &c->instances[i];
-		size_t r = 0, t = 0;
 
-		/* In file order across both lists, so the first error is the
-		 * first in the file. */
-		for (j = 0; j < in->n_resources + in->n_tracks; j++) {
-			bool res = t >= in->n_tracks ||
-				   (r < in->n_resources && in->resources[r].line < in->tracks[t].line);
-
-			if (res ? check_resource(c, &in->resources[r++], err, errlen) < 0
-				: check_track(c, &in->tracks[t++], err, errlen) < 0)
-				return -1;
-		}
+		warn_interface(c, in->interface, in->interface_line, warn, arg);
+		for (j = 0; j < in->n_tracks; j++)
+			if (in->tracks[j].kind == CONF_TRACK_INTERFACE)
+				warn_interface(c, in->tracks[j].interface,
+					       in->tracks[j].interface_line, warn, arg);
 	}
-	return 0;
 }

@@ -1,7 +1,10 @@
 /* preflight: what a start would refuse that the config parser cannot see,
- * because it needs the file system: resource programs and track agents
- * that are missing or not executable. hamgr -t, the start and every reload
- * run it after conf_load_file(), so the config check catches them. */
+ * because it needs the system: resource programs and track agents that
+ * are missing or not executable, a control-group that does not exist, a
+ * control socket or state directory that cannot be made. hamgr -t, the
+ * start and every reload run it after conf_load_file(), so the config
+ * check catches them (and a start that fails this way exits 78, which
+ * systemd does not restart). */
 #ifndef HAMGR_PREFLIGHT_H
 #define HAMGR_PREFLIGHT_H
 
@@ -10,8 +13,17 @@
 #include "conf.h"
 
 /* Returns 0, or -1 with "FILE:LINE: what, expected ..." in err for the
- * first problem in file order. */
+ * problem with the lowest line (a default value has none: "FILE: ...").
+ * Writability is checked only when running as root, as the daemon does;
+ * another user learns whether the directories exist or could. */
 int preflight_check(const struct conf *c, char *err, size_t errlen);
+
+/* A message for the user, "FILE:LINE: what". */
+typedef void preflight_warn_fn(void *arg, const char *msg);
+
+/* What a start logs and survives: interfaces (of instances and tracks)
+ * that do not exist, since they may appear later; instance by instance. */
+void preflight_warnings(const struct conf *c, preflight_warn_fn *warn, void *arg);
 
 /* The program a resource runs: script as given, or for type "ocf" with
  * "provider:agent", $OCF_ROOT (default /usr/lib/ocf)/resource.d/provider/agent. */

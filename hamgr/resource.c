@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/ocf.h"
@@ -370,6 +371,7 @@ static void finish(struct resource *r, struct pending *p, const struct script_re
 	char what[128];
 
 	res.ocf_rc = sr->status == SCRIPT_EXITED ? sr->code : -1;
+	sd_event_now(r->e, CLOCK_MONOTONIC, &res.finished_at);
 	res.ok = res.ocf_rc >= 0 && action_ok(p->action, res.ocf_rc);
 	script_result_str(sr, what, sizeof(what));
 	if (started) {

@@ -60,6 +60,7 @@ struct resource_result {
 	bool ok;
 	int ocf_rc;                     /* exit status, or -1 (signal, timeout,
 					   spawn failure, cancel) */
+	uint64_t finished_at;           /* monotonic us (the loop's time) */
 	struct script_result script;
 };
 

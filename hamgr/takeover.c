@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/hello.h"
 #include "events.h"
@@ -157,13 +158,18 @@ static void record(struct instance *in, size_t i, const struct resource_result *
 	char why[160];
 	const char *name = in->conf.resources[i].name, *act = resource_action_str(r->action);
 
-	/* resource.c logs every result; hactl log gets the steps. */
+	/* resource.c logs every result; hactl log gets the steps (and the
+	 * monitors found unhealthy, which may have exited "ok"). */
+	if (r->ok && r->action != RESOURCE_MONITOR) {
+		events_add(in->conf.name, "step", NULL, NULL, "%s %s ok in %llu ms", name, act,
+			   (unsigned long long)ms(r->script.duration_us));
+		return;
+	}
 	script_result_str(&r->script, why, sizeof(why));
-	if (r->action != RESOURCE_MONITOR || !r->ok)
-		events_add(in->conf.name, "step", NULL, NULL, "%s %s: %s in %llu ms%s%s", name, act,
-			   r->ok ? "ok" : why, (unsigned long long)ms(r->script.duration_us),
-			   !r->ok && r->script.last_line[0] ? ": " : "",
-			   r->ok ? "" : r->script.last_line);
+	events_add(in->conf.name, "step", NULL, NULL, "%s %s %s: %s after %llu ms%s%s", name, act,
+		   r->ok ? "unhealthy" : "failed", why,
+		   (unsigned long long)ms(r->script.duration_us),
+		   r->script.last_line[0] ? ": " : "", r->script.last_line);
 }
 
 /* ---- the pipeline ------------------------------------------------------- */
@@ -197,14 +203,30 @@ static void step_resource(struct instance *in, const struct pipeline_action *a, 
 	}
 }
 
+static uint64_t clock_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 static void step_vips(struct instance *in, const struct pipeline_action *a, bool start)
 {
+	uint64_t t0 = clock_us();
+
 	if (start) {
 		vipset_add(in, in->conf.vips, in->conf.n_vips);
 		vipset_garp(in, in->conf.vips, in->conf.n_vips);
+		alarms_hold(in, true);
 	} else {
+		alarms_hold(in, false);
 		vipset_del(in, in->conf.vips, in->conf.n_vips);
 	}
+	/* The loop's clock stands still meanwhile: the real time for the log. */
+	events_add(in->conf.name, "step", NULL, NULL, "vips %s: %zu address%s %s in %.1f ms",
+		   start ? "up" : "down", in->conf.n_vips, in->conf.n_vips == 1 ? "" : "es",
+		   start ? "added and announced" : "removed", (double)(clock_us() - t0) / 1000.0);
 	/* Address changes are synchronous netlink requests: done now, fed
 	 * back once this batch of actions is through. */
 	in->vip_done_pending = true;
@@ -221,9 +243,16 @@ static void milestone(struct instance *in, const struct pipeline_action *a)
 
 	switch (a->type) {
 	case PIPELINE_ACT_HELD:
+		if (!in->acquiring) {
+			/* Held again after a monitor restart, not a takeover. */
+			log_notice("instance %s: every step up again after a restart", in->conf.name);
+			break;
+		}
+		in->acquiring = false;
 		log_notice("instance %s: takeover complete: %zu step(s) in %llu ms", in->conf.name,
 			   in->pipe.n, (unsigned long long)ms(now - in->fsm.state_since));
-		events_add(in->conf.name, "takeover", NULL, NULL, "complete in %llu ms",
+		events_add(in->conf.name, "takeover", NULL, NULL, "complete: %zu step%s in %llu ms",
+			   in->pipe.n, in->pipe.n == 1 ? "" : "s",
 			   (unsigned long long)ms(now - in->fsm.state_since));
 		break;
 	case PIPELINE_ACT_VIPS_DOWN:
@@ -324,15 +353,36 @@ static uint64_t gate_us(const struct instance *in)
 					  PEERS_HELLO_PERIOD_US;
 }
 
+static bool has_gated(const struct pipeline *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->step[i].cfg.gated)
+			return true;
+	return false;
+}
+
 void takeover_acquire(struct instance *in)
 {
 	struct pipeline_actions acts = { .n = 0 };
+	char a[IPADDR_STRLEN];
 
+	in->acquiring = true;
 	pipeline_acquire(&in->pipe, instance_now(in), in->fsm.confirmed, gate_us(in), &acts);
-	if (pipeline_gate_waiting(&in->pipe) || (!in->fsm.confirmed && in->conf.n_resources))
-		log_notice("instance %s: master without having heard a peer since start: "
-			   "irreversible steps wait up to %llu ms for a peer to confirm",
-			   in->conf.name, (unsigned long long)ms(gate_us(in)));
+	/* Only when something waits: a node without irreversible steps goes
+	 * straight on. */
+	if (!in->fsm.confirmed && has_gated(&in->pipe)) {
+		if (in->fsm.awaiting_release)
+			log_notice("instance %s: preempting %s: irreversible steps wait up to %llu ms "
+				   "for it to release", in->conf.name,
+				   ipaddr_str(&in->fsm.preempted, a, sizeof(a)),
+				   (unsigned long long)ms(gate_us(in)));
+		else
+			log_notice("instance %s: master without having heard a peer since start: "
+				   "irreversible steps wait up to %llu ms for a peer to confirm",
+				   in->conf.name, (unsigned long long)ms(gate_us(in)));
+	}
 	dispatch(in, &acts);
 }
 
@@ -389,7 +439,10 @@ static void on_monitor_done(void *arg, uint64_t token, const struct resource_res
 	struct instance_res *res = arg;
 	struct instance *in = res->in;
 	size_t i = (size_t)(res - in->res);
-	bool held = in->pipe.want && in->pipe.step[res->step].state == PIPELINE_UP;
+	/* Promoted: its step is up, also while a release has yet to reach it
+	 * (then 8 is right, but a failure restarts nothing). */
+	bool promoted = in->pipe.step[res->step].state == PIPELINE_UP;
+	bool held = in->pipe.want && promoted;
 	bool healthy;
 
 	res->monitor_token = 0;
@@ -399,19 +452,27 @@ static void on_monitor_done(void *arg, uint64_t token, const struct resource_res
 	 * simple scripts and agents that cannot promote do not tell).
 	 * Elsewhere 0 (a replica following) or 7 (a service that runs on the
 	 * master only) are both fine; 8 there is worth a warning. */
-	if (held)
+	if (promoted)
 		healthy = r->ok && (r->ocf_rc == 8 || r->ocf_rc == 0);
 	else
 		healthy = r->ok && (r->ocf_rc == 0 || r->ocf_rc == 7);
+	if (healthy && held)
+		pipeline_healthy(&in->pipe, res->step);
 	if (!healthy) {
 		record(in, i, r);
 		if (held) {
 			struct pipeline_actions acts = { .n = 0 };
+			unsigned done = in->pipe.step[res->step].restarts,
+				 limit = in->conf.resources[i].restart_limit;
 
-			log_warnx("instance %s: resource %s failed its monitor on the master "
-				  "(restart %u of %u)", in->conf.name, in->conf.resources[i].name,
-				  in->pipe.step[res->step].restarts + 1,
-				  in->conf.resources[i].restart_limit);
+			if (done < limit)
+				log_warnx("instance %s: resource %s failed its monitor on the "
+					  "master (restart %u of %u)", in->conf.name,
+					  in->conf.resources[i].name, done + 1, limit);
+			else
+				log_warnx("instance %s: resource %s failed its monitor on the "
+					  "master (restart limit %u reached)", in->conf.name,
+					  in->conf.resources[i].name, limit);
 			pipeline_failed(&in->pipe, instance_now(in), res->step, &acts);
 			dispatch(in, &acts);
 		} else if (r->ocf_rc == 8) {

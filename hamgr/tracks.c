@@ -98,8 +98,10 @@ static void changed(struct instance_track *it, const char *how)
 		   it->t.up ? "up" : "down", how, it->last_line[0] ? "; " : "", it->last_line,
 		   before, fsm_effective_priority(&in->fsm),
 		   track_faulting(&it->t) ? " (weight 0: FAULT)" : "");
-	events_add(in->conf.name, "track", NULL, NULL, "%s %s: priority %u -> %u", ct->name,
-		   it->t.up ? "up" : "down", before, fsm_effective_priority(&in->fsm));
+	/* One line in hactl log: the agent's output is in status and the log. */
+	events_add(in->conf.name, "track", NULL, NULL, "%s %s%s: priority %u -> %u%s", ct->name,
+		   it->t.up ? "up" : "down", how, before, fsm_effective_priority(&in->fsm),
+		   track_faulting(&it->t) ? " (weight 0: FAULT)" : "");
 }
 
 static void schedule(struct instance_track *it, uint64_t delay)

@@ -313,6 +313,15 @@ static void master_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 			to_init(f, now, out);
 			return;
 		}
+		if (f->fault) {
+			/* Releasing for a weight-0 track: FAULT, not BACKUP. */
+			f->adver_timer = 0;
+			forget_master(f);
+			set_state(f, now, FSM_FAULT, FSM_CAUSE_TRACK_DOWN, out,
+				  "preempted by %s priority %u while releasing: %s",
+				  ipaddr_str(src, a, sizeof(a)), priority, f->release_why);
+			return;
+		}
 		note_master(f, now, src, priority);
 		f->master_adver_int_us = adver_int_us;
 		set_state(f, now, FSM_BACKUP, FSM_CAUSE_PREEMPTED, out,
@@ -357,13 +366,51 @@ uint64_t fsm_next_deadline(const struct fsm *f)
 	return d;
 }
 
+void fsm_note_dropped(struct fsm *f, uint64_t now, const struct ipaddr *src, const char *why)
+{
+	f->dropped_at = now;
+	f->dropped_from = *src;
+	snprintf(f->dropped_why, sizeof(f->dropped_why), "%s", why);
+}
+
+/* The timer expired although adverts arrived, dropped (fsm_note_dropped):
+ * the reason names them. False when there were none recently. */
+static bool master_down_dropped(struct fsm *f, uint64_t now, char *why, size_t len)
+{
+	char a[IPADDR_STRLEN], d[IPADDR_STRLEN];
+	unsigned long long ms;
+	bool same;
+
+	if (!f->dropped_at || now - f->dropped_at > fsm_master_down_interval(f))
+		return false;
+	ipaddr_str(&f->dropped_from, d, sizeof(d));
+	if (!f->master_known) {
+		snprintf(why, len, "master_down timer expired: no valid advert heard for %llu ms; "
+			 "adverts from %s are dropped: %s",
+			 (unsigned long long)((now - f->state_since) / 1000), d, f->dropped_why);
+		return true;
+	}
+	same = ipaddr_eq(&f->dropped_from, &f->master_addr);
+	ms = (unsigned long long)((now - f->master_last_seen) / 1000);
+	ipaddr_str(&f->master_addr, a, sizeof(a));
+	if (same)
+		snprintf(why, len, "master_down timer expired: no valid advert from %s for %llu ms; "
+			 "its adverts are dropped: %s", a, ms, f->dropped_why);
+	else
+		snprintf(why, len, "master_down timer expired: no advert from %s for %llu ms; "
+			 "adverts from %s are dropped: %s", a, ms, d, f->dropped_why);
+	return true;
+}
+
 static void master_down_expired(struct fsm *f, uint64_t now, struct fsm_actions *out)
 {
-	char why[160], a[IPADDR_STRLEN];
+	char why[320], a[IPADDR_STRLEN];  /* cut to the reason's size */
 
 	if (f->yielded && !f->master_known)
 		snprintf(why, sizeof(why), "switchover: no backup took over within %llu ms; "
 			 "taking the role back", (unsigned long long)((now - f->state_since) / 1000));
+	else if (!f->release_seen && !f->lower_seen && master_down_dropped(f, now, why, sizeof(why)))
+		;
 	else if (!f->master_known)
 		snprintf(why, sizeof(why), "master_down timer expired: no advert heard for %llu ms",
 			 (unsigned long long)((now - (f->state_since)) / 1000));
@@ -426,7 +473,20 @@ void fsm_set_fault(struct fsm *f, uint64_t now, unsigned cause, bool on, const c
 
 	f->fault = on ? was | cause : was & ~cause;
 	f->link_up = !(f->fault & FSM_FAULT_LINK);
-	if (f->state == FSM_INIT || (was != 0) == (f->fault != 0))
+	if (f->state == FSM_INIT)
+		return;
+	if (f->state == FSM_MASTER && f->fault && !(f->fault & FSM_FAULT_LINK)) {
+		/* Still on the wire (a weight-0 track, the link is up): give
+		 * the role up as a switchover does, advertising until the
+		 * pipeline has released everything (a database demoted before
+		 * a backup may promote), then priority 0 and FAULT
+		 * (fsm_released). A release under way goes on. */
+		start_release(f, FSM_CAUSE_TRACK_DOWN, why, out);
+		return;
+	}
+	/* A MASTER with a fault left is releasing for a track and has just
+	 * lost its link: FAULT now, nobody hears its adverts any more. */
+	if ((was != 0) == (f->fault != 0) && !(f->state == FSM_MASTER && f->fault))
 		return;
 	if (f->fault) {
 		if (f->state == FSM_MASTER && f->releasing == FSM_CAUSE_NONE)
@@ -491,6 +551,15 @@ void fsm_released(struct fsm *f, uint64_t now, struct fsm_actions *out)
 	f->releasing = FSM_CAUSE_NONE;
 	if (f->shutdown) {
 		to_init(f, now, out);
+		return;
+	}
+	if (f->fault) {
+		/* A weight-0 track went down (before or during the release). */
+		f->adver_timer = 0;
+		f->master_down_timer = 0;
+		forget_master(f);
+		set_state(f, now, FSM_FAULT, FSM_CAUSE_TRACK_DOWN, out, "%s",
+			  cause == FSM_CAUSE_TRACK_DOWN ? f->release_why : "a weight-0 track down");
 		return;
 	}
 	set_state(f, now, FSM_BACKUP, cause, out, "%s", f->release_why);

@@ -7,10 +7,11 @@
  * is the takeover pipeline's (core/pipeline.h): the fsm emits the role
  * intents ACQUIRE and RELEASE and learns back through fsm_released().
  * A master that gives the role up by itself (switchover, standby, give-up,
- * shutdown) stays MASTER and keeps advertising until the pipeline has
- * released everything (the VIPs and every resource: a database is demoted
- * before a successor may promote), and only then sends priority 0, so no
- * instant has two holders however long the steps take.
+ * shutdown, a weight-0 track down while its link is up) stays MASTER and
+ * keeps advertising until the pipeline has released everything (the VIPs
+ * and every resource: a database is demoted before a successor may
+ * promote), and only then sends priority 0, so no instant has two holders
+ * however long the steps take.
  *
  * Every priority comparison uses the effective priority: the configured
  * one moved by the tracks (fsm_set_priority), 0 in standby or in the
@@ -133,6 +134,11 @@ struct fsm {
 	struct ipaddr master_addr;
 	uint8_t master_priority;
 	uint64_t master_last_seen;
+	/* The last advert dropped for a reason worth naming in a takeover's
+	 * reason (fsm_note_dropped) */
+	uint64_t dropped_at;          /* 0: none */
+	struct ipaddr dropped_from;
+	char dropped_why[64];
 	/* Bookkeeping for status */
 	uint64_t state_since;
 	uint32_t transitions;
@@ -162,6 +168,13 @@ void fsm_shutdown(struct fsm *f, uint64_t now, struct fsm_actions *out);
 void fsm_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 	      uint8_t priority, uint32_t max_adver_int_us, struct fsm_actions *out);
 
+/* An advert from src was dropped for a reason an operator must see in a
+ * takeover's reason (its interval is far from ours: why says
+ * "interval 1000 ms, ours 100 ms"). Nothing else changes: no timer moves.
+ * A takeover within Master_Down_Interval of it reads "no valid advert
+ * from X for N ms; its adverts are dropped: WHY". */
+void fsm_note_dropped(struct fsm *f, uint64_t now, const struct ipaddr *src, const char *why);
+
 /* The earliest armed timer (absolute us), or 0 when none is armed. */
 uint64_t fsm_next_deadline(const struct fsm *f);
 
@@ -173,7 +186,9 @@ void fsm_timer(struct fsm *f, uint64_t now, struct fsm_actions *out);
 void fsm_link(struct fsm *f, uint64_t now, bool up, struct fsm_actions *out);
 
 /* Set or clear one FAULT cause (FSM_FAULT_*); why names it in the reason
- * ("track gateway down"). FAULT while any cause holds. */
+ * ("track gateway down"). FAULT while any cause holds. A MASTER whose link
+ * is up releases first (two phases, as above) and enters FAULT from
+ * fsm_released(); with the link down it enters FAULT at once. */
 void fsm_set_fault(struct fsm *f, uint64_t now, unsigned cause, bool on, const char *why,
 		   struct fsm_actions *out);
 

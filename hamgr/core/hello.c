@@ -30,8 +30,6 @@
 
 #define MAGIC_LEN      4
 #define STATE_MAX      3  /* FSM_FAULT: the last enum fsm_state on the wire */
-#define FLAGS_KNOWN    (HELLO_F_STANDBY | HELLO_F_LINK_UP | HELLO_F_HELD | \
-			HELLO_F_TRACK_FAULT | HELLO_F_TRACK_DOWN)
 
 static const char *const reason_names[] = {
 	[HELLO_OK]          = "ok",
@@ -99,7 +97,7 @@ static int type_ok(uint8_t type)
 
 static int fields_ok(uint8_t vrid, uint8_t state, uint8_t flags)
 {
-	return vrid != 0 && state <= STATE_MAX && (flags & ~FLAGS_KNOWN) == 0;
+	return vrid != 0 && state <= STATE_MAX && (flags & ~HELLO_F_KNOWN) == 0;
 }
 
 /* Everything hello_encode refuses: exactly what the decoder rejects. The

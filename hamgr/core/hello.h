@@ -45,6 +45,9 @@
 				  resources (a preemptor waits for it) */
 #define HELLO_F_TRACK_FAULT 0x08 /* FAULT because a weight-0 track is down */
 #define HELLO_F_TRACK_DOWN  0x10 /* a track is down: effective < configured */
+/* Every flag this version knows; the decoder refuses any other bit. */
+#define HELLO_F_KNOWN (HELLO_F_STANDBY | HELLO_F_LINK_UP | HELLO_F_HELD | \
+		       HELLO_F_TRACK_FAULT | HELLO_F_TRACK_DOWN)
 
 enum hello_type { HELLO_ANNOUNCE = 1, HELLO_HANDOVER = 2 };
 

@@ -260,6 +260,14 @@ void pipeline_failed(struct pipeline *p, uint64_t now, size_t step,
 	advance(p, now, out);
 }
 
+void pipeline_healthy(struct pipeline *p, size_t step)
+{
+	if (step >= p->n || !p->want || p->restart >= 0 ||
+	    p->step[step].state != PIPELINE_UP)
+		return;
+	p->step[step].restarts = 0;
+}
+
 uint64_t pipeline_next_deadline(const struct pipeline *p)
 {
 	uint64_t d = p->running >= 0 ? p->running_deadline : 0;

@@ -95,7 +95,8 @@ struct pipeline_step {
 	bool last_was_start;      /* the last finished run was a start */
 	uint64_t last_duration_us;
 	uint64_t started_at;      /* of the run in progress */
-	unsigned restarts;        /* since the last acquire */
+	unsigned restarts;        /* in a row: since the last acquire or
+				     the last healthy monitor */
 };
 
 struct pipeline {
@@ -139,6 +140,11 @@ void pipeline_done(struct pipeline *p, uint64_t now, uint64_t token, bool ok,
  * the step up. */
 void pipeline_failed(struct pipeline *p, uint64_t now, size_t step,
 		     struct pipeline_actions *out);
+
+/* A monitor found step's resource healthy while held: the next failure
+ * is the first of a new row (restart_limit counts failures in a row).
+ * Ignored unless held with the step up and no restart pending. */
+void pipeline_healthy(struct pipeline *p, size_t step);
 
 /* Earliest deadline (absolute us), 0 when none. */
 uint64_t pipeline_next_deadline(const struct pipeline *p);

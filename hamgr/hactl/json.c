@@ -2,6 +2,7 @@
 #include "json.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <json-c/json.h>
 
 struct json_object *jget(struct json_object *o, const char *k)
@@ -55,6 +56,17 @@ size_t jlen(struct json_object *arr)
 struct json_object *jidx(struct json_object *arr, size_t i)
 {
 	return json_object_array_get_idx(arr, i);
+}
+
+struct json_object *jnamed(struct json_object *o, const char *array, const char *name)
+{
+	struct json_object *arr = jget(o, array);
+	size_t i;
+
+	for (i = 0; name && i < jlen(arr); i++)
+		if (!strcmp(jstr(jidx(arr, i), "name", ""), name))
+			return jidx(arr, i);
+	return NULL;
 }
 
 void jprint(struct json_object *o)

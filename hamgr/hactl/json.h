@@ -30,6 +30,10 @@ int jbool(struct json_object *o, const char *k);
 size_t jlen(struct json_object *arr);
 struct json_object *jidx(struct json_object *arr, size_t i);
 
+/* The element of o's array member array whose "name" is name, or NULL
+ * (an instance of a status, a resource of an instance). */
+struct json_object *jnamed(struct json_object *o, const char *array, const char *name);
+
 /* o as indented JSON on stdout (--json output). */
 void jprint(struct json_object *o);
 

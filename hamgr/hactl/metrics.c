@@ -31,9 +31,9 @@ static void label_value(const char *s)
 	putchar('"');
 }
 
-/* name{instance="...",k2="v2"} value; k2 NULL for none. */
-static void sample(const char *name, struct json_object *in, const char *k2, const char *v2,
-		   double value)
+/* name{instance="...",k2="v2",k3="v3"} value; k2, k3 NULL for none. */
+static void sample3(const char *name, struct json_object *in, const char *k2, const char *v2,
+		    const char *k3, const char *v3, double value)
 {
 	printf("%s{instance=", name);
 	label_value(jstr(in, "name", "?"));
@@ -41,10 +41,20 @@ static void sample(const char *name, struct json_object *in, const char *k2, con
 		printf(",%s=", k2);
 		label_value(v2);
 	}
+	if (k3) {
+		printf(",%s=", k3);
+		label_value(v3);
+	}
 	if (value == floor(value) && fabs(value) < 1e15)
 		printf("} %.0f\n", value);
 	else
 		printf("} %.6g\n", value);
+}
+
+static void sample(const char *name, struct json_object *in, const char *k2, const char *v2,
+		   double value)
+{
+	sample3(name, in, k2, v2, NULL, NULL, value);
 }
 
 /* The sample value of o's member key: a number times scale, or a
@@ -60,67 +70,56 @@ static bool value(struct json_object *o, const char *key, double scale, double *
 	return true;
 }
 
-/* A per-instance value from the status (counter_member false: the
- * instance) or a member of its "counters". */
-static void per_instance(struct json_object *insts, const char *name, const char *type,
-			 const char *help, bool counter_member, const char *key, double scale)
-{
-	size_t i;
-	double v;
+/* One family of the table below. A family with a printer prints its own
+ * samples; the others take one value per instance, or per element of an
+ * array of each instance, from member key (times scale). */
+struct fam {
+	const char *name, *type, *help;
+	void (*print)(struct json_object *insts, const struct fam *f);
+	const char *member;     /* the instance's object member that holds key
+				   or the array ("counters", "pipeline"); NULL:
+				   the instance itself */
+	const char *array;      /* per element: the array ("vips" ...); NULL:
+				   one sample per instance */
+	const char *label;      /* per element: the label's name ... */
+	const char *id;         /* ... and the element's member that is its value */
+	const char *key;
+	double scale;
+};
 
-	family(name, type, help);
-	for (i = 0; i < jlen(insts); i++) {
-		struct json_object *in = jidx(insts, i);
-		struct json_object *src = counter_member ? jget(in, "counters") : in;
-
-		if (value(src, key, scale, &v))
-			sample(name, in, NULL, NULL, v);
-	}
-}
-
-/* A gauge with one sample per element of each instance's array member
- * (its VIPs, its peers), labelled with the element's address. */
-static void per_element(struct json_object *insts, const char *name, const char *help,
-			const char *array, const char *label, const char *key, double scale)
+static void generic(struct json_object *insts, const struct fam *f)
 {
 	size_t i, j;
 	double v;
 
-	family(name, "gauge", help);
 	for (i = 0; i < jlen(insts); i++) {
-		struct json_object *in = jidx(insts, i), *arr = jget(in, array);
+		struct json_object *in = jidx(insts, i);
+		struct json_object *src = f->member ? jget(in, f->member) : in;
+		struct json_object *arr = f->array ? jget(src, f->array) : NULL;
 
-		for (j = 0; j < jlen(arr); j++) {
-			struct json_object *e = jidx(arr, j);
-
-			if (value(e, key, scale, &v))
-				sample(name, in, label, jstr(e, "address", "?"), v);
-		}
+		if (!f->array && value(src, f->key, f->scale, &v))
+			sample(f->name, in, NULL, NULL, v);
+		for (j = 0; j < jlen(arr); j++)
+			if (value(jidx(arr, j), f->key, f->scale, &v))
+				sample(f->name, in, f->label, jstr(jidx(arr, j), f->id, "?"), v);
 	}
 }
 
-static void metrics_states(struct json_object *insts)
+static void print_states(struct json_object *insts, const struct fam *f)
 {
 	static const char *const states[] = { "INIT", "BACKUP", "MASTER", "FAULT" };
 	size_t i, s;
 
-	family("hamgr_instance_state", "gauge",
-	       "1 for the state the instance is in, 0 for the others.");
-	for (i = 0; i < jlen(insts); i++) {
-		struct json_object *in = jidx(insts, i);
-
+	for (i = 0; i < jlen(insts); i++)
 		for (s = 0; s < 4; s++)
-			sample("hamgr_instance_state", in, "state", states[s],
-			       !strcmp(jstr(in, "state", ""), states[s]));
-	}
+			sample(f->name, jidx(insts, i), "state", states[s],
+			       !strcmp(jstr(jidx(insts, i), "state", ""), states[s]));
 }
 
-static void metrics_drops(struct json_object *insts)
+static void print_drops(struct json_object *insts, const struct fam *f)
 {
 	size_t i;
 
-	family("hamgr_advert_drops_total", "counter",
-	       "Adverts received and dropped, by reason.");
 	for (i = 0; i < jlen(insts); i++) {
 		struct json_object *in = jidx(insts, i);
 		struct json_object *d = jget(jget(in, "counters"), "drops");
@@ -129,11 +128,192 @@ static void metrics_drops(struct json_object *insts)
 			continue;
 		json_object_object_foreach(d, reason, v) {
 			if (jnum_ok(v))
-				sample("hamgr_advert_drops_total", in, "reason", reason,
-				       json_object_get_double(v));
+				sample(f->name, in, "reason", reason, json_object_get_double(v));
 		}
 	}
 }
+
+/* 1 for a pipeline step that is up, 0 for one down or under way. */
+static void print_steps_up(struct json_object *insts, const struct fam *f)
+{
+	size_t i, j;
+
+	for (i = 0; i < jlen(insts); i++) {
+		struct json_object *in = jidx(insts, i);
+		struct json_object *steps = jget(jget(in, "pipeline"), "steps");
+
+		for (j = 0; j < jlen(steps); j++)
+			sample(f->name, in, "step", jstr(jidx(steps, j), "name", "?"),
+			       !strcmp(jstr(jidx(steps, j), "state", ""), "up"));
+	}
+}
+
+/* The actions of resource scripts, labelled by resource and action; every
+ * action appears (0 until it runs), so that rate() and alerts see a
+ * series from the start. suffix: "" or a summary's "_sum", "_count". */
+static void per_action(struct json_object *insts, const char *name, const char *suffix,
+		       const char *key, double scale)
+{
+	static const char *const acts[] = { "start", "stop", "promote", "demote", "monitor" };
+	char full[128];
+	size_t i, j, a;
+
+	snprintf(full, sizeof(full), "%s%s", name, suffix);
+	for (i = 0; i < jlen(insts); i++) {
+		struct json_object *in = jidx(insts, i), *res = jget(in, "resources");
+
+		for (j = 0; j < jlen(res); j++)
+			for (a = 0; a < sizeof(acts) / sizeof(acts[0]); a++)
+				sample3(full, in, "resource", jstr(jidx(res, j), "name", "?"),
+					"action", acts[a],
+					jdbl(jget(jget(jidx(res, j), "actions"), acts[a]), key, 0) *
+					scale);
+	}
+}
+
+static void print_actions(struct json_object *insts, const struct fam *f)
+{
+	per_action(insts, f->name, "", f->key, f->scale);
+}
+
+/* A summary without quantiles: the runs' total time and their count. */
+static void print_durations(struct json_object *insts, const struct fam *f)
+{
+	per_action(insts, f->name, "_sum", "duration_ms_total", 0.001);
+	per_action(insts, f->name, "_count", "runs", 1);
+}
+
+/* One sample per hamgr node heard announcing itself for the instance:
+ * its name and announced state as labels, so that a query can count
+ * eligible backups before a switchover. */
+static void print_nodes(struct json_object *insts, const struct fam *f)
+{
+	size_t i, j;
+
+	for (i = 0; i < jlen(insts); i++) {
+		struct json_object *in = jidx(insts, i), *nodes = jget(in, "nodes");
+
+		for (j = 0; j < jlen(nodes); j++)
+			sample3(f->name, in, "node", jstr(jidx(nodes, j), "node", "?"), "state",
+				jstr(jidx(nodes, j), "state", "?"), 1);
+	}
+}
+
+/* The alarms standing, by kind; every kind appears (0 when none), so that
+ * an alert rule sees a series from the start. */
+static void print_alarms(struct json_object *insts, const struct fam *f)
+{
+	static const char *const kinds[] = { "conflict", "misconfigured_peer", "vip_missing" };
+	size_t i, j, k, n;
+
+	for (i = 0; i < jlen(insts); i++) {
+		struct json_object *in = jidx(insts, i), *alarms = jget(in, "alarms");
+
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			for (j = 0, n = 0; j < jlen(alarms); j++)
+				n += !strcmp(jstr(jidx(alarms, j), "kind", ""), kinds[k]);
+			sample(f->name, in, "kind", kinds[k], (double)n);
+		}
+	}
+}
+
+#define INST(member, key, scale) NULL, member, NULL, NULL, NULL, key, scale
+#define EACH(member, array, label, id, key, scale) NULL, member, array, label, id, key, scale
+#define PRINT(fn) fn, NULL, NULL, NULL, NULL, NULL, 0
+#define PRINT_KEY(fn, key, scale) fn, NULL, NULL, NULL, NULL, key, scale
+
+/* The per-instance families, in output order (hactl(8), METRICS). */
+static const struct fam fams[] = {
+	{ "hamgr_instance_state", "gauge",
+	  "1 for the state the instance is in, 0 for the others.", PRINT(print_states) },
+	{ "hamgr_standby", "gauge", "1 while the instance is in standby "
+	  "(maintenance: it will not take the master role).", INST(NULL, "standby", 1) },
+	{ "hamgr_link_up", "gauge", "1 while the instance's interface is up.",
+	  INST(NULL, "link_up", 1) },
+	{ "hamgr_priority", "gauge", "Configured priority.", INST(NULL, "priority", 1) },
+	{ "hamgr_effective_priority", "gauge", "Priority advertised now (after tracks).",
+	  INST(NULL, "effective_priority", 1) },
+	{ "hamgr_time_in_state_seconds", "gauge", "Seconds since the last state change.",
+	  INST(NULL, "time_in_state_ms", 0.001) },
+	{ "hamgr_transitions_total", "counter", "State changes since start.",
+	  INST(NULL, "transitions", 1) },
+	{ "hamgr_adverts_sent_total", "counter", "Adverts sent.",
+	  INST("counters", "adverts_sent", 1) },
+	{ "hamgr_adverts_received_total", "counter", "Valid adverts received for this instance.",
+	  INST("counters", "adverts_received", 1) },
+	{ "hamgr_adverts_other_vrid_total", "counter",
+	  "Adverts received for another VRID on the same interface.",
+	  INST("counters", "other_vrid", 1) },
+	{ "hamgr_advert_send_errors_total", "counter", "Adverts that could not be sent.",
+	  INST("counters", "send_errors", 1) },
+	{ "hamgr_advert_drops_total", "counter", "Adverts received and dropped, by reason.",
+	  PRINT(print_drops) },
+	/* Operator trust: two holders, a misconfigured peer, a VIP removed. */
+	{ "hamgr_alarms", "gauge",
+	  "Alarms standing now, by kind (conflict, misconfigured_peer, vip_missing).",
+	  PRINT(print_alarms) },
+	{ "hamgr_conflicts_total", "counter",
+	  "Answers for one of our VIPs from another host's MAC (address conflicts).",
+	  INST("counters", "conflicts", 1) },
+	{ "hamgr_vip_readded_total", "counter",
+	  "VIPs added back after they were removed from under the master.",
+	  INST("counters", "vip_readded", 1) },
+	{ "hamgr_misconfigured_peer_total", "counter",
+	  "Adverts from misconfigured peers (interval far from ours, our VIP in another VRID).",
+	  INST("counters", "misconfigured_peer", 1) },
+	{ "hamgr_vip_present", "gauge",
+	  "1 when the virtual address is on the interface, 0 when not.",
+	  EACH(NULL, "vips", "address", "address", "present", 1) },
+	/* Peers heard in the last 60 s: priority, age and jitter of their adverts. */
+	{ "hamgr_peer_priority", "gauge", "Priority a peer advertises.",
+	  EACH(NULL, "peers", "peer", "address", "priority", 1) },
+	{ "hamgr_peer_last_seen_seconds", "gauge", "Seconds since the peer's last advert.",
+	  EACH(NULL, "peers", "peer", "address", "last_seen_ms", 0.001) },
+	{ "hamgr_peer_jitter_seconds", "gauge", "Measured jitter of the peer's advert interval.",
+	  EACH(NULL, "peers", "peer", "address", "jitter_ms", 0.001) },
+	/* How the instance takes over: its pipeline, resources and tracks. */
+	{ "hamgr_pipeline_step_up", "gauge",
+	  "1 while the takeover step is done (up), 0 otherwise.", PRINT(print_steps_up) },
+	{ "hamgr_pipeline_step_duration_seconds", "gauge",
+	  "How long the step's last run (either direction) took.",
+	  EACH("pipeline", "steps", "step", "name", "duration_ms", 0.001) },
+	{ "hamgr_pipeline_timeouts_total", "counter",
+	  "Takeover steps that did not answer within their deadline.",
+	  INST("pipeline", "timeouts", 1) },
+	{ "hamgr_resource_runs_total", "counter",
+	  "Resource script actions run (a failed start of the program included).",
+	  PRINT_KEY(print_actions, "runs", 1) },
+	{ "hamgr_resource_failures_total", "counter", "Resource script actions that failed.",
+	  PRINT_KEY(print_actions, "failures", 1) },
+	{ "hamgr_resource_duration_seconds", "summary",
+	  "Time resource script actions took; _count is the number of runs.",
+	  PRINT(print_durations) },
+	{ "hamgr_resource_timeouts_total", "counter",
+	  "Resource script actions killed at their timeout.",
+	  EACH(NULL, "resources", "resource", "name", "timeouts", 1) },
+	{ "hamgr_track_up", "gauge",
+	  "1 while the track is up (also before its first result), 0 while down.",
+	  EACH(NULL, "tracks", "track", "name", "up", 1) },
+	{ "hamgr_track_checks_total", "counter", "Checks the track ran.",
+	  EACH(NULL, "tracks", "track", "name", "checks", 1) },
+	{ "hamgr_track_failures_total", "counter", "Checks that failed.",
+	  EACH(NULL, "tracks", "track", "name", "failures", 1) },
+	{ "hamgr_track_weight_applied", "gauge",
+	  "The weight the track adds to the priority now (0 while up).",
+	  EACH(NULL, "tracks", "track", "name", "applied", 1) },
+	{ "hamgr_announcements_sent_total", "counter",
+	  "Peer announcements sent (one per destination).",
+	  INST("counters", "announcements_sent", 1) },
+	{ "hamgr_announcements_received_total", "counter",
+	  "Valid peer announcements received from other hamgr nodes.",
+	  INST("counters", "announcements_received", 1) },
+	{ "hamgr_announcement_ttl_drops_total", "counter",
+	  "Peer announcements dropped: TTL or hop limit not 255.",
+	  INST("counters", "announcement_ttl_drops", 1) },
+	{ "hamgr_node_up", "gauge",
+	  "1 for each hamgr node that announces itself for the instance, by state.",
+	  PRINT(print_nodes) },
+};
 
 /* Announcements that failed to decode, daemon-wide (no instance label:
  * an undecodable datagram names no instance). */
@@ -154,35 +334,10 @@ static void metrics_announcement_drops(struct json_object *res)
 	}
 }
 
-/* One sample per hamgr node heard announcing itself for the instance:
- * its name and announced state as labels, so that a query can count
- * eligible backups before a switchover. */
-static void metrics_nodes(struct json_object *insts)
-{
-	size_t i, j;
-
-	family("hamgr_node_up", "gauge",
-	       "1 for each hamgr node that announces itself for the instance, by state.");
-	for (i = 0; i < jlen(insts); i++) {
-		struct json_object *in = jidx(insts, i), *nodes = jget(in, "nodes");
-
-		for (j = 0; j < jlen(nodes); j++) {
-			struct json_object *n = jidx(nodes, j);
-
-			printf("hamgr_node_up{instance=");
-			label_value(jstr(in, "name", "?"));
-			printf(",node=");
-			label_value(jstr(n, "node", "?"));
-			printf(",state=");
-			label_value(jstr(n, "state", "?"));
-			printf("} 1\n");
-		}
-	}
-}
-
 static void metrics_print(struct json_object *res)
 {
 	struct json_object *insts = jget(res, "instances");
+	size_t i;
 
 	family("hamgr_info", "gauge", "Always 1; the labels name the node and hamgr's version.");
 	printf("hamgr_info{node=");
@@ -192,51 +347,11 @@ static void metrics_print(struct json_object *res)
 	printf("} 1\n");
 	family("hamgr_uptime_seconds", "gauge", "Seconds since hamgr started.");
 	printf("hamgr_uptime_seconds %.3f\n", jdbl(res, "uptime_ms", 0) / 1000.0);
-	metrics_states(insts);
-	per_instance(insts, "hamgr_standby", "gauge", "1 while the instance is in standby "
-		     "(maintenance: it will not take the master role).", false, "standby", 1);
-	per_instance(insts, "hamgr_link_up", "gauge", "1 while the instance's interface is up.",
-		     false, "link_up", 1);
-	per_instance(insts, "hamgr_priority", "gauge", "Configured priority.", false,
-		     "priority", 1);
-	per_instance(insts, "hamgr_effective_priority", "gauge",
-		     "Priority advertised now (after tracks).", false, "effective_priority", 1);
-	per_instance(insts, "hamgr_time_in_state_seconds", "gauge",
-		     "Seconds since the last state change.", false, "time_in_state_ms", 0.001);
-	per_instance(insts, "hamgr_transitions_total", "counter", "State changes since start.",
-		     false, "transitions", 1);
-	per_instance(insts, "hamgr_adverts_sent_total", "counter", "Adverts sent.", true,
-		     "adverts_sent", 1);
-	per_instance(insts, "hamgr_adverts_received_total", "counter",
-		     "Valid adverts received for this instance.", true, "adverts_received", 1);
-	per_instance(insts, "hamgr_adverts_other_vrid_total", "counter",
-		     "Adverts received for another VRID on the same interface.", true,
-		     "other_vrid", 1);
-	per_instance(insts, "hamgr_advert_send_errors_total", "counter",
-		     "Adverts that could not be sent.", true, "send_errors", 1);
-	metrics_drops(insts);
-	per_element(insts, "hamgr_vip_present",
-		    "1 when the virtual address is on the interface, 0 when not.", "vips",
-		    "address", "present", 1);
-	/* Peers heard in the last 60 s: priority, age and jitter of their adverts. */
-	per_element(insts, "hamgr_peer_priority", "Priority a peer advertises.", "peers", "peer",
-		    "priority", 1);
-	per_element(insts, "hamgr_peer_last_seen_seconds", "Seconds since the peer's last advert.",
-		    "peers", "peer", "last_seen_ms", 0.001);
-	per_element(insts, "hamgr_peer_jitter_seconds",
-		    "Measured jitter of the peer's advert interval.", "peers", "peer", "jitter_ms",
-		    0.001);
-	per_instance(insts, "hamgr_announcements_sent_total", "counter",
-		     "Peer announcements sent (one per destination).", true,
-		     "announcements_sent", 1);
-	per_instance(insts, "hamgr_announcements_received_total", "counter",
-		     "Valid peer announcements received from other hamgr nodes.", true,
-		     "announcements_received", 1);
-	per_instance(insts, "hamgr_announcement_ttl_drops_total", "counter",
-		     "Peer announcements dropped: TTL or hop limit not 255.", true,
-		     "announcement_ttl_drops", 1);
+	for (i = 0; i < sizeof(fams) / sizeof(fams[0]); i++) {
+		family(fams[i].name, fams[i].type, fams[i].help);
+		(fams[i].print ? fams[i].print : generic)(insts, &fams[i]);
+	}
 	metrics_announcement_drops(res);
-	metrics_nodes(insts);
 }
 
 int hactl_metrics(const struct hactl *h, int argc, char **argv)

@@ -59,8 +59,8 @@ void out_detail(const char *label, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	printf("  %-8s", label);
-	out_wrap(10, 10, buf);
+	printf("  %-*s", OUT_LABEL_WIDTH, label);
+	out_wrap(2 + OUT_LABEL_WIDTH, 2 + OUT_LABEL_WIDTH, buf);
 }
 
 const char *out_ms(double ms, char *buf, size_t len)

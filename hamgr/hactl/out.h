@@ -18,7 +18,10 @@ void out_verr(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)))
  * indent spaces. A word longer than a line is printed whole. */
 void out_wrap(int col, int indent, const char *text);
 
-/* A detail line under an instance: "  LABEL   text...", wrapped. */
+/* A detail line under an instance: "  LABEL    text...", wrapped; the
+ * label padded to OUT_LABEL_WIDTH (the longest, "pipeline", "resource",
+ * and one blank). */
+#define OUT_LABEL_WIDTH 9
 void out_detail(const char *label, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ms as a duration for humans into buf: 0.41ms, 2.5ms, 35ms, 1.5s, 42s,

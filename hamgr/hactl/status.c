@@ -1,11 +1,13 @@
 /* hactl status [--json] [INSTANCE]: one row per instance, then detail
- * lines (standby, link, master, VIPs, peers, announcing nodes, reason). */
+ * lines (standby, link, master, priority and FAULT causes, VIPs, the
+ * takeover pipeline, resources, tracks, peers, announcing nodes, reason). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "call.h"
 #include "cli.h"
+#include "detail.h"
 #include "json.h"
 #include "out.h"
 
@@ -21,17 +23,16 @@ static const char *vip_word(int present, const char *state)
 /* hamgr nodes that announce themselves: name, address, state, priority. */
 static void status_nodes(struct json_object *nodes)
 {
-	char a[32];
+	char a[32], f[96];
 	size_t i;
 
 	for (i = 0; i < jlen(nodes); i++) {
 		struct json_object *n = jidx(nodes, i);
 
-		out_detail("node", "%s %s %s priority %lld/%lld%s%s, seen %s ago",
+		out_detail("node", "%s %s %s priority %lld/%lld%s, seen %s ago",
 			   jstr(n, "node", "?"), jstr(n, "address", "?"), jstr(n, "state", "?"),
 			   jint(n, "priority", -1), jint(n, "effective_priority", -1),
-			   jbool(n, "standby") == 1 ? ", standby" : "",
-			   jbool(n, "link_up") == 0 ? ", link down" : "",
+			   detail_node_flags(n, f, sizeof(f)),
 			   out_ms(jdbl(n, "last_seen_ms", -1), a, sizeof(a)));
 	}
 }
@@ -54,11 +55,27 @@ static void status_peers(struct json_object *peers)
 		out_detail("peer", "none heard in the last 60 s");
 }
 
+/* How the instance takes over: the pipeline, each resource, each track. */
+static void status_takeover(struct json_object *in)
+{
+	struct json_object *res = jget(in, "resources"), *tracks = jget(in, "tracks");
+	char buf[1024];
+	size_t i;
+
+	if (detail_pipeline(in, buf, sizeof(buf)))
+		out_detail("pipeline", "%s", buf);
+	for (i = 0; i < jlen(res); i++)
+		out_detail("resource", "%s", detail_resource(jidx(res, i), buf, sizeof(buf)));
+	for (i = 0; i < jlen(tracks); i++)
+		out_detail("track", "%s", detail_track(jidx(tracks, i), buf, sizeof(buf)));
+}
+
 static void status_details(struct json_object *in)
 {
 	const char *state = jstr(in, "state", "?");
 	struct json_object *vips = jget(in, "vips");
 	struct json_object *m = jget(in, "master");
+	char buf[512];
 	size_t i;
 
 	if (jbool(in, "standby") == 1)
@@ -70,12 +87,17 @@ static void status_details(struct json_object *in)
 		out_detail("master", "%s%s%s%s priority %lld", jstr(m, "address", "?"),
 			   jstr(m, "node", NULL) ? " (" : "", jstr(m, "node", ""),
 			   jstr(m, "node", NULL) ? ")" : "", jint(m, "priority", -1));
+	if (detail_priority(in, buf, sizeof(buf)))
+		out_detail("priority", "%s", buf);
+	if (detail_fault(in, buf, sizeof(buf)))
+		out_detail("fault", "%s", buf);
 	for (i = 0; i < jlen(vips); i++) {
 		struct json_object *v = jidx(vips, i);
 
 		out_detail("vip", "%s %s", jstr(v, "address", "?"),
 			   vip_word(jbool(v, "present"), state));
 	}
+	status_takeover(in);
 	status_peers(jget(in, "peers"));
 	status_nodes(jget(in, "nodes"));
 	if (jstr(in, "reason", NULL) && jstr(in, "reason", "")[0])

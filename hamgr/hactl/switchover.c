@@ -17,18 +17,6 @@
 #define SWITCH_WAIT_MAX_MS 10000
 #define SWITCH_POLL_MS 50
 
-/* The instance's entry in a status result, or NULL. */
-static struct json_object *find_instance(struct json_object *res, const char *name)
-{
-	struct json_object *insts = jget(res, "instances");
-	size_t i;
-
-	for (i = 0; i < jlen(insts); i++)
-		if (!strcmp(jstr(jidx(insts, i), "name", ""), name))
-			return jidx(insts, i);
-	return NULL;
-}
-
 /* One status poll. 1: another node is master now (printed), 0: not yet
  * (state copied to last), or an exit code. */
 static int switch_poll(const struct hactl *h, const char *name, long long t0,
@@ -40,7 +28,7 @@ static int switch_poll(const struct hactl *h, const char *name, long long t0,
 
 	if ((rc = call_ok(h, CTLCMD_STATUS, call_args_instance(name), &ans)))
 		return rc;
-	in = find_instance(ans.result, name);
+	in = jnamed(ans.result, "instances", name);
 	m = jget(in, "master");
 	snprintf(last, lastlen, "%s", jstr(in, "state", "?"));
 	if (in && !strcmp(jstr(in, "state", ""), "BACKUP") && m && jbool(m, "self") == 0) {

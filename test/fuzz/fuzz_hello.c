@@ -23,7 +23,7 @@ static void invariants(const struct hello *h)
 {
 	check(h->type == HELLO_ANNOUNCE || h->type == HELLO_HANDOVER);
 	check(h->vrid != 0 && h->state <= 3);
-	check((h->flags & ~(HELLO_F_STANDBY | HELLO_F_LINK_UP)) == 0);
+	check((h->flags & ~HELLO_F_KNOWN) == 0);
 	check(hello_name_ok(h->node));
 	if (h->type == HELLO_HANDOVER)
 		check(hello_name_ok(h->target));

@@ -13,6 +13,8 @@
 # keepalived.
 # shellcheck source=test/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=test/netns/lib_metrics.sh
+. "$(dirname "$0")/lib_metrics.sh"
 lib_require_root
 lib_require_hamgr
 lib_require_tools jq
@@ -78,30 +80,6 @@ refused() {
 	sleep 0.5       # a release would move the VIP within Skew_Time
 	lib_assert_holders $VIP "$holder"
 	no_transitions
-}
-
-# Strict exposition format (as t_hactl checks it): HELP, TYPE or sample
-# lines only; one HELP and TYPE per family, before its samples, which
-# come in one block.
-check_exposition() {
-	local f=$1 bad
-	bad=$(grep -Ev -e '^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* [^\\]*$' \
-		-e '^# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge)$' \
-		-e '^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? -?[0-9.e+]+$' \
-		"$f" | head -n 3)
-	[ -z "$bad" ] || lib_fail "metrics: lines not in the exposition format: $bad"
-	bad=$(awk '
-		/^# HELP / { if (help[$3]++) { print "second HELP for " $3; exit } next }
-		/^# TYPE / { if (!help[$3] || type[$3]++) { print "TYPE out of place for " $3; exit }
-			     cur = $3; next }
-		{ name = $1; sub(/\{.*/, "", name)
-		  if (name != cur) { print "sample " name " outside its family block"; exit } }
-	' "$f")
-	[ -z "$bad" ] || lib_fail "metrics: $bad"
-}
-
-metric() {
-	awk -v s="$1" 'index($0, s " ") == 1 { print $NF }' "$LIB_TMP/metrics"
 }
 
 for n in "${NODES[@]}"; do mkdir -p "$LIB_TMP/$n.state"; done

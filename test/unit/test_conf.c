@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cu_main.h"
@@ -137,6 +138,29 @@ static void test_defaults(void)
 	CU_ASSERT_PTR_NULL(in->unicast_peers);
 	CU_ASSERT_EQUAL(in->garp_repeat, 3);
 	CU_ASSERT_FALSE(in->conntrack_sync);
+	/* defaults have no line */
+	CU_ASSERT_EQUAL(c->control_socket_line, 0);
+	CU_ASSERT_EQUAL(c->control_group_line, 0);
+	CU_ASSERT_EQUAL(c->state_dir_line, 0);
+	CU_ASSERT_EQUAL(in->interface_line, 2);
+	conf_free(c);
+}
+
+/* The lines of the values preflight checks on the system. */
+static void test_lines(void)
+{
+	struct conf *c = parse_ok("control-group = wheel\n\nstate-directory = /srv/s\n"
+				  "control-socket = /srv/c.sock\n"
+				  INST("  track t {\n\n    interface = eth1\n  }\n"));
+
+	if (!c)
+		return;
+	CU_ASSERT_EQUAL(c->control_group_line, 1);
+	CU_ASSERT_EQUAL(c->state_dir_line, 3);
+	CU_ASSERT_EQUAL(c->control_socket_line, 4);
+	CU_ASSERT_EQUAL(c->instances[0].interface_line, 6);
+	CU_ASSERT_EQUAL_FATAL(c->instances[0].n_tracks, 1);
+	CU_ASSERT_EQUAL(c->instances[0].tracks[0].interface_line, 11);
 	conf_free(c);
 }
 
@@ -226,6 +250,22 @@ static void test_syntax(void)
 	CU_ASSERT_EQUAL_FATAL(c->instances[0].n_vips, 3);
 	CU_ASSERT_STRING_EQUAL(addr(&c->instances[0].vips[2], b), "10.0.0.52/32");
 	conf_free(c);
+}
+
+/* A UTF-8 byte order mark (what some editors write first) is skipped;
+ * lines still count from it. */
+static void test_bom(void)
+{
+	struct conf *c = parse_ok("\xef\xbb\xbf" INST(""));
+
+	if (c) {
+		CU_ASSERT_EQUAL(c->instances[0].line, 1);
+		conf_free(c);
+	}
+	expect_err("\xef\xbb\xbf\n" INST("  bogus = 1\n"), FILE_NAME ":6: no such option 'bogus'");
+	expect_err("\xef\xbb\xbf# a comment\nnode-name = \"a b\"\n",
+		   FILE_NAME ":2: node-name: \"a b\" is not a valid name, expected 1..63 "
+		   "letters, digits, '.', '_' or '-', starting with a letter or digit");
 }
 
 /* Comments anywhere (also where libconfuse 3.3 alone rejects them) and the
@@ -606,7 +646,8 @@ static void test_libconfuse_errors(void)
 	expect_err("instance web {\n  vrid = {1, 2}\n}\n",
 		   FILE_NAME ":2: unexpected token '{'");
 	expect_err(INST("") "}\n", FILE_NAME ":6: unexpected closing brace");
-	expect_err("\"multi\nline\" = 1\n", FILE_NAME ":2: no such option 'multi?line'");
+	expect_err("\"multi\nline\" = 1\n", FILE_NAME ":1: a string opened here is not "
+		   "closed, expected a closing \"");
 	/* Found by fuzzing: libconfuse 3.3 fails without a word on an empty
 	 * option name, and lets a file name the hidden "|line" option. */
 	expect_err("\n\"\" = 1\n" INST(""), FILE_NAME ":2: syntax error, expected an "
@@ -624,12 +665,33 @@ static void test_libconfuse_errors(void)
 
 static void test_unclosed(void)
 {
+	struct conf *c;
+
 	expect_err(INST("  interface = \"eth0\n"),
-		   FILE_NAME ":5: string is not closed, expected a closing quote "
-		   "before the end of the file");
+		   FILE_NAME ":5: a string opened here is not closed, expected a closing \"");
 	expect_err("node-name = 'a\\'\n" INST(""),
-		   FILE_NAME ":1: string is not closed, expected a closing quote "
-		   "before the end of the file");
+		   FILE_NAME ":1: a string opened here is not closed, expected a closing '");
+	/* Reported where it opens, not where the next quote happens to
+	 * close it (no value may span lines). */
+	expect_err("instance web {\n  interface = \"eth0\n  vrid = 51\n  priority = \"1\"\n"
+		   "  vips = {\"10.0.0.50/24\"}\n}\n",
+		   FILE_NAME ":2: a string opened here is not closed, expected a closing \"");
+	expect_err(INST("  track t {\n    command = \"/bin/check\n      --flag\"\n  }\n"),
+		   FILE_NAME ":6: a string opened here is not closed, expected a closing \"");
+	/* A backslash at the end of a line continues the string. */
+#define CONTINUED "  track t {\n    command = \"/bin/check \\\n--flag\"\n" \
+	"    interval = '1\\\ns'\n  }\n"
+	c = parse_ok(INST(CONTINUED));
+	if (c) {
+		CU_ASSERT_STRING_EQUAL(c->instances[0].tracks[0].command, "/bin/check --flag");
+		CU_ASSERT_EQUAL(c->instances[0].tracks[0].interval_us, 1000000);
+		conf_free(c);
+	}
+	expect_err(INST(CONTINUED "  priority = 0\n"),
+		   FILE_NAME ":11: priority: 0 is out of range, expected 1..255");
+#undef CONTINUED
+	expect_err("node-name = \"a\"\n\"x", FILE_NAME ":2: a string opened here is not "
+		   "closed, expected a closing \"");
 	expect_err(INST("") "/* a comment\n never closed\n",
 		   FILE_NAME ":6: comment is not closed, expected \"*/\" before the end "
 		   "of the file");
@@ -863,8 +925,8 @@ static const struct err_case track_errors[] = {
 	  "expected at most 1500ms" },
 	{ TRACK(CMD CMD),
 	  FILE_NAME ":7: command: already set at line 6" },
-	{ INST("  track \"x\ny\" {\n" CMD "  }\n"),
-	  FILE_NAME ":6: track \"x\\x0ay\": not a valid track name, expected 1..63 "
+	{ INST("  track \"x\\ny\" {\n" CMD "  }\n"),
+	  FILE_NAME ":5: track \"x\\x0ay\": not a valid track name, expected 1..63 "
 	  "letters, digits, '.', '_' or '-', starting with a letter or digit" },
 	{ INST("  track -t {\n" CMD "  }\n"),
 	  FILE_NAME ":5: track \"-t\": not a valid track name, expected 1..63 "
@@ -931,6 +993,73 @@ static void test_track_command(void)
 	snprintf(text, sizeof(text), TRACK("    command = \"%s\"\n"), cmd);
 	c = parse_ok(text);
 	conf_free(c);
+}
+
+/* An unknown option: the one meant, or the section it belongs in. */
+static const struct err_case hint_errors[] = {
+	{ INST("  prioirty = 5\n"),
+	  FILE_NAME ":5: no such option 'prioirty', did you mean 'priority'?" },
+	{ INST("  Priority = 5\n"),
+	  FILE_NAME ":5: no such option 'Priority', did you mean 'priority'?" },
+	{ INST("  vip = {10.0.0.51}\n"),
+	  FILE_NAME ":5: no such option 'vip', did you mean 'vips'?" },
+	{ "nodename = a\n" INST(""),
+	  FILE_NAME ":1: no such option 'nodename', did you mean 'node-name'?" },
+	{ INST("  track t {\n    comand = /x\n  }\n"),
+	  FILE_NAME ":6: no such option 'comand', did you mean 'command'?" },
+	{ INST("  resource r {\n    scirpt = /x\n  }\n"),
+	  FILE_NAME ":6: no such option 'scirpt', did you mean 'script'?" },
+	{ INST("  vird = 5\n"), FILE_NAME ":5: no such option 'vird', did you mean 'vrid'?" },
+	/* too far from any option, or as far as half of it: no guess */
+	{ INST("  prio = 5\n"), FILE_NAME ":5: no such option 'prio'" },
+	{ INST("  preference = 5\n"), FILE_NAME ":5: no such option 'preference'" },
+	{ INST("  node-name = x\n"),
+	  FILE_NAME ":5: node-name is a global option, expected it before any instance" },
+	{ INST("  track t {\n    control-group = x\n  }\n"),
+	  FILE_NAME ":6: control-group is a global option, expected it before any instance" },
+	{ "\nvrid = 5\n" INST(""),
+	  FILE_NAME ":2: vrid belongs inside an instance { } section" },
+	{ "timeout = 5s\n" INST(""),
+	  FILE_NAME ":1: timeout belongs inside a track { } or a resource { } section" },
+	{ "interface = eth0\n" INST(""),
+	  FILE_NAME ":1: interface belongs inside an instance { } or a track { } section" },
+	{ INST("  command = /bin/true\n"),
+	  FILE_NAME ":5: command belongs inside a track { } section" },
+	{ INST("  track t {\n    script = /x\n  }\n"),
+	  FILE_NAME ":6: script belongs inside a resource { } section" },
+	{ INST("  track t {\n" CMD "    priority = 5\n  }\n"),
+	  FILE_NAME ":7: priority is an instance option, expected it outside track t { }" },
+	{ INST("  resource r {\n    vips = 10.0.0.9\n  }\n"),
+	  FILE_NAME ":6: vips is an instance option, expected it outside resource r { }" },
+};
+
+/* A keepalived.conf given to hamgr is named as such, at its first
+ * keepalived keyword. */
+static const struct err_case keepalived_errors[] = {
+	{ "! Configuration File for keepalived\n\nglobal_defs {\n   router_id LVS_1\n}\n\n"
+	  "vrrp_instance VI_1 {\n    state MASTER\n    interface eth0\n"
+	  "    virtual_router_id 51\n    priority 100\n}\n",
+	  FILE_NAME ":3: this looks like a keepalived configuration (global_defs); "
+	  "hamgr.conf(5) has the syntax, expected instance NAME { ... }" },
+	{ "\nvrrp_instance VI_1 {\n  interface eth0\n}\n",
+	  FILE_NAME ":2: this looks like a keepalived configuration (vrrp_instance); "
+	  "hamgr.conf(5) has the syntax, expected instance NAME { ... }" },
+	{ INST("  virtual_router_id 51\n"),
+	  FILE_NAME ":5: this looks like a keepalived configuration (virtual_router_id); "
+	  "hamgr.conf(5) has the syntax, expected instance NAME { ... }" },
+	/* hamgr names that happen to be keepalived words are no hint */
+	{ INST("  resource vrrp_script { script = /x }\n  bogus = 1\n"),
+	  FILE_NAME ":6: no such option 'bogus'" },
+	{ INST("  track virtual_server { command = \"/x virtual_server\" }\n"
+	       "  bogus = 1\n"),
+	  FILE_NAME ":6: no such option 'bogus'" },
+};
+
+static void test_hints(void)
+{
+	expect_errs(hint_errors, sizeof(hint_errors) / sizeof(hint_errors[0]));
+	expect_errs(keepalived_errors, sizeof(keepalived_errors) / sizeof(keepalived_errors[0]));
+	conf_free(parse_ok(INST("  resource vrrp_script { script = /x }\n")));
 }
 
 /* At most CONF_TRACKS_MAX per instance (and resources likewise). */
@@ -1231,7 +1360,7 @@ static void test_resource_params(void)
 	}
 	expect_err(RES(SCRIPT "    params = \"a=1\"\n\n    params = \"b=1\"\n"),
 		   FILE_NAME ":9: params: already set at line 7");
-	static const char *const bad[] = { "1a=x", "a-b=x", "=x", "novalue", "a b=c", "" };
+	static const char *const bad[] = { "1a=x", "a-b=x", "=x", "a b=c", "" };
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char want[512];
 
@@ -1276,6 +1405,55 @@ static void test_resource_params(void)
 	}
 	snprintf(text + o, sizeof(text) - o, "}\n    params += {\"x=1\"}\n  }\n}\n");
 	expect_err(text, FILE_NAME ":8: params: too many params, expected at most 32");
+}
+
+/* The limits of hamgr.conf(5)'s track and resource sections not covered
+ * above: names and OCF "provider:agent" parts of at most 63 bytes, param
+ * values without DEL, params in quotes. */
+static void test_man_limits(void)
+{
+	char name[80], text[1024], want[1024];
+
+	memset(name, 'n', sizeof(name));
+	name[63] = '\0';
+	snprintf(text, sizeof(text), INST("  track %s {\n" CMD "  }\n  resource %s {\n"
+					   SCRIPT "  }\n  resource r {\n    type = ocf\n"
+					   "    script = \"%s:%s\"\n  }\n"), name, name, name, name);
+	conf_free(parse_ok(text));
+	name[63] = 'n';
+	name[64] = '\0';
+	snprintf(text, sizeof(text), INST("  track %s {\n" CMD "  }\n"), name);
+	snprintf(want, sizeof(want), FILE_NAME ":5: track \"%.40s...\": not a valid track "
+		 "name, " "expected 1..63 letters, digits, '.', '_' or '-', starting with a "
+		 "letter or digit", name);
+	expect_err(text, want);
+	snprintf(text, sizeof(text), INST("  resource %s {\n" SCRIPT "  }\n"), name);
+	snprintf(want, sizeof(want), FILE_NAME ":5: resource \"%.40s...\": not a valid "
+		 "resource name, expected 1..63 letters, digits, '.', '_' or '-', starting "
+		 "with a letter or digit", name);
+	expect_err(text, want);
+	snprintf(text, sizeof(text), RES("    type = ocf\n    script = \"heartbeat:%s\"\n"),
+		 name);
+	snprintf(want, sizeof(want), FILE_NAME ":7: script: \"heartbeat:%.30s...\" is not "
+		 "usable, expected an absolute path of at most 255 bytes or "
+		 "\"provider:agent\" like \"heartbeat:Dummy\"", name);
+	expect_err(text, want);
+	snprintf(text, sizeof(text), RES("    type = ocf\n    script = \"%s:Dummy\"\n"), name);
+	snprintf(want, sizeof(want), FILE_NAME ":7: script: \"%.40s...\" is not usable, "
+		 "expected an absolute path of at most 255 bytes or \"provider:agent\" like "
+		 "\"heartbeat:Dummy\"", name);
+	expect_err(text, want);
+	expect_err(RES(SCRIPT "    params = {\"a=1\x7f\"}\n"),
+		   FILE_NAME ":7: params: \"a=1\\x7f\" is not a parameter, expected "
+		   "NAME=VALUE, NAME of letters, digits and '_' not starting with a digit, "
+		   "VALUE without control characters");
+	/* unquoted, the '=' ends the value */
+	expect_err(RES(SCRIPT "    params = {state=/run/x}\n"),
+		   FILE_NAME ":7: params: \"state\" has no =VALUE, expected \"NAME=VALUE\" "
+		   "in quotes (an unquoted '=' ends the value)");
+	expect_err(RES(SCRIPT "    params = state=/run/x\n"),
+		   FILE_NAME ":7: params: \"state\" has no =VALUE, expected \"NAME=VALUE\" "
+		   "in quotes (an unquoted '=' ends the value)");
 }
 
 static void test_resource_names(void)
@@ -1410,8 +1588,23 @@ static void test_load_file(void)
 	CU_ASSERT_PTR_NULL(c);
 
 	CU_ASSERT_EQUAL(conf_load_file(tmpdir, "h", &c, err, sizeof(err)), -1);
-	snprintf(want, sizeof(want), "%s: cannot read: Is a directory", tmpdir);
+	snprintf(want, sizeof(want), "%s: not a regular file (a directory), expected a "
+		 "plain file", tmpdir);
 	CU_ASSERT_STRING_EQUAL(err, want);
+
+	/* A FIFO nobody writes to: refused at once, never waited on (the
+	 * alarm fails the test instead of hanging it). */
+	snprintf(path, sizeof(path), "%s/fifo.conf", tmpdir);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(path, 0600), 0);
+	alarm(5);
+	CU_ASSERT_EQUAL(conf_load_file(path, "h", &c, err, sizeof(err)), -1);
+	alarm(0);
+	snprintf(want, sizeof(want), "%s: not a regular file (a FIFO), expected a plain file",
+		 path);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_EQUAL(conf_load_file("/dev/null", "h", &c, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "/dev/null: not a regular file (a character device), "
+			       "expected a plain file");
 
 	snprintf(path, sizeof(path), "%s/good.conf", tmpdir);
 	write_file(path, design_example, strlen(design_example));
@@ -1475,10 +1668,12 @@ static void test_load_big_file(void)
 static CU_TestInfo values_tests[] = {
 	{ "DESIGN.md example", test_design_example },
 	{ "defaults", test_defaults },
+	{ "lines of global options and interfaces", test_lines },
 	{ "two instances", test_two_instances },
 	{ "IPv6 and mixed families", test_ipv6 },
 	{ "quoting, booleans, CRLF, +=, ${ENV}", test_syntax },
 	{ "comments and line numbers", test_comments },
+	{ "UTF-8 byte order mark", test_bom },
 	CU_TEST_INFO_NULL,
 };
 
@@ -1502,6 +1697,7 @@ static CU_TestInfo error_tests[] = {
 	{ "duplicates", test_duplicates },
 	{ "libconfuse syntax errors", test_libconfuse_errors },
 	{ "unclosed strings and comments", test_unclosed },
+	{ "misspelt and misplaced options, keepalived files", test_hints },
 	{ "not supported yet", test_not_yet },
 	CU_TEST_INFO_NULL,
 };
@@ -1524,6 +1720,7 @@ static CU_TestInfo resource_tests[] = {
 	{ "script", test_resource_script },
 	{ "params", test_resource_params },
 	{ "names", test_resource_names },
+	{ "limits of hamgr.conf(5) not covered above", test_man_limits },
 	{ "tracks and resources per instance", test_section_limits },
 	CU_TEST_INFO_NULL,
 };

@@ -12,6 +12,7 @@
 #include "core/fsm.h"
 #include "core/ipaddr.h"
 #include "cu_main.h"
+#include "cu_eq.h"
 #include "sim.h"
 
 #include <inttypes.h>
@@ -22,30 +23,6 @@
 #include <string.h>
 
 
-/* ---- assertions that print what they got ------------------------------ */
-
-#define EQS(got, want) eqs_at((got), (want), __LINE__, #got)
-#define EQU(got, want) equ_at((uint64_t)(got), (uint64_t)(want), __LINE__, #got " == " #want)
-
-static void eqs_at(const char *got, const char *want, unsigned line, const char *expr)
-{
-	bool ok = strcmp(got, want) == 0;
-
-	if (!ok)
-		fprintf(stderr, "\n%s:%u: %s\n  got:  \"%s\"\n  want: \"%s\"\n",
-			__FILE__, line, expr, got, want);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, expr, __FILE__, "", CU_FALSE);
-}
-
-static void equ_at(uint64_t got, uint64_t want, unsigned line, const char *expr)
-{
-	bool ok = got == want;
-
-	if (!ok)
-		fprintf(stderr, "\n%s:%u: %s: got %" PRIu64 ", want %" PRIu64 "\n",
-			__FILE__, line, expr, got, want);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, expr, __FILE__, "", CU_FALSE);
-}
 
 /* ---- single-instance helpers ------------------------------------------ */
 
@@ -59,29 +36,12 @@ static const char *rendered(void)
 	return got;
 }
 
-static struct ipaddr ip(const char *s)
-{
-	struct ipaddr a;
 
-	CU_ASSERT_FATAL(ipaddr_parse(s, false, &a) == 0);
-	return a;
-}
-
-static struct fsm_config mkcfg(unsigned prio, uint64_t intv)
-{
-	struct fsm_config c;
-
-	memset(&c, 0, sizeof(c));
-	c.priority = (uint8_t)prio;
-	c.adver_int_us = (uint32_t)intv;
-	c.preempt = true;
-	return c;
-}
 
 static void mk(struct fsm *f, unsigned prio, uint64_t intv, const char *addr)
 {
-	struct fsm_config c = mkcfg(prio, intv);
-	struct ipaddr a = ip(addr);
+	struct fsm_config c = sim_cfg(prio, intv);
+	struct ipaddr a = sim_ip(addr);
 
 	fsm_init(f, &c, &a);
 }
@@ -103,7 +63,7 @@ static const char *do_timer(struct fsm *f, uint64_t t)
 static const char *do_recv(struct fsm *f, uint64_t t, const char *src, unsigned prio,
 			   uint64_t intv)
 {
-	struct ipaddr a = ip(src);
+	struct ipaddr a = sim_ip(src);
 
 	acts.n = 0;
 	fsm_recv(f, t, &a, (uint8_t)prio, (uint32_t)intv, &acts);
@@ -217,6 +177,49 @@ static void test_timing_uses_learnt_interval(void)
 	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 200, 500 * MS), "");
 	EQU(fsm_master_down_interval(&f), 1500000 + 304687);
 	EQU(fsm_next_deadline(&f), 3 * SEC + 1804687);
+}
+
+/* A takeover while the master's adverts arrive but are dropped (their
+ * interval is far from ours) says so: "no advert" would send the operator
+ * looking for a dead master that is alive and misconfigured. */
+static void test_takeover_reason_names_drops(void)
+{
+	struct fsm f;
+	struct ipaddr m = sim_ip("10.0.0.2"), other = sim_ip("10.0.0.3");
+
+	/* The master was heard, then only its dropped adverts arrive. */
+	mk(&f, 100, 100 * MS, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, T0 + 100 * MS, "10.0.0.2", 200, 100 * MS), "");
+	fsm_note_dropped(&f, T0 + 200 * MS, &m, "interval 1000 ms, ours 100 ms");
+	EQS(do_timer(&f, T0 + 100 * MS + 360937), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	EQS(f.reason, "master_down timer expired: no valid advert from 10.0.0.2 for 360 ms; "
+	    "its adverts are dropped: interval 1000 ms, ours 100 ms");
+
+	/* Never a valid advert: the drops name their sender. */
+	mk(&f, 100, 100 * MS, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	fsm_note_dropped(&f, T0 + 300 * MS, &m, "interval 1000 ms, ours 100 ms");
+	EQS(do_timer(&f, T0 + 360937), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	EQS(f.reason, "master_down timer expired: no valid advert heard for 360 ms; "
+	    "adverts from 10.0.0.2 are dropped: interval 1000 ms, ours 100 ms");
+
+	/* Drops from another node than the silent master. */
+	mk(&f, 100, 100 * MS, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, T0 + 100 * MS, "10.0.0.2", 200, 100 * MS), "");
+	fsm_note_dropped(&f, T0 + 200 * MS, &other, "interval 1000 ms, ours 100 ms");
+	EQS(do_timer(&f, T0 + 100 * MS + 360937), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	EQS(f.reason, "master_down timer expired: no advert from 10.0.0.2 for 360 ms; "
+	    "adverts from 10.0.0.3 are dropped: interval 1000 ms, ours 100 ms");
+
+	/* Drops older than Master_Down_Interval are not news. */
+	mk(&f, 100, 100 * MS, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	fsm_note_dropped(&f, T0 - 10 * MS, &m, "interval 1000 ms, ours 100 ms");
+	EQS(do_recv(&f, T0 + 100 * MS, "10.0.0.2", 200, 100 * MS), "");
+	EQS(do_timer(&f, T0 + 100 * MS + 360937), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	EQS(f.reason, "master_down timer expired: no advert from 10.0.0.2 for 360 ms");
 }
 
 /* ---- suite: one instance ---------------------------------------------- */
@@ -354,8 +357,8 @@ static void test_backup_release_skew_only(void)
 static void test_release_nopreempt(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(100, SEC);
-	struct ipaddr a = ip("10.0.0.1");
+	struct fsm_config c = sim_cfg(100, SEC);
+	struct ipaddr a = sim_ip("10.0.0.1");
 
 	c.preempt = false;
 	fsm_init(&f, &c, &a);
@@ -426,7 +429,7 @@ static void test_master_tie_break(void)
 static void test_master_hears_lower_ratelimit(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(100, SEC);
+	struct fsm_config c = sim_cfg(100, SEC);
 
 	lone_master(&f);
 	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 99, SEC), "ADVERT(100) GARP");
@@ -490,8 +493,8 @@ static void test_backup_preempts_lower(void)
 static void test_backup_nopreempt_follows_lower(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(200, SEC);
-	struct ipaddr a = ip("10.0.0.1");
+	struct fsm_config c = sim_cfg(200, SEC);
+	struct ipaddr a = sim_ip("10.0.0.1");
 
 	c.preempt = false;
 	fsm_init(&f, &c, &a);
@@ -506,8 +509,8 @@ static void test_backup_nopreempt_follows_lower(void)
 static void test_preempt_delay_single(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(200, SEC);
-	struct ipaddr a = ip("10.0.0.1");
+	struct fsm_config c = sim_cfg(200, SEC);
+	struct ipaddr a = sim_ip("10.0.0.1");
 
 	c.preempt_delay_us = 5 * SEC;
 	fsm_init(&f, &c, &a);
@@ -634,7 +637,7 @@ static void test_shutdown(void)
 static void test_reconf_master_no_transition(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(100, SEC);
+	struct fsm_config c = sim_cfg(100, SEC);
 	uint32_t tr;
 
 	lone_master(&f);
@@ -665,7 +668,7 @@ static void test_reconf_master_no_transition(void)
 static void test_reconf_backup_alone(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(100, 3 * SEC);
+	struct fsm_config c = sim_cfg(100, 3 * SEC);
 
 	mk(&f, 100, SEC, "10.0.0.1");
 	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
@@ -692,7 +695,7 @@ static void test_reconf_backup_alone(void)
 static void test_reconf_backup_following(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(50, SEC);
+	struct fsm_config c = sim_cfg(50, SEC);
 
 	mk(&f, 100, SEC, "10.0.0.1");
 	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
@@ -717,7 +720,7 @@ static void test_reconf_backup_following(void)
 static void test_reconf_backup_preempting(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(150, SEC);
+	struct fsm_config c = sim_cfg(150, SEC);
 	uint64_t dl;
 
 	mk(&f, 150, SEC, "10.0.0.1");
@@ -750,7 +753,7 @@ static void test_reconf_backup_preempting(void)
 static void test_reconf_owner_and_others(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(255, SEC);
+	struct fsm_config c = sim_cfg(255, SEC);
 
 	mk(&f, 100, SEC, "10.0.0.1");
 	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
@@ -810,7 +813,7 @@ static void test_standby_flag_and_priority(void)
 static void test_standby_master_releases(void)
 {
 	struct fsm f;
-	struct ipaddr m = ip("10.0.0.3");
+	struct ipaddr m = sim_ip("10.0.0.3");
 	uint32_t tr;
 
 	lone_master(&f);
@@ -843,7 +846,7 @@ static void test_standby_master_releases(void)
 static void test_standby_owner(void)
 {
 	struct fsm f;
-	struct fsm_config c255 = mkcfg(255, SEC);
+	struct fsm_config c255 = sim_cfg(255, SEC);
 
 	mk(&f, 255, SEC, "10.0.0.1");
 	EQS(do_standby(&f, T0, true), "");
@@ -954,8 +957,8 @@ static void test_standby_off_master_died(void)
 static void test_standby_off_live_master(void)
 {
 	struct fsm f;
-	struct fsm_config c = mkcfg(200, SEC);
-	struct ipaddr a = ip("10.0.0.1");
+	struct fsm_config c = sim_cfg(200, SEC);
+	struct ipaddr a = sim_ip("10.0.0.1");
 
 	mk(&f, 100, SEC, "10.0.0.1");
 	EQS(do_standby(&f, T0, true), "");
@@ -1306,7 +1309,7 @@ static void test_sim_preempt_on_return(void)
 static void test_sim_nopreempt(void)
 {
 	struct sim *s = sim_new(0);
-	struct fsm_config ca = mkcfg(200, SEC);
+	struct fsm_config ca = sim_cfg(200, SEC);
 	int a, b;
 
 	ca.preempt = false;
@@ -1334,7 +1337,7 @@ static void test_sim_nopreempt(void)
 static void test_sim_preempt_delay(void)
 {
 	struct sim *s = sim_new(0);
-	struct fsm_config ca = mkcfg(200, SEC);
+	struct fsm_config ca = sim_cfg(200, SEC);
 	int a, b;
 	uint64_t t1 = 20828125; /* first advert of B that A hears */
 
@@ -1453,7 +1456,7 @@ static void test_sim_tie_staggered(void)
 static void test_sim_interval_learning(void)
 {
 	struct sim *s = sim_new(0);
-	struct fsm_config ca = mkcfg(200, 2 * SEC);
+	struct fsm_config ca = sim_cfg(200, 2 * SEC);
 	int a = sim_add(s, &ca, "10.0.0.1");
 	int b = sim_add_p(s, 100, "10.0.0.2");
 
@@ -1605,7 +1608,7 @@ static void test_sim_reconf_no_delay(void)
 	struct sim *s = sim_new(0);
 	int a = sim_add_p(s, 200, "10.0.0.1");
 	int b = sim_add_p(s, 100, "10.0.0.2");
-	struct fsm_config cb = mkcfg(100, 3 * SEC);
+	struct fsm_config cb = sim_cfg(100, 3 * SEC);
 
 	sim_start(s, a);
 	sim_start(s, b);
@@ -1709,7 +1712,7 @@ static void test_sim_standby_owner_link_flap(void)
 	struct excl_ctx x = { 0, 0, 0 };
 	int o = sim_add_p(s, 255, "10.0.0.1");
 	int b = sim_add_p(s, 100, "10.0.0.2");
-	struct ipaddr ba = ip("10.0.0.2");
+	struct ipaddr ba = sim_ip("10.0.0.2");
 
 	s->each = excl_look;
 	s->ctx = &x;
@@ -1754,7 +1757,7 @@ static void test_sim_standby_off_preempts(void)
 	for (int delayed = 0; delayed < 2; delayed++) {
 		struct sim *s = sim_new(0);
 		struct excl_ctx x = { 0, 0, 0 };
-		struct fsm_config ca = mkcfg(200, SEC);
+		struct fsm_config ca = sim_cfg(200, SEC);
 		uint64_t at = delayed ? 29609375 + 3218750 : 19609375 + 3218750;
 		char want[256];
 		int a, b;
@@ -2053,7 +2056,7 @@ static void flap_random_nodes(struct sim *s, uint64_t intv)
 	static const unsigned prios[] = { 1, 50, 100, 100, 150, 200, 254 };
 
 	for (int i = 0; i < 3; i++) {
-		struct fsm_config fc = mkcfg(prios[rnd() % 7], intv);
+		struct fsm_config fc = sim_cfg(prios[rnd() % 7], intv);
 		char addr[24];
 
 		fc.preempt = rnd() % 4 != 0;
@@ -2446,10 +2449,17 @@ static void test_release_shutdown_two_phase(void)
 	EQS(do_vips_released(&f, 2200 * MS), "");
 	EQS(do_link(&f, 2300 * MS, true), "");
 	EQU(f.state, FSM_INIT);
+	/* A weight-0 track going down does not cut the shutdown release
+	 * short: the node is still on the wire, advertises until the
+	 * pipeline is done, then priority 0 and INIT. */
 	lone_master(&f);
 	EQS(do_shutdown(&f, 5 * SEC), "RELEASE");
-	EQS(do_fault(&f, 5100 * MS, FSM_FAULT_TRACK, true, "t"), "STATE(MASTER>INIT)");
-	EQS(do_fault(&f, 5200 * MS, FSM_FAULT_TRACK, false, "t"), "");
+	EQS(do_fault(&f, 5100 * MS, FSM_FAULT_TRACK, true, "t"), "");
+	EQU(f.state, FSM_MASTER);
+	EQU(f.releasing, FSM_CAUSE_SHUTDOWN);
+	EQS(do_timer(&f, 5609375), "ADVERT(100)");
+	EQS(do_vips_released(&f, 5700 * MS), "ADVERT(0) STATE(MASTER>INIT)");
+	EQS(do_fault(&f, 5800 * MS, FSM_FAULT_TRACK, false, "t"), "");
 	EQU(f.state, FSM_INIT);
 	/* Started again with the fault cleared: a plain BACKUP. */
 	EQS(do_start(&f, 6 * SEC), "STATE(INIT>BACKUP)");
@@ -2586,7 +2596,7 @@ static void test_sim_priority_preempt(void)
 {
 	for (int preempt = 0; preempt < 2; preempt++) {
 		struct sim *s = sim_new(0);
-		struct fsm_config cb = mkcfg(150, SEC);
+		struct fsm_config cb = sim_cfg(150, SEC);
 		int a, b;
 
 		cb.preempt = preempt;
@@ -2660,7 +2670,7 @@ static void test_fault_causes(void)
 
 	lone_master(&f);
 	EQS(do_fault(&f, 5 * SEC, FSM_FAULT_TRACK, true, "track gw down"),
-	    "RELEASE STATE(MASTER>FAULT)");
+	    "RELEASE ADVERT(0) STATE(MASTER>FAULT)");
 	EQU(f.cause, FSM_CAUSE_TRACK_DOWN);
 	EQS(f.reason, "track gw down");
 	EQU(f.fault, FSM_FAULT_TRACK);
@@ -2714,14 +2724,81 @@ static void test_fault_causes(void)
 	EQS(do_fault(&f, 5 * SEC, FSM_FAULT_TRACK, false, "t"),
 	    "STATE(FAULT>MASTER) ADVERT(255) ACQUIRE");
 
-	/* A fault during a release: no second RELEASE, no priority 0 later. */
+	/* A track fault during a release: no second RELEASE; the release
+	 * goes on and ends in FAULT, with priority 0. A link fault during
+	 * one: FAULT at once, no priority 0 later. */
 	sim_instant_pipeline = false;
 	lone_master(&f);
 	EQS(do_standby(&f, 5 * SEC, true), "RELEASE");
-	EQS(do_fault(&f, 5100 * MS, FSM_FAULT_TRACK, true, "t"), "STATE(MASTER>FAULT)");
+	EQS(do_fault(&f, 5100 * MS, FSM_FAULT_TRACK, true, "t"), "");
+	EQU(f.releasing, FSM_CAUSE_STANDBY);
+	EQS(do_vips_released(&f, 6 * SEC), "ADVERT(0) STATE(MASTER>FAULT)");
+	EQU(f.state, FSM_FAULT);
+	EQU(f.cause, FSM_CAUSE_TRACK_DOWN);
+	EQS(f.reason, "a weight-0 track down");
+	lone_master(&f);
+	EQS(do_standby(&f, 5 * SEC, true), "RELEASE");
+	EQS(do_link(&f, 5100 * MS, false), "STATE(MASTER>FAULT)");
 	EQU(f.releasing, FSM_CAUSE_NONE);
 	EQS(do_vips_released(&f, 6 * SEC), "");
 	EQU(f.state, FSM_FAULT);
+	sim_instant_pipeline = true;
+}
+
+/* A weight-0 track down on a MASTER whose link is up: it releases in two
+ * phases like a switchover (MASTER, adverts at its priority until the
+ * pipeline has released everything, then priority 0 and FAULT), so no
+ * backup takes over while it still holds a VIP or a promoted resource.
+ * The link lost meanwhile: FAULT at once. Preempted meanwhile: FAULT, not
+ * BACKUP, and no priority 0 later. The track back up meanwhile: the
+ * release ends in BACKUP. */
+static void test_release_track_fault_two_phase(void)
+{
+	struct fsm f;
+
+	sim_instant_pipeline = false;
+	lone_master(&f);
+	EQS(do_fault(&f, 5 * SEC, FSM_FAULT_TRACK, true, "track db down (weight 0)"), "RELEASE");
+	EQU(f.state, FSM_MASTER);
+	EQU(f.releasing, FSM_CAUSE_TRACK_DOWN);
+	EQS(f.reason, "releasing: track db down (weight 0)");
+	EQS(do_timer(&f, 5609375), "ADVERT(100)");
+	EQS(do_recv(&f, 6 * SEC, "10.0.0.2", 50, SEC), "ADVERT(100) GARP");
+	EQS(do_fault(&f, 6100 * MS, FSM_FAULT_TRACK, true, "again"), "");
+	EQU(fsm_next_deadline(&f), 7 * SEC);
+	EQS(do_timer(&f, 7 * SEC), "ADVERT(100)");
+	EQS(do_vips_released(&f, 7200 * MS), "ADVERT(0) STATE(MASTER>FAULT)");
+	EQU(f.cause, FSM_CAUSE_TRACK_DOWN);
+	EQS(f.reason, "track db down (weight 0)");
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_recv(&f, 8 * SEC, "10.0.0.2", 50, SEC), "");
+	EQS(do_fault(&f, 9 * SEC, FSM_FAULT_TRACK, false, "up"), "STATE(FAULT>BACKUP)");
+	EQU(f.cause, FSM_CAUSE_TRACK_UP);
+
+	lone_master(&f);
+	EQS(do_fault(&f, 5 * SEC, FSM_FAULT_TRACK, true, "t"), "RELEASE");
+	EQS(do_link(&f, 5100 * MS, false), "STATE(MASTER>FAULT)");
+	EQU(f.cause, FSM_CAUSE_LINK_DOWN);
+	EQU(f.releasing, FSM_CAUSE_NONE);
+	EQS(do_vips_released(&f, 6 * SEC), "");
+	EQU(f.state, FSM_FAULT);
+	EQS(do_link(&f, 7 * SEC, true), "");
+	EQS(do_fault(&f, 8 * SEC, FSM_FAULT_TRACK, false, "t"), "STATE(FAULT>BACKUP)");
+
+	lone_master(&f);
+	EQS(do_fault(&f, 5 * SEC, FSM_FAULT_TRACK, true, "t"), "RELEASE");
+	EQS(do_recv(&f, 5100 * MS, "10.0.0.2", 200, SEC), "STATE(MASTER>FAULT)");
+	EQU(f.releasing, FSM_CAUSE_NONE);
+	EQU(fsm_next_deadline(&f), 0);
+	EQS(do_vips_released(&f, 6 * SEC), "");
+	EQU(f.state, FSM_FAULT);
+
+	lone_master(&f);
+	EQS(do_fault(&f, 5 * SEC, FSM_FAULT_TRACK, true, "t"), "RELEASE");
+	EQS(do_fault(&f, 5100 * MS, FSM_FAULT_TRACK, false, "t"), "");
+	EQU(f.state, FSM_MASTER);
+	EQS(do_vips_released(&f, 6 * SEC), "ADVERT(0) STATE(MASTER>BACKUP)");
+	EQU(f.cause, FSM_CAUSE_TRACK_DOWN);
 	sim_instant_pipeline = true;
 }
 
@@ -2902,6 +2979,7 @@ static void test_confirmed(void)
 static CU_TestInfo timing_tests[] = {
 	{ "Skew_Time and Master_Down_Interval values", test_skew_mdi_values },
 	{ "timing uses the learnt Master_Adver_Interval", test_timing_uses_learnt_interval },
+	{ "a takeover's reason names dropped adverts", test_takeover_reason_names_drops },
 	CU_TEST_INFO_NULL,
 };
 
@@ -2993,6 +3071,7 @@ static CU_TestInfo pipe_tests[] = {
 	{ "tracked priority on a BACKUP, 255", test_priority_backup },
 	{ "tracked priority: preemption timelines", test_sim_priority_preempt },
 	{ "FAULT causes: link and track", test_fault_causes },
+	{ "track FAULT on a master: two phases", test_release_track_fault_two_phase },
 	{ "give-up: release, hold-off, back", test_give_up },
 	{ "confirmed masterships", test_confirmed },
 	CU_TEST_INFO_NULL,

@@ -6,6 +6,7 @@
  * seed checks the ordering invariants over many interleavings. */
 #include "core/pipeline.h"
 #include "cu_main.h"
+#include "cu_eq.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -22,16 +23,6 @@ static struct pipeline_actions acts;
 static char got[512];
 static uint64_t tok;            /* token of the last START/STOP seen */
 
-static void eqs_at(const char *g, const char *want, unsigned line)
-{
-	bool ok = strcmp(g, want) == 0;
-
-	if (!ok)
-		fprintf(stderr, "\n%s:%u:\n  got:  \"%s\"\n  want: \"%s\"\n", __FILE__, line, g,
-			want);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, want, __FILE__, "", CU_FALSE);
-}
-#define EQS(g, w) eqs_at((g), (w), __LINE__)
 
 static const char *render(void)
 {
@@ -339,6 +330,26 @@ static void test_restart(void)
 	EQS(done(5 * SEC, true), "START(2)");
 	EQS(done(5 * SEC, true), "HELD");
 	EQS(failed(6 * SEC, 2), "STOP(2)");
+	EQS(done(6 * SEC, true), "START(2)");
+	EQS(done(6 * SEC, true), "HELD");
+	/* A healthy monitor in between: the failures are no longer in a
+	 * row, the next one is restarted again (limit 1). */
+	pipeline_healthy(&P, 2);
+	CU_ASSERT(P.step[2].restarts == 0);
+	EQS(failed(7 * SEC, 2), "STOP(2)");
+	pipeline_healthy(&P, 2);                  /* restarting: ignored */
+	CU_ASSERT(P.step[2].restarts == 1);
+	EQS(done(7 * SEC, true), "START(2)");
+	EQS(done(7 * SEC, true), "HELD");
+	EQS(failed(8 * SEC, 2), "GIVE_UP(2) STOP(2)");
+	EQS(done(8 * SEC, true), "STOP(1)");
+	EQS(done(8 * SEC, true), "VIPS_DOWN STOP(0)");
+	EQS(done(8 * SEC, true), "RELEASED");
+	EQS(acquire(9 * SEC, true, 0), "START(0)");
+	EQS(done(9 * SEC, true), "START(1)");
+	EQS(done(9 * SEC, true), "START(2)");
+	EQS(done(9 * SEC, true), "HELD");
+	EQS(failed(10 * SEC, 2), "STOP(2)");
 	/* Ignored when not held or out of range. */
 	EQS(failed(6 * SEC, 9), "");
 	EQS(release(6 * SEC), "");

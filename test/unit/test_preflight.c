@@ -56,16 +56,18 @@ static int teardown(void)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-/* Parse an instance with body, then preflight it; returns the error ("" ok). */
-static const char *check(const char *body)
+/* Parse globals (one line) and an instance with body, then preflight it;
+ * returns the error ("" ok). The instance starts at line 2, its body at
+ * line 6. */
+static const char *check_with(const char *globals, const char *body)
 {
 	static char err[CONF_ERR_MAX];
 	char text[2048];
 	struct conf *c = NULL;
 
-	snprintf(text, sizeof(text),
-		 "instance web {\n  interface = eth0\n  vrid = 51\n  vips = 10.0.0.50/24\n%s}\n",
-		 body);
+	snprintf(text, sizeof(text), "%s\n"
+		 "instance web {\n  interface = lo\n  vrid = 51\n  vips = 10.0.0.50/24\n%s}\n",
+		 globals, body);
 	err[0] = '\0';
 	if (conf_parse_string(text, "t.conf", "node", &c, err, sizeof(err)) < 0)
 		return err;
@@ -73,6 +75,17 @@ static const char *check(const char *body)
 		err[0] = '\0';
 	conf_free(c);
 	return err;
+}
+
+/* The control socket and the state directory live in dir (the defaults
+ * need not be usable where the tests run). */
+static const char *check(const char *body)
+{
+	char globals[256];
+
+	snprintf(globals, sizeof(globals), "control-socket = \"%s/ctl/s.sock\" "
+		 "state-directory = \"%s/state\"", dir, dir);
+	return check_with(globals, body);
 }
 
 static void test_ok(void)
@@ -92,22 +105,22 @@ static void test_missing(void)
 	char body[512], want[512];
 
 	snprintf(body, sizeof(body), "  resource a { script = \"%s/nope\" }\n", dir);
-	snprintf(want, sizeof(want), "t.conf:5: resource a: %s/nope: No such file or directory, "
+	snprintf(want, sizeof(want), "t.conf:6: resource a: %s/nope: No such file or directory, "
 		 "expected an executable program", dir);
 	CU_ASSERT_STRING_EQUAL(check(body), want);
 
 	snprintf(body, sizeof(body), "  resource a { script = \"%s/noexec\" }\n", dir);
-	snprintf(want, sizeof(want), "t.conf:5: resource a: %s/noexec: not executable, "
+	snprintf(want, sizeof(want), "t.conf:6: resource a: %s/noexec: not executable, "
 		 "expected an executable program", dir);
 	CU_ASSERT_STRING_EQUAL(check(body), want);
 
 	snprintf(body, sizeof(body), "  resource a { type = \"ocf\"\n script = \"prov:Nope\" }\n");
-	snprintf(want, sizeof(want), "t.conf:5: resource a: %s/resource.d/prov/Nope: No such file "
+	snprintf(want, sizeof(want), "t.conf:6: resource a: %s/resource.d/prov/Nope: No such file "
 		 "or directory, expected an executable program", dir);
 	CU_ASSERT_STRING_EQUAL(check(body), want);
 
 	snprintf(body, sizeof(body), "  track t { command = \"%s\" }\n", dir);
-	snprintf(want, sizeof(want), "t.conf:5: track t: %s: not a regular file, "
+	snprintf(want, sizeof(want), "t.conf:6: track t: %s: not a regular file, "
 		 "expected an executable program", dir);
 	CU_ASSERT_STRING_EQUAL(check(body), want);
 }
@@ -119,15 +132,100 @@ static void test_file_order(void)
 	/* The track comes first in the file: its error is reported. */
 	snprintf(body, sizeof(body), "  track t { command = \"%s/gone\" }\n"
 		 "  resource a { script = \"%s/nope\" }\n", dir, dir);
-	snprintf(want, sizeof(want), "t.conf:5: track t: %s/gone: No such file or directory, "
+	snprintf(want, sizeof(want), "t.conf:6: track t: %s/gone: No such file or directory, "
 		 "expected an executable program", dir);
 	CU_ASSERT_STRING_EQUAL(check(body), want);
+}
+
+/* What a start would refuse: no such group, directories that cannot be
+ * made, something not a socket where the socket goes. */
+static void test_system(void)
+{
+	char g[512], want[1024];
+
+	CU_ASSERT_STRING_EQUAL(check_with("control-group = hm-no-such-group", ""),
+			       "t.conf:1: control-group: no group hm-no-such-group, expected "
+			       "an existing group");
+	snprintf(g, sizeof(g), "control-group = root control-socket = \"%s/a/b/s.sock\" "
+		 "state-directory = \"%s/new\"", dir, dir);
+	CU_ASSERT_STRING_EQUAL(check_with(g, ""), "");
+
+	snprintf(g, sizeof(g), "state-directory = \"%s/run\"", dir);
+	snprintf(want, sizeof(want), "t.conf:1: state-directory: %s/run is not a directory, "
+		 "expected a directory hamgr can write or create", dir);
+	CU_ASSERT_STRING_EQUAL(check_with(g, ""), want);
+	snprintf(g, sizeof(g), "state-directory = \"%s/run/x\"", dir);
+	snprintf(want, sizeof(want), "t.conf:1: state-directory: %s/run/x cannot be created: "
+		 "%s/run is not a directory, expected a directory hamgr can write or create",
+		 dir, dir);
+	CU_ASSERT_STRING_EQUAL(check_with(g, ""), want);
+	/* the state directory is made with one mkdir, not mkdir -p */
+	snprintf(g, sizeof(g), "state-directory = \"%s/new/deeper\"", dir);
+	snprintf(want, sizeof(want), "t.conf:1: state-directory: %s/new/deeper cannot be "
+		 "created: %s/new does not exist, expected a directory hamgr can write or "
+		 "create", dir, dir);
+	CU_ASSERT_STRING_EQUAL(check_with(g, ""), want);
+
+	snprintf(g, sizeof(g), "control-socket = \"%s/run/x/s.sock\"", dir);
+	snprintf(want, sizeof(want), "t.conf:1: control-socket: %s/run/x cannot be created: "
+		 "%s/run is not a directory, expected a directory for the socket that hamgr "
+		 "can write or create", dir, dir);
+	CU_ASSERT_STRING_EQUAL(check_with(g, ""), want);
+	snprintf(g, sizeof(g), "control-socket = \"%s/noexec\"", dir);
+	snprintf(want, sizeof(want), "t.conf:1: control-socket: %s/noexec exists and is not "
+		 "a socket, expected a path hamgr can bind", dir);
+	CU_ASSERT_STRING_EQUAL(check_with(g, ""), want);
+}
+
+/* The first problem in the file wins, global or not. */
+static void test_system_order(void)
+{
+	char g[512], body[256], want[1024];
+
+	snprintf(g, sizeof(g), "\n\nstate-directory = \"%s/run\"\ncontrol-group = "
+		 "hm-no-such-group", dir);
+	snprintf(want, sizeof(want), "t.conf:3: state-directory: %s/run is not a directory, "
+		 "expected a directory hamgr can write or create", dir);
+	CU_ASSERT_STRING_EQUAL(check_with(g, ""), want);
+	snprintf(body, sizeof(body), "  resource a { script = \"%s/nope\" }\n", dir);
+	snprintf(g, sizeof(g), "control-socket = \"%s/ctl/s.sock\"", dir);
+	snprintf(want, sizeof(want), "t.conf:6: resource a: %s/nope: No such file or "
+		 "directory, expected an executable program", dir);
+	CU_ASSERT_STRING_EQUAL(check_with(g, body), want);
+}
+
+static void add_warning(void *arg, const char *msg)
+{
+	char *all = arg;
+
+	snprintf(all + strlen(all), 1024 - strlen(all), "%s|", msg);
+}
+
+/* An interface that does not exist is only a warning: it may appear later. */
+static void test_interfaces(void)
+{
+	static const char text[] =
+		"instance web {\n  interface = hm-none0\n  vrid = 51\n  vips = 10.0.0.50/24\n"
+		"  track up { interface = lo }\n"
+		"  track down {\n    interface = hm-none1\n  }\n}\n"
+		"instance db {\n  interface = lo\n  vrid = 52\n  vips = 10.0.0.60/24\n}\n";
+	char err[CONF_ERR_MAX], warnings[1024] = "";
+	struct conf *c = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(conf_parse_string(text, "t.conf", "node", &c, err, sizeof(err)), 0);
+	preflight_warnings(c, add_warning, warnings);
+	CU_ASSERT_STRING_EQUAL(warnings, "t.conf:2: interface hm-none0 does not exist (yet)|"
+			       "t.conf:7: interface hm-none1 does not exist (yet)|");
+	conf_free(c);
 }
 
 static CU_TestInfo tests[] = {
 	{ "programs present", test_ok },
 	{ "missing, not executable, not a file", test_missing },
 	{ "first error in file order", test_file_order },
+	{ "group, directories, socket path", test_system },
+	{ "system checks in file order", test_system_order },
+	{ "missing interfaces are warnings", test_interfaces },
 	CU_TEST_INFO_NULL,
 };
 

@@ -22,6 +22,7 @@
 #include "core/ipaddr.h"
 #include "core/pipeline.h"
 #include "cu_main.h"
+#include "cu_eq.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -48,17 +49,7 @@
 #define TK_LOG 8192
 #define TK_EVENT_LIMIT 2000000ul
 
-#define EQU(got, want) equ_at((uint64_t)(got), (uint64_t)(want), __LINE__, #got " == " #want)
 
-static void equ_at(uint64_t got, uint64_t want, unsigned line, const char *expr)
-{
-	bool ok = got == want;
-
-	if (!ok)
-		fprintf(stderr, "\n%s:%u: %s: got %" PRIu64 ", want %" PRIu64 "\n",
-			__FILE__, line, expr, got, want);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, expr, __FILE__, "", CU_FALSE);
-}
 
 /* ---- the simulation ------------------------------------------------------ */
 

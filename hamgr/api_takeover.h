@@ -1,0 +1,21 @@
+/* api_takeover: the parts of an instance's status that tell how it takes
+ * over and why it competes as it does: the takeover pipeline, the
+ * resources, the tracks, the causes of its effective priority and of a
+ * FAULT. Field names are documented in hactl(8) (JSON OUTPUT) and stable. */
+#ifndef HAMGR_API_TAKEOVER_H
+#define HAMGR_API_TAKEOVER_H
+
+#include <stdint.h>
+#include <json-c/json.h>
+
+struct instance;
+
+/* Milliseconds with 0.1 ms resolution. */
+struct json_object *api_ms(uint64_t us);
+
+/* Add priority_causes, tracked_priority, holdoff_ms, releasing,
+ * fault_causes, pipeline, resources and tracks to the instance object o;
+ * now is the instance's monotonic time. */
+void api_takeover_json(struct json_object *o, struct instance *in, uint64_t now);
+
+#endif

@@ -1,0 +1,207 @@
+/* Unit tests for hactl's status detail lines (hamgr/hactl/detail.c): the
+ * effective priority with its causes, the FAULT causes, the takeover
+ * pipeline, resources, tracks and node flags, from status JSON as the
+ * daemon writes it (hactl(8), JSON OUTPUT). */
+#include <stdio.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "cu_main.h"
+#include "hactl/detail.h"
+
+static char buf[1024];
+static struct json_object *doc;
+
+/* Parse text (kept until the next call) and return it. */
+static struct json_object *J(const char *text)
+{
+	json_object_put(doc);
+	doc = json_tokener_parse(text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	return doc;
+}
+
+#define ASSERT_TEXT(call, want)                                                 \
+	do {                                                                    \
+		const char *got_ = (call);                                      \
+		CU_ASSERT_PTR_NOT_NULL_FATAL(got_);                             \
+		if (strcmp(got_, (want)))                                       \
+			printf("\n  got:  \"%s\"\n  want: \"%s\"\n", got_, (want)); \
+		CU_ASSERT_STRING_EQUAL(got_, (want));                           \
+	} while (0)
+
+static void test_priority(void)
+{
+	CU_ASSERT_PTR_NULL(detail_priority(J("{\"priority\": 150, \"effective_priority\": 150,"
+		"\"tracked_priority\": 150, \"priority_causes\": [], \"standby\": false,"
+		"\"holdoff_ms\": null}"), buf, sizeof(buf)));
+	ASSERT_TEXT(detail_priority(J("{\"priority\": 150, \"tracked_priority\": 90,"
+		"\"priority_causes\": [{\"track\": \"gateway\", \"weight\": -60}]}"),
+		buf, sizeof(buf)), "90 = 150 - 60 (track gateway down)");
+	ASSERT_TEXT(detail_priority(J("{\"priority\": 50, \"tracked_priority\": 1,"
+		"\"priority_causes\": [{\"track\": \"gw\", \"weight\": -60},"
+		"{\"track\": \"x\", \"weight\": 5}]}"), buf, sizeof(buf)),
+		"1 = 50 - 60 (track gw down) + 5 (track x down), kept within 1..254");
+	ASSERT_TEXT(detail_priority(J("{\"priority\": 150, \"tracked_priority\": 150,"
+		"\"priority_causes\": [], \"standby\": true}"), buf, sizeof(buf)),
+		"0 in standby; otherwise 150");
+	ASSERT_TEXT(detail_priority(J("{\"priority\": 150, \"tracked_priority\": 90,"
+		"\"holdoff_ms\": 42000, \"standby\": false,"
+		"\"priority_causes\": [{\"track\": \"gateway\", \"weight\": -60}]}"),
+		buf, sizeof(buf)),
+		"0 for another 42s: hold-off after giving up; otherwise 90 = 150 - 60 "
+		"(track gateway down)");
+	/* Cut at the buffer's end, still terminated. */
+	ASSERT_TEXT(detail_priority(J("{\"priority\": 150, \"tracked_priority\": 90,"
+		"\"priority_causes\": [{\"track\": \"gateway\", \"weight\": -60}]}"), buf, 8),
+		"90 = 15");
+}
+
+static void test_fault(void)
+{
+	CU_ASSERT_PTR_NULL(detail_fault(J("{\"fault_causes\": []}"), buf, sizeof(buf)));
+	CU_ASSERT_PTR_NULL(detail_fault(J("{}"), buf, sizeof(buf)));
+	ASSERT_TEXT(detail_fault(J("{\"interface\": \"eth0\", \"primary_address\": null,"
+		"\"fault_causes\": [\"link\"]}"), buf, sizeof(buf)),
+		"FAULT while eth0 has no address to send from");
+	ASSERT_TEXT(detail_fault(J("{\"interface\": \"eth0\", \"primary_address\": \"10.0.0.1\","
+		"\"fault_causes\": [\"link\", \"track gw\"]}"), buf, sizeof(buf)),
+		"FAULT while eth0 is down, track gw is down (weight 0)");
+}
+
+/* An instance with resources db (promotes) and web (start/stop only). */
+static struct json_object *pipe_in(const char *state, const char *steps, const char *extra)
+{
+	static char text[4096];
+
+	snprintf(text, sizeof(text), "{\"resources\": [{\"name\": \"db\", \"promotable\": true},"
+		 "{\"name\": \"web\", \"promotable\": false}], \"pipeline\": {\"state\": \"%s\","
+		 "\"steps\": [%s]%s}}", state, steps, extra);
+	return J(text);
+}
+
+#define DB_UP "{\"name\": \"db\", \"kind\": \"resource\", \"state\": \"up\", \"last_ok\": true," \
+	"\"last_action\": \"start\", \"duration_ms\": 312.4}"
+#define DB_DOWN "{\"name\": \"db\", \"kind\": \"resource\", \"state\": \"down\"," \
+	"\"gated\": true, \"last_ok\": null}"
+#define VIPS_UP "{\"name\": \"vips\", \"kind\": \"vips\", \"state\": \"up\", \"last_ok\": true," \
+	"\"last_action\": \"start\", \"duration_ms\": 0}"
+#define VIPS_DOWN "{\"name\": \"vips\", \"kind\": \"vips\", \"state\": \"down\"}"
+#define WEB_DOWN "{\"name\": \"web\", \"kind\": \"resource\", \"state\": \"down\"}"
+
+static void test_pipeline(void)
+{
+	CU_ASSERT_PTR_NULL(detail_pipeline(pipe_in("held", VIPS_UP, ""), buf, sizeof(buf)));
+	CU_ASSERT_PTR_NULL(detail_pipeline(J("{}"), buf, sizeof(buf)));
+	ASSERT_TEXT(detail_pipeline(pipe_in("held", DB_UP "," VIPS_UP ",{\"name\": \"web\","
+		"\"kind\": \"resource\", \"state\": \"up\", \"last_ok\": true,"
+		"\"last_action\": \"start\", \"duration_ms\": 205}", ""), buf, sizeof(buf)),
+		"held: db promote ok 312ms, vips up, web start ok 205ms");
+	ASSERT_TEXT(detail_pipeline(pipe_in("gate", DB_DOWN "," VIPS_DOWN "," WEB_DOWN,
+		", \"gate_ms\": 4200"), buf, sizeof(buf)),
+		"waiting up to 4.2s for a peer to confirm before db");
+	ASSERT_TEXT(detail_pipeline(pipe_in("releasing", DB_UP "," VIPS_UP ",{\"name\": \"web\","
+		"\"kind\": \"resource\", \"state\": \"stopping\", \"last_ok\": true,"
+		"\"last_action\": \"start\", \"duration_ms\": 205, \"running_ms\": 1200}", ""),
+		buf, sizeof(buf)), "releasing: db promote ok 312ms, vips up, web stop running 1.2s");
+	ASSERT_TEXT(detail_pipeline(pipe_in("acquiring", "{\"name\": \"db\", \"kind\": "
+		"\"resource\", \"state\": \"starting\", \"running_ms\": 40}," VIPS_DOWN "," WEB_DOWN,
+		""), buf, sizeof(buf)), "taking over: db promote running 40ms");
+	ASSERT_TEXT(detail_pipeline(pipe_in("released", DB_DOWN "," VIPS_DOWN "," WEB_DOWN,
+		", \"stale\": 0, \"timeouts\": 0"), buf, sizeof(buf)),
+		"released: nothing taken over since start");
+	ASSERT_TEXT(detail_pipeline(pipe_in("released", "{\"name\": \"db\", \"kind\": "
+		"\"resource\", \"state\": \"down\", \"last_ok\": false, \"last_action\": \"stop\","
+		"\"duration_ms\": 30000}," VIPS_DOWN "," WEB_DOWN,
+		", \"stale\": 2, \"timeouts\": 1"), buf, sizeof(buf)),
+		"released: db demote FAILED 30s; 1 step timed out; 2 late answers ignored");
+}
+
+static void test_resource(void)
+{
+	ASSERT_TEXT(detail_resource(J("{\"name\": \"db\", \"phase\": \"before-vips\","
+		"\"promotable\": true, \"busy\": false, \"monitor_interval_ms\": 5000,"
+		"\"monitor\": {\"rc\": 8, \"meaning\": \"running as master\", \"ago_ms\": 2000},"
+		"\"actions\": {"
+		"\"start\": {\"ok\": true, \"duration_ms\": 20, \"ago_ms\": 600000},"
+		"\"promote\": {\"ok\": true, \"duration_ms\": 312, \"ago_ms\": 185000},"
+		"\"monitor\": {\"ok\": true, \"duration_ms\": 5, \"ago_ms\": 2000}},"
+		"\"runs\": 14, \"failures\": 0, \"timeouts\": 0}"), buf, sizeof(buf)),
+		"db before-vips: promote ok 312ms, 3m05s ago; monitor running as master (8), 2s ago");
+	ASSERT_TEXT(detail_resource(J("{\"name\": \"web\", \"phase\": \"after-vips\","
+		"\"promotable\": false, \"busy\": true, \"monitor\": null, \"actions\": {"
+		"\"start\": {\"ok\": false, \"rc\": 1, \"meaning\": \"generic error\","
+		"\"duration_ms\": 20, \"ago_ms\": 3000, \"line\": \"port 80 in use\"}},"
+		"\"runs\": 1, \"failures\": 1, \"timeouts\": 0}"), buf, sizeof(buf)),
+		"web after-vips (start/stop): start FAILED: generic error after 20ms, 3s ago: "
+		"port 80 in use; busy; 1 of 1 runs failed");
+	ASSERT_TEXT(detail_resource(J("{\"name\": \"db\", \"phase\": \"before-vips\","
+		"\"promotable\": true, \"monitor_interval_ms\": 5000, \"monitor\": null,"
+		"\"actions\": {}, \"runs\": 0}"), buf, sizeof(buf)),
+		"db before-vips: no action yet; monitor every 5s, none yet");
+	ASSERT_TEXT(detail_resource(J("{\"name\": \"db\", \"phase\": \"before-vips\","
+		"\"promotable\": true, \"monitor\": {\"rc\": null, \"meaning\": \"timed out after "
+		"5000 ms\", \"ago_ms\": 100}, \"actions\": {}, \"runs\": 3, \"failures\": 1,"
+		"\"timeouts\": 1}"), buf, sizeof(buf)),
+		"db before-vips: no action yet; monitor timed out after 5000 ms, 100ms ago; "
+		"1 of 3 runs failed; 1 timed out");
+}
+
+static void test_track(void)
+{
+	ASSERT_TEXT(detail_track(J("{\"name\": \"gateway\", \"kind\": \"command\", \"up\": true,"
+		"\"known\": true, \"weight\": -60, \"applied\": 0, \"last_rc\": 0,"
+		"\"last_line\": \"PING OK - 10.0.0.254 rtt 0.1 ms\", \"ago_ms\": 400,"
+		"\"since_ms\": 185000, \"checks\": 12, \"failures\": 0}"), buf, sizeof(buf)),
+		"gateway up for 3m05s, weight -60 (not applied); 400ms ago: "
+		"PING OK - 10.0.0.254 rtt 0.1 ms");
+	ASSERT_TEXT(detail_track(J("{\"name\": \"gateway\", \"up\": false, \"known\": true,"
+		"\"weight\": -60, \"applied\": -60, \"last_rc\": 2, \"last_line\": \"PING CRITICAL\","
+		"\"ago_ms\": 300, \"since_ms\": 12000, \"checks\": 20, \"failures\": 5}"),
+		buf, sizeof(buf)),
+		"gateway down for 12s, weight -60 applied; exit 2, 300ms ago: PING CRITICAL; "
+		"5 of 20 checks failed");
+	ASSERT_TEXT(detail_track(J("{\"name\": \"uplink\", \"kind\": \"interface\", \"up\": true,"
+		"\"known\": false, \"weight\": 0, \"applied\": 0, \"last_rc\": null,"
+		"\"last_line\": null, \"ago_ms\": null, \"checks\": 0, \"failures\": 0}"),
+		buf, sizeof(buf)), "uplink not checked yet, weight 0 (FAULT while down)");
+}
+
+static void test_node_flags(void)
+{
+	ASSERT_TEXT(detail_node_flags(J("{\"state\": \"BACKUP\", \"standby\": false,"
+		"\"link_up\": true, \"held\": false, \"track_fault\": false,"
+		"\"track_down\": false}"), buf, sizeof(buf)), "");
+	ASSERT_TEXT(detail_node_flags(J("{\"state\": \"BACKUP\", \"link_up\": true,"
+		"\"track_down\": true}"), buf, sizeof(buf)), " (track down)");
+	ASSERT_TEXT(detail_node_flags(J("{\"state\": \"FAULT\", \"standby\": true,"
+		"\"link_up\": false, \"held\": true, \"track_fault\": true}"), buf, sizeof(buf)),
+		" (standby, link down, track fault, holding)");
+	/* A master holds by definition: not news. */
+	ASSERT_TEXT(detail_node_flags(J("{\"state\": \"MASTER\", \"held\": true}"),
+		buf, sizeof(buf)), "");
+}
+
+static int cleanup(void)
+{
+	json_object_put(doc);
+	doc = NULL;
+	return 0;
+}
+
+static CU_TestInfo tests_detail[] = {
+	{ "priority and its causes", test_priority },
+	{ "FAULT causes", test_fault },
+	{ "the takeover pipeline", test_pipeline },
+	{ "a resource", test_resource },
+	{ "a track", test_track },
+	{ "node flags", test_node_flags },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "hactl status details", NULL, cleanup, NULL, NULL, tests_detail },
+	CU_SUITE_INFO_NULL,
+};
+
+CU_MAIN(suites)
