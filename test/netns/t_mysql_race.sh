@@ -13,7 +13,9 @@
 # The start-up gate must keep the irreversible promote from following the
 # loser's momentary mastership:
 #   - every repetition ends with exactly one primary (read_only = OFF), the
-#     winner; the loser never ran promote;
+#     winner; the loser never ran promote; when R won, P's monitor gives P
+#     the former-primary mark (it replicates from nobody while R is the
+#     writable primary);
 #   - read_only of both servers, sampled all along: never OFF on both.
 # Between repetitions, as an operator would: if R won, P rejoins it (P
 # holds nothing R lacks) and the two swap roles; the loser's hamgr stops
@@ -107,6 +109,11 @@ for ((k = 1; k <= reps; k++)); do
 	lib_assert_eq "rep $k: read_only of the loser $L" 1 "$(my_ro $L)"
 	[ $W = a ] && wins_a=$((wins_a + 1))
 	[ $W = b ] && wins_b=$((wins_b + 1))
+	if [ $W = "$R" ]; then
+		# P, a replica of nobody, falls behind the new primary: its
+		# monitor marks it, so it is never promoted as it is.
+		lib_wait_log "$P" 'mark .*a replica of nobody while .* is the writable primary' 5
+	fi
 	lib_daemon_stop $L TERM
 	if [ $W = "$R" ]; then
 		my_rs "$P" rejoin "${MY_ADDR[$R]}" >/dev/null
