@@ -159,7 +159,7 @@ my_primary_setup() {
 		CREATE TABLE hamgr.heartbeat (id TINYINT PRIMARY KEY, server_id INT UNSIGNED,
 			ts DATETIME(6));
 		REPLACE INTO hamgr.heartbeat VALUES (1, @@server_id, UTC_TIMESTAMP(6));
-		GRANT SELECT ON hamgr.* TO hamgr@localhost;" || lib_fail "$1: primary set-up failed"
+		GRANT SELECT, INSERT, DELETE ON hamgr.* TO hamgr@localhost;" || lib_fail "$1: primary set-up failed"
 	lib_log "$1: accounts and tables created (GTID $(my_val "$1" 'SELECT @@gtid_binlog_pos'))"
 }
 
