@@ -1,5 +1,5 @@
 # hamgr — one GNU make, pkg-config for every library.
-# Targets: all check unit core-symbols netns demo bench fuzz install deps clean asan
+# Targets: all check unit core-symbols netns test-db demo bench fuzz install deps clean asan
 
 PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -43,7 +43,7 @@ TOOL_BIN   := $(TOOL_SRC:test/tools/%.c=$(B)/tools/%)
 
 PROGS := $(B)/hamgr $(if $(HACTL_SRC),$(B)/hactl)
 
-.PHONY: all check unit core-symbols netns demo bench fuzz install deps clean asan
+.PHONY: all check unit core-symbols netns test-db demo bench fuzz install deps clean asan
 all: $(PROGS) $(TOOL_BIN) $(UNIT_BIN)
 
 $(B)/obj/hamgr/core/%.o: hamgr/core/%.c
@@ -109,6 +109,12 @@ netns: all
 check: all
 	@HM_BUILD=$(abspath $(B)) test/check.sh $(UNIT_BIN)
 
+# The MariaDB scenarios (test/netns/t_mysql_*, also part of netns and
+# check) with their longer variants: 5 semi-sync failovers, 20 races.
+MYSQL_TESTS := $(sort $(wildcard test/netns/t_mysql_*.sh))
+test-db: all
+	@HM_BUILD=$(abspath $(B)) MY_RUNS=5 MY_REPS=20 HM_TIMEOUT=400 test/netns/run.sh $(MYSQL_TESTS)
+
 demo: all
 	@HM_BUILD=$(abspath $(B)) test/netns/demo.sh
 
@@ -157,7 +163,8 @@ install: $(PROGS)
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libsystemd-dev libnl-3-dev \
 	libnl-route-3-dev libmnl-dev libconfuse-dev libsodium-dev libjson-c-dev libcunit1-dev
 DEB_TEST  := iproute2 nftables keepalived mandoc procps psmisc tcpdump systemd util-linux jq \
-	resource-agents curl iputils-ping python3 apache2 haproxy socat
+	resource-agents curl iputils-ping python3 apache2 haproxy socat mariadb-server \
+	mariadb-client
 deps:
 	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \

@@ -2,8 +2,9 @@
 #
 #	agent-lib.sh: what hamgr's health-check agents share.
 #
-# Description:	Sourced by check-ping, check-tcp and check-http from their
-#		own directory (it is not run by itself). An agent sets
+# Description:	Sourced by check-ping, check-tcp, check-http and
+#		check-mysql from their own directory (it is not run by
+#		itself). An agent sets
 #		AGENT_LABEL (the first word of its status line, such as
 #		PING) and defines usage(); then it reports with
 #		agent_exit STATE MESSAGE, which prints the one status line
