@@ -159,6 +159,9 @@ static char **env_for(const struct resource *r, enum resource_action a,
 	env_add(&l, "HAMGR_PEER=%s", or_empty(c->peer));
 	env_add(&l, "HAMGR_RESOURCE=%s", r->conf.name);
 	env_add(&l, "HAMGR_ACTION=%s", resource_action_str(a));
+	/* The time this action has before SIGTERM, so a script can bound
+	 * its own waits (a promote waiting for the relay log) inside it. */
+	env_add(&l, "HAMGR_TIMEOUT_MS=%llu", (unsigned long long)(timeout_us / 1000));
 	if (r->conf.type == CONF_RTYPE_OCF) {
 		env_add_ocf_base(&l, r);
 		env_add_params(&l, r, "OCF_RESKEY_");
