@@ -16,162 +16,12 @@
  * model broke. */
 #include "model.h"
 #include "scenarios.h"
+#include "store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* ---- the visited set: keys in BFS order, an open-addressed index -------- */
-
-struct store {
-	size_t ksz, n, cap, tcap;
-	uint8_t *keys;
-	uint64_t *hash;
-	uint32_t *parent, *ev;
-	uint32_t *tab;          /* id + 1, 0 empty */
-};
-
-static void oom(void)
-{
-	fprintf(stderr, "explore: out of memory\n");
-	exit(2);
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		oom();
-	return p;
-}
-
-static uint64_t hash_bytes(const uint8_t *k, size_t n)
-{
-	uint64_t h = 0x243f6a8885a308d3ull ^ n;
-
-	for (size_t i = 0; i < n; i += 8) {
-		uint64_t c = 0;
-
-		memcpy(&c, k + i, n - i < 8 ? n - i : 8);
-		h = (h ^ c) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 31;
-	}
-	return h ^ h >> 29;
-}
-
-static void tab_put(struct store *s, uint32_t id)
-{
-	size_t m = s->tcap - 1, i = s->hash[id] & m;
-
-	while (s->tab[i])
-		i = (i + 1) & m;
-	s->tab[i] = id + 1;
-}
-
-/* Adds k unless known; returns its id, with *fresh telling which. */
-static uint32_t store_add(struct store *s, const uint8_t *k, uint32_t parent, uint32_t ev,
-			  bool *fresh)
-{
-	uint64_t h = hash_bytes(k, s->ksz);
-	size_t m, i;
-	uint32_t id;
-
-	if (!s->tcap) {
-		s->tcap = 1 << 17;
-		s->tab = calloc(s->tcap, sizeof(*s->tab));
-		if (!s->tab)
-			oom();
-	}
-	m = s->tcap - 1;
-	i = h & m;
-
-	for (; s->tab[i]; i = (i + 1) & m) {
-		id = s->tab[i] - 1;
-		if (s->hash[id] == h && !memcmp(s->keys + (size_t)id * s->ksz, k, s->ksz)) {
-			*fresh = false;
-			return id;
-		}
-	}
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 1 << 16;
-		s->keys = xrealloc(s->keys, s->cap * s->ksz);
-		s->hash = xrealloc(s->hash, s->cap * sizeof(*s->hash));
-		s->parent = xrealloc(s->parent, s->cap * sizeof(*s->parent));
-		s->ev = xrealloc(s->ev, s->cap * sizeof(*s->ev));
-	}
-	id = (uint32_t)s->n++;
-	memcpy(s->keys + (size_t)id * s->ksz, k, s->ksz);
-	s->hash[id] = h;
-	s->parent[id] = parent;
-	s->ev[id] = ev;
-	if (2 * s->n > s->tcap) {
-		s->tcap *= 2;
-		free(s->tab);
-		s->tab = calloc(s->tcap, sizeof(*s->tab));
-		if (!s->tab)
-			oom();
-		for (uint32_t j = 0; j < s->n; j++)
-			tab_put(s, j);
-	} else {
-		s->tab[i] = id + 1;
-	}
-	*fresh = true;
-	return id;
-}
-
-static void store_free(struct store *s)
-{
-	free(s->keys);
-	free(s->hash);
-	free(s->parent);
-	free(s->ev);
-	free(s->tab);
-	memset(s, 0, sizeof(*s));
-}
-
-/* ---- "eventually one master": the fault-free continuation --------------- */
-
-/* Hashes of worlds known to settle (hash compaction: a collision could
- * only hide a liveness violation, with odds of about n^2 / 2^64). */
-struct memo {
-	uint64_t *h;
-	size_t n, cap;
-};
-
-static bool memo_has(const struct memo *m, uint64_t h)
-{
-	if (!m->cap)
-		return false;
-	for (size_t i = h & (m->cap - 1); m->h[i]; i = (i + 1) & (m->cap - 1))
-		if (m->h[i] == h)
-			return true;
-	return false;
-}
-
-static void memo_put(struct memo *m, uint64_t h)
-{
-	if (memo_has(m, h))
-		return;
-	if (2 * (m->n + 1) > m->cap) {
-		struct memo b = { calloc(m->cap ? 2 * m->cap : 1 << 16, 8), 0,
-				  m->cap ? 2 * m->cap : 1 << 16 };
-
-		if (!b.h)
-			oom();
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->h[i])
-				memo_put(&b, m->h[i]);
-		free(m->h);
-		*m = b;
-	}
-	size_t i = h & (m->cap - 1);
-
-	while (m->h[i])
-		i = (i + 1) & (m->cap - 1);
-	m->h[i] = h;
-	m->n++;
-}
 
 /* What happens once faults stop: partitions heal, nodes never started
  * start, every advert arrives at once, every step answers ok at once
@@ -269,9 +119,16 @@ static bool settles(struct world w, struct memo *m, FILE *log, uint64_t t_abs)
 			xev_str(&w, e, d, sizeof(d));
 		w.log = log ? &lg : NULL;
 		world_apply(&w, e);
-		if (log)
+		if (log && steps < 60)
 			fprintf(log, "      t=%10.6f  %-30s %.*s\n",
 				(double)(t_abs + w.now - X_BASE) / X_SEC, d, (int)lg.len, lg.buf);
+		else if (log && steps == 60)
+			fprintf(log, "      ...\n");
+	}
+	if (log) {
+		world_describe(&w, (char *)kbuf, sizeof(kbuf));
+		fprintf(log, "      t=%10.6f  %s\n", (double)(t_abs + w.now - X_BASE) / X_SEC,
+			(char *)kbuf);
 	}
 	if (ok)
 		for (size_t i = 0; i < np; i++)
@@ -409,7 +266,7 @@ static int run(const struct xcfg *c, const struct opts *op)
 {
 	static struct world w, w2;
 	struct store s = { .ksz = key_size(c) };
-	struct memo m = { 0 }, bad = { 0 };
+	struct memo m = { 0 };
 	struct found f;
 	struct xev ev[64];
 	uint8_t k[512];
@@ -430,15 +287,12 @@ static int run(const struct xcfg *c, const struct opts *op)
 			/* A violating state is reported, not explored further. */
 			if (world_violations(&w, why))
 				continue;
-			if (memo_has(&bad, live_hash(&w, k)) || !settles(w, &m, NULL, 0)) {
-				memo_put(&bad, live_hash(&w, k));
-				if (!(seen & 1u << INV_SETTLE)) {
-					seen |= 1u << INV_SETTLE;
-					f.id[INV_SETTLE] = (uint32_t)id;
-					snprintf(f.why[INV_SETTLE], XWHY, "no single master once "
-						 "faults stop");
-				}
-				continue;
+			/* Only the shortest counterexample is reported: once one
+			 * is known the check stops; the world is explored on. */
+			if (!(seen & 1u << INV_SETTLE) && !settles(w, &m, NULL, 0)) {
+				seen |= 1u << INV_SETTLE;
+				f.id[INV_SETTLE] = (uint32_t)id;
+				snprintf(f.why[INV_SETTLE], XWHY, "no single master once faults stop");
 			}
 			if (depth == c->depth)
 				continue;
@@ -508,7 +362,6 @@ static int run(const struct xcfg *c, const struct opts *op)
 	fflush(stdout);
 	store_free(&s);
 	free(m.h);
-	free(bad.h);
 	return rc;
 }
 

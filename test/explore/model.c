@@ -7,31 +7,10 @@
  * no switchover --to. */
 #include "model.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/ipaddr.h"
-
-static const char *const node_name = "ABC";
-
-void xlog_add(struct xlog *l, const char *fmt, ...)
-{
-	va_list ap;
-	int k;
-
-	if (!l || l->len + 2 >= sizeof(l->buf))
-		return;
-	if (l->len)
-		l->buf[l->len++] = ' ';
-	va_start(ap, fmt);
-	k = vsnprintf(l->buf + l->len, sizeof(l->buf) - l->len, fmt, ap);
-	va_end(ap);
-	if (k > 0)
-		l->len += (size_t)k;
-	if (l->len >= sizeof(l->buf))
-		l->len = sizeof(l->buf) - 1;
-}
 
 const struct ipaddr *world_ip(int i)
 {
@@ -48,22 +27,6 @@ const struct ipaddr *world_ip(int i)
 		done = true;
 	}
 	return &ip[i];
-}
-
-static const char *step_name(size_t s)
-{
-	return s == S_PROMOTE ? "promote" : s == S_VIPS ? "vips" : "after";
-}
-
-static const char *cause_name(enum fsm_cause c)
-{
-	static const char *const n[] = {
-		"none", "startup", "owner", "master down", "release seen", "preempted",
-		"shutdown", "link down", "link up", "standby", "switchover", "track down",
-		"track up", "give up", "priority",
-	};
-
-	return (size_t)c < sizeof(n) / sizeof(n[0]) ? n[c] : "?";
 }
 
 static void node_reset(struct world *w, int i)
@@ -150,7 +113,7 @@ static void exec_one(struct world *w, int i, const struct pipeline_action *a)
 	case PIPELINE_ACT_START:
 	case PIPELINE_ACT_STOP:
 		xlog_add(w->log, "%s:%s", a->type == PIPELINE_ACT_START ? "start" : "stop",
-			 step_name(a->step));
+			 xstep_name(a->step));
 		/* Address changes are synchronous: done once the batch is through. */
 		if (n->p.step[a->step].cfg.kind == PIPELINE_VIPS) {
 			w->vip_pending = true;
@@ -158,7 +121,7 @@ static void exec_one(struct world *w, int i, const struct pipeline_action *a)
 		}
 		break;
 	case PIPELINE_ACT_CANCEL:
-		xlog_add(w->log, "cancel:%s", step_name(a->step));
+		xlog_add(w->log, "cancel:%s", xstep_name(a->step));
 		break;
 	case PIPELINE_ACT_HELD:
 		xlog_add(w->log, "HELD");
@@ -215,7 +178,7 @@ static void fsm_apply(struct world *w, int i, const struct fsm_actions *o)
 		switch (a->type) {
 		case FSM_ACT_STATE:
 			xlog_add(w->log, "%s>%s(%s)", fsm_state_str(a->from), fsm_state_str(a->to),
-				 cause_name(n->f.cause));
+				 xcause_name(n->f.cause));
 			if (a->to == FSM_MASTER && world_masters(w) >= 2)
 				w->mm_since = w->now;
 			break;
@@ -493,7 +456,7 @@ static int count_if(const struct world *w, size_t step, char *who)
 
 	for (int i = 0; i < w->c->n; i++)
 		if (w->nd[i].life == X_UP && w->nd[i].p.step[step].state != PIPELINE_DOWN) {
-			who[2 * k] = node_name[i];
+			who[2 * k] = xnode_name(i);
 			who[2 * k + 1] = ',';
 			k++;
 		}
@@ -546,63 +509,4 @@ bool world_settled(const struct world *w)
 		}
 	}
 	return masters == 1;
-}
-
-void world_describe(const struct world *w, char *buf, size_t len)
-{
-	size_t o = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; i < w->c->n && o < len; i++) {
-		const struct xnode *n = &w->nd[i];
-
-		if (n->life != X_UP) {
-			o += (size_t)snprintf(buf + o, len - o, "%s%c %s", i ? "  " : "", node_name[i],
-					      n->life == X_DOWN ? "down" : "not started");
-			continue;
-		}
-		o += (size_t)snprintf(buf + o, len - o, "%s%c %s%s%s [", i ? "  " : "", node_name[i],
-				      fsm_state_str(n->f.state),
-				      n->f.releasing != FSM_CAUSE_NONE ? " releasing" : "",
-				      n->f.holdoff ? " hold-off" : "");
-		for (size_t s = 0; s < XSTEPS && o < len; s++)
-			o += (size_t)snprintf(buf + o, len - o, "%s%s:%s", s ? " " : "", step_name(s),
-					      pipeline_step_state_str(n->p.step[s].state));
-		if (o < len)
-			o += (size_t)snprintf(buf + o, len - o, "]");
-	}
-}
-
-void xev_str(const struct world *w, struct xev e, char *buf, size_t len)
-{
-	const struct xmsg *m = &w->q[e.arg];
-	const struct xnode *n = &w->nd[e.node];
-
-	switch (e.type) {
-	case EV_DELIVER:
-	case EV_LATE:
-	case EV_DROP:
-		snprintf(buf, len, "%c %s %c>%c advert(%u)", node_name[m->to],
-			 e.type == EV_DELIVER ? "receives" : e.type == EV_LATE ? "receives late"
-										: "LOST",
-			 node_name[m->from], node_name[m->to], m->prio);
-		return;
-	case EV_DONE_OK:
-	case EV_DONE_FAIL:
-		snprintf(buf, len, "%c %s %s%s", node_name[e.node],
-			 n->p.running >= 0 ? step_name((size_t)n->p.running) : "?",
-			 n->p.running >= 0 && n->p.step[n->p.running].state == PIPELINE_STOPPING
-				 ? "stop" : "start",
-			 e.type == EV_DONE_OK ? " ok" : n->p.cancelling ? " cancelled" : " FAILS");
-		return;
-	default:
-		break;
-	}
-	snprintf(buf, len, "%c %s", node_name[e.node],
-		 e.type == EV_START ? "start" : e.type == EV_TIMER ? "timer" :
-		 e.type == EV_CRASH ? "CRASH" : e.type == EV_RESTART ? "restart" :
-		 e.type == EV_CUT ? "CUT OFF" : e.type == EV_HEAL ? "partition heals" :
-		 e.type == EV_SWITCHOVER ? "switchover" : "?");
-	if (e.type == EV_HEAL)
-		snprintf(buf, len, "* partition heals");
 }

@@ -155,6 +155,11 @@ uint64_t world_gate(const struct world *w, int i);
 void world_describe(const struct world *w, char *buf, size_t len);
 void xev_str(const struct world *w, struct xev e, char *buf, size_t len);
 
+/* text.c */
+char xnode_name(int i);
+const char *xstep_name(size_t step);
+const char *xcause_name(enum fsm_cause c);
+
 /* The trace's text. */
 struct xlog {
 	char buf[4096];
