@@ -6,7 +6,7 @@
  * as a timeline and exits 1. docs/DESIGN.md, "Checking the election".
  *
  *   explore [--deep] [--only NAME] [--selfcheck] [--verbose] [--strict]
- *           [--depth N] [--delay-ms N] [--down-ms N]
+ *           [--depth N] [--delay-ms N] [--down-ms N] [--masters-ms N]
  *           [--budget LOSS,CRASH,PARTITION,FAIL,SWITCHOVER,REORDER]
  *
  * Scenarios (scenarios.c) may name known violations, findings not fixed
@@ -189,6 +189,7 @@ struct opts {
 	int budget[B_N];        /* -1: the scenario's */
 	long long dmax_ms;      /* -1: the scenario's */
 	long long down_ms;      /* -1: the scenario's */
+	long long mmwin_ms;     /* -1: the scenario's */
 };
 
 /* Every successor of w and of its decoded key must encode alike. */
@@ -367,7 +368,7 @@ static int run(const struct xcfg *c, const struct opts *op)
 
 int main(int argc, char **argv)
 {
-	struct opts op = { .depth = -1, .dmax_ms = -1, .down_ms = -1 };
+	struct opts op = { .depth = -1, .dmax_ms = -1, .down_ms = -1, .mmwin_ms = -1 };
 	unsigned pass = 0, fail = 0, errors = 0;
 	size_t nsc;
 	const struct xcfg *sc;
@@ -392,6 +393,8 @@ int main(int argc, char **argv)
 			op.dmax_ms = atoll(argv[++i]);
 		else if (!strcmp(argv[i], "--down-ms") && i + 1 < argc)
 			op.down_ms = atoll(argv[++i]);
+		else if (!strcmp(argv[i], "--masters-ms") && i + 1 < argc)
+			op.mmwin_ms = atoll(argv[++i]);
 		else if (!strcmp(argv[i], "--budget") && i + 1 < argc &&
 			 sscanf(argv[++i], "%d,%d,%d,%d,%d,%d", &op.budget[0], &op.budget[1],
 				&op.budget[2], &op.budget[3], &op.budget[4], &op.budget[5]) == B_N)
@@ -399,6 +402,7 @@ int main(int argc, char **argv)
 		else {
 			fprintf(stderr, "usage: explore [--deep] [--only NAME] [--selfcheck] "
 				"[--verbose] [--strict] [--depth N] [--delay-ms N] [--down-ms N]\n"
+				"               [--masters-ms N]\n"
 				"               [--budget LOSS,CRASH,PARTITION,FAIL,SWITCHOVER,REORDER]\n");
 			return 2;
 		}
@@ -416,6 +420,8 @@ int main(int argc, char **argv)
 			c.dmax = (uint64_t)op.dmax_ms * X_MS;
 		if (op.down_ms >= 0)
 			c.down = (uint64_t)op.down_ms * X_MS;
+		if (op.mmwin_ms >= 0)
+			c.mmwin = (uint64_t)op.mmwin_ms * X_MS;
 		for (int b = 0; b < B_N; b++)
 			if (op.budget[b] >= 0)
 				c.budget[b] = (unsigned)op.budget[b];

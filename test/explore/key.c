@@ -204,7 +204,7 @@ static void xfer(struct kb *b, struct world *w)
 	w->dirty = dirty;
 	for (int k = 0; k < B_N; k++)
 		x8(b, &w->used[k]);
-	xage(b, &w->mm_since, w->c->dmax + 1);
+	xage(b, &w->mm_since, world_mmwin(w->c) + 1);
 	x8(b, &nq);
 	w->nq = nq;
 	for (unsigned k = 0; k < w->nq; k++) {
@@ -224,7 +224,7 @@ static void xfer(struct kb *b, struct world *w)
 
 size_t key_size(const struct xcfg *c)
 {
-	return (size_t)c->n * KEY_NODE + KEY_GLOBAL + XQ_MAX * KEY_MSG;
+	return (size_t)c->n * KEY_NODE + KEY_GLOBAL + XQ_LIMIT(c) * KEY_MSG;
 }
 
 void key_encode(const struct world *w, uint8_t *k)

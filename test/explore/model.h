@@ -22,6 +22,8 @@
 
 #define XN_MAX 3
 #define XQ_MAX 12           /* adverts in flight at once (more: a model error) */
+/* Two nodes never need more than half of it. */
+#define XQ_LIMIT(c) ((c)->n == 2 ? XQ_MAX / 2 : XQ_MAX)
 #define XSTEPS 3
 #define S_PROMOTE 0         /* gated, release on failure */
 #define S_VIPS 1
@@ -36,7 +38,7 @@
 enum xinv {
 	INV_PROMOTE,    /* never two nodes with the gated resource not down */
 	INV_VIPS,       /* never two VIP holders */
-	INV_MASTERS,    /* two MASTERs at once for at most one wire delay */
+	INV_MASTERS,    /* two MASTERs at once for at most an interval + delay */
 	INV_SETTLE,     /* once faults stop, exactly one master, holding */
 	INV_N
 };
@@ -65,6 +67,8 @@ struct xcfg {
 	uint64_t holdoff;       /* fail-holdoff */
 	uint64_t deadline;      /* resource steps' deadline */
 	uint64_t down;          /* a crashed node stays down at least this long */
+	uint64_t mmwin;         /* two masters may last this long; 0: an advert
+				   interval and a wire delay */
 	unsigned budget[B_N];
 	unsigned depth;         /* events along one path */
 	/* Known violations (findings not fixed yet): the length of the
@@ -150,6 +154,7 @@ unsigned world_violations(const struct world *w, char (*why)[XWHY]);
 bool world_settled(const struct world *w);
 int world_masters(const struct world *w);
 uint64_t world_mdi_max(const struct xcfg *c);
+uint64_t world_mmwin(const struct xcfg *c);
 uint64_t world_gate(const struct world *w, int i);
 /* One line about every node: "A MASTER promote:up vips:up after:up". */
 void world_describe(const struct world *w, char *buf, size_t len);
