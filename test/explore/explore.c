@@ -263,7 +263,7 @@ static void print_violation(const struct xcfg *c, const struct store *s, struct 
 /* Explores one scenario; 0: as expected (every invariant holds but the
  * known violations, which are found with their known length), 1: not,
  * 2: the model broke. */
-static int run(const struct xcfg *c, const struct opts *op)
+static int run(const struct xcfg *c, const struct opts *op, size_t *states)
 {
 	static struct world w, w2;
 	struct store s = { .ksz = key_size(c) };
@@ -361,6 +361,7 @@ static int run(const struct xcfg *c, const struct opts *op)
 		}
 	printf("\n");
 	fflush(stdout);
+	*states += s.n;
 	store_free(&s);
 	free(m.h);
 	return rc;
@@ -370,6 +371,7 @@ int main(int argc, char **argv)
 {
 	struct opts op = { .depth = -1, .dmax_ms = -1, .down_ms = -1, .mmwin_ms = -1 };
 	unsigned pass = 0, fail = 0, errors = 0;
+	size_t states = 0;
 	size_t nsc;
 	const struct xcfg *sc;
 	double t0 = secs();
@@ -427,14 +429,14 @@ int main(int argc, char **argv)
 				c.budget[b] = (unsigned)op.budget[b];
 		if (op.strict)
 			memset(c.known, 0, sizeof(c.known));
-		rc = run(&c, &op);
+		rc = run(&c, &op, &states);
 		errors += rc == 2;
 		if (rc)
 			fail++;
 		else
 			pass++;
 	}
-	printf("explore: %u passed, %u failed (%s bound, %.1f s)\n", pass, fail,
-	       op.deep ? "deep" : "small", secs() - t0);
+	printf("explore: %u passed, %u failed (%s bound: %zu states, %.1f s)\n", pass, fail,
+	       op.deep ? "deep" : "small", states, secs() - t0);
 	return errors ? 2 : fail ? 1 : 0;
 }
