@@ -1,5 +1,5 @@
 # hamgr — one GNU make, pkg-config for every library.
-# Targets: all check unit core-symbols netns test-db demo bench fuzz install deps clean asan
+# Targets: all check unit core-symbols explore netns test-db demo bench fuzz install deps clean asan
 
 PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -41,10 +41,16 @@ UNIT_BIN   := $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
 TOOL_SRC   := $(sort $(wildcard test/tools/*.c))
 TOOL_BIN   := $(TOOL_SRC:test/tools/%.c=$(B)/tools/%)
 
+# The election checker (test/explore): the real core, and a copy whose fsm
+# ignores the tie-break, which the checker must catch.
+EXPLORE_SRC := $(sort $(wildcard test/explore/*.c))
+EXPLORE_OBJ := $(EXPLORE_SRC:%.c=$(B)/obj/%.o)
+EXPLORE_BIN := $(B)/explore/explore $(B)/explore/explore_mutant
+
 PROGS := $(B)/hamgr $(if $(HACTL_SRC),$(B)/hactl)
 
-.PHONY: all check unit core-symbols netns test-db demo bench fuzz install deps clean asan
-all: $(PROGS) $(TOOL_BIN) $(UNIT_BIN)
+.PHONY: all check unit core-symbols explore netns test-db demo bench fuzz install deps clean asan
+all: $(PROGS) $(TOOL_BIN) $(UNIT_BIN) $(EXPLORE_BIN)
 
 $(B)/obj/hamgr/core/%.o: hamgr/core/%.c
 	@mkdir -p $(dir $@)
@@ -89,6 +95,18 @@ HACTL_TESTS := $(B)/test/test_ctlcmd $(filter $(B)/test/test_hactl_%,$(UNIT_BIN)
 $(HACTL_TESTS): $(B)/libhactl.a
 $(HACTL_TESTS): UNIT_LIBS := $(B)/libhactl.a
 
+$(B)/obj/test/explore/%.o: test/explore/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itest/explore -c -o $@ $<
+$(B)/explore/explore: $(EXPLORE_OBJ) $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^
+$(B)/explore/fsm_mutant.o: hamgr/core/fsm.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DFSM_MUTANT_NO_TIEBREAK -c -o $@ $<
+$(B)/explore/explore_mutant: $(EXPLORE_OBJ) $(B)/explore/fsm_mutant.o $(filter-out %/fsm.o,$(CORE_OBJ))
+	$(CC) $(LDFLAGS) -o $@ $^
+
 $(B)/tools/%: test/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lm
@@ -101,10 +119,17 @@ unit: $(UNIT_BIN)
 core-symbols: $(CORE_OBJ)
 	@test/core_symbols.sh $(CORE_OBJ)
 
+# The election checker at its deep bound (a small one is part of check):
+# every interleaving of timers, adverts (delay, loss, reordering), step
+# answers, crashes, partitions and switchovers on 2 and 3 nodes.
+explore: $(EXPLORE_BIN)
+	@$(B)/explore/explore --deep --verbose
+
 netns: all
 	@HM_BUILD=$(abspath $(B)) test/netns/run.sh
 
-# Unit suites, the core's symbols, the netns suite, the man pages; ends
+# Unit suites, the core's symbols, the election checker's small bound, the
+# netns suite, the man pages; ends
 # with one "N passed, N failed" line.
 check: all
 	@HM_BUILD=$(abspath $(B)) test/check.sh $(UNIT_BIN)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # check.sh: `make check`. Runs the CUnit programs given as arguments
 # (test/unit/run.sh), the core's symbol check (test/core_symbols.sh on
-# $HM_BUILD/obj/hamgr/core/*.o, one check), the netns suite
+# $HM_BUILD/obj/hamgr/core/*.o, one check), the election checker's small
+# bound and its mutant (test/explore/run.sh, two checks), the netns suite
 # (test/netns/run.sh) and the man page lint, and ends with
 # "check: N passed, N failed" over all of them (netns scenarios count one
 # each; skipped ones are not counted). Exits 1 on any failure.
@@ -17,6 +18,10 @@ read -r up uf < <(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p
 # The pure core links nothing but pure libc (test/core_symbols.allow).
 "$here/core_symbols.sh" "${HM_BUILD:-$here/../build}"/obj/hamgr/core/*.o | tee "$out"
 read -r cp cf < <(sed -n 's/^core: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$out" | tail -n 1)
+
+# Every interleaving of the election up to a small bound; the mutant.
+"$here/explore/run.sh" "${HM_BUILD:-$here/../build}/explore" | tee "$out"
+read -r ep ef < <(sed -n 's/^explore: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$out" | tail -n 1)
 
 "$here/netns/run.sh" | tee "$out"
 netns_rc=${PIPESTATUS[0]}
@@ -43,7 +48,8 @@ fi
 [ -n "${up:-}" ] || { up=0 uf=1; }
 [ -n "${np:-}" ] || { np=0 nf=1; }
 [ -n "${cp:-}" ] || { cp=0 cf=1; }
+[ -n "${ep:-}" ] || { ep=0 ef=1; }
 [ "$unit_rc" -ne 0 ] && [ "$uf" -eq 0 ] && uf=1
 [ "$netns_rc" -ne 0 ] && [ "$nf" -eq 0 ] && nf=1
-echo "check: $((up + cp + np + dp)) passed, $((uf + cf + nf + df)) failed"
-[ $((uf + cf + nf + df)) -eq 0 ]
+echo "check: $((up + cp + ep + np + dp)) passed, $((uf + cf + ef + nf + df)) failed"
+[ $((uf + cf + ef + nf + df)) -eq 0 ]

@@ -12,6 +12,16 @@
 
 #define FSM_DEFAULT_GARP_REFRESH_US 1000000ULL
 
+/* RFC 5798's tie-break: of two masters with one priority, the higher
+ * primary address keeps the role. test/explore compiles a broken copy
+ * with FSM_MUTANT_NO_TIEBREAK (never in hamgr) to show that its checker
+ * catches an election without it. */
+#ifdef FSM_MUTANT_NO_TIEBREAK
+#define TIE_BREAK(src, f) ((void)(src), (void)(f), false)
+#else
+#define TIE_BREAK(src, f) (ipaddr_cmp((src), &(f)->primary) > 0)
+#endif
+
 const char *fsm_state_str(enum fsm_state s)
 {
 	switch (s) {
@@ -296,7 +306,7 @@ static void master_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 		f->adver_timer = now + f->cfg.adver_int_us;
 		return;
 	}
-	if (priority > ours || (priority == ours && ipaddr_cmp(src, &f->primary) > 0)) {
+	if (priority > ours || (priority == ours && TIE_BREAK(src, f))) {
 		/* The other one is master already: no priority 0 to send, the
 		 * pipeline undoes our steps (a release under way goes on). */
 		if (f->releasing == FSM_CAUSE_NONE)
