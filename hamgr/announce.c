@@ -150,9 +150,13 @@ static void confirm_by(struct instance *in, const struct ipaddr *src, const stru
 {
 	if (in->fsm.state != FSM_MASTER || in->fsm.confirmed)
 		return;
-	if ((in->fsm.awaiting_release && ipaddr_eq(src, &in->fsm.preempted) &&
-	     h->state != FSM_MASTER && !(h->flags & HELLO_F_HELD)) ||
-	    all_peers_below(in, now)) {
+	if (in->fsm.awaiting_release && ipaddr_eq(src, &in->fsm.preempted) &&
+	    h->state != FSM_MASTER && !(h->flags & HELLO_F_HELD)) {
+		struct fsm_actions acts = { .n = 0 };
+
+		fsm_preempted_released(&in->fsm, &acts);
+		instance_apply(in, &acts);
+	} else if (all_peers_below(in, now)) {
 		fsm_confirm(&in->fsm);
 		takeover_confirm(in);
 	}

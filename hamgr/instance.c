@@ -117,6 +117,9 @@ void instance_apply(struct instance *in, const struct fsm_actions *acts)
 				log_info("instance %s: releasing", in->conf.name);
 			takeover_release(in);
 			break;
+		case FSM_ACT_SETTLE:
+			takeover_settle(in);
+			break;
 		case FSM_ACT_SEND_GARP:
 			if (pipeline_vips_up(&in->pipe))
 				vipset_garp(in, in->conf.vips, in->conf.n_vips);

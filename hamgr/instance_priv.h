@@ -136,6 +136,8 @@ void takeover_acquire(struct instance *in);
 void takeover_release(struct instance *in);
 void takeover_timer(struct instance *in, uint64_t now);
 void takeover_confirm(struct instance *in);
+/* The gate shortens to the settle time (FSM_ACT_SETTLE). */
+void takeover_settle(struct instance *in);
 void takeover_shutdown(struct instance *in);
 
 /* tracks.c */

@@ -369,11 +369,16 @@ void takeover_acquire(struct instance *in)
 	char a[IPADDR_STRLEN];
 
 	in->acquiring = true;
-	pipeline_acquire(&in->pipe, instance_now(in), in->fsm.confirmed, gate_us(in), &acts);
+	pipeline_acquire(&in->pipe, instance_now(in), in->fsm.confirmed,
+			 fsm_gate_us(&in->fsm, gate_us(in)), &acts);
 	/* Only when something waits: a node without irreversible steps goes
 	 * straight on. */
 	if (!in->fsm.confirmed && has_gated(&in->pipe)) {
-		if (in->fsm.awaiting_release)
+		if (in->fsm.settle)
+			log_info("instance %s: irreversible steps wait %llu ms for a backup that "
+				 "took over at the same instant to show itself", in->conf.name,
+				 (unsigned long long)ms(fsm_gate_us(&in->fsm, 0)));
+		else if (in->fsm.awaiting_release)
 			log_notice("instance %s: preempting %s: irreversible steps wait up to %llu ms "
 				   "for it to release", in->conf.name,
 				   ipaddr_str(&in->fsm.preempted, a, sizeof(a)),
@@ -405,6 +410,30 @@ void takeover_confirm(struct instance *in)
 	dispatch(in, &acts);
 }
 
+/* A peer announces that it still holds (VIPs or promoted resources: it is
+ * demoting after losing the role): the gate's end must not let an
+ * irreversible step run beside it. A holder that died stops announcing and
+ * drops out of the node table after PEERS_NODE_TTL_US. */
+static bool peer_holds(struct instance *in, uint64_t now)
+{
+	const struct peers_node *n;
+	size_t k = peers_nodes(&in->peers, now, &n), i;
+
+	for (i = 0; i < k; i++)
+		if ((n[i].flags & HELLO_F_HELD) && n[i].state != FSM_MASTER)
+			return true;
+	return false;
+}
+
+void takeover_settle(struct instance *in)
+{
+	log_info("instance %s: the preempted master released: irreversible steps wait "
+		 "%llu ms more", in->conf.name,
+		 (unsigned long long)ms(fsm_gate_us(&in->fsm, 0)));
+	pipeline_regate(&in->pipe, instance_now(in), fsm_gate_us(&in->fsm, gate_us(in)));
+	instance_rearm(in);
+}
+
 void takeover_timer(struct instance *in, uint64_t now)
 {
 	struct pipeline_actions acts = { .n = 0 };
@@ -412,6 +441,12 @@ void takeover_timer(struct instance *in, uint64_t now)
 
 	if (!d || now < d)
 		return;
+	if (pipeline_gate_waiting(&in->pipe) && now >= in->pipe.gate_deadline &&
+	    peer_holds(in, now)) {
+		pipeline_hold_gate(&in->pipe, now + in->conf.advert_interval_us);
+		instance_rearm(in);
+		return;
+	}
 	pipeline_timer(&in->pipe, now, &acts);
 	dispatch(in, &acts);
 }

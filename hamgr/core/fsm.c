@@ -59,6 +59,14 @@ uint64_t fsm_skew_time(const struct fsm *f)
 	return ((256u - f->prio) * (uint64_t)f->master_adver_int_us) / 256u;
 }
 
+uint64_t fsm_gate_us(const struct fsm *f, uint64_t startup_gate_us)
+{
+	uint64_t intv = f->master_adver_int_us > f->cfg.adver_int_us ? f->master_adver_int_us
+								    : f->cfg.adver_int_us;
+
+	return f->settle ? 2 * intv : startup_gate_us;
+}
+
 uint64_t fsm_master_down_interval(const struct fsm *f)
 {
 	return 3u * (uint64_t)f->master_adver_int_us + fsm_skew_time(f);
@@ -158,11 +166,16 @@ void fsm_init(struct fsm *f, const struct fsm_config *cfg, const struct ipaddr *
 void fsm_i_become_master(struct fsm *f, uint64_t now, enum fsm_cause cause,
 			  const char *why, struct fsm_actions *out)
 {
-	/* Heard a master go silent, release or hand over, or preempting one
-	 * we heard: the cluster agrees. Having heard nobody since start: not
-	 * yet (the pipeline's start-up gate). */
-	f->confirmed = cause == FSM_CAUSE_RELEASE_SEEN || cause == FSM_CAUSE_SWITCHOVER ||
-		       (cause == FSM_CAUSE_MASTER_DOWN && f->master_known && !f->lower_seen);
+	/* Handed the role by name: the old master released everything first
+	 * and the other backups wait for us: confirmed. A master that was
+	 * heard went silent or released: other backups heard the same and
+	 * may take over at the same instant (equal priorities, or a late
+	 * advert), so not confirmed until a competing master's advert had
+	 * time to arrive: the short settle gate (fsm_gate_us). Having heard
+	 * nobody since start: the start-up gate. */
+	f->confirmed = cause == FSM_CAUSE_SWITCHOVER;
+	f->settle = cause == FSM_CAUSE_RELEASE_SEEN ||
+		    (cause == FSM_CAUSE_MASTER_DOWN && f->master_known && !f->lower_seen);
 	/* Preempting a lower master that still holds: its release is not
 	 * confirmed until it says so (an announcement without "held", or a
 	 * priority-0 advert), or the gate time passes. */
@@ -245,6 +258,12 @@ static void backup_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 	bool news = !f->master_known || !ipaddr_eq(&f->master_addr, src) ||
 		    f->master_priority != priority;
 
+	/* A release from a node we do not follow (the loser of a moment
+	 * with two masters) is not our master's: following it would race
+	 * the master we hear after Skew_Time. */
+	if (priority == 0 && f->master_known && f->master_priority &&
+	    !ipaddr_eq(&f->master_addr, src))
+		return;
 	note_master(f, now, src, priority);
 	if (priority == 0) {
 		/* The master released: take over after Skew_Time only. A stream
@@ -298,9 +317,10 @@ static void master_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 	uint8_t ours = adv_prio(f);
 
 	if (priority == 0) {
-		/* The master we preempted has released all it held. */
+		/* The master we preempted has released all it held. Another
+		 * node that preempted it too hears the same: settle first. */
 		if (f->awaiting_release && ipaddr_eq(src, &f->preempted))
-			fsm_confirm(f);
+			fsm_preempted_released(f, out);
 		/* Another node released: assert ourselves at once. */
 		fsm_i_emit(out, FSM_ACT_SEND_ADVERT, ours);
 		f->adver_timer = now + f->cfg.adver_int_us;

@@ -47,6 +47,9 @@ enum fsm_action_type {
 				   Max Adver Int = configured interval */
 	FSM_ACT_ACQUIRE,        /* take the role: run the takeover pipeline */
 	FSM_ACT_RELEASE,        /* give the role up: run the pipeline backwards */
+	FSM_ACT_SETTLE,         /* an unconfirmed master's gate shortens to
+				   fsm_gate_us() from now (the master it
+				   preempted released) */
 	FSM_ACT_SEND_GARP,      /* re-send gratuitous ARP / unsolicited NA for
 				   the VIPs held (a lower master was heard) */
 };
@@ -126,6 +129,8 @@ struct fsm {
 	 * confirm: with three nodes a higher one may not have spoken yet. */
 	bool confirmed;
 	bool heard;                   /* a valid advert from another node since start */
+	bool settle;                  /* master after a failover: confirmed after the
+					 short settle gate, not the start-up one */
 	bool awaiting_release;        /* master by preempting `preempted`, which
 					 has not yet said it released */
 	struct ipaddr preempted;
@@ -151,6 +156,14 @@ struct fsm {
 
 /* Skew_Time = ((256 - Priority) * Master_Adver_Interval) / 256 */
 uint64_t fsm_skew_time(const struct fsm *f);
+/* How long gated (irreversible) steps wait for confirmation of the
+ * current unconfirmed mastership: after a failover (a master that was
+ * heard went silent or released), two advert intervals, time enough for
+ * the advert of another backup that took over at the same instant to
+ * arrive and the tie to be decided; otherwise (nobody heard since start,
+ * or preempting a master that may still hold) startup_gate_us. */
+uint64_t fsm_gate_us(const struct fsm *f, uint64_t startup_gate_us);
+
 /* Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time */
 uint64_t fsm_master_down_interval(const struct fsm *f);
 
@@ -211,10 +224,15 @@ void fsm_released(struct fsm *f, uint64_t now, struct fsm_actions *out);
 void fsm_give_up(struct fsm *f, uint64_t now, uint64_t holdoff_us, const char *why,
 		 struct fsm_actions *out);
 
-/* The mastership is confirmed: the node we preempted announced that it
- * released, or every known peer announced itself below us. The
- * pipeline's gated steps may run. */
+/* The mastership is confirmed: every known peer announced itself below
+ * us. The pipeline's gated steps may run. */
 void fsm_confirm(struct fsm *f);
+
+/* The master we preempted released everything (its priority-0 advert, or
+ * an announcement without "held"): not yet confirmed, since another node
+ * that preempted it too hears the same; the settle gate starts
+ * (FSM_ACT_SETTLE). No-op unless awaiting that release. */
+void fsm_preempted_released(struct fsm *f, struct fsm_actions *out);
 
 /* Apply a new configuration (reload) without a needless transition: timers
  * are re-derived; a MASTER whose priority drops stays MASTER until a better

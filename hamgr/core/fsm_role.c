@@ -164,6 +164,15 @@ void fsm_give_up(struct fsm *f, uint64_t now, uint64_t holdoff_us, const char *w
 		fsm_i_start_release(f, FSM_CAUSE_GIVE_UP, why, out);
 }
 
+void fsm_preempted_released(struct fsm *f, struct fsm_actions *out)
+{
+	if (!f->awaiting_release || f->state != FSM_MASTER)
+		return;
+	f->awaiting_release = false;
+	f->settle = true;
+	fsm_i_emit(out, FSM_ACT_SETTLE, 0);
+}
+
 void fsm_confirm(struct fsm *f)
 {
 	f->confirmed = true;

@@ -268,6 +268,18 @@ void pipeline_healthy(struct pipeline *p, size_t step)
 	p->step[step].restarts = 0;
 }
 
+void pipeline_regate(struct pipeline *p, uint64_t now, uint64_t gate_us)
+{
+	if (gate_closed(p))
+		p->gate_deadline = now + (gate_us ? gate_us : 1);
+}
+
+void pipeline_hold_gate(struct pipeline *p, uint64_t until)
+{
+	if (gate_closed(p) && until > p->gate_deadline)
+		p->gate_deadline = until;
+}
+
 uint64_t pipeline_next_deadline(const struct pipeline *p)
 {
 	uint64_t d = p->running >= 0 ? p->running_deadline : 0;

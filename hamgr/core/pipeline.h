@@ -146,6 +146,14 @@ void pipeline_failed(struct pipeline *p, uint64_t now, size_t step,
  * Ignored unless held with the step up and no restart pending. */
 void pipeline_healthy(struct pipeline *p, size_t step);
 
+/* A gate that is waiting ends gate_us from now instead (shorter or
+ * longer). No-op when no gate is pending. */
+void pipeline_regate(struct pipeline *p, uint64_t now, uint64_t gate_us);
+
+/* Keep the gate closed until at least `until` (a peer still holds what
+ * an irreversible step would take over). No-op when no gate is pending. */
+void pipeline_hold_gate(struct pipeline *p, uint64_t until);
+
 /* Earliest deadline (absolute us), 0 when none. */
 uint64_t pipeline_next_deadline(const struct pipeline *p);
 void pipeline_timer(struct pipeline *p, uint64_t now, struct pipeline_actions *out);

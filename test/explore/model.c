@@ -60,8 +60,10 @@ void world_init(struct world *w, const struct xcfg *c)
 
 uint64_t world_gate(const struct world *w, int i)
 {
-	return w->c->gate ? w->c->gate
-			  : 2 * fsm_master_down_interval(&w->nd[i].f) + 1000000ull;
+	/* As takeover.c: the settle gate after a failover, else the
+	 * start-up gate (the daemon's default unless the scenario sets one). */
+	return fsm_gate_us(&w->nd[i].f, w->c->gate ? w->c->gate
+				   : 2 * fsm_master_down_interval(&w->nd[i].f) + 1000000ull);
 }
 
 uint64_t world_mmwin(const struct xcfg *c)
@@ -204,6 +206,10 @@ static void fsm_apply(struct world *w, int i, const struct fsm_actions *o)
 			xlog_add(w->log, "RELEASE");
 			pipeline_release(&n->p, w->now, &pa);
 			dispatch(w, i, &pa);
+			break;
+		case FSM_ACT_SETTLE:
+			xlog_add(w->log, "SETTLE(gate %.3f s)", (double)world_gate(w, i) / X_SEC);
+			pipeline_regate(&n->p, w->now, world_gate(w, i));
 			break;
 		case FSM_ACT_SEND_GARP:
 			break;

@@ -14,9 +14,11 @@
  * A profile is the fault budget of one path: L loss, C crash, P
  * partition, F step failure, S switchover, R reordering on one link.
  *
- * `known` pins the violations found and not fixed yet (docs/DESIGN.md,
- * "Checking the election", findings F1..F5): the length of the shortest
- * trace each must still have. make explore prints their traces. */
+ * `known` pins the violations the model still finds (docs/DESIGN.md,
+ * "Checking the election"): all of F4's class, a node still undoing a
+ * lost mastership while another's gate runs out, which the daemon closes
+ * through the announcements' "held" flag (not modelled here). The length
+ * of the shortest trace each must still have; make explore prints them. */
 #include "scenarios.h"
 
 #define INTV (1 * X_SEC)
@@ -40,30 +42,30 @@ static const struct xcfg small[] = {
 	SC("two-equal/net", EQ2, 1, 0, 1, 0, 0, 1, 24, 0),
 	SC("two-ranked/net", RK2, 1, 0, 1, 0, 0, 1, 24, 0),
 	SC("two-equal/nodes", EQ2, 0, 1, 0, 1, 0, 0, 24, 0),
-	SC("two-ranked/nodes", RK2, 0, 1, 0, 1, 0, 0, 26, [INV_PROMOTE] = 26),
+	SC("two-ranked/nodes", RK2, 0, 1, 0, 1, 0, 0, 26, 0),
 	SC("two-equal/operator", EQ2, 0, 0, 0, 1, 1, 0, 24, 0),
 	SC("two-ranked/operator", RK2, 0, 0, 0, 1, 1, 0, 24, 0),
-	SC("two-equal/reorder", EQ2, 0, 0, 0, 0, 1, 1, 24, [INV_PROMOTE] = 9),
-	SC("three-equal/crash", EQ3, 0, 1, 0, 0, 0, 0, 20, [INV_PROMOTE] = 9),
-	SC("three-ranked/calm", RK3, 0, 0, 0, 0, 0, 0, 24, [INV_PROMOTE] = 22),
+	SC("two-equal/reorder", EQ2, 0, 0, 0, 0, 1, 1, 24, 0),
+	SC("three-equal/crash", EQ3, 0, 1, 0, 0, 0, 0, 20, 0),
+	SC("three-ranked/calm", RK3, 0, 0, 0, 0, 0, 0, 24, 0),
 };
 
 static const struct xcfg deep[] = {
 	SC("two-equal/net", EQ2, 1, 0, 1, 0, 0, 1, 34, 0),
 	SC("two-ranked/net", RK2, 1, 0, 1, 0, 0, 1, 34, [INV_PROMOTE] = 33),
 	SC("two-equal/nodes", EQ2, 0, 1, 0, 1, 0, 0, 36, 0),
-	SC("two-ranked/nodes", RK2, 0, 1, 0, 1, 0, 0, 36, [INV_PROMOTE] = 26),
+	SC("two-ranked/nodes", RK2, 0, 1, 0, 1, 0, 0, 36, [INV_PROMOTE] = 32),
 	SC("two-equal/operator", EQ2, 0, 0, 0, 1, 1, 0, 36, 0),
 	SC("two-ranked/operator", RK2, 0, 0, 0, 1, 1, 0, 36, [INV_PROMOTE] = 33),
 	SC("two-equal/all", EQ2, 1, 1, 1, 1, 1, 0, 22, 0),
 	SC("two-ranked/all", RK2, 1, 1, 1, 1, 1, 0, 22, 0),
-	SC("two-equal/reorder", EQ2, 0, 0, 0, 0, 1, 1, 32, [INV_PROMOTE] = 9),
+	SC("two-equal/reorder", EQ2, 0, 0, 0, 0, 1, 1, 32, 0),
 	SC("three-equal/net", EQ3, 1, 0, 1, 0, 0, 0, 22, 0),
-	SC("three-ranked/net", RK3, 1, 0, 1, 0, 0, 0, 22, [INV_PROMOTE] = 22),
-	SC("three-equal/crash", EQ3, 0, 1, 0, 0, 0, 0, 30, [INV_PROMOTE] = 9),
-	SC("three-ranked/calm", RK3, 0, 0, 0, 0, 0, 0, 34, [INV_PROMOTE] = 22),
-	SC("three-equal/operator", EQ3, 0, 0, 0, 1, 1, 0, 26, [INV_PROMOTE] = 9),
-	SC("three-ranked/nodes", RK3, 0, 1, 0, 1, 0, 0, 26, [INV_PROMOTE] = 9),
+	SC("three-ranked/net", RK3, 1, 0, 1, 0, 0, 0, 22, 0),
+	SC("three-equal/crash", EQ3, 0, 1, 0, 0, 0, 0, 30, 0),
+	SC("three-ranked/calm", RK3, 0, 0, 0, 0, 0, 0, 34, [INV_PROMOTE] = 33),
+	SC("three-equal/operator", EQ3, 0, 0, 0, 1, 1, 0, 26, 0),
+	SC("three-ranked/nodes", RK3, 0, 1, 0, 1, 0, 0, 26, [INV_PROMOTE] = 26),
 };
 
 

@@ -53,6 +53,7 @@ void sim_render(const struct fsm_actions *o, char *buf, size_t len)
 		case FSM_ACT_ACQUIRE: snprintf(one, sizeof(one), "ACQUIRE"); break;
 		case FSM_ACT_RELEASE: snprintf(one, sizeof(one), "RELEASE"); break;
 		case FSM_ACT_SEND_GARP: snprintf(one, sizeof(one), "GARP"); break;
+		case FSM_ACT_SETTLE: snprintf(one, sizeof(one), "SETTLE"); break;
 		default: snprintf(one, sizeof(one), "?%d", (int)a->type); break;
 		}
 		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? " " : "", one);

@@ -2873,7 +2873,7 @@ static void test_give_up(void)
 	EQS(do_timer(&f, 15 * SEC), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	CU_ASSERT(!f.holdoff);
 	EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
-	CU_ASSERT(f.confirmed);
+	CU_ASSERT(!f.confirmed && f.settle);
 	EQU(fsm_effective_priority(&f), 100);
 
 	/* A release heard in the hold-off: no takeover until its end. */
@@ -2957,21 +2957,36 @@ static void test_confirmed(void)
 	EQS(do_timer(&f, 7 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	CU_ASSERT(!f.confirmed);
 
-	/* Master_down after hearing a master: confirmed. */
+	/* Master_down after hearing a master: another backup may have taken
+	 * over at the same instant (test_takeover's three-node failover):
+	 * confirmed after the settle gate, two advert intervals. */
 	mk(&f, 100, SEC, "10.0.0.1");
 	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
 	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 200, SEC), "");
 	EQS(do_timer(&f, 2 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
-	CU_ASSERT(f.confirmed);
-	/* Release seen: confirmed. */
+	CU_ASSERT(!f.confirmed && f.settle);
+	EQU(fsm_gate_us(&f, 9 * SEC), 2 * SEC);
+	/* Release seen: the same (F1 of the election checker: backups of
+	 * different priorities race after their Skew_Time). */
 	mk(&f, 100, SEC, "10.0.0.1");
 	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
 	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 200, SEC), "");
 	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 0, SEC), "");
 	EQS(do_timer(&f, 3 * SEC + 609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	EQU(f.cause, FSM_CAUSE_RELEASE_SEEN);
-	CU_ASSERT(f.confirmed);
+	CU_ASSERT(!f.confirmed && f.settle);
+	/* A release from a node we do not follow is not our master's. */
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 200, SEC), "");
+	EQS(do_recv(&f, 2100 * MS, "10.0.0.3", 0, SEC), "");
+	EQU(fsm_next_deadline(&f), 2 * SEC + 3609375);
+	CU_ASSERT(!f.release_seen);
+	/* Having heard nobody: the start-up gate. */
+	lone_master(&f);
+	CU_ASSERT(!f.confirmed && !f.settle);
+	EQU(fsm_gate_us(&f, 9 * SEC), 9 * SEC);
 	/* Preempting a lower master heard: not until it released. Another
 	 * node's priority 0 is not its release; its own is. */
 	mk(&f, 150, SEC, "10.0.0.1");
@@ -2981,8 +2996,12 @@ static void test_confirmed(void)
 	CU_ASSERT(!f.confirmed && f.awaiting_release);
 	EQS(do_recv(&f, 4500 * MS, "10.0.0.3", 0, SEC), "ADVERT(150)");
 	CU_ASSERT(!f.confirmed);
-	EQS(do_recv(&f, 4600 * MS, "10.0.0.2", 0, SEC), "ADVERT(150)");
-	CU_ASSERT(f.confirmed && !f.awaiting_release);
+	/* Its release starts the settle gate, not a confirmation: another
+	 * node that preempted it too hears the same release (the checker's
+	 * three-ranked/calm). */
+	EQS(do_recv(&f, 4600 * MS, "10.0.0.2", 0, SEC), "SETTLE ADVERT(150)");
+	CU_ASSERT(!f.confirmed && !f.awaiting_release && f.settle);
+	EQU(fsm_gate_us(&f, 9 * SEC), 2 * SEC);
 	/* Handed over by name (fsm_take_over), having heard nobody: confirmed. */
 	mk(&f, 100, SEC, "10.0.0.1");
 	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
