@@ -63,6 +63,8 @@ struct instance {
 	bool vip_done_pending;          /* the VIP step finished synchronously */
 	uint64_t vip_done_token;
 	bool vip_done_ok;
+	bool ct_held;                   /* this instance counts in ctsync_hold() */
+	bool ct_starting;               /* the conntrack step's run is a commit */
 	int dispatch_depth;
 	bool acquiring;                 /* a takeover runs (not a restart) */
 	enum fsm_state prev_state;      /* HAMGR_PREV_STATE */

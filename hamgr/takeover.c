@@ -16,12 +16,14 @@
 #include <time.h>
 
 #include "core/hello.h"
+#include "ctsync.h"
 #include "events.h"
 #include "resource.h"
 
 #define TAKEOVER_MARGIN_US 3000000ULL      /* on top of a step's own timeout */
 #define TAKEOVER_GRACE_US SCRIPT_DEFAULT_GRACE_US
 #define TAKEOVER_HOLDOFF_DEFAULT_US 60000000ULL
+#define TAKEOVER_CONNTRACK_US 120000000ULL  /* a commit of max-entries, with room */
 #define TOKEN_SIDE (1ULL << 63)             /* start/stop/monitor outside the pipeline */
 
 static uint64_t ms(uint64_t us) { return us / 1000u; }
@@ -92,7 +94,8 @@ int takeover_init(struct instance *in, char *err, size_t errlen)
 			return -1;
 	}
 	if (in->conf.conntrack_sync)
-		steps[n++] = (struct pipeline_step_cfg){ .kind = PIPELINE_CONNTRACK };
+		steps[n++] = (struct pipeline_step_cfg){ .kind = PIPELINE_CONNTRACK,
+							 .deadline_us = TAKEOVER_CONNTRACK_US };
 	for (phase = 0; phase < 2; phase++) {
 		enum conf_phase want = phase ? CONF_PHASE_AFTER_VIPS : CONF_PHASE_BEFORE_VIPS;
 
@@ -112,6 +115,13 @@ int takeover_init(struct instance *in, char *err, size_t errlen)
 void takeover_free(struct instance *in)
 {
 	size_t i;
+
+	if (in->env->ctsync) {
+		ctsync_detach(in->env->ctsync, in);
+		if (in->ct_held)
+			ctsync_hold(in->env->ctsync, false);
+		in->ct_held = false;
+	}
 
 	for (i = 0; in->res && i < in->conf.n_resources; i++) {
 		in->res[i].monitor = sd_event_source_disable_unref(in->res[i].monitor);
@@ -292,6 +302,50 @@ static void milestone(struct instance *in, const struct pipeline_action *a)
 	}
 }
 
+/* The conntrack step: the commit (start) or the release policy (stop) ran
+ * in ctsync; this node sends its table once the commit is through (even
+ * one the kernel partly refused: what it took is better synced than not)
+ * and receives again once the step is down. */
+static void on_conntrack_done(void *arg, uint64_t token, bool ok)
+{
+	struct instance *in = arg;
+	struct pipeline_actions acts = { .n = 0 };
+	bool start = in->ct_starting;
+
+	if (start && !in->ct_held) {
+		in->ct_held = true;
+		ctsync_hold(in->env->ctsync, true);
+	} else if (!start && in->ct_held) {
+		in->ct_held = false;
+		ctsync_hold(in->env->ctsync, false);
+	}
+	pipeline_done(&in->pipe, instance_now(in), token, ok, &acts);
+	dispatch(in, &acts);
+}
+
+static void step_conntrack(struct instance *in, const struct pipeline_action *a, bool start)
+{
+	struct ctsync *cs = in->env->ctsync;
+	int r;
+
+	in->ct_starting = start;
+	if (!cs) {   /* no sync section: nothing to write (the config requires one) */
+		in->vip_done_pending = true;
+		in->vip_done_token = a->token;
+		in->vip_done_ok = true;
+		return;
+	}
+	r = start ? ctsync_commit(cs, a->token, on_conntrack_done, in)
+		  : ctsync_release(cs, a->token, on_conntrack_done, in);
+	if (r < 0) {
+		log_warnx("instance %s: conntrack %s could not start (another instance's "
+			  "commit runs)", in->conf.name, start ? "commit" : "release");
+		in->vip_done_pending = true;
+		in->vip_done_token = a->token;
+		in->vip_done_ok = false;
+	}
+}
+
 static void exec_one(struct instance *in, const struct pipeline_action *a)
 {
 	enum pipeline_step_kind kind = a->step < in->pipe.n ? in->pipe.step[a->step].cfg.kind
@@ -305,15 +359,14 @@ static void exec_one(struct instance *in, const struct pipeline_action *a)
 		} else if (kind == PIPELINE_VIPS) {
 			step_vips(in, a, a->type == PIPELINE_ACT_START);
 		} else {
-			/* conntrack-sync is refused by the config until it exists */
-			in->vip_done_pending = true;
-			in->vip_done_token = a->token;
-			in->vip_done_ok = true;
+			step_conntrack(in, a, a->type == PIPELINE_ACT_START);
 		}
 		break;
 	case PIPELINE_ACT_CANCEL:
 		if (kind == PIPELINE_RESOURCE)
 			resource_cancel(in->res[in->pipe.step[a->step].cfg.index].r, a->token);
+		else if (kind == PIPELINE_CONNTRACK && in->env->ctsync)
+			ctsync_cancel(in->env->ctsync, a->token);
 		break;
 	default:
 		milestone(in, a);

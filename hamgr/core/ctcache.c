@@ -128,6 +128,9 @@ enum ctcache_result ctcache_update(struct ctcache *c, const struct ctmsg_entry *
 	s = &c->slot[i];
 	if (s->used) {
 		if (seq < s->seq) {
+			/* older news of an entry that exists: a dump that
+			 * mentions it late must not sweep it */
+			s->gen = c->gen;
 			r = CTCACHE_STALE;
 		} else {
 			struct ctmsg_entry keep = s->e;

@@ -280,6 +280,12 @@ int ctmsg_add(struct ctmsg_builder *b, const struct ctmsg_entry *e)
 	return 0;
 }
 
+void ctmsg_mark_last(struct ctmsg_builder *b)
+{
+	if (b && b->buf && b->type == CTMSG_DUMP)
+		b->buf[OFF_FLAGS] |= CTMSG_F_LAST;
+}
+
 size_t ctmsg_finish(struct ctmsg_builder *b, heartbeat_sign_fn sign, void *ctx)
 {
 	size_t len;

@@ -159,6 +159,9 @@ int ctmsg_begin(struct ctmsg_builder *b, const struct ctmsg *h, uint8_t *buf, si
  * it and start another), -2 when e is invalid or the type has no entries. */
 int ctmsg_add(struct ctmsg_builder *b, const struct ctmsg_entry *e);
 
+/* Mark the dump being built as the dump's last chunk (CTMSG_F_LAST). */
+void ctmsg_mark_last(struct ctmsg_builder *b);
+
 /* Write the count and the tag (sign with the header's key id). Returns the
  * datagram's length, or 0 when sign fails (the buffer is then wiped). */
 size_t ctmsg_finish(struct ctmsg_builder *b, heartbeat_sign_fn sign, void *ctx);
