@@ -270,49 +270,81 @@ void ctsync_hold(struct ctsync *s, bool held)
 /* ---- commit, release ------------------------------------------------------------ */
 
 static int start_run(struct ctsync *s, uint64_t token, ctsync_done_fn done, void *arg,
-		     bool flush, bool empty)
+		     bool flush)
 {
-	if (s->run.active)
+	struct ctsync_run *r = &s->run;
+
+	if (r->active && (r->flush != flush || r->n_w >= CTSYNC_WAITERS))
 		return -1;
-	memset(&s->run, 0, sizeof(s->run));
-	s->run.active = true;
-	s->run.flush = flush;
-	s->run.token = token;
-	s->run.done = done;
-	s->run.arg = arg;
-	s->run.started_us = ctsync_now(s);
-	s->run.cursor = empty ? s->cache.cap : 0;
-	s->run.seq_first = s->run.seq_next = s->cmd_seq + 1;
-	return sd_event_source_set_enabled(s->defer, SD_EVENT_ONESHOT) < 0 ? -1 : 0;
+	if (!r->active) {
+		memset(r, 0, sizeof(*r));
+		r->active = true;
+		r->flush = flush;
+		r->started_us = ctsync_now(s);
+		r->seq_first = r->seq_next = s->cmd_seq + 1;
+		if (sd_event_source_set_enabled(s->defer, SD_EVENT_ONESHOT) < 0) {
+			r->active = false;
+			return -1;
+		}
+	}
+	r->w[r->n_w++] = (struct ctsync_waiter){ token, done, arg, false };
+	return 0;
 }
 
 int ctsync_commit(struct ctsync *s, uint64_t token, ctsync_done_fn done, void *arg)
 {
-	log_info("conntrack-sync: committing %zu entries", s->cache.n);
-	return start_run(s, token, done, arg, false, false);
+	if (!s->run.active)
+		log_info("conntrack-sync: committing %zu entries", s->cache.n);
+	return start_run(s, token, done, arg, false);
 }
 
 int ctsync_release(struct ctsync *s, uint64_t token, ctsync_done_fn done, void *arg)
 {
+	if (s->cfg.release == CONF_SYNC_FLUSH)
+		return start_run(s, token, done, arg, true);
 	/* keep: the entries age out in the kernel with their timeouts */
-	return start_run(s, token, done, arg, true, s->cfg.release == CONF_SYNC_KEEP);
+	if (s->n_instant >= CTSYNC_WAITERS)
+		return -1;
+	s->instant[s->n_instant++] = (struct ctsync_waiter){ token, done, arg, false };
+	return sd_event_source_set_enabled(s->defer, SD_EVENT_ONESHOT) < 0 ? -1 : 0;
+}
+
+/* Mark the waiters that match (token, or arg when forget) cancelled: their
+ * done says so (or, forgotten, is not called). The run itself is cancelled
+ * once nobody waits for it. */
+static void cancel_matching(struct ctsync *s, uint64_t token, void *arg, bool forget)
+{
+	struct ctsync_run *r = &s->run;
+	size_t i, live = 0;
+
+	for (i = 0; i < s->n_instant; i++)
+		if (forget ? s->instant[i].arg == arg : s->instant[i].token == token) {
+			s->instant[i].cancelled = true;
+			if (forget)
+				s->instant[i].done = NULL;
+		}
+	for (i = 0; r->active && i < r->n_w; i++) {
+		if (forget ? r->w[i].arg == arg : r->w[i].token == token) {
+			r->w[i].cancelled = true;
+			if (forget)
+				r->w[i].done = NULL;
+		}
+		live += !r->w[i].cancelled;
+	}
+	if (r->active && !live) {
+		r->cancelled = true;
+		sd_event_source_set_enabled(s->defer, SD_EVENT_ONESHOT);
+	}
 }
 
 void ctsync_cancel(struct ctsync *s, uint64_t token)
 {
-	if (!s->run.active || s->run.token != token)
-		return;
-	s->run.cancelled = true;
-	sd_event_source_set_enabled(s->defer, SD_EVENT_ONESHOT);
+	cancel_matching(s, token, NULL, false);
 }
 
 void ctsync_detach(struct ctsync *s, void *arg)
 {
-	if (!s->run.active || s->run.arg != arg)
-		return;
-	s->run.done = NULL;
-	s->run.cancelled = true;
-	sd_event_source_set_enabled(s->defer, SD_EVENT_ONESHOT);
+	cancel_matching(s, 0, arg, true);
 }
 
 const struct ctsync_stats *ctsync_stats(const struct ctsync *s, size_t *cached,

@@ -157,9 +157,8 @@ static uint64_t mono_us(void)
 static void run_finish(struct ctsync *s, bool ok)
 {
 	struct ctsync_run *r = &s->run;
-	ctsync_done_fn done = r->done;
-	void *arg = r->arg;
-	uint64_t token = r->token;
+	struct ctsync_waiter w[CTSYNC_WAITERS];
+	size_t n = r->n_w, i;
 
 	if (!r->flush) {
 		s->st.commits++;
@@ -174,9 +173,12 @@ static void run_finish(struct ctsync *s, bool ok)
 	} else {
 		s->st.flushed += r->entries;
 	}
+	memcpy(w, r->w, sizeof(w));
 	memset(r, 0, sizeof(*r));
-	if (done)
-		done(arg, token, ok);
+	/* a done may start the next run (another instance's step) */
+	for (i = 0; i < n; i++)
+		if (w[i].done)
+			w[i].done(w[i].arg, w[i].token, ok && !w[i].cancelled);
 }
 
 static int ack_cb_err(const struct nlmsghdr *nlh, void *data)
@@ -303,7 +305,16 @@ static int on_cmd(sd_event_source *es, int fd, uint32_t revents, void *arg)
 
 static int on_defer(sd_event_source *es, void *arg)
 {
-	ctsync_kernel_step(arg);
+	struct ctsync *s = arg;
+	struct ctsync_waiter w[CTSYNC_WAITERS];
+	size_t n = s->n_instant, i;
+
+	memcpy(w, s->instant, sizeof(w));
+	s->n_instant = 0;
+	for (i = 0; i < n; i++)
+		if (w[i].done)
+			w[i].done(w[i].arg, w[i].token, !w[i].cancelled);
+	ctsync_kernel_step(s);
 	return 0;
 }
 

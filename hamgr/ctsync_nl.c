@@ -18,8 +18,11 @@
 #define P_UDP 17
 #define P_ICMPV6 58
 /* What a commit may set in the status (the kernel owns the rest: NAT bits
- * follow CTA_NAT_*, CONFIRMED, DYING ... are its own). */
+ * follow CTA_NAT_*). ctnetlink marks a new entry CONFIRMED before it
+ * applies CTA_STATUS and answers EBUSY to a status that would clear
+ * CONFIRMED (or change EXPECTED or DYING): so CONFIRMED is always set. */
 #define STATUS_SETTABLE (IPS_SEEN_REPLY | IPS_ASSURED)
+#define STATUS_ALWAYS IPS_CONFIRMED
 /* TCP flags worth carrying into a new entry: the options both ends
  * negotiated, and a liberal entry stays liberal. MAXACK_SET and the like
  * describe window data the commit cannot set. */
@@ -247,7 +250,7 @@ size_t ctsync_nl_put_new(void *buf, uint32_t seq, const struct ctmsg_entry *e)
 
 	put_tuple(nlh, CTA_TUPLE_ORIG, &e->orig);
 	put_tuple(nlh, CTA_TUPLE_REPLY, &e->reply);
-	mnl_attr_put_u32(nlh, CTA_STATUS, htonl(e->status & STATUS_SETTABLE));
+	mnl_attr_put_u32(nlh, CTA_STATUS, htonl((e->status & STATUS_SETTABLE) | STATUS_ALWAYS));
 	mnl_attr_put_u32(nlh, CTA_TIMEOUT, htonl(e->timeout ? e->timeout : 1));
 	mnl_attr_put_u32(nlh, CTA_MARK, htonl(e->mark));
 	if (e->flags & CTMSG_E_TCP) {

@@ -20,13 +20,24 @@
 #define CTSYNC_NL_BUF (1 << 16)    /* one netlink read */
 enum { CTSYNC_B_UPDATE, CTSYNC_B_DESTROY, CTSYNC_B_DUMP, CTSYNC_BATCHES };
 
-/* A run over the cache into the kernel: the commit (CT_NEW) or the flush
- * of release = "flush" (CT_DELETE). */
-struct ctsync_run {
-	bool active, flush, cancelled;
+#define CTSYNC_WAITERS 8            /* instances waiting for one run */
+
+/* Who waits for a run (or for an answer with nothing to do). */
+struct ctsync_waiter {
 	uint64_t token;
 	ctsync_done_fn done;
 	void *arg;
+	bool cancelled;
+};
+
+/* A run over the cache into the kernel: the commit (CT_NEW) or the flush
+ * of release = "flush" (CT_DELETE). Instances whose step asks for the same
+ * run while it goes on wait for it (one commit serves every instance with
+ * conntrack-sync). */
+struct ctsync_run {
+	bool active, flush, cancelled;
+	struct ctsync_waiter w[CTSYNC_WAITERS];
+	size_t n_w;
 	size_t cursor;                 /* ctcache_next() position */
 	uint32_t seq_first, seq_next;  /* netlink sequence numbers of the batch */
 	uint32_t acked;                /* acks of the batch read */
@@ -69,6 +80,8 @@ struct ctsync {
 	sd_event_source *ev_io, *dump_io, *cmd_io, *defer;
 	uint32_t cmd_seq;
 	struct ctsync_run run;
+	struct ctsync_waiter instant[CTSYNC_WAITERS]; /* done at the next defer */
+	size_t n_instant;
 	struct ctsync_stats st;
 	struct log_ratelimit rl;
 };
