@@ -242,14 +242,38 @@ static void put_nat(struct nlmsghdr *nlh, int type, uint8_t family, uint8_t prot
 	mnl_attr_nest_end(nlh, nat);
 }
 
+/* The reply tuple a new entry is created with. Under NAT it is the one
+ * without translation (the inverted original tuple; ICMP keeps its reply
+ * type): the kernel's NAT setup (CTA_NAT_*) then translates it and marks
+ * the entry SRC_NAT/DST_NAT, which is what makes it mangle packets. Given
+ * the translated reply tuple, it would find nothing to translate and the
+ * entry would forward untranslated. */
+static struct ctmsg_tuple reply_for_create(const struct ctmsg_entry *e)
+{
+	struct ctmsg_tuple r = e->reply;
+
+	if (!(e->status & (IPS_SRC_NAT | IPS_DST_NAT)))
+		return r;
+	memcpy(r.src, e->orig.dst, sizeof(r.src));
+	memcpy(r.dst, e->orig.src, sizeof(r.dst));
+	if (e->orig.proto == P_TCP || e->orig.proto == P_UDP) {
+		r.sport = e->orig.dport;
+		r.dport = e->orig.sport;
+	} else {
+		r.sport = e->orig.sport;   /* the ICMP id */
+	}
+	return r;
+}
+
 size_t ctsync_nl_put_new(void *buf, uint32_t seq, const struct ctmsg_entry *e)
 {
 	struct nlmsghdr *nlh = put_hdr(buf, IPCTNL_MSG_CT_NEW,
 				       NLM_F_REQUEST | NLM_F_CREATE | NLM_F_ACK, seq,
 				       e->orig.family);
+	struct ctmsg_tuple reply = reply_for_create(e);
 
 	put_tuple(nlh, CTA_TUPLE_ORIG, &e->orig);
-	put_tuple(nlh, CTA_TUPLE_REPLY, &e->reply);
+	put_tuple(nlh, CTA_TUPLE_REPLY, &reply);
 	mnl_attr_put_u32(nlh, CTA_STATUS, htonl((e->status & STATUS_SETTABLE) | STATUS_ALWAYS));
 	mnl_attr_put_u32(nlh, CTA_TIMEOUT, htonl(e->timeout ? e->timeout : 1));
 	mnl_attr_put_u32(nlh, CTA_MARK, htonl(e->mark));

@@ -67,7 +67,7 @@ ct_firewall() {
 		table ip nat {
 			chain post {
 				type nat hook postrouting priority srcnat; policy accept;
-				oifname \"eth1\" snat to 203.0.113.1
+				oifname \"eth1\" ip saddr 198.51.100.0/24 snat to 203.0.113.1
 			}
 		}"
 	lib_exec "$n" nft -f - <<-EOF || lib_fail "$n: nft"
