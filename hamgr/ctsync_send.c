@@ -85,8 +85,10 @@ static bool loopback(const uint8_t *a, uint8_t family)
 }
 
 /* Never the sync traffic itself, nor announcements and heartbeats (VRRP
- * is protocol 112, never synced), nor loopback; only the configured
- * protocols; nothing with an address in an ignored prefix. */
+ * is protocol 112, never synced): UDP between one port on both ends, the
+ * way hamgr's sockets bind (a forwarded flow merely from or to port 3780
+ * is synced); nor loopback; only the configured protocols; nothing with
+ * an address in an ignored prefix. */
 static bool wanted(const struct ctsync *s, const struct ctmsg_entry *e)
 {
 	const struct ctmsg_tuple *t[2] = { &e->orig, &e->reply };
@@ -101,7 +103,7 @@ static bool wanted(const struct ctsync *s, const struct ctmsg_entry *e)
 		if (loopback(t[k]->src, e->orig.family) || loopback(t[k]->dst, e->orig.family))
 			return false;
 		for (i = 0; e->orig.proto == 17 && i < 3; i++)
-			if (t[k]->sport == ports[i] || t[k]->dport == ports[i])
+			if (t[k]->sport == ports[i] && t[k]->dport == ports[i])
 				return false;
 		for (i = 0; i < s->cfg.n_ignore; i++)
 			if (in_prefix(t[k]->src, e->orig.family, &s->cfg.ignore[i]) ||
