@@ -170,6 +170,9 @@ int conf_instance_copy(struct conf_instance *dst, const struct conf_instance *sr
  * conf, which conf_free() releases itself) and set them empty. */
 void conf_instance_release(struct conf_instance *c);
 
+/* The same sync sections (lines aside). */
+bool conf_sync_equal(const struct conf_sync *a, const struct conf_sync *b);
+
 /* Find an instance by name, or NULL. */
 const struct conf_instance *conf_find_instance(const struct conf *c, const char *name);
 

@@ -201,3 +201,25 @@ void conf_sync_build(cfg_t *root, struct conf *c)
 		conf_report(c->sync.line, "sync: conntrack-sync messages are signed, expected "
 		            "auth-key-file = \"/etc/hamgr/authkey\" (hamgr --genkey makes one)");
 }
+
+static bool addrs_equal(const struct ipaddr *a, const struct ipaddr *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!ipaddr_eq(&a[i], &b[i]) || a[i].prefixlen != b[i].prefixlen)
+			return false;
+	return true;
+}
+
+bool conf_sync_equal(const struct conf_sync *a, const struct conf_sync *b)
+{
+	return a->present == b->present && !strcmp(a->interface, b->interface) &&
+	       a->n_peers == b->n_peers && addrs_equal(a->peers, b->peers, a->n_peers) &&
+	       a->multicast.family == b->multicast.family &&
+	       (!a->multicast.family || ipaddr_eq(&a->multicast, &b->multicast)) &&
+	       a->port == b->port && a->protocols == b->protocols &&
+	       a->n_ignore == b->n_ignore && addrs_equal(a->ignore, b->ignore, a->n_ignore) &&
+	       a->max_entries == b->max_entries && a->message_size == b->message_size &&
+	       a->release == b->release;
+}

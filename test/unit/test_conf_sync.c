@@ -142,7 +142,27 @@ static void test_errors(void)
 		   "auth-key-file = \"/etc/hamgr/authkey\" (hamgr --genkey makes one)");
 }
 
+static void test_equal(void)
+{
+	char err[CONF_ERR_MAX];
+	struct conf *a = parse(SYNC("  interface = eth1\n  peers = {203.0.113.2}\n"), err);
+	struct conf *b = parse("\n" SYNC("  interface = eth1\n  peers = {203.0.113.2}\n"), err);
+	struct conf *c = parse(SYNC("  interface = eth1\n  peers = {203.0.113.3}\n"), err);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_TRUE(conf_sync_equal(&a->sync, &b->sync));   /* lines aside */
+	CU_ASSERT_FALSE(conf_sync_equal(&a->sync, &c->sync));
+	b->sync.release = CONF_SYNC_FLUSH;
+	CU_ASSERT_FALSE(conf_sync_equal(&a->sync, &b->sync));
+	conf_free(a);
+	conf_free(b);
+	conf_free(c);
+}
+
 static CU_TestInfo tests[] = {
+	{ "equal", test_equal },
 	{ "defaults", test_defaults },
 	{ "values", test_values },
 	{ "errors", test_errors },
