@@ -95,6 +95,7 @@ static void apply(struct ctsync *s, const struct ctmsg *h, const uint8_t *buf, s
 		s->dump_id = h->counter;
 		s->dump_gap = false;
 	}
+	s->cache_version++;
 	ctmsg_iter_init(&it, buf, len);
 	while (ctmsg_iter_next(&it, &e)) {
 		s->st.entries_rcvd++;
@@ -262,6 +263,8 @@ void ctsync_hold(struct ctsync *s, bool held)
 	ctsync_batches_drop(s);
 	s->dump_wanted = false;
 	ctcache_clear(&s->cache);
+	s->cache_version++;
+	s->committed = false;
 	replay_init(&s->replay);
 	s->dump_id = 0;
 	s->last_resync_us = 0;
@@ -281,6 +284,7 @@ static int start_run(struct ctsync *s, uint64_t token, ctsync_done_fn done, void
 		r->active = true;
 		r->flush = flush;
 		r->started_us = ctsync_now(s);
+		r->version = s->cache_version;
 		r->seq_first = r->seq_next = s->cmd_seq + 1;
 		if (sd_event_source_set_enabled(s->defer, SD_EVENT_ONESHOT) < 0) {
 			r->active = false;
@@ -291,8 +295,18 @@ static int start_run(struct ctsync *s, uint64_t token, ctsync_done_fn done, void
 	return 0;
 }
 
+static int answer_now(struct ctsync *s, uint64_t token, ctsync_done_fn done, void *arg)
+{
+	if (s->n_instant >= CTSYNC_WAITERS)
+		return -1;
+	s->instant[s->n_instant++] = (struct ctsync_waiter){ token, done, arg, false };
+	return sd_event_source_set_enabled(s->defer, SD_EVENT_ONESHOT) < 0 ? -1 : 0;
+}
+
 int ctsync_commit(struct ctsync *s, uint64_t token, ctsync_done_fn done, void *arg)
 {
+	if (!s->run.active && s->committed && s->committed_version == s->cache_version)
+		return answer_now(s, token, done, arg);   /* the kernel has it all */
 	if (!s->run.active)
 		log_info("conntrack-sync: committing %zu entries", s->cache.n);
 	return start_run(s, token, done, arg, false);
@@ -303,10 +317,7 @@ int ctsync_release(struct ctsync *s, uint64_t token, ctsync_done_fn done, void *
 	if (s->cfg.release == CONF_SYNC_FLUSH)
 		return start_run(s, token, done, arg, true);
 	/* keep: the entries age out in the kernel with their timeouts */
-	if (s->n_instant >= CTSYNC_WAITERS)
-		return -1;
-	s->instant[s->n_instant++] = (struct ctsync_waiter){ token, done, arg, false };
-	return sd_event_source_set_enabled(s->defer, SD_EVENT_ONESHOT) < 0 ? -1 : 0;
+	return answer_now(s, token, done, arg);
 }
 
 /* Mark the waiters that match (token, or arg when forget) cancelled: their

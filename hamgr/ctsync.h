@@ -39,7 +39,7 @@
 #include "core/ctcache.h"
 #include "core/ctmsg.h"
 
-#define CTSYNC_COMMIT_CHUNK 256
+#define CTSYNC_COMMIT_CHUNK 1024
 
 /* Why a received sync datagram or a kernel event was not taken. Keep in
  * step with ctsync_drop_str(). */
@@ -90,8 +90,10 @@ typedef void (*ctsync_done_fn)(void *arg, uint64_t token, bool ok);
 struct ctsync *ctsync_open(sd_event *event, const struct conf *c, char *err, size_t errlen);
 void ctsync_close(struct ctsync *s);
 
-/* Start the commit of the cache (pipeline step start). Returns 0, or -1
- * when one is running already. */
+/* Start the commit of the cache (pipeline step start); a commit asked
+ * while one runs waits for it, one of a cache the last commit wrote whole
+ * and that has not changed since is answered at once. Returns 0, or -1
+ * when a flush runs. */
 int ctsync_commit(struct ctsync *s, uint64_t token, ctsync_done_fn done, void *arg);
 
 /* The pipeline step's stop: the release policy. Returns 0 or -1. */

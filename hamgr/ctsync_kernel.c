@@ -161,6 +161,8 @@ static void run_finish(struct ctsync *s, bool ok)
 	size_t n = r->n_w, i;
 
 	if (!r->flush) {
+		s->committed = ok;
+		s->committed_version = r->version;
 		s->st.commits++;
 		if (!ok)
 			s->st.commit_failures++;
@@ -189,7 +191,8 @@ static int ack_cb_err(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
 		return MNL_CB_OK;
 	if (nlh->nlmsg_seq >= s->run.seq_first && nlh->nlmsg_seq < s->run.seq_next) {
-		s->run.acked++;
+		if (nlh->nlmsg_seq == s->run.seq_next - 1)
+			s->run.done_batch = true;
 		/* a flush of an entry already gone is what a flush wants */
 		if (e->error && !(s->run.flush && e->error == -ENOENT)) {
 			s->run.errors++;
@@ -202,15 +205,18 @@ static int ack_cb_err(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Read the acks of the batch sent; true once all of them are in. */
+/* Read the answers to the batch sent: an error for each message the
+ * kernel refused, the ack of the last one (the only message that asks for
+ * one: the kernel handles a batch in order, so its ack comes after
+ * everything else; 100k acks would cost as much as the entries). True
+ * once the last one is in. */
 static bool read_acks(struct ctsync *s)
 {
 	static uint8_t buf[CTSYNC_NL_BUF];
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE];
-	uint32_t want = s->run.seq_next - s->run.seq_first;
 
 	ctl[NLMSG_ERROR] = ack_cb_err;
-	while (s->run.acked < want) {
+	while (!s->run.done_batch) {
 		ssize_t n = recv(mnl_socket_get_fd(s->cmd_nl), buf, sizeof(buf), MSG_DONTWAIT);
 
 		if (n < 0 && errno == EAGAIN)
@@ -218,8 +224,7 @@ static bool read_acks(struct ctsync *s)
 		if (n <= 0) {
 			/* lost acks (ENOBUFS): the batch's outcome is unknown */
 			log_warnx("conntrack-sync: commit acks lost: %s", strerror(errno));
-			s->run.errors += want - s->run.acked;
-			s->run.acked = want;
+			s->run.done_batch = true;
 			s->run.failed = true;
 			break;
 		}
@@ -233,13 +238,17 @@ static bool send_batch(struct ctsync *s)
 {
 	static uint8_t buf[CTSYNC_COMMIT_CHUNK * CTSYNC_NL_MSG_MAX];
 	const struct ctcache_slot *slot;
+	struct nlmsghdr *last = NULL;
 	size_t len = 0, n = 0;
 
 	s->run.seq_first = s->run.seq_next = s->cmd_seq + 1;
-	s->run.acked = 0;
+	s->run.done_batch = false;
 	while (n < CTSYNC_COMMIT_CHUNK && (slot = ctcache_next(&s->cache, &s->run.cursor))) {
 		uint32_t seq = ++s->cmd_seq;
 
+		if (last)
+			last->nlmsg_flags &= (uint16_t)~NLM_F_ACK;
+		last = (struct nlmsghdr *)(buf + len);
 		len += s->run.flush ? ctsync_nl_put_delete(buf + len, seq, &slot->e)
 				    : ctsync_nl_put_new(buf + len, seq, &slot->e);
 		n++;
@@ -251,7 +260,7 @@ static bool send_batch(struct ctsync *s)
 	if (mnl_socket_sendto(s->cmd_nl, buf, len) < 0) {
 		log_warn("conntrack-sync: commit batch");
 		s->run.errors += n;
-		s->run.acked = (uint32_t)n;
+		s->run.done_batch = true;
 		s->run.failed = true;
 	}
 	return true;

@@ -40,8 +40,9 @@ struct ctsync_run {
 	size_t n_w;
 	size_t cursor;                 /* ctcache_next() position */
 	uint32_t seq_first, seq_next;  /* netlink sequence numbers of the batch */
-	uint32_t acked;                /* acks of the batch read */
+	bool done_batch;               /* the batch's last message answered */
 	uint64_t entries, errors, started_us;
+	uint64_t version;              /* the cache's version at the start */
 	bool failed;                   /* a batch not sent, or its acks lost */
 };
 
@@ -72,8 +73,12 @@ struct ctsync {
 	uint32_t dump_gen;             /* receiver: the dump being taken */
 	uint64_t dump_id;              /* its first chunk's counter, 0: none */
 	bool dump_gap;
-	/* the cache */
+	/* the cache; version counts its changes, so that a commit of a cache
+	 * the kernel has already taken whole (a second instance's step right
+	 * after the first's) is answered at once */
 	struct ctcache cache;
+	uint64_t cache_version, committed_version;
+	bool committed;
 	struct ctcache_slot *slots;
 	/* the kernel */
 	struct mnl_socket *ev_nl, *dump_nl, *cmd_nl;
