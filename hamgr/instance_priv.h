@@ -139,6 +139,13 @@ void takeover_release(struct instance *in);
 void takeover_timer(struct instance *in, uint64_t now);
 void takeover_confirm(struct instance *in);
 void takeover_shutdown(struct instance *in);
+/* A step's completion fed to the pipeline, its actions carried out. */
+void takeover_done(struct instance *in, uint64_t token, bool ok);
+
+/* takeover_ct.c: the conntrack step (start: commit, stop: release) */
+void takeover_ct_step(struct instance *in, uint64_t token, bool start);
+void takeover_ct_cancel(struct instance *in, uint64_t token);
+void takeover_ct_free(struct instance *in);
 
 /* tracks.c */
 int tracks_init(struct instance *in, char *err, size_t errlen);

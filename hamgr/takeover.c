@@ -16,7 +16,6 @@
 #include <time.h>
 
 #include "core/hello.h"
-#include "ctsync.h"
 #include "events.h"
 #include "resource.h"
 
@@ -116,12 +115,7 @@ void takeover_free(struct instance *in)
 {
 	size_t i;
 
-	if (in->env->ctsync) {
-		ctsync_detach(in->env->ctsync, in);
-		if (in->ct_held)
-			ctsync_hold(in->env->ctsync, false);
-		in->ct_held = false;
-	}
+	takeover_ct_free(in);
 
 	for (i = 0; in->res && i < in->conf.n_resources; i++) {
 		in->res[i].monitor = sd_event_source_disable_unref(in->res[i].monitor);
@@ -185,6 +179,14 @@ static void record(struct instance *in, size_t i, const struct resource_result *
 /* ---- the pipeline ------------------------------------------------------- */
 
 static void dispatch(struct instance *in, struct pipeline_actions *acts);
+
+void takeover_done(struct instance *in, uint64_t token, bool ok)
+{
+	struct pipeline_actions acts = { .n = 0 };
+
+	pipeline_done(&in->pipe, instance_now(in), token, ok, &acts);
+	dispatch(in, &acts);
+}
 
 static void on_step_done(void *arg, uint64_t token, const struct resource_result *r)
 {
@@ -302,50 +304,6 @@ static void milestone(struct instance *in, const struct pipeline_action *a)
 	}
 }
 
-/* The conntrack step: the commit (start) or the release policy (stop) ran
- * in ctsync; this node sends its table once the commit is through (even
- * one the kernel partly refused: what it took is better synced than not)
- * and receives again once the step is down. */
-static void on_conntrack_done(void *arg, uint64_t token, bool ok)
-{
-	struct instance *in = arg;
-	struct pipeline_actions acts = { .n = 0 };
-	bool start = in->ct_starting;
-
-	if (start && !in->ct_held) {
-		in->ct_held = true;
-		ctsync_hold(in->env->ctsync, true);
-	} else if (!start && in->ct_held) {
-		in->ct_held = false;
-		ctsync_hold(in->env->ctsync, false);
-	}
-	pipeline_done(&in->pipe, instance_now(in), token, ok, &acts);
-	dispatch(in, &acts);
-}
-
-static void step_conntrack(struct instance *in, const struct pipeline_action *a, bool start)
-{
-	struct ctsync *cs = in->env->ctsync;
-	int r;
-
-	in->ct_starting = start;
-	if (!cs) {   /* no sync section: nothing to write (the config requires one) */
-		in->vip_done_pending = true;
-		in->vip_done_token = a->token;
-		in->vip_done_ok = true;
-		return;
-	}
-	r = start ? ctsync_commit(cs, a->token, on_conntrack_done, in)
-		  : ctsync_release(cs, a->token, on_conntrack_done, in);
-	if (r < 0) {
-		log_warnx("instance %s: conntrack %s could not start (another instance's "
-			  "commit runs)", in->conf.name, start ? "commit" : "release");
-		in->vip_done_pending = true;
-		in->vip_done_token = a->token;
-		in->vip_done_ok = false;
-	}
-}
-
 static void exec_one(struct instance *in, const struct pipeline_action *a)
 {
 	enum pipeline_step_kind kind = a->step < in->pipe.n ? in->pipe.step[a->step].cfg.kind
@@ -359,14 +317,14 @@ static void exec_one(struct instance *in, const struct pipeline_action *a)
 		} else if (kind == PIPELINE_VIPS) {
 			step_vips(in, a, a->type == PIPELINE_ACT_START);
 		} else {
-			step_conntrack(in, a, a->type == PIPELINE_ACT_START);
+			takeover_ct_step(in, a->token, a->type == PIPELINE_ACT_START);
 		}
 		break;
 	case PIPELINE_ACT_CANCEL:
 		if (kind == PIPELINE_RESOURCE)
 			resource_cancel(in->res[in->pipe.step[a->step].cfg.index].r, a->token);
-		else if (kind == PIPELINE_CONNTRACK && in->env->ctsync)
-			ctsync_cancel(in->env->ctsync, a->token);
+		else if (kind == PIPELINE_CONNTRACK)
+			takeover_ct_cancel(in, a->token);
 		break;
 	default:
 		milestone(in, a);
