@@ -36,6 +36,10 @@ sleep 2
 lib_poll 3 ct_all_fresh "$((N + 1))" || lib_fail "flows stalled: $(tail -n 1 "$LIB_TMP/client.status")"
 lib_assert_eq "fwa's role" receiver "$(ct_status fwa .conntrack_sync.role)"
 lib_assert_eq "fwb's role" sender "$(ct_status fwb .conntrack_sync.role)"
+lib_assert_eq "fwb's metrics: sender" 1 \
+	"$("$CT_HACTL" -s "$LIB_TMP/fwb.sock" metrics | sed -n 's/^hamgr_ctsync_sender //p')"
+lib_assert_ge "fwb's metrics: commits" \
+	"$("$CT_HACTL" -s "$LIB_TMP/fwb.sock" metrics | sed -n 's/^hamgr_ctsync_commits_total //p')" 1
 lib_poll 10 ct_cached_at_least fwa $((N + 2)) ||
 	lib_fail "fwa caches $(ct_status fwa .conntrack_sync.cached_entries) entries after the switch"
 lib_log "fwa caches $(ct_status fwa .conntrack_sync.cached_entries) entries from fwb"
