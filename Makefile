@@ -189,7 +189,7 @@ DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libsystemd-dev 
 	libnl-route-3-dev libmnl-dev libconfuse-dev libsodium-dev libjson-c-dev libcunit1-dev
 DEB_TEST  := iproute2 nftables keepalived mandoc procps psmisc tcpdump systemd util-linux jq \
 	resource-agents curl iputils-ping python3 apache2 haproxy socat mariadb-server \
-	mariadb-client
+	mariadb-client conntrack
 deps:
 	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \

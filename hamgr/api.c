@@ -371,6 +371,7 @@ static int cmd_status(struct daemon *d, struct json_object *args,
 			    json_object_new_int64((int64_t)d->hello_drops[r]));
 		add(o, "announcement_drops", hd);
 	}
+	add(o, "conntrack_sync", api_ctsync_json(d->env.ctsync));
 	add(o, "instances", arr);
 	*res = o;
 	return 0;

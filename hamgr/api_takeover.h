@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 struct instance;
+struct ctsync;
 
 /* Milliseconds with 0.1 ms resolution. */
 struct json_object *api_ms(uint64_t us);
@@ -17,5 +18,8 @@ struct json_object *api_ms(uint64_t us);
  * fault_causes, pipeline, resources and tracks to the instance object o;
  * now is the instance's monotonic time. */
 void api_takeover_json(struct json_object *o, struct instance *in, uint64_t now);
+
+/* The daemon's conntrack_sync object (api_ctsync.c), NULL without sync. */
+struct json_object *api_ctsync_json(const struct ctsync *cs);
 
 #endif

@@ -162,6 +162,7 @@ cfg_opt_t conf_root_opts[] = {
 	CFG_STR_CB("control-group", NULL, CFGF_NODEFAULT, conf_cb_name),
 	CFG_STR_CB("state-directory", CONF_DEFAULT_STATE_DIR, CFGF_NONE, conf_cb_path),
 	CFG_SEC("instance", conf_instance_opts, SUBSECTION),
+	CFG_SEC("sync", conf_sync_opts, CFGF_MULTI),
 	CFG_END()
 };
 
@@ -218,13 +219,14 @@ static void build(cfg_t *root, const char *default_node_name, struct conf *c)
 	for (j = 1; j < n; j++)
 		for (i = 0; i < j; i++)
 			conf_instance_cross_check(root, c, i, j);
+	conf_sync_build(root, c);
 }
 
 /* Where libconfuse stopped: each section counts its own lines while it is
  * parsed, so the innermost one (the highest count) is where parsing was. */
 static int stop_line(cfg_t *cfg)
 {
-	static const char *const subs[] = { "instance", "track", "resource" };
+	static const char *const subs[] = { "instance", "track", "resource", "sync" };
 	int line = cfg->line, l;
 	unsigned i, k;
 

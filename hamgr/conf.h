@@ -99,6 +99,31 @@ struct conf_instance {
 					   compete with priority 0 this long; default 60 s */
 };
 
+/* sync { ... }: where and what conntrack-sync sends (conf_sync.c). */
+#define CONF_SYNC_PEERS_MAX 16
+#define CONF_SYNC_IGNORE_MAX 64
+#define CONF_SYNC_TCP  0x1u
+#define CONF_SYNC_UDP  0x2u
+#define CONF_SYNC_ICMP 0x4u
+enum conf_sync_release { CONF_SYNC_KEEP = 0, CONF_SYNC_FLUSH };
+
+struct conf_sync {
+	bool present;                   /* a sync section was written */
+	int line;                       /* line of "sync {" */
+	char interface[CONF_IFNAME_MAX]; /* the sync link (required) */
+	struct ipaddr peers[CONF_SYNC_PEERS_MAX]; /* unicast peers, or: */
+	size_t n_peers;
+	struct ipaddr multicast;        /* a multicast group; family 0: none */
+	uint16_t port;                  /* default 3780 */
+	unsigned protocols;             /* CONF_SYNC_*; default all three */
+	struct ipaddr ignore[CONF_SYNC_IGNORE_MAX]; /* prefixes never synced */
+	size_t n_ignore;
+	unsigned max_entries;           /* external cache; default 131072 */
+	unsigned message_size;          /* datagram bytes; default 1400 */
+	enum conf_sync_release release; /* what a master leaves in its table
+					   when it releases; default keep */
+};
+
 struct conf {
 	char file[CONF_PATH_MAX];       /* as given, for messages */
 	char node_name[CONF_NAME_MAX];  /* default: hostname supplied by caller */
@@ -111,6 +136,7 @@ struct conf {
 	int control_socket_line, control_group_line, state_dir_line;
 	struct conf_instance *instances;
 	size_t n_instances;
+	struct conf_sync sync;
 };
 
 #define CONF_DEFAULT_FILE "/etc/hamgr/hamgr.conf"
@@ -143,6 +169,9 @@ int conf_instance_copy(struct conf_instance *dst, const struct conf_instance *sr
 /* Free what c's arrays hold (a copy's, or those of an instance in a struct
  * conf, which conf_free() releases itself) and set them empty. */
 void conf_instance_release(struct conf_instance *c);
+
+/* The same sync sections (lines aside). */
+bool conf_sync_equal(const struct conf_sync *a, const struct conf_sync *b);
 
 /* Find an instance by name, or NULL. */
 const struct conf_instance *conf_find_instance(const struct conf *c, const char *name);

@@ -79,9 +79,6 @@ static void protocol_checks(cfg_t *sec, const struct conf_instance *in)
 	else if (us % VRRP3_STEP_US)
 		conf_report(line, "advert-interval: %s is not a multiple of 10ms, expected "
 		            "whole centiseconds for protocol \"vrrp3\"", adv);
-	if (in->conntrack_sync)
-		conf_report(conf_line_of(sec, "conntrack-sync", 0, in->line),
-		            "conntrack-sync = true is not supported yet (use false)");
 	if (!in->preempt && in->preempt_delay_us)
 		conf_report(conf_line_of(sec, "preempt-delay", 0, in->line),
 		            "preempt-delay: %s has no effect with preempt = false, expected "

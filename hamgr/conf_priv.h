@@ -192,10 +192,18 @@ void conf_instance_cross_check(cfg_t *root, const struct conf *c, size_t i, size
 
 extern cfg_opt_t conf_track_opts[];
 extern cfg_opt_t conf_resource_opts[];
+extern cfg_opt_t conf_sync_opts[];
 
 /* The track (resource) sections of the instance section sec into
  * in->tracks (in->resources), checked; reports every problem. */
 void conf_track_build(cfg_t *sec, struct conf_instance *in);
 void conf_resource_build(cfg_t *sec, struct conf_instance *in);
+
+/* ---- conf_sync.c ---------------------------------------------------------- */
+
+/* The sync section of root (at most one) into c->sync, and what it needs
+ * of the rest of the file (instances built already): conntrack-sync
+ * needs it, it needs auth-key-file. */
+void conf_sync_build(cfg_t *root, struct conf *c);
 
 #endif

@@ -291,6 +291,9 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	d->env.state_dir = nc->state_dir;
 	d->env.node_name = nc->node_name;
 	reopen_control(d, d->conf, nc);
+	/* conntrack-sync keeps the sync section (and key) it started with */
+	if (!conf_sync_equal(&d->conf->sync, &nc->sync))
+		log_warnx("the sync section changed: it takes effect when hamgr restarts");
 	conf_free(d->conf);
 	d->conf = nc;
 	log_notice("configuration reloaded from %s", d->conf_path);

@@ -63,6 +63,8 @@ struct instance {
 	bool vip_done_pending;          /* the VIP step finished synchronously */
 	uint64_t vip_done_token;
 	bool vip_done_ok;
+	bool ct_held;                   /* this instance counts in ctsync_hold() */
+	bool ct_starting;               /* the conntrack step's run is a commit */
 	int dispatch_depth;
 	bool acquiring;                 /* a takeover runs (not a restart) */
 	enum fsm_state prev_state;      /* HAMGR_PREV_STATE */
@@ -139,6 +141,13 @@ void takeover_confirm(struct instance *in);
 /* The gate shortens to the settle time (FSM_ACT_SETTLE). */
 void takeover_settle(struct instance *in);
 void takeover_shutdown(struct instance *in);
+/* A step's completion fed to the pipeline, its actions carried out. */
+void takeover_done(struct instance *in, uint64_t token, bool ok);
+
+/* takeover_ct.c: the conntrack step (start: commit, stop: release) */
+void takeover_ct_step(struct instance *in, uint64_t token, bool start);
+void takeover_ct_cancel(struct instance *in, uint64_t token);
+void takeover_ct_free(struct instance *in);
 
 /* tracks.c */
 int tracks_init(struct instance *in, char *err, size_t errlen);

@@ -15,6 +15,7 @@
 
 #include "api.h"
 #include "authkey.h"
+#include "ctsync.h"
 #include "conf.h"
 #include "core/advert.h"
 #include "ctl.h"
@@ -225,6 +226,13 @@ static int setup_adapters(struct daemon *d)
 	d->env.hello = hello_io_open(d->env.event, on_hello, d, err, sizeof(err));
 	if (!d->env.hello || err[0])
 		log_warnx("peer announcements%s: %s", d->env.hello ? " (partly)" : " off", err);
+	if (d->conf->sync.present) {
+		d->env.ctsync = ctsync_open(d->env.event, d->conf, err, sizeof(err));
+		if (!d->env.ctsync) {
+			log_warnx("%s", err);
+			return -1;
+		}
+	}
 	d->env.node_name = d->conf->node_name;
 	d->env.on_state = daemon_notify_status;
 	d->env.on_stopped = daemon_on_stopped;
@@ -239,6 +247,8 @@ static void close_adapters(struct daemon *d)
 	d->ctl = NULL;
 	hello_io_close(d->env.hello);
 	d->env.hello = NULL;
+	ctsync_close(d->env.ctsync);
+	d->env.ctsync = NULL;
 	addr_watch_close(d->addrs);
 	d->addrs = NULL;
 	link_watch_close(d->env.links);

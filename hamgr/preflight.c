@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "authkey.h"
 #include "core/argv.h"
 
 #define PREFLIGHT_ARGV_MAX 64
@@ -214,6 +215,15 @@ int preflight_check(const struct conf *c, char *err, size_t errlen)
 			check_resource(&r, &in->resources[j]);
 		for (j = 0; j < in->n_tracks; j++)
 			check_track(&r, &in->tracks[j]);
+	}
+	/* conntrack-sync signs with the cluster key: a key others may read is
+	 * refused here, before anything starts */
+	if (c->sync.present) {
+		struct authkeys k;
+
+		if (authkey_load(c->auth_key_file, &k, why, sizeof(why)) < 0)
+			fail(&r, c->sync.line, "auth-key-file: %s", why);
+		authkey_wipe(&k);
 	}
 	return r.failed ? -1 : 0;
 }

@@ -22,6 +22,7 @@
 #define TAKEOVER_MARGIN_US 3000000ULL      /* on top of a step's own timeout */
 #define TAKEOVER_GRACE_US SCRIPT_DEFAULT_GRACE_US
 #define TAKEOVER_HOLDOFF_DEFAULT_US 60000000ULL
+#define TAKEOVER_CONNTRACK_US 120000000ULL  /* a commit of max-entries, with room */
 #define TOKEN_SIDE (1ULL << 63)             /* start/stop/monitor outside the pipeline */
 
 static uint64_t ms(uint64_t us) { return us / 1000u; }
@@ -92,7 +93,8 @@ int takeover_init(struct instance *in, char *err, size_t errlen)
 			return -1;
 	}
 	if (in->conf.conntrack_sync)
-		steps[n++] = (struct pipeline_step_cfg){ .kind = PIPELINE_CONNTRACK };
+		steps[n++] = (struct pipeline_step_cfg){ .kind = PIPELINE_CONNTRACK,
+							 .deadline_us = TAKEOVER_CONNTRACK_US };
 	for (phase = 0; phase < 2; phase++) {
 		enum conf_phase want = phase ? CONF_PHASE_AFTER_VIPS : CONF_PHASE_BEFORE_VIPS;
 
@@ -112,6 +114,8 @@ int takeover_init(struct instance *in, char *err, size_t errlen)
 void takeover_free(struct instance *in)
 {
 	size_t i;
+
+	takeover_ct_free(in);
 
 	for (i = 0; in->res && i < in->conf.n_resources; i++) {
 		in->res[i].monitor = sd_event_source_disable_unref(in->res[i].monitor);
@@ -175,6 +179,14 @@ static void record(struct instance *in, size_t i, const struct resource_result *
 /* ---- the pipeline ------------------------------------------------------- */
 
 static void dispatch(struct instance *in, struct pipeline_actions *acts);
+
+void takeover_done(struct instance *in, uint64_t token, bool ok)
+{
+	struct pipeline_actions acts = { .n = 0 };
+
+	pipeline_done(&in->pipe, instance_now(in), token, ok, &acts);
+	dispatch(in, &acts);
+}
 
 static void on_step_done(void *arg, uint64_t token, const struct resource_result *r)
 {
@@ -305,15 +317,14 @@ static void exec_one(struct instance *in, const struct pipeline_action *a)
 		} else if (kind == PIPELINE_VIPS) {
 			step_vips(in, a, a->type == PIPELINE_ACT_START);
 		} else {
-			/* conntrack-sync is refused by the config until it exists */
-			in->vip_done_pending = true;
-			in->vip_done_token = a->token;
-			in->vip_done_ok = true;
+			takeover_ct_step(in, a->token, a->type == PIPELINE_ACT_START);
 		}
 		break;
 	case PIPELINE_ACT_CANCEL:
 		if (kind == PIPELINE_RESOURCE)
 			resource_cancel(in->res[in->pipe.step[a->step].cfg.index].r, a->token);
+		else if (kind == PIPELINE_CONNTRACK)
+			takeover_ct_cancel(in, a->token);
 		break;
 	default:
 		milestone(in, a);

@@ -337,6 +337,76 @@ static void metrics_announcement_drops(struct json_object *res)
 	}
 }
 
+/* conntrack-sync, daemon-wide (one sync link per node): a number of the
+ * status's conntrack_sync object per family, drops by reason. */
+static const struct {
+	const char *name, *type, *help, *key;
+	double scale;
+} ct_fams[] = {
+	{ "hamgr_ctsync_sender", "gauge", "1 while this node sends its conntrack table, "
+	  "0 while it receives.", NULL, 1 },
+	{ "hamgr_ctsync_cached_entries", "gauge", "Entries in the external conntrack cache.",
+	  "cached_entries", 1 },
+	{ "hamgr_ctsync_events_total", "counter", "Conntrack events read from the kernel.",
+	  "events", 1 },
+	{ "hamgr_ctsync_entries_sent_total", "counter", "Conntrack entries sent to the peers.",
+	  "entries_sent", 1 },
+	{ "hamgr_ctsync_entries_received_total", "counter", "Conntrack entries received.",
+	  "entries_received", 1 },
+	{ "hamgr_ctsync_messages_sent_total", "counter", "Sync datagrams sent.",
+	  "messages_sent", 1 },
+	{ "hamgr_ctsync_messages_received_total", "counter", "Authentic sync datagrams "
+	  "received.", "messages_received", 1 },
+	{ "hamgr_ctsync_commits_total", "counter", "Commits of the cache into the kernel.",
+	  "commits", 1 },
+	{ "hamgr_ctsync_commit_errors_total", "counter", "Entries the kernel refused in "
+	  "commits.", "commit_errors", 1 },
+	{ "hamgr_ctsync_resyncs_total", "counter", "Full dumps this node asked for.",
+	  "resyncs", 1 },
+	{ "hamgr_ctsync_dumps_sent_total", "counter", "Full dumps this node sent.",
+	  "dumps_sent", 1 },
+	{ "hamgr_ctsync_gaps_total", "counter", "Sync messages found missing.", "gaps", 1 },
+	{ "hamgr_ctsync_auth_failures_total", "counter", "Sync datagrams with an unknown key "
+	  "or a wrong tag.", "auth_failures", 1 },
+};
+
+static void metrics_ctsync(struct json_object *res)
+{
+	struct json_object *c = jget(res, "conntrack_sync"), *last, *d;
+	size_t i;
+
+	if (!c || !json_object_is_type(c, json_type_object))
+		return;
+	for (i = 0; i < sizeof(ct_fams) / sizeof(ct_fams[0]); i++) {
+		family(ct_fams[i].name, ct_fams[i].type, ct_fams[i].help);
+		if (!ct_fams[i].key)
+			printf("%s %d\n", ct_fams[i].name,
+			       !strcmp(jstr(c, "role", ""), "sender"));
+		else
+			printf("%s %.0f\n", ct_fams[i].name, jdbl(c, ct_fams[i].key, 0));
+	}
+	last = jget(c, "last_commit");
+	family("hamgr_ctsync_last_commit_seconds", "gauge", "Duration of the last commit.");
+	family("hamgr_ctsync_last_commit_entries", "gauge", "Entries of the last commit.");
+	if (last && json_object_is_type(last, json_type_object)) {
+		printf("hamgr_ctsync_last_commit_seconds %.4f\n",
+		       jdbl(last, "duration_ms", 0) / 1000.0);
+		printf("hamgr_ctsync_last_commit_entries %.0f\n", jdbl(last, "entries", 0));
+	}
+	family("hamgr_ctsync_drops_total", "counter", "Sync datagrams and kernel events not "
+	       "taken, by reason.");
+	d = jget(c, "drops");
+	if (!d || !json_object_is_type(d, json_type_object))
+		return;
+	json_object_object_foreach(d, reason, v) {
+		if (!jnum_ok(v))
+			continue;
+		printf("hamgr_ctsync_drops_total{reason=");
+		label_value(reason);
+		printf("} %.0f\n", json_object_get_double(v));
+	}
+}
+
 static void metrics_print(struct json_object *res)
 {
 	struct json_object *insts = jget(res, "instances");
@@ -355,6 +425,7 @@ static void metrics_print(struct json_object *res)
 		(fams[i].print ? fams[i].print : generic)(insts, &fams[i]);
 	}
 	metrics_announcement_drops(res);
+	metrics_ctsync(res);
 }
 
 int hactl_metrics(const struct hactl *h, int argc, char **argv)

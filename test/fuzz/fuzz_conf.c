@@ -64,6 +64,28 @@ static void check_resource(const struct conf_resource *r)
 			fail("resource param", r->params[i]);
 }
 
+/* conntrack-sync needs the sync section, which needs the key file; its
+ * values in range, exactly one of peers and multicast. */
+static void check_sync(const struct conf *c)
+{
+	const struct conf_sync *s = &c->sync;
+	size_t i;
+
+	for (i = 0; i < c->n_instances; i++)
+		if (c->instances[i].conntrack_sync && !s->present)
+			fail("conntrack-sync without a sync section", c->instances[i].name);
+	if (!s->present)
+		return;
+	if (!c->auth_key_file[0] || !s->interface[0] || s->line < 1 || s->port == 0 ||
+	    !s->protocols || s->protocols > 7 || s->max_entries < 16 ||
+	    s->max_entries > 4194304 || s->message_size < 576 || s->message_size > 65000 ||
+	    s->n_peers > CONF_SYNC_PEERS_MAX || s->n_ignore > CONF_SYNC_IGNORE_MAX ||
+	    (s->n_peers != 0) == (s->multicast.family != 0))
+		fail("sync section", s->interface);
+	if (!conf_sync_equal(s, s))
+		fail("conf_sync_equal", s->interface);
+}
+
 static void check_instance(const struct conf_instance *in)
 {
 	struct conf_instance copy;
@@ -78,8 +100,7 @@ static void check_instance(const struct conf_instance *in)
 	    in->advert_interval_us % 10000)
 		fail("advert-interval outside vrrp3 limits", in->name);
 	if (in->preempt_delay_us > 3600000000ULL || in->garp_repeat < 1 ||
-	    in->garp_repeat > 100 || in->protocol != CONF_PROTO_VRRP3 ||
-	    in->conntrack_sync)
+	    in->garp_repeat > 100 || in->protocol != CONF_PROTO_VRRP3)
 		fail("value out of range", in->name);
 	for (i = 0; i < in->n_unicast_peers; i++)
 		if (in->unicast_peers[i].family != in->vips[0].family)
@@ -123,6 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fail("accepted an incomplete config", text);
 		for (i = 0; i < c->n_instances; i++)
 			check_instance(&c->instances[i]);
+		check_sync(c);
 		if (conf_find_instance(c, c->instances[0].name) != &c->instances[0])
 			fail("conf_find_instance", c->instances[0].name);
 		conf_free(c);

@@ -715,8 +715,7 @@ static void test_not_yet(void)
 {
 	expect_err(INST("  protocol = hamgr\n"),
 		   FILE_NAME ":5: protocol \"hamgr\" is not supported yet (use \"vrrp3\")");
-	expect_err(INST("\n  conntrack-sync = true\n"),
-		   FILE_NAME ":6: conntrack-sync = true is not supported yet (use false)");
+	/* conntrack-sync = true: test_conf_sync.c */
 }
 
 /* ---- tracks ---------------------------------------------------------------------- */

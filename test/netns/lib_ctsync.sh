@@ -1,0 +1,201 @@
+# shellcheck shell=bash
+# lib_ctsync.sh: the router topology of the conntrack-sync scenarios.
+# Source it after lib.sh:
+#
+#   cli (198.51.100.10, gateway VIP 198.51.100.1)
+#     |  br0
+#   fwa eth0 .2 / fwb eth0 .3        instance "out", vrid 51, VIP 198.51.100.1
+#   fwa eth1 .2 / fwb eth1 .3        instance "in",  vrid 52, VIP 203.0.113.1
+#     |  br1
+#   srv (203.0.113.10, gateway VIP 203.0.113.1)
+#   fwa eth2 192.0.2.2 / fwb eth2 .3 the sync link (br2), with rogue .66
+#
+# Both firewalls forward under a strict stateful nftables ruleset (ct state
+# established,related accept; new only for a TCP SYN or UDP (and ICMP);
+# invalid drop; policy drop) with nf_conntrack_tcp_loose = 0, so a TCP
+# connection whose state a firewall lacks is dropped, never picked up.
+
+CT_PORT=7000
+CT_FLOWS=$LIB_ROOT/test/netns/scripts/ct-flows
+CT_HACTL=$LIB_BUILD/hactl
+
+# IFNAME of namespace N (created already) plugged into bridge BR with ADDR.
+ct_link() {
+	local n=$1 ifn=$2 br=$3 addr=$4 ns=$LIB_PREFIX$1 v="v$1${2: -1}"
+	ip -n "$LIB_BR" link add "$v" type veth peer name "$ifn" netns "$ns" ||
+		lib_fail "cannot create $ifn for $n"
+	ip -n "$LIB_BR" link set "$v" master "$br" up
+	ip -n "$ns" addr add "$addr" dev "$ifn" || lib_fail "cannot add $addr to $n"
+	ip -n "$ns" link set "$ifn" up
+}
+
+# The topology; with "snat", the server has no route back to the clients
+# (only the firewalls' SNAT to the inside VIP makes answers reach them).
+ct_topology() {
+	local b
+	lib_bridge
+	for b in br1 br2; do
+		ip -n "$LIB_BR" link add "$b" type bridge stp_state 0 forward_delay 0 \
+			mcast_snooping 0 || lib_fail "cannot create $b"
+		ip -n "$LIB_BR" link set "$b" up
+	done
+	lib_client cli 198.51.100.10/24
+	lib_exec cli ip route add default via 198.51.100.1
+	lib_node fwa 198.51.100.2/24
+	lib_node fwb 198.51.100.3/24
+	ct_link fwa eth1 br1 203.0.113.2/24
+	ct_link fwb eth1 br1 203.0.113.3/24
+	ct_link fwa eth2 br2 192.0.2.2/24
+	ct_link fwb eth2 br2 192.0.2.3/24
+	lib_ns_add srv
+	ct_link srv eth0 br1 203.0.113.10/24
+	[ "${1:-}" = snat ] || lib_exec srv ip route add default via 203.0.113.1
+	lib_ns_add rogue
+	ct_link rogue eth0 br2 192.0.2.66/24
+	"$LIB_HAMGR" --genkey >"$LIB_TMP/authkey" || lib_fail "hamgr --genkey"
+	chmod 600 "$LIB_TMP/authkey"
+}
+
+# Forwarding and the stateful ruleset on firewall N; with "snat", SNAT to
+# the inside VIP for what leaves through eth1.
+ct_firewall() {
+	local n=$1 nat=""
+	lib_exec "$n" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0 net.netfilter.nf_conntrack_tcp_loose=0 \
+		>/dev/null || lib_fail "$n: sysctl"
+	[ "${2:-}" = snat ] && nat="
+		table ip nat {
+			chain post {
+				type nat hook postrouting priority srcnat; policy accept;
+				oifname \"eth1\" ip saddr 198.51.100.0/24 snat to 203.0.113.1
+			}
+		}"
+	lib_exec "$n" nft -f - <<-EOF || lib_fail "$n: nft"
+		table inet fw {
+			chain forward {
+				type filter hook forward priority filter; policy drop;
+				ct state established,related accept
+				ct state invalid counter drop
+				tcp flags & (fin|syn|rst|ack) == syn ct state new accept
+				meta l4proto { udp, icmp } ct state new accept
+				counter drop
+			}
+		}
+		$nat
+	EOF
+}
+
+# The hamgr config of firewall N with priority P; "nosync": conntrack-sync
+# off and no sync section (the control).
+ct_conf() {
+	local n=$1 prio=$2 peer sync=true
+	[ "$n" = fwa ] && peer=192.0.2.3 || peer=192.0.2.2
+	[ "${3:-}" = nosync ] && sync=false
+	CT_CONF="auth-key-file = \"$LIB_TMP/authkey\"
+state-directory = \"$LIB_TMP/$n.state\"
+instance out {
+    interface = \"eth0\"
+    vrid = 51
+    priority = $prio
+    advert-interval = 100ms
+    vips = {\"198.51.100.1/24\"}
+    conntrack-sync = $sync
+}
+instance in {
+    interface = \"eth1\"
+    vrid = 52
+    priority = $prio
+    advert-interval = 100ms
+    vips = {\"203.0.113.1/24\"}
+    conntrack-sync = $sync
+}"
+	[ "$sync" = true ] && CT_CONF+="
+sync {
+    interface = \"eth2\"
+    peers = {\"$peer\"}
+    ignore = {\"192.0.2.0/24\"}
+}"
+}
+
+ct_start() {
+	mkdir -p "$LIB_TMP/$1.state"
+	ct_conf "$@"
+	LIB_INST[$1]=out
+	lib_hamgr_start "$1" "$CT_CONF"
+}
+
+# Both instances of N in STATE within T seconds.
+ct_wait_state() {
+	lib_wait_log "$1" "instance out: [A-Z]+ -> $2" "$3"
+	lib_wait_log "$1" "instance in: [A-Z]+ -> $2" "$3"
+}
+
+# hactl status --json of N, filtered by jq expression EXPR.
+ct_status() {
+	"$CT_HACTL" -s "$LIB_TMP/$1.sock" status --json 2>/dev/null | jq -r "$2"
+}
+
+ct_cached_at_least() {
+	local c
+	c=$(ct_status "$1" '.conntrack_sync.cached_entries // 0')
+	[ "${c:-0}" -ge "$2" ]
+}
+
+# Start the echo server and the client's flows (N TCP connections, one
+# streaming, one UDP) for SECS seconds.
+ct_flows_start() {
+	local n=$1 secs=$2
+	lib_exec srv python3 "$CT_FLOWS" serve 203.0.113.10 "$CT_PORT" --for $((secs + 10)) \
+		--status "$LIB_TMP/server.status" >>"$LIB_TMP/server.log" 2>&1 &
+	LIB_BG+=("$!")
+	sleep 0.3
+	lib_exec cli python3 "$CT_FLOWS" run 203.0.113.10 "$CT_PORT" --conns "$n" \
+		--for "$secs" --status "$LIB_TMP/client.status" >>"$LIB_TMP/client.log" 2>&1 &
+	CT_CLIENT=$!
+	LIB_BG+=("$CT_CLIENT")
+}
+
+# The value of KEY in the client's last status line.
+ct_client() {
+	tail -n 1 "$LIB_TMP/client.status" 2>/dev/null | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+ct_all_fresh() {
+	[ "$(ct_client open)" = "$1" ] && [ "$(ct_client fresh)" = "$(($1 + 1))" ]
+}
+
+ct_all_moved() {
+	local m o
+	m=$(ct_client moved) o=$(ct_client of)
+	[ -n "$m" ] && [ "$m" = "$o" ]
+}
+
+# Firewall N fails: every link cut (no carrier), then its hamgr killed.
+ct_fail() {
+	ip -n "$LIB_BR" link set "v$1" down
+	ip -n "$LIB_BR" link set "v${1}1" down
+	ip -n "$LIB_BR" link set "v${1}2" down
+	: >"$LIB_TMP/cut/$1"
+	lib_hamgr_kill "$1"
+}
+
+ct_client_stop() {
+	local i
+	: >"$LIB_TMP/client.status.stop"
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$CT_CLIENT" 2>/dev/null || break
+		sleep 0.05
+	done
+	lib_log "client: $(tail -n 1 "$LIB_TMP/client.status")"
+	lib_log "server: $(tail -n 1 "$LIB_TMP/server.status")"
+}
+
+# The server's side of the byte counts: every connection still open, and
+# it has sent back every byte it took in.
+ct_server_check() {
+	local last
+	last=$(tail -n 1 "$LIB_TMP/server.status")
+	lib_assert_eq "server: connections open" "$1" "$(tr ' ' '\n' <<<"$last" | sed -n 's/^conns=//p')"
+	lib_assert_eq "server: bytes echoed" "$(tr ' ' '\n' <<<"$last" | sed -n 's/^bytes_in=//p')" \
+		"$(tr ' ' '\n' <<<"$last" | sed -n 's/^bytes_out=//p')"
+}

@@ -1,0 +1,35 @@
+#!/bin/bash
+# t_ctsync_off: the control of t_ctsync: the same topology, flows and
+# failure with conntrack-sync off. fwb's strict ruleset has no state for
+# the TCP connections (nf_conntrack_tcp_loose = 0: a segment without SYN
+# never starts one), so they stop moving: proof that t_ctsync measures
+# what it claims. The UDP flow survives (a new UDP flow may start).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_ctsync.sh"
+lib_require_root
+lib_require_hamgr
+lib_require_tools nft python3 jq
+
+N=200
+ct_topology
+ct_firewall fwa
+ct_firewall fwb
+ct_start fwa 200 nosync
+ct_start fwb 100 nosync
+ct_wait_state fwa MASTER 5
+ct_wait_state fwb BACKUP 5
+ct_flows_start "$N" 30
+lib_poll 15 ct_all_fresh "$((N + 1))" || lib_fail "flows not up: $(tail -n 1 "$LIB_TMP/client.status")"
+lib_log "client: $(tail -n 1 "$LIB_TMP/client.status")"
+sleep 1
+: >"$LIB_TMP/client.status.mark"
+lib_log "fwa fails"
+ct_fail fwa
+ct_wait_state fwb MASTER 5
+sleep 6
+ct_client_stop
+moved=$(ct_client moved)
+lib_assert_le "flows that moved without sync (the UDP flow at most)" "$moved" 1
+drops=$(lib_exec fwb nft list chain inet fw forward | sed -n 's/.*ct state invalid counter packets \([0-9]*\).*/\1/p')
+lib_assert_ge "packets fwb dropped as invalid" "${drops:-0}" "$N"
+lib_pass
