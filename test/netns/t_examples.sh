@@ -11,7 +11,7 @@
 #     track to the gateway 198.51.100.254) run side by side: the first
 #     node of each takes over and serves; SIGTERM on it and the second
 #     takes over and serves.
-# db-pair examples are left to their own scenario.
+# db-pair.conf runs in t_examples_db (it needs the MariaDB pair).
 # shellcheck source=test/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=test/netns/lib_web.sh
