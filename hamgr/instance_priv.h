@@ -10,6 +10,7 @@
 #include "core/pipeline.h"
 #include "core/track.h"
 #include "log.h"
+#include "resource.h"
 
 struct advert_io;
 struct conflict_io;
@@ -141,6 +142,14 @@ void takeover_confirm(struct instance *in);
 /* The gate shortens to the settle time (FSM_ACT_SETTLE). */
 void takeover_settle(struct instance *in);
 void takeover_shutdown(struct instance *in);
+/* Shared by takeover.c and resources_life.c: run action a of resource i
+ * (HAMGR_* context from the instance), record a result for hactl log,
+ * carry out pipeline actions, stop the promotable resources (shutdown). */
+int takeover_run_action(struct instance *in, size_t i, enum resource_action a, uint64_t token,
+			resource_done_fn done);
+void takeover_record(struct instance *in, size_t i, const struct resource_result *r);
+void takeover_dispatch(struct instance *in, struct pipeline_actions *acts);
+void takeover_stop_resources(struct instance *in);
 /* A step's completion fed to the pipeline, its actions carried out. */
 void takeover_done(struct instance *in, uint64_t token, bool ok);
 

@@ -23,7 +23,6 @@
 #define TAKEOVER_GRACE_US SCRIPT_DEFAULT_GRACE_US
 #define TAKEOVER_HOLDOFF_DEFAULT_US 60000000ULL
 #define TAKEOVER_CONNTRACK_US 120000000ULL  /* a commit of max-entries, with room */
-#define TOKEN_SIDE (1ULL << 63)             /* start/stop/monitor outside the pipeline */
 
 static uint64_t ms(uint64_t us) { return us / 1000u; }
 
@@ -138,7 +137,7 @@ static void vips_string(const struct instance *in, char *buf, size_t len)
 					ipaddr_str_prefix(&in->conf.vips[i], a, sizeof(a)));
 }
 
-static int run_action(struct instance *in, size_t i, enum resource_action a, uint64_t token,
+int takeover_run_action(struct instance *in, size_t i, enum resource_action a, uint64_t token,
 		      resource_done_fn done)
 {
 	char vips[4096], peer[IPADDR_STRLEN] = "";
@@ -157,7 +156,7 @@ static int run_action(struct instance *in, size_t i, enum resource_action a, uin
 	return resource_run(in->res[i].r, a, &ctx, token, done, &in->res[i]);
 }
 
-static void record(struct instance *in, size_t i, const struct resource_result *r)
+void takeover_record(struct instance *in, size_t i, const struct resource_result *r)
 {
 	char why[160];
 	const char *name = in->conf.resources[i].name, *act = resource_action_str(r->action);
@@ -178,14 +177,13 @@ static void record(struct instance *in, size_t i, const struct resource_result *
 
 /* ---- the pipeline ------------------------------------------------------- */
 
-static void dispatch(struct instance *in, struct pipeline_actions *acts);
 
 void takeover_done(struct instance *in, uint64_t token, bool ok)
 {
 	struct pipeline_actions acts = { .n = 0 };
 
 	pipeline_done(&in->pipe, instance_now(in), token, ok, &acts);
-	dispatch(in, &acts);
+	takeover_dispatch(in, &acts);
 }
 
 static void on_step_done(void *arg, uint64_t token, const struct resource_result *r)
@@ -194,9 +192,9 @@ static void on_step_done(void *arg, uint64_t token, const struct resource_result
 	struct instance *in = res->in;
 	struct pipeline_actions acts = { .n = 0 };
 
-	record(in, (size_t)(res - in->res), r);
+	takeover_record(in, (size_t)(res - in->res), r);
 	pipeline_done(&in->pipe, instance_now(in), token, r->ok, &acts);
-	dispatch(in, &acts);
+	takeover_dispatch(in, &acts);
 }
 
 static void step_resource(struct instance *in, const struct pipeline_action *a, bool start)
@@ -206,7 +204,7 @@ static void step_resource(struct instance *in, const struct pipeline_action *a, 
 	enum resource_action act = start ? (prom ? RESOURCE_PROMOTE : RESOURCE_START)
 					 : (prom ? RESOURCE_DEMOTE : RESOURCE_STOP);
 
-	if (run_action(in, i, act, a->token, on_step_done) < 0) {
+	if (takeover_run_action(in, i, act, a->token, on_step_done) < 0) {
 		log_warnx("instance %s: resource %s %s could not be queued", in->conf.name,
 			  in->conf.resources[i].name, resource_action_str(act));
 		in->vip_done_pending = true;   /* answered after this batch, failed */
@@ -246,8 +244,6 @@ static void step_vips(struct instance *in, const struct pipeline_action *a, bool
 	in->vip_done_ok = true;
 }
 
-static void stop_resources(struct instance *in);
-
 static void milestone(struct instance *in, const struct pipeline_action *a)
 {
 	struct fsm_actions acts = { .n = 0 };
@@ -282,7 +278,7 @@ static void milestone(struct instance *in, const struct pipeline_action *a)
 		instance_apply(in, &acts);
 		announce_send(in, HELLO_ANNOUNCE, NULL);
 		if (in->stopping)
-			stop_resources(in);
+			takeover_stop_resources(in);
 		break;
 	case PIPELINE_ACT_GIVE_UP: {
 		char why[160];
@@ -332,7 +328,7 @@ static void exec_one(struct instance *in, const struct pipeline_action *a)
 	}
 }
 
-static void dispatch(struct instance *in, struct pipeline_actions *acts)
+void takeover_dispatch(struct instance *in, struct pipeline_actions *acts)
 {
 	size_t i;
 
@@ -399,7 +395,7 @@ void takeover_acquire(struct instance *in)
 				   "irreversible steps wait up to %llu ms for a peer to confirm",
 				   in->conf.name, (unsigned long long)ms(gate_us(in)));
 	}
-	dispatch(in, &acts);
+	takeover_dispatch(in, &acts);
 }
 
 void takeover_release(struct instance *in)
@@ -407,7 +403,7 @@ void takeover_release(struct instance *in)
 	struct pipeline_actions acts = { .n = 0 };
 
 	pipeline_release(&in->pipe, instance_now(in), &acts);
-	dispatch(in, &acts);
+	takeover_dispatch(in, &acts);
 }
 
 void takeover_confirm(struct instance *in)
@@ -418,7 +414,7 @@ void takeover_confirm(struct instance *in)
 		return;
 	log_info("instance %s: mastership confirmed by a peer", in->conf.name);
 	pipeline_confirm(&in->pipe, instance_now(in), &acts);
-	dispatch(in, &acts);
+	takeover_dispatch(in, &acts);
 }
 
 /* A peer announces that it still holds (VIPs or promoted resources: it is
@@ -459,157 +455,5 @@ void takeover_timer(struct instance *in, uint64_t now)
 		return;
 	}
 	pipeline_timer(&in->pipe, now, &acts);
-	dispatch(in, &acts);
-}
-
-/* ---- start, stop, monitor outside the pipeline ------------------------- */
-
-static void on_side_done(void *arg, uint64_t token, const struct resource_result *r)
-{
-	struct instance_res *res = arg;
-	struct instance *in = res->in;
-
-	record(in, (size_t)(res - in->res), r);
-	if (r->action == RESOURCE_STOP && in->stopping && in->stops_pending &&
-	    --in->stops_pending == 0) {
-		in->stopped = true;
-		if (in->env->on_stopped)
-			in->env->on_stopped(in->env->on_state_arg, in);
-	}
-}
-
-static int on_monitor_timer(sd_event_source *s, uint64_t usec, void *arg);
-
-static void on_monitor_done(void *arg, uint64_t token, const struct resource_result *r)
-{
-	struct instance_res *res = arg;
-	struct instance *in = res->in;
-	size_t i = (size_t)(res - in->res);
-	/* Promoted: its step is up, also while a release has yet to reach it
-	 * (then 8 is right, but a failure restarts nothing). */
-	bool promoted = in->pipe.step[res->step].state == PIPELINE_UP;
-	bool held = in->pipe.want && promoted;
-	bool healthy;
-
-	res->monitor_token = 0;
-	res->monitor_rc = r->ocf_rc;
-	res->monitor_at = instance_now(in);
-	/* The step moved while the monitor ran (a promote or demote was
-	 * queued behind it): its answer describes a state that is gone. */
-	if (in->pipe.step[res->step].state != res->monitor_state)
-		goto again;
-	/* On the master a resource answers 8 (0 is taken as healthy too:
-	 * simple scripts and agents that cannot promote do not tell).
-	 * Elsewhere 0 (a replica following) or 7 (a service that runs on the
-	 * master only) are both fine; 8 there is worth a warning. */
-	if (promoted)
-		healthy = r->ok && (r->ocf_rc == 8 || r->ocf_rc == 0);
-	else
-		healthy = r->ok && (r->ocf_rc == 0 || r->ocf_rc == 7);
-	if (healthy && held)
-		pipeline_healthy(&in->pipe, res->step);
-	if (!healthy) {
-		record(in, i, r);
-		if (held) {
-			struct pipeline_actions acts = { .n = 0 };
-			unsigned done = in->pipe.step[res->step].restarts,
-				 limit = in->conf.resources[i].restart_limit;
-
-			if (done < limit)
-				log_warnx("instance %s: resource %s failed its monitor on the "
-					  "master (restart %u of %u)", in->conf.name,
-					  in->conf.resources[i].name, done + 1, limit);
-			else
-				log_warnx("instance %s: resource %s failed its monitor on the "
-					  "master (restart limit %u reached)", in->conf.name,
-					  in->conf.resources[i].name, limit);
-			pipeline_failed(&in->pipe, instance_now(in), res->step, &acts);
-			dispatch(in, &acts);
-		} else if (r->ocf_rc == 8) {
-			log_warnx("instance %s: resource %s runs as master on a node that is not "
-				  "master", in->conf.name, in->conf.resources[i].name);
-		}
-	}
-again:
-	if (res->monitor && !in->stopping) {
-		sd_event_source_set_time_relative(res->monitor,
-						  in->conf.resources[i].monitor_interval_us);
-		sd_event_source_set_enabled(res->monitor, SD_EVENT_ONESHOT);
-	}
-}
-
-static int on_monitor_timer(sd_event_source *s, uint64_t usec, void *arg)
-{
-	struct instance_res *res = arg;
-	struct instance *in = res->in;
-	size_t i = (size_t)(res - in->res);
-	static uint64_t seq;
-
-	if (in->stopping)
-		return 0;
-	/* A monitor of a step that is starting or stopping says nothing: try
-	 * again at the next interval. */
-	if (in->pipe.step[res->step].state == PIPELINE_STARTING ||
-	    in->pipe.step[res->step].state == PIPELINE_STOPPING || resource_busy(res->r)) {
-		sd_event_source_set_time_relative(s, in->conf.resources[i].monitor_interval_us);
-		sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
-		return 0;
-	}
-	res->monitor_state = in->pipe.step[res->step].state;
-	res->monitor_token = TOKEN_SIDE | ++seq;
-	if (run_action(in, i, RESOURCE_MONITOR, res->monitor_token, on_monitor_done) < 0) {
-		res->monitor_token = 0;
-		sd_event_source_set_time_relative(s, in->conf.resources[i].monitor_interval_us);
-		sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
-	}
-	return 0;
-}
-
-void takeover_start_resources(struct instance *in)
-{
-	size_t i;
-
-	for (i = 0; i < in->conf.n_resources; i++) {
-		struct instance_res *res = &in->res[i];
-
-		/* A promotable resource runs on every node (a replica); one that
-		 * cannot promote runs where the role is, started by the
-		 * pipeline. */
-		if (resource_promotable(res->r))
-			run_action(in, i, RESOURCE_START, TOKEN_SIDE, on_side_done);
-		if (!in->conf.resources[i].monitor_interval_us)
-			continue;
-		if (sd_event_add_time_relative(in->env->event, &res->monitor, CLOCK_MONOTONIC,
-					       in->conf.resources[i].monitor_interval_us, 1000,
-					       on_monitor_timer, res) >= 0)
-			sd_event_source_set_enabled(res->monitor, SD_EVENT_ONESHOT);
-	}
-}
-
-static void stop_resources(struct instance *in)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < in->conf.n_resources; i++) {
-		in->res[i].monitor = sd_event_source_disable_unref(in->res[i].monitor);
-		if (resource_promotable(in->res[i].r))
-			n++;
-	}
-	in->stops_pending = n;
-	for (i = 0; i < in->conf.n_resources; i++)
-		if (resource_promotable(in->res[i].r) &&
-		    run_action(in, i, RESOURCE_STOP, TOKEN_SIDE, on_side_done) < 0)
-			in->stops_pending--;
-	if (!in->stops_pending) {
-		in->stopped = true;
-		if (in->env->on_stopped)
-			in->env->on_stopped(in->env->on_state_arg, in);
-	}
-}
-
-void takeover_shutdown(struct instance *in)
-{
-	/* Stops follow the pipeline's RELEASED; already released: now. */
-	if (pipeline_released(&in->pipe) && !in->stopped && !in->stops_pending)
-		stop_resources(in);
+	takeover_dispatch(in, &acts);
 }
