@@ -154,6 +154,12 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *arg)
 	struct fsm_actions acts = { .n = 0 };
 	uint64_t now = instance_now(in);
 
+	/* A backup's timer fires: the master down, unless the loop was late
+	 * (CPU starved, stopped) and its adverts wait unread. Read them
+	 * first: they restart the timer. */
+	if (in->fsm.state == FSM_BACKUP && in->fsm.master_down_timer &&
+	    now >= in->fsm.master_down_timer)
+		wire_drain(in);
 	fsm_timer(&in->fsm, now, &acts);
 	instance_apply(in, &acts);
 	takeover_timer(in, now);

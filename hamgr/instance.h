@@ -33,6 +33,7 @@ struct instance_env {
 	void *on_state_arg;
 	const char *state_dir;          /* standby marks live here */
 	struct hello_io *hello;         /* peer announcements; NULL: none */
+	struct vrrp_rx *vrrp;           /* the shared advert sockets */
 	const char *node_name;          /* ours, as announced */
 	/* An instance_stop() has finished: released, resources stopped. */
 	void (*on_stopped)(void *arg, struct instance *in);

@@ -11,7 +11,7 @@
 #include "core/track.h"
 #include "log.h"
 
-struct advert_io;
+struct vrrp_sub;
 struct conflict_io;
 struct resource;
 struct script_run;
@@ -44,8 +44,7 @@ struct instance {
 	struct conf_instance conf;      /* deep copy */
 	struct instance_env *env;
 	struct fsm fsm;
-	struct advert_io *io;
-	sd_event_source *io_src;
+	struct vrrp_sub *sub;            /* adverts in and out (vrrp_rx.c) */
 	sd_event_source *timer;
 	int ifindex;
 	uint8_t family;                 /* advert family: the first VIP's */
@@ -92,6 +91,8 @@ void wire_send_advert(struct instance *in, uint8_t priority);
 void wire_refresh_primary(struct instance *in);
 int wire_open(struct instance *in);
 void wire_close(struct instance *in);
+/* Read adverts already queued (before a backup declares the master down). */
+void wire_drain(struct instance *in);
 
 /* announce.c */
 void announce_send(struct instance *in, uint8_t type, const char *target);
