@@ -22,6 +22,7 @@
 #define CONF_PARAMS_MAX 32      /* params of one resource */
 #define CONF_PARAM_MAX 256      /* one "name=value" param */
 #define CONF_TRACKS_MAX 32      /* per instance */
+#define CONF_VIPS_MAX 4096      /* per instance; the advert lists 255 */
 #define CONF_RESOURCES_MAX 32   /* per instance */
 
 enum conf_protocol { CONF_PROTO_VRRP3 = 0, CONF_PROTO_HAMGR };
@@ -87,6 +88,7 @@ struct conf_instance {
 	struct ipaddr *vips;            /* with prefix length; at least one */
 	size_t n_vips;
 	unsigned garp_repeat;           /* 1..100, default 3 */
+	unsigned garp_rate;             /* GARP/NA per second, 10..100000, default 1000 */
 	bool conntrack_sync;            /* default false */
 	struct conf_track *tracks;      /* config order */
 	size_t n_tracks;
