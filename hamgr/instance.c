@@ -235,8 +235,11 @@ void instance_free(struct instance *in)
 	if (!in)
 		return;
 	/* Never leave a floating address behind, whatever was still running. */
-	if (pipeline_vips_up(&in->pipe))
+	if (pipeline_vips_up(&in->pipe) || in->vstep.active) {
+		vipset_step_cancel(in);
 		vipset_del(in, in->conf.vips, in->conf.n_vips);
+	}
+	vipset_free(in);
 	alarms_free(in);
 	tracks_free(in);
 	takeover_free(in);

@@ -40,6 +40,29 @@ struct instance_res {
 	struct instance *in;
 };
 
+/* Gratuitous ARPs / NAs waiting for their turn (vipset.c). */
+struct vipset_garpq {
+	struct vipset_garp_entry {
+		struct ipaddr a;
+		unsigned left;           /* sends still due */
+	} *e;
+	size_t n, cap, next;
+	double tokens;
+	uint64_t last;                   /* monotonic us of the last refill */
+	sd_event_source *timer;
+	uint64_t sent, errors;
+};
+
+/* The VIP step under way, in slices from the loop (vipset.c). */
+struct vipset_step {
+	bool active, add;
+	struct ipaddr *v;                /* a copy: a reload may change conf */
+	size_t n, next;
+	uint64_t token;
+	sd_event_source *src;
+	unsigned slices;
+};
+
 struct instance {
 	struct conf_instance conf;      /* deep copy */
 	struct instance_env *env;
@@ -59,6 +82,9 @@ struct instance {
 	/* takeover (takeover.c) */
 	struct pipeline pipe;
 	struct instance_res *res;       /* conf.n_resources */
+	struct vipset_garpq garpq;      /* paced announcements (vipset.c) */
+	struct vipset_step vstep;       /* the VIP step under way */
+	uint64_t vstep_t0;              /* when it began (real time, for the log) */
 	bool vip_done_pending;          /* the VIP step finished synchronously */
 	uint64_t vip_done_token;
 	bool vip_done_ok;
@@ -77,6 +103,7 @@ struct instance {
 	struct conflict_io *cio;        /* listening while the VIPs are held */
 	sd_event_source *alarm_timer;
 	uint8_t mac[CONFLICT_MAC_LEN];  /* the interface's, at the last probe */
+	size_t probe_next;              /* the VIP the next probe round starts at */
 };
 
 /* instance.c */
@@ -111,6 +138,15 @@ void vipset_add(struct instance *in, const struct ipaddr *v, size_t n);
 void vipset_del(struct instance *in, const struct ipaddr *v, size_t n);
 void vipset_garp(struct instance *in, const struct ipaddr *v, size_t n);
 void vipset_remove_stale(struct instance *in);
+/* The pipeline's VIP step: add (and announce) or remove every VIP.
+ * True when done at once; otherwise the rest runs in slices from the loop
+ * and takeover_vips_done() follows. */
+bool vipset_step(struct instance *in, bool add, uint64_t token);
+/* Stop a step under way (its done does not follow); false if none ran. */
+bool vipset_step_cancel(struct instance *in);
+/* Announcements still queued (for status and the tests). */
+size_t vipset_garp_pending(const struct instance *in);
+void vipset_free(struct instance *in);
 
 /* alarms.c: conflict detection (core/conflict.h) */
 int alarms_init(struct instance *in, char *err, size_t errlen);
@@ -138,6 +174,8 @@ void takeover_release(struct instance *in);
 void takeover_timer(struct instance *in, uint64_t now);
 void takeover_confirm(struct instance *in);
 void takeover_shutdown(struct instance *in);
+/* The VIP step finished (sync: inside the pipeline's dispatch). */
+void takeover_vips_done(struct instance *in, uint64_t token, bool add, bool sync);
 
 /* tracks.c */
 int tracks_init(struct instance *in, char *err, size_t errlen);

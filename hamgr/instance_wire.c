@@ -158,13 +158,6 @@ size_t instance_peers(struct instance *in, const struct peers_peer **peers)
 	return peers_list(&in->peers, instance_now(in), peers);
 }
 
-int instance_vip_present(struct instance *in, size_t i)
-{
-	if (i >= in->conf.n_vips || !in->ifindex)
-		return in->ifindex ? -1 : 0;
-	return vip_present(in->env->vip, in->ifindex, &in->conf.vips[i]);
-}
-
 /* One packet from vrrp_rx: decoded once there, for our VRID, or for a
  * VRID nobody on the interface has (other_vrid), or undecodable. */
 static void handle_packet(void *arg, const struct vrrp_pkt *p)
