@@ -366,6 +366,15 @@ static int cmd_status(struct daemon *d, struct json_object *args,
 	add(o, "uptime_ms", json_object_new_int64((int64_t)((now - d->start_us) / 1000u)));
 	add(o, "announcements", json_object_new_boolean(d->env.hello != NULL));
 	{
+		struct json_object *rt = json_object_new_object();
+
+		add(rt, "priority", json_object_new_int(d->rt.priority));
+		add(rt, "policy", json_object_new_string(d->rt.fifo ? "fifo" : "other"));
+		add(rt, "memory_locked", json_object_new_boolean(d->rt.locked));
+		add(rt, "error", d->rt.error[0] ? json_object_new_string(d->rt.error) : NULL);
+		add(o, "realtime", rt);
+	}
+	{
 		struct json_object *hd = json_object_new_object();
 		int r;
 

@@ -108,6 +108,7 @@ struct conf {
 	char auth_key_file[CONF_PATH_MAX];
 	char control_group[CONF_NAME_MAX]; /* socket group; empty: root's group */
 	char state_dir[CONF_PATH_MAX];  /* standby marks; default /var/lib/hamgr */
+	int realtime_priority;          /* 0 off (default), 1..99: SCHED_FIFO */
 	/* Lines of the values checked on the system (preflight.h); 0: the
 	 * default, not written in the file. */
 	int control_socket_line, control_group_line, state_dir_line;

@@ -199,6 +199,7 @@ static const struct int_range int_ranges[] = {
 	{ "garp-repeat", 1, 100 }, { "rise", 1, 255 },
 	{ "fall", 1, 255 },        { "weight", -254, 254 },
 	{ "restart-limit", 0, 100 }, { "garp-rate", 10, 100000 },
+	{ "realtime-priority", 0, 99 },
 };
 
 int conf_cb_int(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)

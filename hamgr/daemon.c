@@ -293,6 +293,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	reopen_control(d, d->conf, nc);
 	conf_free(d->conf);
 	d->conf = nc;
+	daemon_realtime(d);
 	log_notice("configuration reloaded from %s", d->conf_path);
 	events_add(NULL, "reload", NULL, NULL, "configuration reloaded from %s", d->conf_path);
 	sd_notify(0, "READY=1");
@@ -327,4 +328,16 @@ void daemon_on_stopped(void *arg, struct instance *in)
 		}
 	if (d->stopping)
 		daemon_maybe_exit(d);
+}
+
+void daemon_realtime(struct daemon *d)
+{
+	int want = d->conf->realtime_priority;
+
+	if (want == d->rt.priority && (want == 0 || d->rt.fifo))
+		return;
+	if (realtime_apply(want, &d->rt) < 0)
+		log_warnx("realtime-priority %d: %s", want, d->rt.error);
+	else if (want)
+		log_notice("realtime: SCHED_FIFO priority %d, memory locked", want);
 }

@@ -262,6 +262,7 @@ static int run(struct daemon *d)
 		return 1;
 	}
 	sd_event_now(d->env.event, CLOCK_MONOTONIC, &d->start_us);
+	daemon_realtime(d);
 	if (daemon_start_instances(d) < 0) {
 		daemon_stop_instances(d);
 		close_adapters(d);
