@@ -37,90 +37,10 @@ lib_require_root
 [ "$IMPL" = keepalived ] && lib_require_tools keepalived
 [ "$IMPL" = hamgr ] && lib_require_hamgr
 
-vip() {
-	if [ "$1" -le 250 ]; then echo "198.51.100.$((3 + $1))/24"
-	else echo "2001:db8:100::5:$1/64"; fi
-}
+# shellcheck source=bench/lib_scale.sh
+. "$(dirname "$0")/lib_scale.sh"
 
-conf() {
-	local prio=$1 node=$2 k
-	if [ "$IMPL" = keepalived ]; then
-		printf 'global_defs {\n    router_id %s\n    vrrp_version 3\n}\n' "$node"
-		for ((k = 1; k <= N; k++)); do
-			printf 'vrrp_instance i%d {\n    state BACKUP\n    interface eth0\n' "$k"
-			printf '    virtual_router_id %d\n    priority %d\n    advert_int %s\n' \
-				"$k" "$prio" "$(lib_dur_s "$INTERVAL")"
-			printf '    virtual_ipaddress {\n        %s dev eth0\n    }\n}\n' "$(vip "$k")"
-		done
-	else
-		for ((k = 1; k <= N; k++)); do
-			printf 'instance i%d {\n    interface = "eth0"\n    vrid = %d\n' "$k" "$k"
-			printf '    priority = %d\n    advert-interval = %s\n    vips = {"%s"}\n}\n' \
-				"$prio" "$INTERVAL" "$(vip "$k")"
-		done
-	fi
-}
-
-start() {
-	if [ "$IMPL" = keepalived ]; then
-		lib_keepalived_start "$1" "$(conf "$2" "$1")"
-	else
-		lib_hamgr_start "$1" "$(conf "$2" "$1")"
-	fi
-}
-
-# Transitions into STATE in NODE's log since the mark.
-count_state() {
-	local re
-	if [ "$IMPL" = keepalived ]; then re="Entering $2 STATE"; else re=" -> $2 "; fi
-	lib_log_since_mark "$1" | grep -c -- "$re"
-}
-
-settled() {
-	[ "$(count_state n1 MASTER)" -ge "$N" ] && [ "$(count_state n2 BACKUP)" -ge "$N" ]
-}
-
-# Every pid of NODE's daemon (keepalived: the parent and its VRRP child).
-pids() {
-	if [ "$IMPL" = keepalived ]; then
-		local p
-		for p in $(ip netns pids "$LIB_PREFIX$1"); do
-			[ "$(cat /proc/"$p"/comm 2>/dev/null)" = keepalived ] && echo "$p"
-		done
-	else
-		echo "${LIB_PID[$1]}"
-	fi
-}
-
-# utime + stime in clock ticks, summed over NODE's daemon.
-ticks() {
-	local p t=0 v
-	for p in $(pids "$1"); do
-		v=$(awk '{ sub(/.*\) /, ""); print $12 + $13 }' /proc/"$p"/stat 2>/dev/null)
-		t=$((t + ${v:-0}))
-	done
-	echo $t
-}
-
-rss_kb() {
-	local p t=0 v
-	for p in $(pids "$1"); do
-		v=$(awk '/^VmRSS:/ { print $2 }' /proc/"$p"/status 2>/dev/null)
-		t=$((t + ${v:-0}))
-	done
-	echo $t
-}
-
-lib_bridge
-lib_node n1 198.51.100.1 2001:db8:100::1
-lib_node n2 198.51.100.2 2001:db8:100::2
-t0=$(lib_now_ms)
-start n1 200
-start n2 100
-lib_poll $((30 + N / 4)) settled ||
-	lib_fail "not settled: n1 $(count_state n1 MASTER) MASTER, n2 $(count_state n2 BACKUP) BACKUP of $N"
-settle_s=$(awk -v ms=$(($(lib_now_ms) - t0)) 'BEGIN { printf "%.1f", ms / 1000 }')
-lib_log "settled in $settle_s s"
+scale_setup
 sleep "$WARMUP"
 lib_log_mark n2
 hz=$(getconf CLK_TCK)
@@ -133,5 +53,5 @@ pct() { awk -v d="$1" -v hz="$hz" -v ms=$((te - ts)) 'BEGIN { printf "%.2f", d /
 lib_log "master cpu $(pct $((b1 - a1)))%, backup cpu $(pct $((b2 - a2)))%, rss $r1 / $r2 kB"
 lib_daemon_stop n1 TERM
 lib_daemon_stop n2 TERM
-echo "RESULT impl=$IMPL n=$N interval=$INTERVAL master_cpu=$(pct $((b1 - a1))) backup_cpu=$(pct $((b2 - a2))) master_rss_kb=$r1 backup_rss_kb=$r2 settle_s=$settle_s false_takeovers=$false_to"
+echo "RESULT impl=$IMPL n=$N interval=$INTERVAL master_cpu=$(pct $((b1 - a1))) backup_cpu=$(pct $((b2 - a2))) master_rss_kb=$r1 backup_rss_kb=$r2 settle_s=$SETTLE_S false_takeovers=$false_to"
 lib_pass
