@@ -43,7 +43,7 @@ TOOL_BIN   := $(TOOL_SRC:test/tools/%.c=$(B)/tools/%)
 
 PROGS := $(B)/hamgr $(if $(HACTL_SRC),$(B)/hactl)
 
-.PHONY: all check unit core-symbols netns demo bench fuzz install deps clean asan
+.PHONY: all check unit core-symbols netns demo bench bench-deps fuzz install deps clean asan
 all: $(PROGS) $(TOOL_BIN) $(UNIT_BIN)
 
 $(B)/obj/hamgr/core/%.o: hamgr/core/%.c
@@ -112,9 +112,13 @@ check: all
 demo: all
 	@HM_BUILD=$(abspath $(B)) test/netns/demo.sh
 
+# Every benchmark (bench/README.md; about 45 min with the defaults), then
+# docs/BENCHMARKS.md with its charts (gnuplot: make bench-deps).
 bench: all
 	@HM_BUILD=$(abspath $(B)) bench/failover.sh
 	@HM_BUILD=$(abspath $(B)) bench/switchover.sh
+	@HM_BUILD=$(abspath $(B)) bench/scale.sh
+	@HM_BUILD=$(abspath $(B)) bench/report.sh
 
 # libFuzzer targets for every decoder and the config parser (clang).
 FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))
@@ -164,6 +168,15 @@ deps:
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	else echo "all Debian packages present"; fi
+
+# What make bench needs besides DEB_TEST: gnuplot draws the charts.
+DEB_BENCH := gnuplot-nox
+bench-deps:
+	@missing=""; for p in $(DEB_BENCH); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "all bench packages present"; fi
 
 clean:
 	rm -rf build
