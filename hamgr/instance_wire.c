@@ -158,9 +158,28 @@ size_t instance_peers(struct instance *in, const struct peers_peer **peers)
 	return peers_list(&in->peers, instance_now(in), peers);
 }
 
+/* Does adv list exactly what we list (the first ADVERT_MAX_ADDRS VIPs of
+ * the advert family, in config order)? A peer configured like us does. */
+static bool lists_ours(const struct instance *in, const struct advert *adv)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < in->conf.n_vips && k < adv->count; i++) {
+		if (in->conf.vips[i].family != in->family)
+			continue;
+		if (!ipaddr_eq(&in->conf.vips[i], &adv->addrs[k++]))
+			return false;
+	}
+	if (k < adv->count)
+		return false;
+	/* fewer than ours: a peer with fewer VIPs lists nothing foreign */
+	return true;
+}
+
 /* One packet from vrrp_rx: decoded once there, for our VRID, or for a
- * VRID nobody on the interface has (other_vrid), or undecodable. */
-static void handle_packet(void *arg, const struct vrrp_pkt *p)
+ * VRID nobody on the interface has (other_vrid), or undecodable. Returns
+ * true when an advert of our VRID lists addresses we do not. */
+static bool handle_packet(void *arg, const struct vrrp_pkt *p)
 {
 	struct instance *in = arg;
 	struct fsm_actions acts = { .n = 0 };
@@ -176,12 +195,12 @@ static void handle_packet(void *arg, const struct vrrp_pkt *p)
 		if (r == ADVERT_ERR_INTERVAL_FAR)
 			alarms_dropped(in, &p->src, adv);
 		instance_rearm(in);
-		return;
+		return false;
 	}
 	if (adv->vrid != in->conf.vrid) {
 		in->stats.other_vrid++;
 		alarms_other_vrid(in, &p->src, adv);
-		return;
+		return false;
 	}
 	in->stats.adverts_rcvd++;
 	peers_note_advert(&in->peers, now, &p->src, adv->priority, adv->max_adver_int * 10000u);
@@ -190,6 +209,7 @@ static void handle_packet(void *arg, const struct vrrp_pkt *p)
 	if (in->fsm.state == FSM_MASTER && in->fsm.confirmed)
 		takeover_confirm(in);
 	instance_rearm(in);
+	return !lists_ours(in, adv);
 }
 
 void wire_drain(struct instance *in)

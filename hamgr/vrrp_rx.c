@@ -96,29 +96,22 @@ struct target {
 	uint64_t serial;
 };
 
-static void deliver(struct vrrp_rx *v, struct vrrp_sock *k, struct vrrp_pkt *p)
+/* Hand p to the n entries of the table from first on (skipping those of
+ * VRID skip, unless 0); true when one of them asked to pass it on. */
+static bool hand(struct vrrp_rx *v, const struct vrrp_pkt *p, size_t first, size_t n,
+		 int skip)
 {
 	struct target t[2 * 256];
-	size_t first, n, i;
-	bool group = is_group(&p->rx->dst);
+	bool group = is_group(&p->rx->dst), pass = false;
+	size_t i, m = 0;
 
-	if (p->reason == ADVERT_OK) {
-		n = demux_find(&v->dm, k->ifindex, (uint8_t)k->family, p->adv->vrid, &first);
-		if (n == 0) {
-			p->other_vrid = true;
-			v->stats.other_vrid++;
-		}
-	}
-	if (p->reason != ADVERT_OK || p->other_vrid)
-		n = demux_link(&v->dm, k->ifindex, (uint8_t)k->family, &first);
-	if (n > sizeof(t) / sizeof(t[0]))
-		n = sizeof(t) / sizeof(t[0]);
-	for (i = 0; i < n; i++) {
-		uint32_t id = v->dm.e[first + i].id;
+	for (i = 0; i < n && m < sizeof(t) / sizeof(t[0]); i++) {
+		const struct demux_entry *e = &v->dm.e[first + i];
 
-		t[i] = (struct target){ id, v->slot[id]->serial };
+		if (e->vrid != skip)
+			t[m++] = (struct target){ e->id, v->slot[e->id]->serial };
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < m; i++) {
 		struct vrrp_sub *s = t[i].id < v->n_slots ? v->slot[t[i].id] : NULL;
 
 		if (!s || s->serial != t[i].serial)
@@ -126,8 +119,29 @@ static void deliver(struct vrrp_rx *v, struct vrrp_sock *k, struct vrrp_pkt *p)
 		/* A unicast instance never listened to the group. */
 		if (group && !s->multicast)
 			continue;
-		s->fn(s->arg, p);
+		pass |= s->fn(s->arg, p);
 	}
+	return pass;
+}
+
+static void deliver(struct vrrp_rx *v, struct vrrp_sock *k, struct vrrp_pkt *p)
+{
+	size_t first, n;
+
+	if (p->reason == ADVERT_OK) {
+		n = demux_find(&v->dm, k->ifindex, (uint8_t)k->family, p->adv->vrid, &first);
+		if (n && !hand(v, p, first, n, -1))
+			return;
+		/* nobody has its VRID, or it lists addresses its instance does
+		 * not: the others of the interface check it */
+		p->other_vrid = true;
+		v->stats.other_vrid++;
+		n = demux_link(&v->dm, k->ifindex, (uint8_t)k->family, &first);
+		hand(v, p, first, n, p->adv->vrid);
+		return;
+	}
+	n = demux_link(&v->dm, k->ifindex, (uint8_t)k->family, &first);
+	hand(v, p, first, n, -1);
 }
 
 static void dispatch_one(struct vrrp_rx *v, struct vrrp_sock *k, const struct advert_rx *rx)

@@ -8,7 +8,8 @@
  * once, and handed to the instances of their VRID through core/demux.c:
  * an advert wakes only the instance it is for. Adverts for a VRID no
  * instance of the interface has go to every instance there (each counts
- * it as other_vrid and checks it for its VIPs), and so do packets that
+ * it as other_vrid and checks it for its VIPs), as do adverts whose
+ * instance finds addresses in them it does not list, and so do packets that
  * fail to decode (each counts the drop, as with a socket each). A unicast
  * instance never sees adverts sent to the group. Sends go out through the
  * same socket. */
@@ -35,7 +36,11 @@ struct vrrp_pkt {
 	bool other_vrid;               /* no instance of the interface has its VRID */
 };
 
-typedef void (*vrrp_rx_fn)(void *arg, const struct vrrp_pkt *p);
+/* Returns, for a valid advert of its own VRID, whether the advert lists
+ * addresses the instance does not advertise itself: then every other
+ * instance of the interface checks it too, as an advert for another VRID
+ * (a peer of one group listing a VIP of another). Ignored otherwise. */
+typedef bool (*vrrp_rx_fn)(void *arg, const struct vrrp_pkt *p);
 
 /* Counters of the shared path, for metrics and the benchmarks. */
 struct vrrp_rx_stats {
