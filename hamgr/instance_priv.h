@@ -6,6 +6,7 @@
 
 #include "instance.h"
 #include "core/conflict.h"
+#include "core/pace.h"
 #include "core/peers.h"
 #include "core/pipeline.h"
 #include "core/track.h"
@@ -47,8 +48,7 @@ struct vipset_garpq {
 		unsigned left;           /* sends still due */
 	} *e;
 	size_t n, cap, next;
-	double tokens;
-	uint64_t last;                   /* monotonic us of the last refill */
+	struct pace pace;                /* garp-rate */
 	sd_event_source *timer;
 	uint64_t sent, errors;
 };

@@ -4,8 +4,8 @@
  * reloads go through here.
  *
  * Gratuitous ARPs and unsolicited NAs are paced from the event loop: a
- * token bucket of garp-rate per second (burst a tenth of a second's
- * worth), so a takeover of thousands of addresses announces them over a
+ * token bucket of garp-rate per second (core/pace.c: a tenth of a
+ * second's worth at once), so a takeover of thousands of addresses announces them over a
  * few seconds instead of flooding the segment, while a few addresses go
  * out at once as before. */
 #include "instance_priv.h"
@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/pace.h"
 #include "garp.h"
 #include "vip.h"
 
@@ -83,37 +84,34 @@ void vipset_del(struct instance *in, const struct ipaddr *v, size_t n)
 
 /* ---- paced announcements ---- */
 
-static double burst(const struct instance *in)
-{
-	double b = in->conf.garp_rate / 10.0;
-
-	return b < 1 ? 1 : b;
-}
-
 static void garp_arm(struct instance *in, uint64_t now);
 
-/* Send what the bucket allows, in passes over the queue: every address
- * once, then the repeats. */
+/* Compact the queue: drop the entries with nothing left to send. */
+static void garp_compact(struct vipset_garpq *q)
+{
+	size_t i, j;
+
+	for (i = j = 0; i < q->n; i++)
+		if (q->e[i].left)
+			q->e[j++] = q->e[i];
+	q->n = j;
+	q->next = 0;
+}
+
+/* Send what the bucket allows (core/pace.c), in passes over the queue:
+ * every address once, then the repeats. */
 static void garp_run(struct instance *in, uint64_t now)
 {
 	struct vipset_garpq *q = &in->garpq;
-	size_t i, j;
+	size_t allowed = pace_take(&q->pace, now, vipset_garp_pending(in));
 
-	q->tokens += (double)(now - q->last) * in->conf.garp_rate / 1e6;
-	if (q->tokens > burst(in))
-		q->tokens = burst(in);
-	q->last = now;
-	while (q->n && q->tokens >= 1) {
+	while (allowed && q->n) {
 		if (q->next >= q->n) {
-			for (i = j = 0; i < q->n; i++)
-				if (q->e[i].left)
-					q->e[j++] = q->e[i];
-			q->n = j;
-			q->next = 0;
+			garp_compact(q);
 			continue;
 		}
 		if (q->e[q->next].left) {
-			q->tokens -= 1;
+			allowed--;
 			q->e[q->next].left--;
 			q->sent++;
 			if (in->ifindex && garp_send(in->env->garp, in->ifindex, &q->e[q->next].a) < 0)
@@ -121,13 +119,8 @@ static void garp_run(struct instance *in, uint64_t now)
 		}
 		q->next++;
 	}
-	if (q->n && q->next >= q->n) {
-		for (i = j = 0; i < q->n; i++)
-			if (q->e[i].left)
-				q->e[j++] = q->e[i];
-		q->n = j;
-		q->next = 0;
-	}
+	if (q->n && q->next >= q->n)
+		garp_compact(q);
 	garp_arm(in, now);
 }
 
@@ -155,7 +148,14 @@ static void garp_arm(struct instance *in, uint64_t now)
 		q->n = q->next = 0;
 		return;
 	}
-	sd_event_source_set_time(q->timer, now + GARP_TICK_US);
+	{
+		uint64_t at = pace_next(&q->pace, now);
+
+		/* one wakeup per tick at most, sending what is due by then */
+		if (at < now + GARP_TICK_US)
+			at = now + GARP_TICK_US;
+		sd_event_source_set_time(q->timer, at);
+	}
 	sd_event_source_set_enabled(q->timer, SD_EVENT_ONESHOT);
 }
 
@@ -186,11 +186,8 @@ void vipset_garp(struct instance *in, const struct ipaddr *v, size_t n)
 		q->e[q->n].a = v[i];
 		q->e[q->n++].left = in->conf.garp_repeat;
 	}
-	if (q->last == 0) {
-		/* the first announcement: a full bucket */
-		q->tokens = burst(in);
-		q->last = now;
-	}
+	if (q->pace.rate != in->conf.garp_rate)
+		pace_init(&q->pace, in->conf.garp_rate);   /* first use, or a reload */
 	garp_run(in, now);
 }
 
