@@ -41,22 +41,29 @@ scale_table() {
 }
 
 scale_chart() {
-	local d=$OUT/scale.dat
+	local d=$OUT/scale impl plot=""
 	[ -s "$OUT/scale.csv" ] && command -v gnuplot >/dev/null || return 0
-	fields "$OUT/scale.csv" n impl master_cpu backup_cpu | sort -n -k1,1 >"$d"
+	for impl in hamgr keepalived hamgr-before; do
+		fields "$OUT/scale.csv" n impl master_cpu backup_cpu |
+			awk -F'\t' -v i="$impl" '$2 == i' | sort -n -k1,1 >"$d.$impl.dat"
+	done
+	plot="'$d.hamgr.dat' using 1:3 with linespoints lw 2 title 'hamgr master'"
+	plot+=", '$d.hamgr.dat' using 1:4 with linespoints lw 2 title 'hamgr backup'"
+	plot+=", '$d.keepalived.dat' using 1:3 with linespoints lw 2 dt 2 title 'keepalived master'"
+	plot+=", '$d.keepalived.dat' using 1:4 with linespoints lw 2 dt 2 title 'keepalived backup'"
+	[ -s "$d.hamgr-before.dat" ] &&
+		plot+=", '$d.hamgr-before.dat' using 1:4 with linespoints lw 1 dt 3 title 'hamgr before issue 11: backup'"
 	gnuplot <<GP
 set terminal svg size 720,420 dynamic font "sans,12"
 set output "$SVG/scale_cpu.svg"
 set title "Idle CPU against instances (advert interval 100 ms)"
 set xlabel "instances per node"
-set ylabel "CPU, % of one core"
+set ylabel "CPU, % of one core (log scale)"
+set logscale y
 set key top left
 set grid
 set datafile separator "\t"
-plot "< grep hamgr $d" using 1:3 with linespoints lw 2 title "hamgr master", \
-     "< grep hamgr $d" using 1:4 with linespoints lw 2 title "hamgr backup", \
-     "< grep keepalived $d" using 1:3 with linespoints lw 2 dt 2 title "keepalived master", \
-     "< grep keepalived $d" using 1:4 with linespoints lw 2 dt 2 title "keepalived backup"
+plot $plot
 GP
 	echo "![CPU against instances](bench/scale_cpu.svg)"
 }

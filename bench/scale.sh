@@ -15,7 +15,8 @@
 # BENCH_SCALE_NS (default "1 100 255"), BENCH_SECS (scale: seconds
 # measured, default 20), BENCH_STARVE_SECS (default 120), BENCH_ADDR_RUNS
 # (default 3), BENCH_IMPLS (default "hamgr keepalived"), BENCH_RT (the
-# realtime-priority tried, default 50).
+# realtime-priority tried, default 50), BENCH_BASE_HAMGR (an older hamgr
+# binary: the scale section runs it too, as "hamgr-before").
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 HM_BUILD=${HM_BUILD:-$here/../build}
@@ -66,6 +67,10 @@ for section in $ONLY; do
 			for impl in $IMPLS; do
 				run "$OUT/scale.csv" $((120 + n)) scale_run.sh "$impl" "$n" 100ms
 			done
+			if [ -n "${BENCH_BASE_HAMGR:-}" ]; then
+				HAMGR=$BENCH_BASE_HAMGR BENCH_LABEL=hamgr-before \
+					run "$OUT/scale.csv" $((120 + n)) scale_run.sh hamgr "$n" 100ms
+			fi
 		done ;;
 	addrs)
 		: >"$OUT/addrs.csv"

@@ -19,7 +19,9 @@
 # cpu in % of one core; false_takeovers counts transitions to MASTER on the
 # backup during the measurement (there should be none).
 # Exit status: 0 measured, 1 failed, 77 skipped.
-# Environment: BENCH_SECS (default 20), BENCH_WARMUP (default 5), and
+# Environment: BENCH_SECS (default 20), BENCH_WARMUP (default 5),
+# BENCH_LABEL (the impl= of the RESULT line, e.g. for an older hamgr run
+# with HAMGR=...), and
 # lib.sh's HM_PREFIX, HM_LOGDIR, HM_BUILD, HAMGR.
 # shellcheck source=test/netns/lib.sh
 . "$(dirname "$0")/../test/netns/lib.sh"
@@ -53,5 +55,5 @@ pct() { awk -v d="$1" -v hz="$hz" -v ms=$((te - ts)) 'BEGIN { printf "%.2f", d /
 lib_log "master cpu $(pct $((b1 - a1)))%, backup cpu $(pct $((b2 - a2)))%, rss $r1 / $r2 kB"
 lib_daemon_stop n1 TERM
 lib_daemon_stop n2 TERM
-echo "RESULT impl=$IMPL n=$N interval=$INTERVAL master_cpu=$(pct $((b1 - a1))) backup_cpu=$(pct $((b2 - a2))) master_rss_kb=$r1 backup_rss_kb=$r2 settle_s=$SETTLE_S false_takeovers=$false_to"
+echo "RESULT impl=${BENCH_LABEL:-$IMPL} n=$N interval=$INTERVAL master_cpu=$(pct $((b1 - a1))) backup_cpu=$(pct $((b2 - a2))) master_rss_kb=$r1 backup_rss_kb=$r2 settle_s=$SETTLE_S false_takeovers=$false_to"
 lib_pass
