@@ -3,7 +3,8 @@
 # bench/failover.sh, when its table exists), with SVG charts drawn by
 # gnuplot (Debian package gnuplot-nox; `make bench-deps`) in docs/bench/.
 # Environment: BENCH_OUT (default $HM_BUILD/bench), BENCH_DOC (default
-# docs/BENCHMARKS.md).
+# docs/BENCHMARKS.md), BENCH_TERM and BENCH_EXT (another gnuplot terminal
+# and file extension for the charts, e.g. "pngcairo" and png to look at).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -47,20 +48,26 @@ scale_chart() {
 		fields "$OUT/scale.csv" n impl master_cpu backup_cpu |
 			awk -F'\t' -v i="$impl" '$2 == i' | sort -n -k1,1 >"$d.$impl.dat"
 	done
-	plot="'$d.hamgr.dat' using 1:3 with linespoints lw 2 title 'hamgr master'"
-	plot+=", '$d.hamgr.dat' using 1:4 with linespoints lw 2 title 'hamgr backup'"
-	plot+=", '$d.keepalived.dat' using 1:3 with linespoints lw 2 dt 2 title 'keepalived master'"
-	plot+=", '$d.keepalived.dat' using 1:4 with linespoints lw 2 dt 2 title 'keepalived backup'"
-	[ -s "$d.hamgr-before.dat" ] &&
-		plot+=", '$d.hamgr-before.dat' using 1:4 with linespoints lw 1 dt 3 title 'hamgr before issue 11: backup'"
+	# log scale: a 0 (below the tick resolution) is drawn at 0.01
+	local u3="using 1:(\$3 < 0.01 ? 0.01 : \$3)" u4="using 1:(\$4 < 0.01 ? 0.01 : \$4)"
+	plot="'$d.hamgr.dat' $u3 with linespoints lw 2 title 'hamgr master'"
+	plot+=", '$d.hamgr.dat' $u4 with linespoints lw 2 title 'hamgr backup'"
+	plot+=", '$d.keepalived.dat' $u3 with linespoints lw 2 dt 2 title 'keepalived master'"
+	plot+=", '$d.keepalived.dat' $u4 with linespoints lw 2 dt 2 title 'keepalived backup'"
+	if [ -s "$d.hamgr-before.dat" ]; then
+		plot+=", '$d.hamgr-before.dat' $u3 with linespoints lw 1 dt 3 title 'hamgr before (master)'"
+		plot+=", '$d.hamgr-before.dat' $u4 with linespoints lw 1 dt 3 title 'hamgr before (backup)'"
+	fi
 	gnuplot <<GP
-set terminal svg size 720,420 dynamic font "sans,12"
-set output "$SVG/scale_cpu.svg"
+set terminal ${BENCH_TERM:-svg size 760,480 dynamic font "sans,12"}
+set output "$SVG/scale_cpu.${BENCH_EXT:-svg}"
 set title "Idle CPU against instances (advert interval 100 ms)"
 set xlabel "instances per node"
 set ylabel "CPU, % of one core (log scale)"
 set logscale y
-set key top left
+set xrange [-10:265]
+set key outside below
+set xtics (1, 100, 255)
 set grid
 set datafile separator "\t"
 plot $plot
@@ -83,8 +90,8 @@ addrs_chart() {
 			END { for (i in n) printf "%s\t%.0f\t%.0f\n", i, a[i] / n[i], b[i] / n[i] }' |
 		sort >"$d"
 	gnuplot <<GP
-set terminal svg size 640,360 dynamic font "sans,12"
-set output "$SVG/addrs.svg"
+set terminal ${BENCH_TERM:-svg size 640,360 dynamic font "sans,12"}
+set output "$SVG/addrs.${BENCH_EXT:-svg}"
 set title "Takeover of 1,000 addresses (mean of the runs)"
 set ylabel "ms"
 set style data histograms
@@ -92,7 +99,7 @@ set style histogram rowstacked
 set style fill solid 0.7 border -1
 set boxwidth 0.5
 set grid ytics
-set key top left
+set key outside right top
 set datafile separator "\t"
 plot "$d" using 2:xtic(1) title "SIGTERM to first address", "" using 3 title "first to last address"
 GP
