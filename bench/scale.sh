@@ -16,7 +16,8 @@
 # measured, default 20), BENCH_STARVE_SECS (default 120), BENCH_ADDR_RUNS
 # (default 3), BENCH_IMPLS (default "hamgr keepalived"), BENCH_RT (the
 # realtime-priority tried, default 50), BENCH_BASE_HAMGR (an older hamgr
-# binary: the scale section runs it too, as "hamgr-before").
+# binary: the scale section runs it too, as "hamgr-before", and the
+# starvation section with the stopped backup).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 HM_BUILD=${HM_BUILD:-$here/../build}
@@ -95,6 +96,11 @@ for section in $ONLY; do
 							starvation_run.sh "$impl" $cfg $load
 					fi
 				done
+				if [ -n "${BENCH_BASE_HAMGR:-}" ] && [ "$load" = stop ]; then
+					HAMGR=$BENCH_BASE_HAMGR BENCH_LABEL=hamgr-before BENCH_SECS=$secs \
+						run "$OUT/starvation.csv" $((secs + 150)) \
+						starvation_run.sh hamgr $cfg stop 0
+				fi
 			done
 		done ;;
 	*) note "unknown section $section"; exit 2 ;;

@@ -18,7 +18,8 @@
 # false_takeovers: transitions to MASTER on the backup; master_lost:
 # transitions out of MASTER on the master (both should be 0).
 # Exit status: 0 measured (whatever the counts), 1 failed, 77 skipped.
-# Environment: BENCH_SECS (default 120) and lib.sh's variables. The busy
+# Environment: BENCH_SECS (default 120), BENCH_LABEL (impl= of the RESULT
+# line) and lib.sh's variables. The busy
 # loops and the stops are bounded by `timeout` and by BENCH_SECS.
 # shellcheck source=test/netns/lib.sh
 . "$(dirname "$0")/../test/netns/lib.sh"
@@ -76,5 +77,5 @@ cpu=$(awk -v d=$((b2 - a2)) -v hz="$hz" -v ms=$((te - ts)) 'BEGIN { printf "%.2f
 lib_log "false takeovers on the backup: $false_to, roles lost on the master: $lost"
 lib_daemon_stop n1 TERM
 lib_daemon_stop n2 TERM
-echo "RESULT impl=$IMPL n=$N interval=$INTERVAL load=$LOAD rt=$RT secs=$SECS false_takeovers=$false_to master_lost=$lost stops=$stops backup_cpu=$cpu"
+echo "RESULT impl=${BENCH_LABEL:-$IMPL} n=$N interval=$INTERVAL load=$LOAD rt=$RT secs=$SECS false_takeovers=$false_to master_lost=$lost stops=$stops backup_cpu=$cpu"
 lib_pass
