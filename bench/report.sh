@@ -120,7 +120,14 @@ starvation_table() {
 Written by `bench/report.sh` from the results of `make bench`
 (bench/scale.sh, bench/failover.sh); bench/README.md says how each is
 measured. hamgr and Debian's keepalived run in the same session, on the
-same machine, in network namespaces built for each run.
+same machine, in network namespaces built for each run. "hamgr-before"
+rows, when present, are an older hamgr run beside them
+(`BENCH_BASE_HAMGR=path/to/hamgr`): here the one before issue 11, with a
+raw socket per instance.
+
+The machine is shared with other work (tests of other branches ran at the
+same time), so single CPU figures move by some tenths of a percent from
+run to run; the ratios and the counts of false takeovers are what to read.
 
 ## Machine
 
@@ -136,6 +143,7 @@ MD
     bench/addrs_run.sh keepalived
     bench/starvation_run.sh hamgr 1 10ms cpu 50
     bench/report.sh                  # this page from build/bench/*.csv
+    BENCH_BASE_HAMGR=/path/to/old/hamgr bench/scale.sh   # with an older hamgr beside
 
 ## Idle CPU and memory against instances
 
