@@ -1,5 +1,5 @@
 # hamgr — one GNU make, pkg-config for every library.
-# Targets: all check unit core-symbols explore netns test-db demo bench fuzz install deps clean asan
+# Targets: all check unit core-symbols explore netns test-db demo bench bench-deps fuzz install deps clean asan
 
 PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -49,7 +49,7 @@ EXPLORE_BIN := $(B)/explore/explore $(B)/explore/explore_mutant
 
 PROGS := $(B)/hamgr $(if $(HACTL_SRC),$(B)/hactl)
 
-.PHONY: all check unit core-symbols explore netns test-db demo bench fuzz install deps clean asan
+.PHONY: all check unit core-symbols explore netns test-db demo bench bench-deps fuzz install deps clean asan
 all: $(PROGS) $(TOOL_BIN) $(UNIT_BIN) $(EXPLORE_BIN)
 
 $(B)/obj/hamgr/core/%.o: hamgr/core/%.c
@@ -143,9 +143,13 @@ test-db: all
 demo: all
 	@HM_BUILD=$(abspath $(B)) test/netns/demo.sh
 
+# Every benchmark (bench/README.md; about 45 min with the defaults), then
+# docs/BENCHMARKS.md with its charts (gnuplot: make bench-deps).
 bench: all
 	@HM_BUILD=$(abspath $(B)) bench/failover.sh
 	@HM_BUILD=$(abspath $(B)) bench/switchover.sh
+	@HM_BUILD=$(abspath $(B)) bench/scale.sh
+	@HM_BUILD=$(abspath $(B)) bench/report.sh
 
 # libFuzzer targets for every decoder and the config parser (clang).
 FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))
@@ -196,6 +200,15 @@ deps:
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	else echo "all Debian packages present"; fi
+
+# What make bench needs besides DEB_TEST: gnuplot draws the charts.
+DEB_BENCH := gnuplot-nox
+bench-deps:
+	@missing=""; for p in $(DEB_BENCH); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "all bench packages present"; fi
 
 clean:
 	rm -rf build

@@ -1,8 +1,9 @@
-/* advert_io: the raw IPPROTO_VRRP (112) socket of one instance.
+/* advert_io: a raw IPPROTO_VRRP (112) socket on one interface.
  *
- * One socket per instance and family, bound to the instance interface with
- * SO_BINDTODEVICE so adverts from other links never reach it. The source
- * address of every send is pinned (udp_io.c): the VRRP checksum covers it. */
+ * One socket per interface and family (vrrp_rx.c shares it between the
+ * instances), bound to the interface with SO_BINDTODEVICE so adverts from
+ * other links never reach it. The source address of every send is pinned
+ * (udp_io.c): the VRRP checksum covers it. */
 #include "advert_io.h"
 
 #include <arpa/inet.h>
@@ -18,6 +19,8 @@
 
 #include "core/advert.h"
 #include "udp_io.h"
+
+#define ADVERT_IO_RCVBUF (4 << 20)
 
 struct advert_io {
 	int fd;
@@ -52,8 +55,35 @@ static int bind_device(const struct advert_io *io)
 			  (socklen_t)strlen(io->ifname));
 }
 
+/* Join or leave the VRRP group on the interface; 0 or -1 (errno). */
+static int membership(struct advert_io *io, bool join)
+{
+	if (io->family == IPADDR_V4) {
+		struct ip_mreqn mr = { .imr_ifindex = io->ifindex };
+
+		inet_pton(AF_INET, ADVERT_MCAST4, &mr.imr_multiaddr);
+		return setsockopt(io->fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP :
+				  IP_DROP_MEMBERSHIP, &mr, sizeof(mr));
+	}
+	struct ipv6_mreq mr6 = { .ipv6mr_interface = (unsigned)io->ifindex };
+
+	inet_pton(AF_INET6, ADVERT_MCAST6, &mr6.ipv6mr_multiaddr);
+	return setsockopt(io->fd, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP,
+			  &mr6, sizeof(mr6));
+}
+
+int advert_io_join(struct advert_io *io, bool join)
+{
+	if (io->join == join)
+		return 0;
+	if (membership(io, join) < 0 && (join || errno != EADDRNOTAVAIL))
+		return -errno;
+	io->join = join;
+	return 0;
+}
+
 /* IPv4 options; returns the name of the call that failed, or NULL. */
-static const char *setup4(const struct advert_io *io, bool join)
+static const char *setup4(struct advert_io *io, bool join)
 {
 	struct ip_mreqn mr = { .imr_ifindex = io->ifindex };
 
@@ -75,11 +105,7 @@ static const char *setup4(const struct advert_io *io, bool join)
 		return "setsockopt(IP_MULTICAST_ALL)";
 	if (setint(io->fd, IPPROTO_IP, IP_PKTINFO, 1) < 0)
 		return "setsockopt(IP_PKTINFO)";
-	if (!join)
-		return NULL;
-	if (inet_pton(AF_INET, ADVERT_MCAST4, &mr.imr_multiaddr) != 1)
-		return "inet_pton(" ADVERT_MCAST4 ")";
-	if (setsockopt(io->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+	if (join && membership(io, true) < 0)
 		return "setsockopt(IP_ADD_MEMBERSHIP, " ADVERT_MCAST4 ")";
 	return NULL;
 }
@@ -87,10 +113,8 @@ static const char *setup4(const struct advert_io *io, bool join)
 /* IPv6 options; returns the name of the call that failed, or NULL. No
  * IPV6_CHECKSUM: the codec computes and verifies the checksum itself, and
  * the kernel must not drop what it considers bad before we count it. */
-static const char *setup6(const struct advert_io *io, bool join)
+static const char *setup6(struct advert_io *io, bool join)
 {
-	struct ipv6_mreq mr = { .ipv6mr_interface = (unsigned)io->ifindex };
-
 	if (setint(io->fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, io->ifindex) < 0)
 		return "setsockopt(IPV6_MULTICAST_IF)";
 	if (setint(io->fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, ADVERT_TTL) < 0)
@@ -105,11 +129,7 @@ static const char *setup6(const struct advert_io *io, bool join)
 		return "setsockopt(IPV6_RECVPKTINFO)";
 	if (setint(io->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1) < 0)
 		return "setsockopt(IPV6_RECVHOPLIMIT)";
-	if (!join)
-		return NULL;
-	if (inet_pton(AF_INET6, ADVERT_MCAST6, &mr.ipv6mr_multiaddr) != 1)
-		return "inet_pton(" ADVERT_MCAST6 ")";
-	if (setsockopt(io->fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)) < 0)
+	if (join && membership(io, true) < 0)
 		return "setsockopt(IPV6_JOIN_GROUP, " ADVERT_MCAST6 ")";
 	return NULL;
 }
@@ -143,6 +163,11 @@ struct advert_io *advert_io_open(unsigned family, int ifindex, const char *ifnam
 			    "socket(AF_INET, SOCK_RAW, 112)", ifname);
 	if (bind_device(io) < 0)
 		return fail(io, err, errlen, "setsockopt(SO_BINDTODEVICE)", ifname);
+	/* Every instance's adverts queue here: room for a stalled loop
+	 * (hundreds of instances x a few intervals). Root may go past
+	 * rmem_max; elsewhere the default stays. */
+	if (setint(io->fd, SOL_SOCKET, SO_RCVBUFFORCE, ADVERT_IO_RCVBUF) < 0)
+		(void)setint(io->fd, SOL_SOCKET, SO_RCVBUF, ADVERT_IO_RCVBUF);
 	call = family == IPADDR_V6 ? setup6(io, join) : setup4(io, join);
 	if (call)
 		return fail(io, err, errlen, call, ifname);
@@ -189,57 +214,56 @@ static void fill_from_ip4(struct advert_rx *rx)
 	rx->ttl = h.ip_ttl;
 }
 
-/* One datagram into rx; 1, 0 (nothing queued) or -errno. Anything the
- * kernel did not report stays 0 (ifindex 0, TTL 0) so the caller's checks
- * reject the packet rather than trust a default. */
-static int recv_one(struct advert_io *io, struct advert_rx *rx)
+/* What the kernel reported for one packet. Anything it did not report
+ * stays 0 (ifindex 0, TTL 0) so the caller's checks reject the packet
+ * rather than trust a default. A truncated datagram is handed up as it
+ * is: it is larger than any advert, so the decoder rejects it on length. */
+static void fill_rx(const struct advert_io *io, struct advert_rx *rx,
+		    const struct udp_io_msg *m)
 {
-	struct udp_io_meta m;
-	ssize_t n;
-
 	memset(&rx->src, 0, sizeof(rx->src));
 	memset(&rx->dst, 0, sizeof(rx->dst));
-	rx->len = 0;
+	rx->len = m->len;
 	rx->ttl = 0;
-	rx->ifindex = 0;
+	rx->ifindex = m->meta.ifindex;
 	rx->has_iphdr = io->family == IPADDR_V4;
-	n = udp_io_recv(io->fd, rx->buf, sizeof(rx->buf), &m);
-	if (n == -EAGAIN)
-		return 0;
-	if (n < 0)
-		return (int)n;
-	/* A truncated datagram is handed up as it is: it is larger than any
-	 * advert, so the decoder rejects it on length and counts it. */
-	rx->len = (size_t)n;
-	rx->ifindex = m.ifindex;
 	if (io->family == IPADDR_V4) {
 		fill_from_ip4(rx);
 	} else {
-		rx->src = m.src;
-		rx->dst = m.dst;
-		rx->ttl = m.ttl;
+		rx->src = m->meta.src;
+		rx->dst = m->meta.dst;
+		rx->ttl = m->meta.ttl;
 	}
-	return 1;
 }
 
 /* An unbound IPv6 raw socket gets every group the host joined on the
  * interface (IPV6_MULTICAST_ALL only filters sockets bound to an address),
  * so a socket that did not join drops multicast here, as the kernel does
- * for IPv4 with IP_MULTICAST_ALL off. Bounded so one call cannot spin. */
-#define ADVERT_IO_SKIP_MAX 32
-
-int advert_io_recv(struct advert_io *io, struct advert_rx *rx)
+ * for IPv4 with IP_MULTICAST_ALL off. */
+int advert_io_recv_many(struct advert_io *io, struct advert_rx *rx, unsigned n, bool *more)
 {
-	int i, r;
+	struct udp_io_msg m[UDP_IO_BATCH_MAX];
+	unsigned i, kept = 0;
+	int r;
 
-	for (i = 0; i < ADVERT_IO_SKIP_MAX; i++) {
-		r = recv_one(io, rx);
-		if (r <= 0)
-			return r;
-		if (io->family == IPADDR_V6 && !io->join &&
-		    rx->dst.a[0] == 0xff) /* ff00::/8 */
+	*more = false;
+	if (n > UDP_IO_BATCH_MAX)
+		n = UDP_IO_BATCH_MAX;
+	for (i = 0; i < n; i++)
+		m[i] = (struct udp_io_msg){ .buf = rx[i].buf, .cap = sizeof(rx[i].buf) };
+	r = udp_io_recv_many(io->fd, m, n);
+	if (r <= 0)
+		return r;
+	*more = (unsigned)r == n;
+	for (i = 0; i < (unsigned)r; i++) {
+		/* The same bytes stay where they are: rx[kept] only moves
+		 * down when an earlier packet was skipped. */
+		if (kept != i)
+			memcpy(rx[kept].buf, rx[i].buf, m[i].len);
+		fill_rx(io, &rx[kept], &m[i]);
+		if (io->family == IPADDR_V6 && !io->join && rx[kept].dst.a[0] == 0xff)
 			continue;
-		return 1;
+		kept++;
 	}
-	return 0; /* more may be queued: the fd stays readable */
+	return (int)kept;
 }

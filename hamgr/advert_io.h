@@ -1,4 +1,5 @@
-/* advert_io: the raw IPPROTO_VRRP (112) socket of one instance.
+/* advert_io: a raw IPPROTO_VRRP (112) socket on one interface, shared by
+ * every instance of that interface and family (vrrp_rx.c).
  *
  * Sends to 224.0.0.18 / ff02::12 (or unicast peers) with TTL / hop limit 255
  * from a pinned source address (the checksum covers it), joins the group on
@@ -16,8 +17,12 @@
 
 struct advert_io;
 
+/* The largest datagram kept whole: an IPv6 advert listing 255 addresses
+ * (8 + 255 x 16 bytes); an IPv4 one with 255 and IP options is smaller. */
+#define ADVERT_RX_MAX 4096
+
 struct advert_rx {
-	uint8_t buf[2048];
+	uint8_t buf[ADVERT_RX_MAX + 64];
 	size_t len;
 	bool has_iphdr;        /* IPv4: buf holds the whole datagram (decode
 				  with advert_decode_ip4); IPv6: payload only */
@@ -41,10 +46,16 @@ int advert_io_fd(const struct advert_io *io);
 int advert_io_send(struct advert_io *io, const struct ipaddr *src,
 		   const struct ipaddr *dst, const uint8_t *buf, size_t len);
 
-/* Receive one packet without blocking. Returns 1 with rx filled, 0 when
- * nothing is queued, -errno on error. For IPv4 src, dst and ttl are also
- * copied from the header (for logging). A field the kernel did not report
- * stays 0 (ifindex 0, ttl 0), so the caller's checks reject the packet. */
-int advert_io_recv(struct advert_io *io, struct advert_rx *rx);
+/* Receive up to n (at most UDP_IO_BATCH_MAX) queued packets with one
+ * recvmmsg into rx[0..]. Returns how many were kept (packets a socket
+ * that did not join the group must not see are skipped), 0 when nothing
+ * was queued, -errno on error. *more is set when the batch was full
+ * (more may be queued). */
+int advert_io_recv_many(struct advert_io *io, struct advert_rx *rx, unsigned n, bool *more);
+
+/* Join (or leave) the VRRP group on the socket's interface: the first
+ * multicast instance of the interface joins, the last one leaves. 0 or
+ * -errno. */
+int advert_io_join(struct advert_io *io, bool join);
 
 #endif

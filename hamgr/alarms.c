@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conflict_io.h"
@@ -170,30 +171,48 @@ static void vip_gone(struct instance *in, const struct ipaddr *vip, uint64_t now
 void instance_addr_event(struct instance *in, int ifindex, const struct ipaddr *addr,
 			 bool deleted)
 {
+	uint8_t one, *present = &one;
 	uint64_t now;
-	bool up = false;
-	int idx, p;
+	bool up = false, link_checked = false, link_down = false;
+	int idx;
 	size_t i;
 
 	if (!in->alarms.holding || in->stopping || (ifindex && ifindex != in->ifindex))
 		return;
 	now = now_of(in);
+	/* One notification says what happened to its address; lost ones
+	 * (addr NULL) are made up for with one dump of the interface. */
+	if (!addr) {
+		present = calloc(in->conf.n_vips ? in->conf.n_vips : 1, 1);
+		if (!present || instance_vips_present(in, present) < 0) {
+			free(present);
+			return;
+		}
+	}
 	for (i = 0; i < in->conf.n_vips; i++) {
 		const struct ipaddr *v = &in->conf.vips[i];
+		bool here;
 
 		if (addr && !ipaddr_eq(addr, v))
 			continue;
-		p = vip_present(in->env->vip, in->ifindex, v);
-		if (p == 1)
+		here = addr ? !deleted : present[i];
+		if (here) {
 			conflict_vip_back(&in->alarms, v);
-		if (p != 0 || (addr && !deleted))
 			continue;
+		}
 		/* Gone with the link (IPv6 addresses go when it goes down):
 		 * the link event releases the role. */
-		if (link_query(in->env->links, in->conf.interface, &idx, &up) == 0 && !up)
-			return;
+		if (!link_checked) {
+			link_checked = true;
+			link_down = link_query(in->env->links, in->conf.interface, &idx, &up) == 0 &&
+				    !up;
+		}
+		if (link_down)
+			break;
 		vip_gone(in, v, now);
 	}
+	if (present != &one)
+		free(present);
 	rearm(in);
 }
 
@@ -225,15 +244,22 @@ static void on_claim(void *arg, const struct conflict_claim *cl)
 	rearm(in);
 }
 
+/* VIPs probed per round: an instance with more probes them in turn, so
+ * a round stays a short burst (every VIP is probed once in
+ * n_vips / ALARMS_PROBE_MAX rounds, 10 s apart). */
+#define ALARMS_PROBE_MAX 256
+
 static void probe_round(struct instance *in, uint64_t now)
 {
-	size_t i;
+	size_t i, k;
 
 	if (garp_ifmac(in->env->garp, in->ifindex, in->mac) < 0)
 		memset(in->mac, 0, sizeof(in->mac));
-	for (i = 0; i < in->conf.n_vips; i++)
+	for (k = 0; k < in->conf.n_vips && k < ALARMS_PROBE_MAX; k++) {
+		i = in->probe_next++ % in->conf.n_vips;
 		if (garp_probe(in->env->garp, in->ifindex, &in->conf.vips[i]) < 0)
 			log_debug("instance %s: conflict probe failed", in->conf.name);
+	}
 	conflict_probed(&in->alarms, now, randombytes_random());
 }
 

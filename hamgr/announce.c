@@ -63,8 +63,11 @@ int announce_start(struct instance *in)
 {
 	if (!in->env->hello)
 		return 0;
+	/* 100 ms of slack: sd-event wakes up once for every announcement due
+	 * in the same window, so hundreds of instances announce in a few
+	 * wakeups a second rather than one each. */
 	if (sd_event_add_time_relative(in->env->event, &in->hello_timer, CLOCK_MONOTONIC,
-				       PEERS_HELLO_PERIOD_US, 10000, on_hello_timer, in) < 0)
+				       PEERS_HELLO_PERIOD_US, 100000, on_hello_timer, in) < 0)
 		return -1;
 	sd_event_source_set_enabled(in->hello_timer, SD_EVENT_ONESHOT);
 	return 0;

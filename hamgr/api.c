@@ -37,16 +37,19 @@ static struct json_object *vips_json(struct instance *in)
 	const struct conf_instance *c = instance_conf(in);
 	struct json_object *arr = json_object_new_array();
 	char buf[IPADDR_STRLEN];
+	uint8_t *present = calloc(c->n_vips, 1);
+	int known = present ? instance_vips_present(in, present) : -1;
 	size_t i;
 
 	for (i = 0; i < c->n_vips; i++) {
 		struct json_object *v = json_object_new_object();
-		int p = instance_vip_present(in, i);
+		int p = known < 0 ? -1 : present[i];
 
 		add(v, "address", json_object_new_string(ipaddr_str_prefix(&c->vips[i], buf, sizeof(buf))));
 		add(v, "present", p < 0 ? NULL : json_object_new_boolean(p == 1));
 		json_object_array_add(arr, v);
 	}
+	free(present);
 	return arr;
 }
 
@@ -362,6 +365,15 @@ static int cmd_status(struct daemon *d, struct json_object *args,
 	add(o, "config", json_object_new_string(d->conf_path));
 	add(o, "uptime_ms", json_object_new_int64((int64_t)((now - d->start_us) / 1000u)));
 	add(o, "announcements", json_object_new_boolean(d->env.hello != NULL));
+	{
+		struct json_object *rt = json_object_new_object();
+
+		add(rt, "priority", json_object_new_int(d->rt.priority));
+		add(rt, "policy", json_object_new_string(d->rt.fifo ? "fifo" : "other"));
+		add(rt, "memory_locked", json_object_new_boolean(d->rt.locked));
+		add(rt, "error", d->rt.error[0] ? json_object_new_string(d->rt.error) : NULL);
+		add(o, "realtime", rt);
+	}
 	{
 		struct json_object *hd = json_object_new_object();
 		int r;

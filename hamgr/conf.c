@@ -146,6 +146,7 @@ cfg_opt_t conf_instance_opts[] = {
 	CFG_STR_LIST_CB("unicast-peers", NULL, CFGF_NONE, conf_cb_peer),
 	CFG_STR_LIST_CB("vips", NULL, CFGF_NODEFAULT, conf_cb_vip),
 	CFG_INT_CB("garp-repeat", 3, CFGF_NONE, conf_cb_int),
+	CFG_INT_CB("garp-rate", 1000, CFGF_NONE, conf_cb_int),
 	CFG_BOOL_CB("conntrack-sync", cfg_false, CFGF_NONE, conf_cb_bool),
 	CFG_STR_CB("startup-gate", "0s", CFGF_NONE, conf_cb_duration),
 	CFG_STR_CB("fail-holdoff", "60s", CFGF_NONE, conf_cb_duration),
@@ -161,6 +162,7 @@ cfg_opt_t conf_root_opts[] = {
 	CFG_STR_CB("auth-key-file", NULL, CFGF_NODEFAULT, conf_cb_path),
 	CFG_STR_CB("control-group", NULL, CFGF_NODEFAULT, conf_cb_name),
 	CFG_STR_CB("state-directory", CONF_DEFAULT_STATE_DIR, CFGF_NONE, conf_cb_path),
+	CFG_INT_CB("realtime-priority", 0, CFGF_NONE, conf_cb_int),
 	CFG_SEC("instance", conf_instance_opts, SUBSECTION),
 	CFG_SEC("sync", conf_sync_opts, CFGF_MULTI),
 	CFG_END()
@@ -190,6 +192,7 @@ static void build_root(cfg_t *root, const char *default_node_name, struct conf *
 		conf_copy_str(c->control_group, sizeof(c->control_group),
 			      cfg_getstr(root, "control-group"));
 	conf_copy_str(c->state_dir, sizeof(c->state_dir), cfg_getstr(root, "state-directory"));
+	c->realtime_priority = (int)cfg_getint(root, "realtime-priority");
 	c->control_socket_line = conf_line_of(root, "control-socket", 0, 0);
 	c->control_group_line = conf_line_of(root, "control-group", 0, 0);
 	c->state_dir_line = conf_line_of(root, "state-directory", 0, 0);

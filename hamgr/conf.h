@@ -22,6 +22,7 @@
 #define CONF_PARAMS_MAX 32      /* params of one resource */
 #define CONF_PARAM_MAX 256      /* one "name=value" param */
 #define CONF_TRACKS_MAX 32      /* per instance */
+#define CONF_VIPS_MAX 4096      /* per instance; the advert lists 255 */
 #define CONF_RESOURCES_MAX 32   /* per instance */
 
 enum conf_protocol { CONF_PROTO_VRRP3 = 0, CONF_PROTO_HAMGR };
@@ -87,6 +88,7 @@ struct conf_instance {
 	struct ipaddr *vips;            /* with prefix length; at least one */
 	size_t n_vips;
 	unsigned garp_repeat;           /* 1..100, default 3 */
+	unsigned garp_rate;             /* GARP/NA per second, 10..100000, default 1000 */
 	bool conntrack_sync;            /* default false */
 	struct conf_track *tracks;      /* config order */
 	size_t n_tracks;
@@ -131,6 +133,7 @@ struct conf {
 	char auth_key_file[CONF_PATH_MAX];
 	char control_group[CONF_NAME_MAX]; /* socket group; empty: root's group */
 	char state_dir[CONF_PATH_MAX];  /* standby marks; default /var/lib/hamgr */
+	int realtime_priority;          /* 0 off (default), 1..99: SCHED_FIFO */
 	/* Lines of the values checked on the system (preflight.h); 0: the
 	 * default, not written in the file. */
 	int control_socket_line, control_group_line, state_dir_line;

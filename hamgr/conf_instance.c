@@ -54,6 +54,7 @@ static void basics(cfg_t *sec, struct conf_instance *in)
 		in->vrid = (uint8_t)cfg_getint(sec, "vrid");
 	in->priority = (uint8_t)cfg_getint(sec, "priority");
 	in->garp_repeat = (unsigned)cfg_getint(sec, "garp-repeat");
+	in->garp_rate = (unsigned)cfg_getint(sec, "garp-rate");
 	in->preempt = cfg_getbool(sec, "preempt");
 	in->conntrack_sync = cfg_getbool(sec, "conntrack-sync");
 	in->protocol = strcmp(cfg_getstr(sec, "protocol"), "hamgr") ? CONF_PROTO_VRRP3

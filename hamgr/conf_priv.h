@@ -25,7 +25,7 @@
 #define US_PER_MS 1000ULL
 #define US_PER_S 1000000ULL
 #define DURATION_MAX_US (86400 * US_PER_S) /* no duration may exceed a day */
-#define LIST_MAX 255                       /* addresses per list */
+#define LIST_MAX 255                       /* unicast peers per instance */
 #define SHOW_MAX 200                       /* a value quoted in a message */
 
 /* Hidden per-section option whose default libconfuse parses while it

@@ -200,7 +200,8 @@ static const struct int_range int_ranges[] = {
 	{ "fall", 1, 255 },        { "weight", -254, 254 },
 	{ "restart-limit", 0, 100 },
 	{ "port", 1, 65535 },      { "max-entries", 16, 4194304 },
-	{ "message-size", 576, 65000 },
+	{ "message-size", 576, 65000 }, { "garp-rate", 10, 100000 },
+	{ "realtime-priority", 0, 99 },
 };
 
 int conf_cb_int(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
@@ -416,9 +417,9 @@ static int check_addr(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *resul
 
 	if (idx < 0)
 		return -1;
-	if (idx >= LIST_MAX) {
+	if (idx >= (with_prefix ? CONF_VIPS_MAX : LIST_MAX)) {
 		conf_report(cfg->line, "%s: too many addresses, expected at most %d",
-		            opt->name, LIST_MAX);
+		            opt->name, with_prefix ? CONF_VIPS_MAX : LIST_MAX);
 		return -1;
 	}
 	if (ipaddr_parse(value, with_prefix, &ip) < 0) {

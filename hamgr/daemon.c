@@ -296,6 +296,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		log_warnx("the sync section changed: it takes effect when hamgr restarts");
 	conf_free(d->conf);
 	d->conf = nc;
+	daemon_realtime(d);
 	log_notice("configuration reloaded from %s", d->conf_path);
 	events_add(NULL, "reload", NULL, NULL, "configuration reloaded from %s", d->conf_path);
 	sd_notify(0, "READY=1");
@@ -330,4 +331,16 @@ void daemon_on_stopped(void *arg, struct instance *in)
 		}
 	if (d->stopping)
 		daemon_maybe_exit(d);
+}
+
+void daemon_realtime(struct daemon *d)
+{
+	int want = d->conf->realtime_priority;
+
+	if (want == d->rt.priority && (want == 0 || d->rt.fifo))
+		return;
+	if (realtime_apply(want, &d->rt) < 0)
+		log_warnx("realtime-priority %d: %s", want, d->rt.error);
+	else if (want)
+		log_notice("realtime: SCHED_FIFO priority %d, memory locked", want);
 }

@@ -10,6 +10,7 @@
 #include "core/hello.h"
 #include "log.h"
 #include "instance.h"
+#include "realtime.h"
 
 #include "version.h"
 
@@ -47,6 +48,7 @@ struct daemon {
 	uint64_t hello_drops[HELLO_REASON_MAX]; /* announcements that failed to decode */
 	uint64_t hello_unknown;         /* valid, for no instance of ours */
 	struct log_ratelimit hello_rl;
+	struct realtime_state rt;       /* realtime-priority in force */
 };
 
 /* The state changes of the instance named name since the daemon started:
@@ -71,5 +73,7 @@ void daemon_on_stopped(void *arg, struct instance *in);
 /* instance_env.on_state: tell systemd "web MASTER, db BACKUP". */
 void daemon_notify_status(void *arg);
 void daemon_notify_reloading(void);
+/* Apply the config's realtime-priority (at the start and on reload). */
+void daemon_realtime(struct daemon *d);
 
 #endif

@@ -87,22 +87,27 @@ static int sock_bind(int fd, unsigned family)
 	return bind(fd, (struct sockaddr *)&sa6, sizeof(sa6));
 }
 
+/* Datagrams per recvmmsg; two batches per wakeup at most, like vrrp_rx:
+ * a flood must not starve timers. */
+#define HELLO_IO_BATCH 16
+
 static int on_readable(sd_event_source *es, int fd, uint32_t revents, void *arg)
 {
 	struct hello_sock *s = arg;
-	uint8_t buf[HELLO_MAX_LEN + 64];
-	struct udp_io_meta m;
-	ssize_t n;
-	int i;
+	uint8_t buf[HELLO_IO_BATCH][HELLO_MAX_LEN + 64];
+	struct udp_io_msg m[HELLO_IO_BATCH];
+	int i, n, round;
 
-	/* Bounded batch, like advert_io: a flood must not starve timers. */
-	for (i = 0; i < 64; i++) {
-		n = udp_io_recv(fd, buf, sizeof(buf), &m);
-		if (n < 0)
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < HELLO_IO_BATCH; i++)
+			m[i] = (struct udp_io_msg){ .buf = buf[i], .cap = sizeof(buf[i]) };
+		n = udp_io_recv_many(fd, m, HELLO_IO_BATCH);
+		for (i = 0; i < n; i++)
+			if (m[i].meta.src.family)
+				s->owner->cb(s->owner->arg, m[i].meta.ifindex, &m[i].meta.src,
+					     m[i].meta.ttl, buf[i], m[i].len);
+		if (n < HELLO_IO_BATCH)
 			break;
-		if (!m.src.family)
-			continue;
-		s->owner->cb(s->owner->arg, m.ifindex, &m.src, m.ttl, buf, (size_t)n);
 	}
 	return 0;
 }

@@ -157,6 +157,12 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *arg)
 	struct fsm_actions acts = { .n = 0 };
 	uint64_t now = instance_now(in);
 
+	/* A backup's timer fires: the master down, unless the loop was late
+	 * (CPU starved, stopped) and its adverts wait unread. Read them
+	 * first: they restart the timer. */
+	if (in->fsm.state == FSM_BACKUP && in->fsm.master_down_timer &&
+	    now >= in->fsm.master_down_timer)
+		wire_drain(in);
 	fsm_timer(&in->fsm, now, &acts);
 	instance_apply(in, &acts);
 	takeover_timer(in, now);
@@ -232,8 +238,11 @@ void instance_free(struct instance *in)
 	if (!in)
 		return;
 	/* Never leave a floating address behind, whatever was still running. */
-	if (pipeline_vips_up(&in->pipe))
+	if (pipeline_vips_up(&in->pipe) || in->vstep.active) {
+		vipset_step_cancel(in);
 		vipset_del(in, in->conf.vips, in->conf.n_vips);
+	}
+	vipset_free(in);
 	alarms_free(in);
 	tracks_free(in);
 	takeover_free(in);

@@ -34,6 +34,7 @@ struct instance_env {
 	const char *state_dir;          /* standby marks live here */
 	struct hello_io *hello;         /* peer announcements; NULL: none */
 	struct ctsync *ctsync;          /* conntrack-sync; NULL: no sync section */
+	struct vrrp_rx *vrrp;           /* the shared advert sockets */
 	const char *node_name;          /* ours, as announced */
 	/* An instance_stop() has finished: released, resources stopped. */
 	void (*on_stopped)(void *arg, struct instance *in);
@@ -146,8 +147,9 @@ size_t instance_n_tracks(const struct instance *in);
 const struct track *instance_track(const struct instance *in, size_t i,
 				   const char **last_line, int *last_rc, uint64_t *last_at);
 
-/* Whether VIP i is on the interface now: 1, 0, or <0 when unknown. */
-int instance_vip_present(struct instance *in, size_t i);
+/* Which VIPs are on the interface now (one address dump): present[i] 1 or
+ * 0 for each of conf.n_vips; 0, or <0 when unknown. */
+int instance_vips_present(struct instance *in, uint8_t *present);
 
 /* Monotonic now as the instance sees it (the event loop's time). */
 uint64_t instance_time(struct instance *in);

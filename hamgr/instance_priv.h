@@ -6,13 +6,14 @@
 
 #include "instance.h"
 #include "core/conflict.h"
+#include "core/pace.h"
 #include "core/peers.h"
 #include "core/pipeline.h"
 #include "core/track.h"
 #include "log.h"
 #include "resource.h"
 
-struct advert_io;
+struct vrrp_sub;
 struct conflict_io;
 struct resource;
 struct script_run;
@@ -41,12 +42,33 @@ struct instance_res {
 	struct instance *in;
 };
 
+/* Gratuitous ARPs / NAs waiting for their turn (vipset.c). */
+struct vipset_garpq {
+	struct vipset_garp_entry {
+		struct ipaddr a;
+		unsigned left;           /* sends still due */
+	} *e;
+	size_t n, cap, next;
+	struct pace pace;                /* garp-rate */
+	sd_event_source *timer;
+	uint64_t sent, errors;
+};
+
+/* The VIP step under way, in slices from the loop (vipset.c). */
+struct vipset_step {
+	bool active, add;
+	struct ipaddr *v;                /* a copy: a reload may change conf */
+	size_t n, next;
+	uint64_t token;
+	sd_event_source *src;
+	unsigned slices;
+};
+
 struct instance {
 	struct conf_instance conf;      /* deep copy */
 	struct instance_env *env;
 	struct fsm fsm;
-	struct advert_io *io;
-	sd_event_source *io_src;
+	struct vrrp_sub *sub;            /* adverts in and out (vrrp_rx.c) */
 	sd_event_source *timer;
 	int ifindex;
 	uint8_t family;                 /* advert family: the first VIP's */
@@ -61,6 +83,9 @@ struct instance {
 	/* takeover (takeover.c) */
 	struct pipeline pipe;
 	struct instance_res *res;       /* conf.n_resources */
+	struct vipset_garpq garpq;      /* paced announcements (vipset.c) */
+	struct vipset_step vstep;       /* the VIP step under way */
+	uint64_t vstep_t0;              /* when it began (real time, for the log) */
 	bool vip_done_pending;          /* the VIP step finished synchronously */
 	uint64_t vip_done_token;
 	bool vip_done_ok;
@@ -81,6 +106,7 @@ struct instance {
 	struct conflict_io *cio;        /* listening while the VIPs are held */
 	sd_event_source *alarm_timer;
 	uint8_t mac[CONFLICT_MAC_LEN];  /* the interface's, at the last probe */
+	size_t probe_next;              /* the VIP the next probe round starts at */
 };
 
 /* instance.c */
@@ -95,6 +121,8 @@ void wire_send_advert(struct instance *in, uint8_t priority);
 void wire_refresh_primary(struct instance *in);
 int wire_open(struct instance *in);
 void wire_close(struct instance *in);
+/* Read adverts already queued (before a backup declares the master down). */
+void wire_drain(struct instance *in);
 
 /* announce.c */
 void announce_send(struct instance *in, uint8_t type, const char *target);
@@ -113,6 +141,15 @@ void vipset_add(struct instance *in, const struct ipaddr *v, size_t n);
 void vipset_del(struct instance *in, const struct ipaddr *v, size_t n);
 void vipset_garp(struct instance *in, const struct ipaddr *v, size_t n);
 void vipset_remove_stale(struct instance *in);
+/* The pipeline's VIP step: add (and announce) or remove every VIP.
+ * True when done at once; otherwise the rest runs in slices from the loop
+ * and takeover_vips_done() follows. */
+bool vipset_step(struct instance *in, bool add, uint64_t token);
+/* Stop a step under way (its done does not follow); false if none ran. */
+bool vipset_step_cancel(struct instance *in);
+/* Announcements still queued (for status and the tests). */
+size_t vipset_garp_pending(const struct instance *in);
+void vipset_free(struct instance *in);
 
 /* alarms.c: conflict detection (core/conflict.h) */
 int alarms_init(struct instance *in, char *err, size_t errlen);
@@ -157,6 +194,9 @@ void takeover_done(struct instance *in, uint64_t token, bool ok);
 void takeover_ct_step(struct instance *in, uint64_t token, bool start);
 void takeover_ct_cancel(struct instance *in, uint64_t token);
 void takeover_ct_free(struct instance *in);
+
+/* The VIP step finished (sync: inside the pipeline's dispatch). */
+void takeover_vips_done(struct instance *in, uint64_t token, bool add, bool sync);
 
 /* tracks.c */
 int tracks_init(struct instance *in, char *err, size_t errlen);

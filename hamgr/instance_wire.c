@@ -9,12 +9,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/epoll.h>
 
-#include "advert_io.h"
 #include "events.h"
 #include "hello_io.h"
 #include "vip.h"
+#include "vrrp_rx.h"
 
 /* The address we send from and compare in tie-breaks. */
 void wire_refresh_primary(struct instance *in)
@@ -71,7 +70,7 @@ static void send_one(struct instance *in, uint8_t priority, const struct ipaddr 
 	unsigned supp;
 	int r;
 
-	r = len ? advert_io_send(in->io, &in->fsm.primary, dst, buf, len) : -EINVAL;
+	r = len ? vrrp_rx_send(in->env->vrrp, in->sub, &in->fsm.primary, dst, buf, len) : -EINVAL;
 	if (r == 0) {
 		in->stats.adverts_sent++;
 		return;
@@ -92,7 +91,7 @@ void wire_send_advert(struct instance *in, uint8_t priority)
 
 	if (!in->have_primary)
 		wire_refresh_primary(in);
-	if (!in->io || !in->have_primary) {
+	if (!in->sub || !in->have_primary) {
 		in->stats.send_errors++;
 		return;
 	}
@@ -116,21 +115,11 @@ static bool is_peer(const struct instance *in, const struct ipaddr *src)
 	return false;
 }
 
-/* Decode and validate one packet; ADVERT_OK means it may reach the fsm. */
+/* Validate one decoded packet for our VRID; ADVERT_OK means it may reach
+ * the fsm. */
 static enum advert_reason check_packet(struct instance *in, const struct advert_rx *rx,
-				       struct ipaddr *src, struct advert *adv)
+				       const struct ipaddr *src, const struct advert *adv)
 {
-	enum advert_reason r;
-
-	memset(src, 0, sizeof(*src));
-	if (rx->has_iphdr)
-		r = advert_decode_ip4(rx->buf, rx->len, src, adv);
-	else {
-		*src = rx->src;
-		r = advert_decode(rx->buf, rx->len, &rx->src, &rx->dst, rx->ttl, adv);
-	}
-	if (r != ADVERT_OK)
-		return r;
 	if (rx->ifindex && rx->ifindex != in->ifindex)
 		return ADVERT_ERR_IFACE;
 	if (adv->family != in->family)
@@ -169,63 +158,69 @@ size_t instance_peers(struct instance *in, const struct peers_peer **peers)
 	return peers_list(&in->peers, instance_now(in), peers);
 }
 
-int instance_vip_present(struct instance *in, size_t i)
+/* Does adv list exactly what we list (the first ADVERT_MAX_ADDRS VIPs of
+ * the advert family, in config order)? A peer configured like us does. */
+static bool lists_ours(const struct instance *in, const struct advert *adv)
 {
-	if (i >= in->conf.n_vips || !in->ifindex)
-		return in->ifindex ? -1 : 0;
-	return vip_present(in->env->vip, in->ifindex, &in->conf.vips[i]);
+	size_t i, k = 0;
+
+	for (i = 0; i < in->conf.n_vips && k < adv->count; i++) {
+		if (in->conf.vips[i].family != in->family)
+			continue;
+		if (!ipaddr_eq(&in->conf.vips[i], &adv->addrs[k++]))
+			return false;
+	}
+	if (k < adv->count)
+		return false;
+	/* fewer than ours: a peer with fewer VIPs lists nothing foreign */
+	return true;
 }
 
-static void handle_packet(struct instance *in, const struct advert_rx *rx)
+/* One packet from vrrp_rx: decoded once there, for our VRID, or for a
+ * VRID nobody on the interface has (other_vrid), or undecodable. Returns
+ * true when an advert of our VRID lists addresses we do not. */
+static bool handle_packet(void *arg, const struct vrrp_pkt *p)
 {
+	struct instance *in = arg;
 	struct fsm_actions acts = { .n = 0 };
-	struct advert adv;
-	struct ipaddr src;
+	const struct advert *adv = p->adv;
 	uint64_t now = instance_now(in);
-	enum advert_reason r = check_packet(in, rx, &src, &adv);
+	enum advert_reason r = p->reason;
 
+	if (r == ADVERT_OK)
+		r = check_packet(in, p->rx, &p->src, adv);
 	if (r != ADVERT_OK) {
-		count_drop(in, r, &src, now);
+		count_drop(in, r, &p->src, now);
 		/* A live peer whose adverts we drop: no silent split brain. */
 		if (r == ADVERT_ERR_INTERVAL_FAR)
-			alarms_dropped(in, &src, &adv);
-		return;
+			alarms_dropped(in, &p->src, adv);
+		instance_rearm(in);
+		return false;
 	}
-	if (adv.vrid != in->conf.vrid) {
+	if (adv->vrid != in->conf.vrid) {
 		in->stats.other_vrid++;
-		alarms_other_vrid(in, &src, &adv);
-		return;
+		alarms_other_vrid(in, &p->src, adv);
+		return false;
 	}
 	in->stats.adverts_rcvd++;
-	peers_note_advert(&in->peers, now, &src, adv.priority, adv.max_adver_int * 10000u);
-	fsm_recv(&in->fsm, now, &src, adv.priority, adv.max_adver_int * 10000u, &acts);
+	peers_note_advert(&in->peers, now, &p->src, adv->priority, adv->max_adver_int * 10000u);
+	fsm_recv(&in->fsm, now, &p->src, adv->priority, adv->max_adver_int * 10000u, &acts);
 	instance_apply(in, &acts);
 	if (in->fsm.state == FSM_MASTER && in->fsm.confirmed)
 		takeover_confirm(in);
+	instance_rearm(in);
+	return !lists_ours(in, adv);
 }
 
-static int on_io(sd_event_source *s, int fd, uint32_t revents, void *arg)
+void wire_drain(struct instance *in)
 {
-	struct instance *in = arg;
-	struct advert_rx rx;
-	int i, r;
-
-	/* Bounded batch: a flood must not starve timers or other instances. */
-	for (i = 0; i < 64; i++) {
-		r = advert_io_recv(in->io, &rx);
-		if (r <= 0)
-			break;
-		handle_packet(in, &rx);
-	}
-	instance_rearm(in);
-	return 0;
+	vrrp_rx_drain(in->env->vrrp, in->sub);
 }
 
 void wire_close(struct instance *in)
 {
-	in->io_src = sd_event_source_disable_unref(in->io_src);
-	advert_io_close(in->io);
-	in->io = NULL;
+	vrrp_rx_del(in->env->vrrp, in->sub);
+	in->sub = NULL;
 }
 
 int wire_open(struct instance *in)
@@ -234,21 +229,15 @@ int wire_open(struct instance *in)
 	int r;
 
 	wire_close(in);
-	in->io = advert_io_open(in->family, in->ifindex, in->conf.interface,
-				in->conf.n_unicast_peers == 0, err, sizeof(err));
-	if (!in->io) {
+	in->sub = vrrp_rx_add(in->env->vrrp, in->ifindex, in->conf.interface, in->family,
+			      in->conf.vrid, in->conf.n_unicast_peers == 0, handle_packet, in,
+			      err, sizeof(err));
+	if (!in->sub) {
 		log_warnx("instance %s: %s", in->conf.name, err);
 		return -1;
 	}
 	if (in->env->hello && (r = hello_io_join(in->env->hello, in->family, in->ifindex)) < 0)
 		log_warnx("instance %s: peer announcements: cannot join the group on %s: %s",
 			  in->conf.name, in->conf.interface, strerror(-r));
-	r = sd_event_add_io(in->env->event, &in->io_src, advert_io_fd(in->io), EPOLLIN,
-			    on_io, in);
-	if (r < 0) {
-		log_warnx("instance %s: sd_event_add_io: %s", in->conf.name, strerror(-r));
-		wire_close(in);
-		return -1;
-	}
 	return 0;
 }

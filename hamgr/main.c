@@ -30,6 +30,7 @@
 #include "preflight.h"
 #include "script.h"
 #include "vip.h"
+#include "vrrp_rx.h"
 
 static void usage(FILE *f)
 {
@@ -171,9 +172,9 @@ static void on_hello(void *arg, int ifindex, const struct ipaddr *src, uint8_t t
 	char a[IPADDR_STRLEN];
 	struct hello h;
 	enum hello_reason r = hello_decode(buf, len, &h);
+	struct instance *in;
 	uint64_t now = 0;
 	unsigned supp;
-	size_t i;
 
 	if (r != HELLO_OK) {
 		d->hello_drops[r]++;
@@ -185,16 +186,13 @@ static void on_hello(void *arg, int ifindex, const struct ipaddr *src, uint8_t t
 	}
 	if (ttl != ADVERT_TTL)
 		d->hello_drops[HELLO_ERR_TTL]++;   /* the instance drops it too */
-	for (i = 0; i < d->n_inst; i++) {
-		struct instance *in = d->inst[i];
-
-		if (in && instance_ifindex(in) == ifindex && instance_conf(in)->vrid == h.vrid &&
-		    instance_family(in) == src->family) {
-			instance_hello_rx(in, src, ttl, &h);
-			return;
-		}
-	}
-	d->hello_unknown++;
+	/* The instance it is for, by the adverts' table: no instance but
+	 * that one is woken. */
+	in = vrrp_rx_find(d->env.vrrp, ifindex, src->family, h.vrid);
+	if (in)
+		instance_hello_rx(in, src, ttl, &h);
+	else
+		d->hello_unknown++;
 }
 
 static int setup_adapters(struct daemon *d)
@@ -204,6 +202,11 @@ static int setup_adapters(struct daemon *d)
 	d->env.vip = vip_open();
 	if (!d->env.vip) {
 		log_warn("netlink (addresses)");
+		return -1;
+	}
+	d->env.vrrp = vrrp_rx_open(d->env.event);
+	if (!d->env.vrrp) {
+		log_warn("VRRP receive path");
 		return -1;
 	}
 	d->env.garp = garp_open();
@@ -253,6 +256,8 @@ static void close_adapters(struct daemon *d)
 	d->addrs = NULL;
 	link_watch_close(d->env.links);
 	garp_close(d->env.garp);
+	vrrp_rx_close(d->env.vrrp);
+	d->env.vrrp = NULL;
 	vip_close(d->env.vip);
 	d->env.event = sd_event_unref(d->env.event);
 }
@@ -267,6 +272,7 @@ static int run(struct daemon *d)
 		return 1;
 	}
 	sd_event_now(d->env.event, CLOCK_MONOTONIC, &d->start_us);
+	daemon_realtime(d);
 	if (daemon_start_instances(d) < 0) {
 		daemon_stop_instances(d);
 		close_adapters(d);

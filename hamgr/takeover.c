@@ -221,27 +221,36 @@ static uint64_t clock_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+void takeover_vips_done(struct instance *in, uint64_t token, bool add, bool sync)
+{
+	struct pipeline_actions acts = { .n = 0 };
+	uint64_t took = clock_us() - in->vstep_t0;
+
+	if (add)
+		alarms_hold(in, true);
+	/* The loop's clock may stand still meanwhile: the real time. */
+	events_add(in->conf.name, "step", NULL, NULL, "vips %s: %zu address%s %s in %.1f ms",
+		   add ? "up" : "down", in->conf.n_vips, in->conf.n_vips == 1 ? "" : "es",
+		   add ? "added and announced" : "removed", (double)took / 1000.0);
+	if (sync) {
+		/* fed back once this batch of actions is through */
+		in->vip_done_pending = true;
+		in->vip_done_token = token;
+		in->vip_done_ok = true;
+		return;
+	}
+	pipeline_done(&in->pipe, instance_now(in), token, true, &acts);
+	takeover_dispatch(in, &acts);
+}
+
 static void step_vips(struct instance *in, const struct pipeline_action *a, bool start)
 {
-	uint64_t t0 = clock_us();
-
-	if (start) {
-		vipset_add(in, in->conf.vips, in->conf.n_vips);
-		vipset_garp(in, in->conf.vips, in->conf.n_vips);
-		alarms_hold(in, true);
-	} else {
+	in->vstep_t0 = clock_us();
+	if (!start)
 		alarms_hold(in, false);
-		vipset_del(in, in->conf.vips, in->conf.n_vips);
-	}
-	/* The loop's clock stands still meanwhile: the real time for the log. */
-	events_add(in->conf.name, "step", NULL, NULL, "vips %s: %zu address%s %s in %.1f ms",
-		   start ? "up" : "down", in->conf.n_vips, in->conf.n_vips == 1 ? "" : "es",
-		   start ? "added and announced" : "removed", (double)(clock_us() - t0) / 1000.0);
-	/* Address changes are synchronous netlink requests: done now, fed
-	 * back once this batch of actions is through. */
-	in->vip_done_pending = true;
-	in->vip_done_token = a->token;
-	in->vip_done_ok = true;
+	/* Few addresses are done at once; thousands go on from the loop. */
+	if (vipset_step(in, start, a->token))
+		takeover_vips_done(in, a->token, start, true);
 }
 
 static void milestone(struct instance *in, const struct pipeline_action *a)
@@ -321,6 +330,12 @@ static void exec_one(struct instance *in, const struct pipeline_action *a)
 			resource_cancel(in->res[in->pipe.step[a->step].cfg.index].r, a->token);
 		else if (kind == PIPELINE_CONNTRACK)
 			takeover_ct_cancel(in, a->token);
+		else if (kind == PIPELINE_VIPS && vipset_step_cancel(in)) {
+			/* stopped between two slices; its done follows */
+			in->vip_done_pending = true;
+			in->vip_done_token = a->token;
+			in->vip_done_ok = false;
+		}
 		break;
 	default:
 		milestone(in, a);

@@ -136,3 +136,49 @@ ssize_t udp_io_recv(int fd, void *buf, size_t len, struct udp_io_meta *meta)
 				  &((const struct sockaddr_in6 *)&from)->sin6_addr);
 	return n;
 }
+
+static void meta_src(struct udp_io_meta *meta, const struct sockaddr_storage *from)
+{
+	if (from->ss_family == AF_INET)
+		ipaddr_from_bytes(&meta->src, IPADDR_V4,
+				  &((const struct sockaddr_in *)from)->sin_addr);
+	else if (from->ss_family == AF_INET6)
+		ipaddr_from_bytes(&meta->src, IPADDR_V6,
+				  &((const struct sockaddr_in6 *)from)->sin6_addr);
+}
+
+int udp_io_recv_many(int fd, struct udp_io_msg *m, unsigned n)
+{
+	union { char b[UDP_IO_CMSG_SPACE]; struct cmsghdr h; } c[UDP_IO_BATCH_MAX];
+	struct sockaddr_storage from[UDP_IO_BATCH_MAX];
+	struct mmsghdr mm[UDP_IO_BATCH_MAX];
+	struct iovec iov[UDP_IO_BATCH_MAX];
+	unsigned i;
+	int r;
+
+	if (n > UDP_IO_BATCH_MAX)
+		n = UDP_IO_BATCH_MAX;
+	for (i = 0; i < n; i++) {
+		iov[i] = (struct iovec){ .iov_base = m[i].buf, .iov_len = m[i].cap };
+		memset(&mm[i], 0, sizeof(mm[i]));
+		mm[i].msg_hdr.msg_name = &from[i];
+		mm[i].msg_hdr.msg_namelen = sizeof(from[i]);
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_control = c[i].b;
+		mm[i].msg_hdr.msg_controllen = sizeof(c[i].b);
+		from[i].ss_family = AF_UNSPEC;
+	}
+	do {
+		r = recvmmsg(fd, mm, n, MSG_DONTWAIT, NULL);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return errno == EWOULDBLOCK ? 0 : -errno;
+	for (i = 0; i < (unsigned)r; i++) {
+		memset(&m[i].meta, 0, sizeof(m[i].meta));
+		m[i].len = mm[i].msg_len;
+		parse_cmsgs(&mm[i].msg_hdr, &m[i].meta);
+		meta_src(&m[i].meta, &from[i]);
+	}
+	return r;
+}

@@ -40,4 +40,17 @@ struct udp_io_meta {
  * -errno: -EAGAIN when nothing is queued. meta is filled on success. */
 ssize_t udp_io_recv(int fd, void *buf, size_t len, struct udp_io_meta *meta);
 
+/* One datagram of a batch: the caller's buffer, what arrived in it. */
+struct udp_io_msg {
+	void *buf;
+	size_t cap;             /* size of buf */
+	size_t len;             /* received (a longer datagram is cut to cap) */
+	struct udp_io_meta meta;
+};
+
+/* At most UDP_IO_BATCH_MAX datagrams waiting on fd, with one recvmmsg and
+ * without blocking. Returns how many (0: nothing queued) or -errno. */
+#define UDP_IO_BATCH_MAX 64
+int udp_io_recv_many(int fd, struct udp_io_msg *m, unsigned n);
+
 #endif

@@ -16,12 +16,14 @@
 #include <linux/if_addr.h>
 
 #include "nlsock.h"
+#include "vip_batch.h"
 
 /* A dump that races with address changes is repeated this often. */
 #define VIP_DUMP_TRIES 3
 
 struct vip_ctx {
 	struct nlsock *ns;
+	struct vip_batch *batch;        /* opened at the first batch */
 };
 
 struct vip_ctx *vip_open(void)
@@ -46,6 +48,7 @@ void vip_close(struct vip_ctx *v)
 	if (!v)
 		return;
 	nlsock_close(v->ns);
+	vip_batch_close(v->batch);
 	free(v);
 }
 
@@ -144,6 +147,48 @@ int vip_del(struct vip_ctx *v, int ifindex, const struct ipaddr *vip)
 	return rc;
 }
 
+/* ---- many addresses at once ---- */
+
+static int change_many(struct vip_ctx *v, int ifindex, const struct ipaddr *vips, size_t n,
+		       bool add, int *err)
+{
+	size_t i, failed = 0;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		err[i] = check_vip(ifindex, &vips[i]) < 0 ? -EINVAL : 0;
+	if (!v->batch && !(v->batch = vip_batch_open())) {
+		for (i = 0; i < n; i++)
+			err[i] = err[i] ? err[i] : -errno;
+		return -errno;
+	}
+	/* Invalid ones (none after the config checks) are left out. */
+	for (i = 0; i < n; i++)
+		if (err[i])
+			return -EINVAL;
+	rc = vip_batch_change(v->batch, ifindex, vips, n, add, err);
+	for (i = 0; i < n; i++) {
+		if (add && err[i] == -EEXIST)
+			err[i] = 0;
+		if (!add && (err[i] == -EADDRNOTAVAIL || err[i] == -ENOENT || err[i] == -ENODEV))
+			err[i] = 0;
+		failed += err[i] != 0;
+	}
+	return rc < 0 ? rc : (int)failed;
+}
+
+int vip_add_many(struct vip_ctx *v, int ifindex, const struct ipaddr *vips, size_t n,
+		 int *err)
+{
+	return change_many(v, ifindex, vips, n, true, err);
+}
+
+int vip_del_many(struct vip_ctx *v, int ifindex, const struct ipaddr *vips, size_t n,
+		 int *err)
+{
+	return change_many(v, ifindex, vips, n, false, err);
+}
+
 /* ---- reading addresses: a fresh RTM_GETADDR dump each time ---- */
 
 struct addr_scan;
@@ -158,6 +203,10 @@ struct addr_scan {
 	const struct ipaddr *skip;	/* vip_primary */
 	size_t n_skip;
 	bool global6;			/* vip_primary: IPv6 global, not link-local */
+	const struct ipaddr *many;	/* vip_present_many: sorted copy ... */
+	const size_t *many_idx;		/* ... and each one's index in the caller's */
+	size_t n_many;
+	uint8_t *present;
 	/* results, reset before every dump attempt */
 	bool found;
 	int best_rank;
@@ -174,13 +223,15 @@ static void scan_object(struct nl_object *obj, void *arg)
 
 	if (strcmp(nl_object_get_type(obj), "route/addr") != 0)
 		return;
-	if (rtnl_addr_get_ifindex(ra) != s->ifindex ||
-	    rtnl_addr_get_family(ra) != s->af)
+	int af = rtnl_addr_get_family(ra);
+
+	if (rtnl_addr_get_ifindex(ra) != s->ifindex || (s->af && af != s->af) ||
+	    (af != AF_INET && af != AF_INET6))
 		return;
 	local = rtnl_addr_get_local(ra);
-	if (!local || nl_addr_get_len(local) != (s->af == AF_INET ? 4u : 16u))
+	if (!local || nl_addr_get_len(local) != (af == AF_INET ? 4u : 16u))
 		return;
-	ipaddr_from_bytes(&ip, s->af == AF_INET ? IPADDR_V4 : IPADDR_V6,
+	ipaddr_from_bytes(&ip, af == AF_INET ? IPADDR_V4 : IPADDR_V6,
 			  nl_addr_get_binary_addr(local));
 	ip.prefixlen = (uint8_t)rtnl_addr_get_prefixlen(ra);
 	s->visit(s, ra, &ip);
@@ -245,6 +296,73 @@ int vip_present(struct vip_ctx *v, int ifindex, const struct ipaddr *vip)
 	if (rc < 0)
 		return rc;
 	return s.found ? 1 : 0;
+}
+
+static void visit_many(struct addr_scan *s, struct rtnl_addr *ra, const struct ipaddr *ip)
+{
+	size_t lo = 0, hi = s->n_many;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = ipaddr_cmp(&s->many[mid], ip);
+
+		if (c == 0) {
+			/* equal addresses (other prefix lengths) sit together */
+			while (mid > 0 && ipaddr_cmp(&s->many[mid - 1], ip) == 0)
+				mid--;
+			for (; mid < s->n_many && ipaddr_cmp(&s->many[mid], ip) == 0; mid++)
+				s->present[s->many_idx[mid]] = 1;
+			return;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+}
+
+struct sorted_vip {
+	struct ipaddr a;
+	size_t i;
+};
+
+static int cmp_sorted(const void *x, const void *y)
+{
+	return ipaddr_cmp(&((const struct sorted_vip *)x)->a, &((const struct sorted_vip *)y)->a);
+}
+
+int vip_present_many(struct vip_ctx *v, int ifindex, const struct ipaddr *vips, size_t n,
+		     uint8_t *present)
+{
+	struct addr_scan s = { .ifindex = ifindex, .af = 0, .visit = visit_many,
+			       .present = present, .n_many = n };
+	struct sorted_vip *sv = calloc(n ? n : 1, sizeof(*sv));
+	struct ipaddr *a = calloc(n ? n : 1, sizeof(*a));
+	size_t *idx = calloc(n ? n : 1, sizeof(*idx)), i;
+	int rc = -ENOMEM;
+
+	if (ifindex <= 0)
+		rc = -EINVAL;
+	else if (sv && a && idx) {
+		for (i = 0; i < n; i++)
+			sv[i] = (struct sorted_vip){ vips[i], i };
+		qsort(sv, n, sizeof(*sv), cmp_sorted);
+		for (i = 0; i < n; i++) {
+			a[i] = sv[i].a;
+			idx[i] = sv[i].i;
+		}
+		s.many = a;
+		s.many_idx = idx;
+		for (i = 0; i < VIP_DUMP_TRIES; i++) {
+			memset(present, 0, n);
+			if ((rc = dump_once(v, &s)) != -EAGAIN)
+				break;
+		}
+	}
+	free(sv);
+	free(a);
+	free(idx);
+	return rc;
 }
 
 static bool in_skip(const struct addr_scan *s, const struct ipaddr *ip)

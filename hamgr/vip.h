@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/ipaddr.h"
 
@@ -23,6 +24,25 @@ int vip_add(struct vip_ctx *v, int ifindex, const struct ipaddr *vip);
 /* Remove vip from ifindex. Idempotent: an absent address is success.
  * Returns 0 or a negative errno-style value. */
 int vip_del(struct vip_ctx *v, int ifindex, const struct ipaddr *vip);
+
+/* Add (vip_add_many) or remove (vip_del_many) n addresses on ifindex with
+ * batched netlink requests: up to VIP_BATCH_MAX RTM_NEWADDR/RTM_DELADDR
+ * per sendmsg, every acknowledgement collected before the next batch.
+ * err[i] receives vips[i]'s result as vip_add/vip_del would return it
+ * (an address already there, or already gone, is success). Returns how
+ * many failed, or a negative errno when the requests could not be made
+ * (err then says -EIO for the addresses whose fate is unknown). Each
+ * batch waits at most NLSOCK_TIMEOUT_MS for its acknowledgements. */
+#define VIP_BATCH_MAX 128
+int vip_add_many(struct vip_ctx *v, int ifindex, const struct ipaddr *vips, size_t n,
+		 int *err);
+int vip_del_many(struct vip_ctx *v, int ifindex, const struct ipaddr *vips, size_t n,
+		 int *err);
+
+/* Which of vips[0..n) are on ifindex (prefix length ignored), from one
+ * address dump: present[i] = 1 or 0. 0, or a negative errno. */
+int vip_present_many(struct vip_ctx *v, int ifindex, const struct ipaddr *vips, size_t n,
+		     uint8_t *present);
 
 /* 1 if the address (prefix length ignored) is on ifindex, 0 if not, <0 on
  * error. */

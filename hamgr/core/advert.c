@@ -109,7 +109,8 @@ static bool encodable(const struct advert *adv, const struct ipaddr *src,
 	if (!family_ok(adv->family) || src->family != adv->family ||
 	    dst->family != adv->family)
 		return false;
-	if (adv->count == 0 || adv->count > ADVERT_MAX_ADDRS || adv->vrid == 0 ||
+	/* count is 8 bits: ADVERT_MAX_ADDRS (255) is its whole range. */
+	if (adv->count == 0 || adv->vrid == 0 ||
 	    adv->max_adver_int == 0 || adv->max_adver_int > ADVERT_MAX_INT_CS)
 		return false;
 	for (i = 0; i < adv->count; i++)
@@ -195,7 +196,7 @@ enum advert_reason advert_decode(const uint8_t *buf, size_t len,
 	if (ttl != ADVERT_TTL)
 		return ADVERT_ERR_TTL;
 	count = buf[OFF_COUNT];
-	if (count == 0 || count > ADVERT_MAX_ADDRS)
+	if (count == 0)
 		return ADVERT_ERR_ADDR_COUNT;
 	if (len != ADVERT_HDR_LEN + count * alen)
 		return ADVERT_ERR_LENGTH;

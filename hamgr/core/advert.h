@@ -16,7 +16,7 @@
 #define ADVERT_TYPE_ADVERT    1
 #define ADVERT_TTL            255        /* TTL / hop limit, sent and required */
 #define ADVERT_HDR_LEN        8
-#define ADVERT_MAX_ADDRS      32         /* per advert; more is rejected */
+#define ADVERT_MAX_ADDRS      255        /* per advert: Count IPvX Addr is 8 bits */
 #define ADVERT_MAX_LEN        (ADVERT_HDR_LEN + ADVERT_MAX_ADDRS * 16)
 #define ADVERT_MAX_INT_CS     4095       /* 12-bit Max Adver Int, centiseconds */
 #define ADVERT_MCAST4         "224.0.0.18"

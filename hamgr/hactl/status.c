@@ -114,6 +114,18 @@ static void status_human(struct json_object *res, const char *only)
 	snprintf(hdr, sizeof(hdr), "node %s: hamgr %s, pid %lld, up %s, config %s",
 		 jstr(res, "node", "?"), jstr(res, "version", "?"), jint(res, "pid", -1),
 		 out_ms(jdbl(res, "uptime_ms", -1), up, sizeof(up)), jstr(res, "config", "?"));
+	{
+		struct json_object *rt = jget(res, "realtime");
+		size_t l = strlen(hdr);
+
+		if (rt && !strcmp(jstr(rt, "policy", ""), "fifo"))
+			snprintf(hdr + l, sizeof(hdr) - l, ", realtime FIFO %lld%s",
+				 jint(rt, "priority", 0),
+				 jbool(rt, "memory_locked") == 1 ? ", memory locked" : "");
+		else if (rt && jint(rt, "priority", 0) > 0)
+			snprintf(hdr + l, sizeof(hdr) - l, ", realtime %lld failed: %s",
+				 jint(rt, "priority", 0), jstr(rt, "error", "?"));
+	}
 	out_wrap(0, 4, hdr);
 	detail_widths(insts, &w);
 	for (i = 0; i < jlen(insts); i++) {

@@ -5,6 +5,10 @@
 # misconfigured_peer alarm, reason other_vrid, naming the VRID and the
 # address (log, status JSON, metrics); and, both holding the VIP, the
 # conflict probes find the other's MAC.
+# B: an advert for a VRID of ours that lists a VIP of another of our
+# instances: n1 runs web (VRID 51, .50) and db (VRID 52, .60), n2 runs
+# VRID 52 listing .50. The advert reaches db (its VRID) through the shared
+# receive path, which passes it on to web: web raises other_vrid.
 # shellcheck source=test/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 lib_require_root
@@ -47,4 +51,17 @@ lib_assert_ge "hamgr_misconfigured_peer_total" \
 	"$(metric 'hamgr_misconfigured_peer_total{instance="web"}')" 1
 lib_assert_running n1
 lib_assert_running n2
+
+lib_log "--- B: VRID 52 (ours: db) lists web's VIP"
+lib_daemon_stop n1 TERM
+lib_daemon_stop n2 TERM
+lib_vrrp_conf n1 prio=200 vrid=51 name=web
+web=$LIB_CONF_TEXT
+lib_vrrp_conf n1 prio=200 vrid=52 name=db vips=198.51.100.60/24
+lib_hamgr_start n1 "$web
+$LIB_CONF_TEXT"
+lib_vrrp_start n2 prio=250 vrid=52 name=db
+lib_wait_log n1 'instance web: .*misconfigured peer 198\.51\.100\.2: VRID 52 lists 198\.51\.100\.50' 5
+lib_assert_nolog n1 'instance db: .*misconfigured peer'
+lib_assert_running n1
 lib_pass

@@ -1,7 +1,8 @@
 #!/bin/bash
 # t_rogue: a rogue on the segment floods malformed adverts, one defect per
 # packet and every rejection kind (version, type, TTL 64, checksum, length,
-# count 0 and 33, interval 0 and 4095 cs, VRID 0, an unknown VRID, short),
+# count 0 and 255 with 33 addresses, interval 0 and 4095 cs, VRID 0, an
+# unknown VRID, short),
 # priority 255 and 0 in turn, from its own address and spoofing both nodes,
 # at ~1000 packets/s. Nothing moves: one holder throughout, always the
 # master; no transition on either node; the wire errors are logged rate-

@@ -16,7 +16,9 @@
  *   version      version 2             type          type 2
  *   ttl          TTL/hop limit 64      checksum      checksum off by one bit
  *   length       count 2, one address  count0        count 0, no address
- *   count_big    33 addresses          interval0     Max Adver Int 0
+ *   count_big    count 255, 33 addresses (any count 1..255 is valid: a
+ *                count beyond the addresses sent)
+ *                                      interval0     Max Adver Int 0
  *   interval_far Max Adver Int 4095cs  vrid0         VRID 0
  *   vrid_unknown a VRID nobody runs (-u, valid otherwise)
  *   short        6 bytes of VRRP
@@ -166,7 +168,7 @@ static void build(const struct opts *o, enum kind k, const struct addr *src, uns
 	case K_TTL: p->ttl = 64; break;
 	case K_LENGTH: count = 2; break;
 	case K_COUNT0: count = 0; naddr = 0; break;
-	case K_COUNT_BIG: count = naddr = 33; break;
+	case K_COUNT_BIG: count = 255; naddr = 33; break;
 	case K_INTERVAL0: interval = 0; break;
 	case K_INTERVAL_FAR: interval = 4095; break;
 	case K_VRID0: vrid = 0; break;

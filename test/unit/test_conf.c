@@ -582,18 +582,61 @@ static void test_peer_errors(void)
 		   "unicast address");
 }
 
-static void test_list_limit(void)
+/* A list of n addresses 10.1.x.y for option name in instance web. */
+static char *long_list(const char *name, size_t n)
 {
-	size_t size = 64 + 256 * 16, o, i;
+	size_t size = 256 + n * 16, o, i;
 	char *text = malloc(size);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	o = (size_t)snprintf(text, size, "instance web {\n  vips = {");
-	for (i = 0; i < 256; i++)
+	o = (size_t)snprintf(text, size, "instance web {\n  interface = \"eth0\"\n"
+			     "  vrid = 1\n  vips = {10.0.0.1/24}\n  %s = {", name);
+	for (i = 0; i < n; i++)
 		o += (size_t)snprintf(text + o, size - o, "%s10.1.%zu.%zu", i ? "," : "",
 				      i / 250, i % 250 + 1);
 	snprintf(text + o, size - o, "}\n}\n");
-	expect_err(text, FILE_NAME ":2: vips: too many addresses, expected at most 255");
+	return text;
+}
+
+static void test_list_limit(void)
+{
+	char *text = long_list("unicast-peers", 256);
+
+	expect_err(text, FILE_NAME ":5: unicast-peers: too many addresses, expected at most 255");
+	free(text);
+}
+
+/* VIPs: up to 4096 in one instance (the advert lists 255 of them). */
+static void test_vips_many(void)
+{
+	size_t size = 256 + 4097 * 24, o, i;
+	char *text = malloc(size);
+	struct conf *c = NULL;
+	char err[CONF_ERR_MAX];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	o = (size_t)snprintf(text, size, "instance web {\n  interface = \"eth0\"\n"
+			     "  vrid = 1\n  vips = {");
+	for (i = 0; i < 4096; i++)
+		o += (size_t)snprintf(text + o, size - o, "%s10.%zu.%zu.1/8", i ? "," : "",
+				      i / 250 + 1, i % 250 + 1);
+	snprintf(text + o, size - o, "}\n}\n");
+	CU_ASSERT(conf_parse_string(text, FILE_NAME, "host", &c, err, sizeof(err)) == 0);
+	if (c) {
+		CU_ASSERT(c->n_instances == 1 && c->instances[0].n_vips == 4096);
+		CU_ASSERT(c->instances[0].garp_rate == 1000);
+		conf_free(c);
+	} else {
+		printf("\n%s\n", err);
+	}
+	/* One more is refused. */
+	o = (size_t)snprintf(text, size, "instance web {\n  interface = \"eth0\"\n"
+			     "  vrid = 1\n  vips = {");
+	for (i = 0; i < 4097; i++)
+		o += (size_t)snprintf(text + o, size - o, "%s10.%zu.%zu.1/8", i ? "," : "",
+				      i / 250 + 1, i % 250 + 1);
+	snprintf(text + o, size - o, "}\n}\n");
+	expect_err(text, FILE_NAME ":4: vips: too many addresses, expected at most 4096");
 	free(text);
 }
 
@@ -1692,6 +1735,7 @@ static CU_TestInfo error_tests[] = {
 	{ "vips", test_vip_errors },
 	{ "unicast-peers", test_peer_errors },
 	{ "list limit", test_list_limit },
+	{ "4096 VIPs in one instance", test_vips_many },
 	{ "required options", test_required },
 	{ "duplicates", test_duplicates },
 	{ "libconfuse syntax errors", test_libconfuse_errors },

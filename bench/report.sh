@@ -1,0 +1,190 @@
+#!/bin/bash
+# report.sh: docs/BENCHMARKS.md from the results of bench/scale.sh (and
+# bench/failover.sh, when its table exists), with SVG charts drawn by
+# gnuplot (Debian package gnuplot-nox; `make bench-deps`) in docs/bench/.
+# Environment: BENCH_OUT (default $HM_BUILD/bench), BENCH_DOC (default
+# docs/BENCHMARKS.md), BENCH_TERM and BENCH_EXT (another gnuplot terminal
+# and file extension for the charts, e.g. "pngcairo" and png to look at).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+HM_BUILD=${HM_BUILD:-$root/build}
+OUT=${BENCH_OUT:-$HM_BUILD/bench}
+DOC=${BENCH_DOC:-$root/docs/BENCHMARKS.md}
+SVG=$(dirname "$DOC")/bench
+mkdir -p "$SVG"
+
+# field CSV KEY...: the values of KEY in each RESULT line, tab separated.
+fields() {
+	local csv=$1
+	shift
+	[ -s "$csv" ] || return 0
+	awk -v keys="$*" 'BEGIN { n = split(keys, k, " ") }
+		{ delete v; for (i = 2; i <= NF; i++) { split($i, p, "="); v[p[1]] = p[2] }
+		  line = ""; for (j = 1; j <= n; j++) line = line (j > 1 ? "\t" : "") v[k[j]]
+		  print line }' "$csv"
+}
+
+machine() {
+	echo "- CPU: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) cores"
+	echo "- memory: $(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
+	echo "- kernel: $(uname -r)"
+	echo "- keepalived: $(keepalived --version 2>&1 | head -n 1)"
+	echo "- hamgr: $(git -C "$root" describe --always --dirty 2>/dev/null)"
+	[ -f "$OUT/scale.meta" ] && sed 's/^/- /' "$OUT/scale.meta"
+}
+
+scale_table() {
+	echo "| instances | impl | master CPU % | backup CPU % | master RSS kB | backup RSS kB | settled in s | false takeovers |"
+	echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+	fields "$OUT/scale.csv" n impl master_cpu backup_cpu master_rss_kb backup_rss_kb settle_s false_takeovers |
+		sort -n -k1,1 -k2,2 | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }'
+}
+
+scale_chart() {
+	local d=$OUT/scale impl plot=""
+	[ -s "$OUT/scale.csv" ] && command -v gnuplot >/dev/null || return 0
+	for impl in hamgr keepalived hamgr-before; do
+		fields "$OUT/scale.csv" n impl master_cpu backup_cpu |
+			awk -F'\t' -v i="$impl" '$2 == i' | sort -n -k1,1 >"$d.$impl.dat"
+	done
+	# log scale: a 0 (below the tick resolution) is drawn at 0.01
+	local u3="using 1:(\$3 < 0.01 ? 0.01 : \$3)" u4="using 1:(\$4 < 0.01 ? 0.01 : \$4)"
+	plot="'$d.hamgr.dat' $u3 with linespoints lw 2 title 'hamgr master'"
+	plot+=", '$d.hamgr.dat' $u4 with linespoints lw 2 title 'hamgr backup'"
+	plot+=", '$d.keepalived.dat' $u3 with linespoints lw 2 dt 2 title 'keepalived master'"
+	plot+=", '$d.keepalived.dat' $u4 with linespoints lw 2 dt 2 title 'keepalived backup'"
+	if [ -s "$d.hamgr-before.dat" ]; then
+		plot+=", '$d.hamgr-before.dat' $u3 with linespoints lw 1 dt 3 title 'hamgr before (master)'"
+		plot+=", '$d.hamgr-before.dat' $u4 with linespoints lw 1 dt 3 title 'hamgr before (backup)'"
+	fi
+	gnuplot <<GP
+set terminal ${BENCH_TERM:-svg size 760,480 dynamic font "sans,12"}
+set output "$SVG/scale_cpu.${BENCH_EXT:-svg}"
+set title "Idle CPU against instances (advert interval 100 ms)"
+set xlabel "instances per node"
+set ylabel "CPU, % of one core (log scale)"
+set logscale y
+set xrange [-10:265]
+set key outside below
+set xtics (1, 100, 255)
+set grid
+set datafile separator "\t"
+plot $plot
+GP
+	echo "![CPU against instances](bench/scale_cpu.svg)"
+}
+
+addrs_table() {
+	echo "| impl | VIPs | SIGTERM to first address ms | first to last ms | SIGTERM to last ms | decision to last ms |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+	fields "$OUT/addrs.csv" impl vips stop_to_first_ms first_to_last_ms stop_to_last_ms decision_to_last_ms |
+		sort | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, ($6 < 0 ? "-" : $6) }'
+}
+
+addrs_chart() {
+	local d=$OUT/addrs.dat
+	[ -s "$OUT/addrs.csv" ] && command -v gnuplot >/dev/null || return 0
+	fields "$OUT/addrs.csv" impl stop_to_first_ms first_to_last_ms |
+		awk -F'\t' '{ n[$1]++; a[$1] += $2; b[$1] += $3 }
+			END { for (i in n) printf "%s\t%.0f\t%.0f\n", i, a[i] / n[i], b[i] / n[i] }' |
+		sort >"$d"
+	gnuplot <<GP
+set terminal ${BENCH_TERM:-svg size 640,360 dynamic font "sans,12"}
+set output "$SVG/addrs.${BENCH_EXT:-svg}"
+set title "Takeover of 1,000 addresses (mean of the runs)"
+set ylabel "ms"
+set style data histograms
+set style histogram rowstacked
+set style fill solid 0.7 border -1
+set boxwidth 0.5
+set grid ytics
+set key outside right top
+set datafile separator "\t"
+plot "$d" using 2:xtic(1) title "SIGTERM to first address", "" using 3 title "first to last address"
+GP
+	echo "![Takeover of 1,000 addresses](bench/addrs.svg)"
+}
+
+starvation_table() {
+	echo "| instances | interval | load | impl | realtime-priority | seconds | SIGSTOPs | false takeovers | roles lost by the master | backup CPU % |"
+	echo "| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+	fields "$OUT/starvation.csv" n interval load impl rt secs stops false_takeovers master_lost backup_cpu |
+		awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, ($4 == "keepalived" ? "-" : $5), $6, ($3 == "cpu" ? "-" : $7), $8, $9, $10 }'
+}
+
+{
+	cat <<'MD'
+# Benchmarks
+
+Written by `bench/report.sh` from the results of `make bench`
+(bench/scale.sh, bench/failover.sh); bench/README.md says how each is
+measured. hamgr and Debian's keepalived run in the same session, on the
+same machine, in network namespaces built for each run. "hamgr-before"
+rows, when present, are an older hamgr run beside them
+(`BENCH_BASE_HAMGR=path/to/hamgr`): here the one before issue 11, with a
+raw socket per instance.
+
+The machine is shared with other work (tests of other branches ran at the
+same time), so single CPU figures move by some tenths of a percent from
+run to run; the ratios and the counts of false takeovers are what to read.
+
+## Machine
+
+MD
+	machine
+	cat <<'MD'
+
+## Commands
+
+    make bench                       # everything below, then this page
+    bench/scale.sh                   # scale, addrs, starvation (BENCH_ONLY=...)
+    bench/scale_run.sh hamgr 255     # one run
+    bench/addrs_run.sh keepalived
+    bench/starvation_run.sh hamgr 1 10ms cpu 50
+    bench/report.sh                  # this page from build/bench/*.csv
+    BENCH_BASE_HAMGR=/path/to/old/hamgr bench/scale.sh   # with an older hamgr beside
+
+## Idle CPU and memory against instances
+
+Two nodes, N VRRPv3 instances each at 100 ms (one VIP each), once every
+instance settled: CPU time (user + system, keepalived's VRRP child
+included) over the measured seconds, resident memory at the end.
+
+MD
+	scale_table
+	echo
+	scale_chart
+	cat <<'MD'
+
+## Takeover of 1,000 addresses
+
+One instance with 200 IPv4 VIPs (the advert family) and 800 IPv6 ones
+(moved unlisted); the master gets SIGTERM and the backup takes over.
+Times from `ip -ts monitor address` on the new master. hamgr's master
+removes its addresses before it sends priority 0 (docs/DESIGN.md, "the
+takeover pipeline"), hence a later first address; "decision" is the
+BACKUP -> MASTER line of the new master's log.
+
+MD
+	addrs_table
+	echo
+	addrs_chart
+	cat <<'MD'
+
+## Stability under load
+
+The backup must take nothing over while the host's CPUs are saturated by
+2 x nproc busy loops, or while the backup daemon is stopped (SIGSTOP) for
+50 ms at random times, every 0.2 to 1 s. With `realtime-priority` hamgr
+runs SCHED_FIFO with its memory locked.
+
+MD
+	starvation_table
+	if [ -s "$OUT/failover.txt" ]; then
+		printf '\n## Failover\n\nbench/failover.sh (bench/README.md):\n\n```\n'
+		cat "$OUT/failover.txt"
+		printf '```\n'
+	fi
+} >"$DOC"
+echo "report: $DOC"

@@ -1,0 +1,114 @@
+#!/bin/bash
+# scale.sh: the scale benchmarks of issue 11, hamgr beside keepalived in
+# the same run, each run in fresh namespaces (see bench/README.md):
+#   scale       idle CPU and RSS of master and backup with 1, 100 and 255
+#               instances at 100 ms (scale_run.sh)
+#   addrs       takeover of one instance with 1,000 VIPs: SIGTERM / the
+#               decision to the last address on the new master (addrs_run.sh)
+#   starvation  100 instances at 100 ms and 1 at 10 ms; the host's CPUs
+#               saturated by 2 x nproc busy loops, or the backup SIGSTOPped
+#               for 50 ms at random times; hamgr without and with
+#               realtime-priority, and keepalived (starvation_run.sh)
+# Results: $HM_BUILD/bench/{scale,addrs,starvation}.csv (one RESULT line
+# per run); bench/report.sh turns them into docs/BENCHMARKS.md.
+# Environment: BENCH_ONLY (sections, default "scale addrs starvation"),
+# BENCH_SCALE_NS (default "1 100 255"), BENCH_SECS (scale: seconds
+# measured, default 20), BENCH_STARVE_SECS (default 120), BENCH_ADDR_RUNS
+# (default 3), BENCH_IMPLS (default "hamgr keepalived"), BENCH_RT (the
+# realtime-priority tried, default 50), BENCH_BASE_HAMGR (an older hamgr
+# binary: the scale section runs it too, as "hamgr-before", and the
+# starvation section with the stopped backup).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+HM_BUILD=${HM_BUILD:-$here/../build}
+export HM_BUILD
+OUT=${BENCH_OUT:-$HM_BUILD/bench}
+ONLY=${BENCH_ONLY:-scale addrs starvation}
+IMPLS=${BENCH_IMPLS:-hamgr keepalived}
+NS=${BENCH_SCALE_NS:-1 100 255}
+RT=${BENCH_RT:-50}
+PREFIX=hs$$r
+RUN_ID=0
+mkdir -p "$OUT/logs"
+
+note() { echo "bench: $*" >&2; }
+sweep() {
+	local ns pids
+	for ns in $(ip netns list 2>/dev/null | awk '{ print $1 }' | grep "^$PREFIX"); do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		[ -n "$pids" ] && kill -KILL $pids 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+trap 'sweep' EXIT
+trap 'note interrupted; exit 130' INT
+trap 'note terminated; exit 143' TERM
+[ "$(id -u)" -eq 0 ] || { note "needs root (network namespaces)"; exit 77; }
+
+# run CSV TIMEOUT SCRIPT ARGS...: one run, its RESULT line appended to CSV.
+run() {
+	local csv=$1 to=$2 script=$3 line
+	shift 3
+	RUN_ID=$((RUN_ID + 1))
+	note "run $RUN_ID: $script $*"
+	line=$(HM_PREFIX="$PREFIX$RUN_ID-" HM_LOGDIR="$OUT/logs/$RUN_ID" \
+		timeout -k 10 "$to" "$here/$script" "$@" 2>&1 | tee "$OUT/logs/$RUN_ID.out" |
+		grep '^RESULT' | tail -n 1)
+	sweep
+	if [ -n "$line" ]; then echo "$line" >>"$csv"; note "  $line"
+	else note "  run $RUN_ID failed: $OUT/logs/$RUN_ID.out"; fi
+}
+
+T0=$SECONDS
+for section in $ONLY; do
+	case $section in
+	scale)
+		: >"$OUT/scale.csv"
+		for n in $NS; do
+			for impl in $IMPLS; do
+				run "$OUT/scale.csv" $((120 + n)) scale_run.sh "$impl" "$n" 100ms
+			done
+			if [ -n "${BENCH_BASE_HAMGR:-}" ]; then
+				HAMGR=$BENCH_BASE_HAMGR BENCH_LABEL=hamgr-before \
+					run "$OUT/scale.csv" $((120 + n)) scale_run.sh hamgr "$n" 100ms
+			fi
+		done ;;
+	addrs)
+		: >"$OUT/addrs.csv"
+		for ((k = 0; k < ${BENCH_ADDR_RUNS:-3}; k++)); do
+			for impl in $IMPLS; do
+				run "$OUT/addrs.csv" 120 addrs_run.sh "$impl"
+			done
+		done ;;
+	starvation)
+		: >"$OUT/starvation.csv"
+		secs=${BENCH_STARVE_SECS:-120}
+		for cfg in "100 100ms" "1 10ms"; do
+			for load in cpu stop; do
+				for impl in $IMPLS; do
+					if [ "$impl" = hamgr ]; then
+						BENCH_SECS=$secs run "$OUT/starvation.csv" $((secs + 150)) \
+							starvation_run.sh hamgr $cfg $load 0
+						BENCH_SECS=$secs run "$OUT/starvation.csv" $((secs + 150)) \
+							starvation_run.sh hamgr $cfg $load "$RT"
+					else
+						BENCH_SECS=$secs run "$OUT/starvation.csv" $((secs + 150)) \
+							starvation_run.sh "$impl" $cfg $load
+					fi
+				done
+				if [ -n "${BENCH_BASE_HAMGR:-}" ] && [ "$load" = stop ]; then
+					HAMGR=$BENCH_BASE_HAMGR BENCH_LABEL=hamgr-before BENCH_SECS=$secs \
+						run "$OUT/starvation.csv" $((secs + 150)) \
+						starvation_run.sh hamgr $cfg stop 0
+				fi
+			done
+		done ;;
+	*) note "unknown section $section"; exit 2 ;;
+	esac
+done
+{
+	echo "duration_s=$((SECONDS - T0))"
+	echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+} >"$OUT/scale.meta"
+note "done in $((SECONDS - T0)) s; bench/report.sh writes docs/BENCHMARKS.md"

@@ -1,0 +1,81 @@
+#!/bin/bash
+# starvation_run.sh: one run of bench/starvation.sh, in fresh namespaces.
+#
+#   bench/starvation_run.sh IMPL N INTERVAL LOAD [RT]
+#     IMPL      hamgr | keepalived
+#     N         instances per node (as scale_run.sh)
+#     INTERVAL  advert interval (100ms, 10ms ...)
+#     LOAD      cpu   2 x nproc busy loops on the host for BENCH_SECS
+#               stop  the backup daemon SIGSTOPped for 50 ms at random
+#                     times (every 0.2 to 1 s) for BENCH_SECS
+#     RT        hamgr's realtime-priority (default 0: off)
+#
+# Two nodes settle (n1 master of every instance, n2 backup), then the load
+# runs; the backup must take nothing over and the master lose nothing.
+# Last line of stdout:
+#   RESULT impl=I n=N interval=I load=L rt=R secs=S false_takeovers=F
+#          master_lost=M stops=K backup_cpu=P
+# false_takeovers: transitions to MASTER on the backup; master_lost:
+# transitions out of MASTER on the master (both should be 0).
+# Exit status: 0 measured (whatever the counts), 1 failed, 77 skipped.
+# Environment: BENCH_SECS (default 120), BENCH_LABEL (impl= of the RESULT
+# line) and lib.sh's variables. The busy
+# loops and the stops are bounded by `timeout` and by BENCH_SECS.
+# shellcheck source=test/netns/lib.sh
+. "$(dirname "$0")/../test/netns/lib.sh"
+
+IMPL=${1:?usage: starvation_run.sh IMPL N INTERVAL LOAD [RT]}
+N=${2:?instances}
+INTERVAL=${3:?interval}
+LOAD=${4:?load}
+RT=${5:-0}
+SECS=${BENCH_SECS:-120}
+case $IMPL in hamgr | keepalived) ;; *) lib_fail "unknown implementation $IMPL" ;; esac
+case $LOAD in cpu | stop) ;; *) lib_fail "unknown load $LOAD" ;; esac
+LIB_IMPL=$IMPL
+HM_HAMGR_ARGS=${HM_HAMGR_ARGS-}
+lib_require_root
+[ "$IMPL" = keepalived ] && lib_require_tools keepalived
+[ "$IMPL" = hamgr ] && lib_require_hamgr
+# shellcheck source=bench/lib_scale.sh
+. "$(dirname "$0")/lib_scale.sh"
+
+scale_setup
+sleep 2
+lib_log_mark n1
+lib_log_mark n2
+hz=$(getconf CLK_TCK)
+a2=$(ticks n2) ts=$(lib_now_ms)
+stops=0
+if [ "$LOAD" = cpu ]; then
+	loops=()
+	for ((i = 0; i < 2 * $(nproc); i++)); do
+		timeout "$SECS" sh -c 'while :; do :; done' &
+		loops+=("$!")
+	done
+	LIB_BG+=("${loops[@]}")
+	lib_log "${#loops[@]} busy loops for $SECS s"
+	wait "${loops[@]}" 2>/dev/null
+else
+	end=$(($(lib_now_ms) + SECS * 1000))
+	pid=$(pids n2 | head -n 1)
+	for ((i = 0; i < SECS * 5 && $(lib_now_ms) < end; i++)); do
+		sleep "0.$((2 + RANDOM % 8))$((RANDOM % 10))"
+		kill -STOP $(pids n2) 2>/dev/null
+		sleep 0.05
+		kill -CONT $(pids n2) 2>/dev/null
+		stops=$((stops + 1))
+	done
+	[ -n "$pid" ] && kill -CONT "$pid" 2>/dev/null
+	lib_log "$stops stops of 50 ms"
+fi
+sleep 1
+b2=$(ticks n2) te=$(lib_now_ms)
+false_to=$(count_state n2 MASTER)
+lost=$(($(count_state n1 BACKUP) + $(count_state n1 INIT) + $(count_state n1 FAULT)))
+cpu=$(awk -v d=$((b2 - a2)) -v hz="$hz" -v ms=$((te - ts)) 'BEGIN { printf "%.2f", d / hz * 100000 / ms }')
+lib_log "false takeovers on the backup: $false_to, roles lost on the master: $lost"
+lib_daemon_stop n1 TERM
+lib_daemon_stop n2 TERM
+echo "RESULT impl=${BENCH_LABEL:-$IMPL} n=$N interval=$INTERVAL load=$LOAD rt=$RT secs=$SECS false_takeovers=$false_to master_lost=$lost stops=$stops backup_cpu=$cpu"
+lib_pass

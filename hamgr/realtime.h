@@ -1,0 +1,23 @@
+/* realtime: the daemon's scheduling for tight advert intervals
+ * (realtime-priority in hamgr.conf(5)): SCHED_FIFO at the configured
+ * priority (SCHED_RESET_ON_FORK: resource scripts and agents run as normal
+ * processes), every page locked in memory (mlockall) and a timer slack of
+ * 1 us, so a loaded machine neither delays nor pages out the daemon that
+ * must advertise every 10 ms. 0 puts everything back. */
+#ifndef HAMGR_REALTIME_H
+#define HAMGR_REALTIME_H
+
+#include <stdbool.h>
+
+struct realtime_state {
+	int priority;           /* configured: 0 off, 1..99 */
+	bool fifo;              /* SCHED_FIFO is in force */
+	bool locked;            /* mlockall is in force */
+	char error[128];        /* why not, "" when all went well */
+};
+
+/* Apply priority (0..99); st says what is in force afterwards. 0, or -1
+ * with st->error set (what could be done is done). */
+int realtime_apply(int priority, struct realtime_state *st);
+
+#endif
