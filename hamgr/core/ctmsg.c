@@ -6,6 +6,7 @@
  * entry in turn: LENGTH when it does not fit before the tag, ENTRY when it
  * is not valid; finally LENGTH when bytes are left over. */
 #include "core/ctmsg.h"
+#include "core/wire.h"
 
 #include <string.h>
 
@@ -165,41 +166,6 @@ static size_t name_len(const char *s)
 	return n;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
-
 int ctmsg_begin(struct ctmsg_builder *b, const struct ctmsg *h, uint8_t *buf, size_t cap)
 {
 	struct ctmsg c;
@@ -224,13 +190,13 @@ int ctmsg_begin(struct ctmsg_builder *b, const struct ctmsg *h, uint8_t *buf, si
 	buf[OFF_KEY_ID] = h->key_id;
 	buf[OFF_NODE_LEN] = (uint8_t)nlen;
 	buf[OFF_RESERVED] = 0;
-	put16(buf + OFF_COUNT, 0);
-	put64(buf + OFF_BOOT_ID, h->boot_id);
-	put64(buf + OFF_COUNTER, h->counter);
-	put64(buf + OFF_NONCE, h->nonce);
-	put64(buf + OFF_ECHO, h->echo);
-	put64(buf + OFF_FIRST, h->first);
-	put64(buf + OFF_LAST, h->last);
+	wire_put16(buf + OFF_COUNT, 0);
+	wire_put64(buf + OFF_BOOT_ID, h->boot_id);
+	wire_put64(buf + OFF_COUNTER, h->counter);
+	wire_put64(buf + OFF_NONCE, h->nonce);
+	wire_put64(buf + OFF_ECHO, h->echo);
+	wire_put64(buf + OFF_FIRST, h->first);
+	wire_put64(buf + OFF_LAST, h->last);
 	memcpy(buf + CTMSG_HDR_LEN, h->node, nlen);
 	b->buf = buf;
 	b->cap = cap;
@@ -243,8 +209,8 @@ static uint8_t *put_tuple(uint8_t *p, const struct ctmsg_tuple *t, size_t a)
 {
 	memcpy(p, t->src, a);
 	memcpy(p + a, t->dst, a);
-	put16(p + 2 * a, t->sport);
-	put16(p + 2 * a + 2, t->dport);
+	wire_put16(p + 2 * a, t->sport);
+	wire_put16(p + 2 * a + 2, t->dport);
 	return p + 2 * a + 4;
 }
 
@@ -267,9 +233,9 @@ int ctmsg_add(struct ctmsg_builder *b, const struct ctmsg_entry *e)
 	p = put_tuple(p + 4, &e->orig, a);
 	if (b->type != CTMSG_DESTROY) {
 		p = put_tuple(p, &e->reply, a);
-		put32(p, e->status);
-		put32(p + 4, e->timeout);
-		put32(p + 8, e->mark);
+		wire_put32(p, e->status);
+		wire_put32(p + 4, e->timeout);
+		wire_put32(p + 8, e->mark);
 		p[12] = e->wscale_orig;
 		p[13] = e->wscale_reply;
 		p[14] = e->tflags_orig;
@@ -292,7 +258,7 @@ size_t ctmsg_finish(struct ctmsg_builder *b, heartbeat_sign_fn sign, void *ctx)
 
 	if (!b || !b->buf || !sign)
 		return 0;
-	put16(b->buf + OFF_COUNT, b->count);
+	wire_put16(b->buf + OFF_COUNT, b->count);
 	if (sign(ctx, b->buf[OFF_KEY_ID], b->buf, b->len, b->buf + b->len) != 0) {
 		memset(b->buf, 0, b->len + CTMSG_TAG_LEN);
 		return 0;
@@ -307,21 +273,21 @@ static void read_header(const uint8_t *buf, struct ctmsg *h)
 	h->type = buf[OFF_TYPE];
 	h->flags = buf[OFF_FLAGS];
 	h->key_id = buf[OFF_KEY_ID];
-	h->count = get16(buf + OFF_COUNT);
-	h->boot_id = get64(buf + OFF_BOOT_ID);
-	h->counter = get64(buf + OFF_COUNTER);
-	h->nonce = get64(buf + OFF_NONCE);
-	h->echo = get64(buf + OFF_ECHO);
-	h->first = get64(buf + OFF_FIRST);
-	h->last = get64(buf + OFF_LAST);
+	h->count = wire_get16(buf + OFF_COUNT);
+	h->boot_id = wire_get64(buf + OFF_BOOT_ID);
+	h->counter = wire_get64(buf + OFF_COUNTER);
+	h->nonce = wire_get64(buf + OFF_NONCE);
+	h->echo = wire_get64(buf + OFF_ECHO);
+	h->first = wire_get64(buf + OFF_FIRST);
+	h->last = wire_get64(buf + OFF_LAST);
 }
 
 static const uint8_t *get_tuple(const uint8_t *p, struct ctmsg_tuple *t, size_t a)
 {
 	memcpy(t->src, p, a);
 	memcpy(t->dst, p + a, a);
-	t->sport = get16(p + 2 * a);
-	t->dport = get16(p + 2 * a + 2);
+	t->sport = wire_get16(p + 2 * a);
+	t->dport = wire_get16(p + 2 * a + 2);
 	return p + 2 * a + 4;
 }
 
@@ -347,9 +313,9 @@ static size_t read_entry(uint8_t type, const uint8_t *p, size_t left, struct ctm
 	p = get_tuple(p + 4, &e->orig, a);
 	if (type != CTMSG_DESTROY) {
 		p = get_tuple(p, &e->reply, a);
-		e->status = get32(p);
-		e->timeout = get32(p + 4);
-		e->mark = get32(p + 8);
+		e->status = wire_get32(p);
+		e->timeout = wire_get32(p + 4);
+		e->mark = wire_get32(p + 8);
 		e->wscale_orig = p[12];
 		e->wscale_reply = p[13];
 		e->tflags_orig = p[14];
@@ -427,7 +393,7 @@ void ctmsg_iter_init(struct ctmsg_iter *it, const uint8_t *buf, size_t len)
 	if (ctmsg_decode(buf, len, NULL) != CTMSG_OK)
 		return;
 	it->type = buf[OFF_TYPE];
-	it->n = get16(buf + OFF_COUNT);
+	it->n = wire_get16(buf + OFF_COUNT);
 	it->p = buf + CTMSG_HDR_LEN + buf[OFF_NODE_LEN];
 	it->left = len - CTMSG_TAG_LEN - CTMSG_HDR_LEN - buf[OFF_NODE_LEN];
 }

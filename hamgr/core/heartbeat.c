@@ -10,6 +10,7 @@
  * VERSION, TYPE, FIELD, INTERVAL, LENGTH, TARGET, NONCE, NAME. The tag is
  * not looked at: heartbeat_verify() hands it to the adapter's callback. */
 #include "core/heartbeat.h"
+#include "core/wire.h"
 
 #include <string.h>
 
@@ -130,31 +131,6 @@ static int encodable(const struct heartbeat *h)
 	return h->target[0] == '\0';
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
-
 size_t heartbeat_encode(const struct heartbeat *hb, heartbeat_sign_fn sign, void *ctx,
 			uint8_t *buf, size_t buflen)
 {
@@ -180,12 +156,12 @@ size_t heartbeat_encode(const struct heartbeat *hb, heartbeat_sign_fn sign, void
 	buf[OFF_TARGET_LEN] = (uint8_t)tlen;
 	buf[OFF_TRACKS] = hb->tracks;
 	buf[OFF_TRACKS_DOWN] = hb->tracks_down;
-	put32(buf + OFF_INTERVAL, hb->interval_us);
-	put64(buf + OFF_EPOCH, hb->epoch);
-	put64(buf + OFF_BOOT_ID, hb->boot_id);
-	put64(buf + OFF_COUNTER, hb->counter);
-	put64(buf + OFF_NONCE, hb->nonce);
-	put64(buf + OFF_ECHO, hb->echo);
+	wire_put32(buf + OFF_INTERVAL, hb->interval_us);
+	wire_put64(buf + OFF_EPOCH, hb->epoch);
+	wire_put64(buf + OFF_BOOT_ID, hb->boot_id);
+	wire_put64(buf + OFF_COUNTER, hb->counter);
+	wire_put64(buf + OFF_NONCE, hb->nonce);
+	wire_put64(buf + OFF_ECHO, hb->echo);
 	memcpy(buf + HEARTBEAT_HDR_LEN, hb->node, nlen);
 	memcpy(buf + HEARTBEAT_HDR_LEN + nlen, hb->target, tlen);
 	if (sign(ctx, hb->key_id, buf, body, buf + body) != 0) {
@@ -207,12 +183,12 @@ static void read_header(const uint8_t *buf, struct heartbeat *h)
 	h->key_id = buf[OFF_KEY_ID];
 	h->tracks = buf[OFF_TRACKS];
 	h->tracks_down = buf[OFF_TRACKS_DOWN];
-	h->interval_us = get32(buf + OFF_INTERVAL);
-	h->epoch = get64(buf + OFF_EPOCH);
-	h->boot_id = get64(buf + OFF_BOOT_ID);
-	h->counter = get64(buf + OFF_COUNTER);
-	h->nonce = get64(buf + OFF_NONCE);
-	h->echo = get64(buf + OFF_ECHO);
+	h->interval_us = wire_get32(buf + OFF_INTERVAL);
+	h->epoch = wire_get64(buf + OFF_EPOCH);
+	h->boot_id = wire_get64(buf + OFF_BOOT_ID);
+	h->counter = wire_get64(buf + OFF_COUNTER);
+	h->nonce = wire_get64(buf + OFF_NONCE);
+	h->echo = wire_get64(buf + OFF_ECHO);
 }
 
 /* The length must match exactly (a UDP socket hands over the datagram as

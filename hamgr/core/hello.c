@@ -11,6 +11,7 @@
  * comes before NAME so that an announce carrying a target is reported as
  * such whatever the target's bytes are. */
 #include "core/hello.h"
+#include "core/wire.h"
 
 #include <string.h>
 
@@ -114,20 +115,6 @@ static int encodable(const struct hello *h)
 	return h->target[0] == '\0';
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 size_t hello_encode(const struct hello *h, uint8_t *buf, size_t buflen)
 {
 	size_t nlen, tlen, need;
@@ -150,7 +137,7 @@ size_t hello_encode(const struct hello *h, uint8_t *buf, size_t buflen)
 	buf[OFF_NODE_LEN] = (uint8_t)nlen;
 	buf[OFF_TARGET_LEN] = (uint8_t)tlen;
 	memset(buf + OFF_RESERVED, 0, RESERVED_LEN);
-	put32(buf + OFF_SEQ, h->seq);
+	wire_put32(buf + OFF_SEQ, h->seq);
 	memcpy(buf + HELLO_HDR_LEN, h->node, nlen);
 	memcpy(buf + HELLO_HDR_LEN + nlen, h->target, tlen);
 	return need;
@@ -174,7 +161,7 @@ static void fill(const uint8_t *buf, struct hello *out)
 	out->priority = buf[OFF_PRIO];
 	out->effective = buf[OFF_EFFECTIVE];
 	out->flags = buf[OFF_FLAGS];
-	out->seq = get32(buf + OFF_SEQ);
+	out->seq = wire_get32(buf + OFF_SEQ);
 	memcpy(out->node, buf + HELLO_HDR_LEN, nlen);
 	out->node[nlen] = '\0';
 	memcpy(out->target, buf + HELLO_HDR_LEN + nlen, tlen);

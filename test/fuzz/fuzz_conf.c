@@ -13,6 +13,7 @@
  *        -max_total_time=60 build/fuzz-corpus/fuzz_conf test/fuzz/seeds/fuzz_conf
  * (with a scratch corpus directory first to keep new inputs elsewhere) */
 #include "conf.h"
+#include "core/argv.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -29,13 +30,23 @@ static void fail(const char *what, const char *detail)
 	abort();
 }
 
+/* What the parser promises of a command: its first word, split as hamgr
+ * splits it (blanks, quotes), is an absolute path. The line itself may
+ * begin with blanks or a quote. */
+static int argv0_absolute(const char *command)
+{
+	char buf[CONF_CMD_MAX + 64], *argv[64];
+
+	return argv_split(command, argv, 64, buf, sizeof(buf), NULL) > 0 && argv[0][0] == '/';
+}
+
 static void check_track(const struct conf_track *t)
 {
 	if (!t->name[0] || t->line < 1 || t->rise < 1 || t->rise > 255 || t->fall < 1 ||
 	    t->fall > 255 || t->weight < -254 || t->weight > 254)
 		fail("track value out of range", t->name);
 	if (t->kind == CONF_TRACK_COMMAND &&
-	    (t->command[0] != '/' || t->interface[0] || t->interval_us < 10000 ||
+	    (!argv0_absolute(t->command) || t->interface[0] || t->interval_us < 10000 ||
 	     t->interval_us > 3600000000ULL || t->timeout_us < 10000 ||
 	     t->timeout_us > t->interval_us))
 		fail("command track", t->name);
