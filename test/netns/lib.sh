@@ -788,11 +788,26 @@ lib_sampler_start() {
 			[ "$now" -ge "$end" ] && break
 			[ -e "$LIB_TMP/sampler.stop" ] && break
 			line=$(((now - LIB_T0) / 1000))
+			held=()
 			for n in "${LIB_NODES[@]}"; do
 				[ -e "$LIB_TMP/cut/$n" ] && continue
 				ip -n "$LIB_PREFIX$n" -o addr show to "$addr" 2>/dev/null | grep -q . &&
-					line+=" $n"
+					held+=("$n")
 			done
+			# The nodes are read one after another: a handover between
+			# two reads looks like two holders. Two count only if the
+			# ones read first still hold after the last was seen.
+			if [ ${#held[@]} -ge 2 ]; then
+				last=${held[-1]}
+				still=()
+				for n in "${held[@]}"; do
+					[ "$n" = "$last" ] && continue
+					ip -n "$LIB_PREFIX$n" -o addr show to "$addr" 2>/dev/null | grep -q . &&
+						still+=("$n")
+				done
+				held=("${still[@]}" "$last")
+			fi
+			for n in "${held[@]}"; do line+=" $n"; done
 			echo "$line" >>"$LIB_TMP/samples"
 			sleep 0.02
 		done
