@@ -837,6 +837,14 @@ lib_sampler_check() {
 		*) lib_fail "lib_sampler_check: unknown argument $kv" ;;
 		esac
 	done
+	# One more sample first: the state the scenario waited for is then in
+	# the record even when it was reached just before this call.
+	total=$(wc -l <"$LIB_TMP/samples")
+	for ((i = 0; i < 50; i++)); do
+		[ "$(wc -l <"$LIB_TMP/samples")" -ge $((total + 2)) ] && break
+		kill -0 "$LIB_SAMPLER" 2>/dev/null || break
+		sleep 0.02
+	done
 	: >"$LIB_TMP/sampler.stop"
 	for ((i = 0; i < 100; i++)); do
 		kill -0 "$LIB_SAMPLER" 2>/dev/null || break
