@@ -43,6 +43,7 @@ scale_table() {
 
 scale_chart() {
 	local d=$OUT/scale impl plot=""
+	local term=${BENCH_TERM:-'svg size 760,480 dynamic font "sans,12"'}
 	[ -s "$OUT/scale.csv" ] && command -v gnuplot >/dev/null || return 0
 	for impl in hamgr keepalived hamgr-before; do
 		fields "$OUT/scale.csv" n impl master_cpu backup_cpu |
@@ -59,7 +60,7 @@ scale_chart() {
 		plot+=", '$d.hamgr-before.dat' $u4 with linespoints lw 1 dt 3 title 'hamgr before (backup)'"
 	fi
 	gnuplot <<GP
-set terminal ${BENCH_TERM:-svg size 760,480 dynamic font "sans,12"}
+set terminal $term
 set output "$SVG/scale_cpu.${BENCH_EXT:-svg}"
 set title "Idle CPU against instances (advert interval 100 ms)"
 set xlabel "instances per node"
@@ -84,13 +85,14 @@ addrs_table() {
 
 addrs_chart() {
 	local d=$OUT/addrs.dat
+	local term=${BENCH_TERM:-'svg size 640,360 dynamic font "sans,12"'}
 	[ -s "$OUT/addrs.csv" ] && command -v gnuplot >/dev/null || return 0
 	fields "$OUT/addrs.csv" impl stop_to_first_ms first_to_last_ms |
 		awk -F'\t' '{ n[$1]++; a[$1] += $2; b[$1] += $3 }
 			END { for (i in n) printf "%s\t%.0f\t%.0f\n", i, a[i] / n[i], b[i] / n[i] }' |
 		sort >"$d"
 	gnuplot <<GP
-set terminal ${BENCH_TERM:-svg size 640,360 dynamic font "sans,12"}
+set terminal $term
 set output "$SVG/addrs.${BENCH_EXT:-svg}"
 set title "Takeover of 1,000 addresses (mean of the runs)"
 set ylabel "ms"
