@@ -179,7 +179,13 @@ MD
 The backup must take nothing over while the host's CPUs are saturated by
 2 x nproc busy loops, or while the backup daemon is stopped (SIGSTOP) for
 50 ms at random times, every 0.2 to 1 s. With `realtime-priority` hamgr
-runs SCHED_FIFO with its memory locked.
+runs SCHED_FIFO with its memory locked. Both nodes share the starved
+host: under the busy loops a takeover at 10 ms comes from the master's
+adverts leaving late (the backup logs "no advert from X for 37..69 ms"
+after reading what was queued), which a real-time master prevents. A
+stopped backup reads the adverts queued meanwhile before it declares the
+master down; the hamgr before issue 11 did not (and, with a socket per
+instance, took seconds to catch up with 100 of them).
 
 MD
 	starvation_table
