@@ -112,7 +112,7 @@ void announce_released(struct instance *in)
 		/* peers' table may change under the sends: keep a copy. */
 		snprintf(name, sizeof(name), "%s", to);
 		log_info("instance %s: handing the role to %s", in->conf.name, name);
-		in->handover_sent_at = instance_now(in);
+		in->handover_sent_at = hbwire_clock_us();
 		announce_send(in, HELLO_HANDOVER, name);
 		announce_send(in, HELLO_HANDOVER, name);
 	}
