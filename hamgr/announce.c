@@ -13,7 +13,7 @@
 
 bool announce_running(const struct instance *in)
 {
-	return in->conf.protocol == CONF_PROTO_HAMGR ? in->env->hb != NULL : in->env->hello != NULL;
+	return in->env->hb || (in->conf.protocol == CONF_PROTO_VRRP3 && in->env->hello);
 }
 
 void announce_send(struct instance *in, uint8_t type, const char *target)
@@ -22,7 +22,8 @@ void announce_send(struct instance *in, uint8_t type, const char *target)
 	uint8_t buf[HELLO_MAX_LEN];
 	size_t len, i;
 
-	if (in->conf.protocol == CONF_PROTO_HAMGR) {
+	/* Protocol "hamgr", or a key to sign with: the heartbeat stream. */
+	if (in->env->hb) {
 		hbwire_announce(in, type == HELLO_HANDOVER ? HEARTBEAT_HANDOVER_REQ
 							   : HEARTBEAT_BEAT, target);
 		return;
@@ -283,9 +284,15 @@ void instance_hello_rx(struct instance *in, const struct ipaddr *src, uint8_t tt
 		in->stats.hello_ttl_drops++;
 		return;
 	}
-	/* Protocol "hamgr" folds the announcements into its heartbeats. */
+	/* Protocol "hamgr" folds the announcements into its heartbeats;
+	 * with a key, vrrp3's go there too, signed: an unsigned one could be
+	 * anybody's. */
 	if (in->conf.protocol == CONF_PROTO_HAMGR)
 		return;
+	if (in->env->hb) {
+		in->stats.hello_unsigned_drops++;
+		return;
+	}
 	announce_rx(in, src, h);
 }
 

@@ -365,6 +365,9 @@ void instance_reconfigure(struct instance *in, const struct conf_instance *ci)
 	conf_instance_release(&in->conf);
 	in->conf = nc;
 	alarms_vips_changed(in);
+	/* A key added on reload: the signed announcements start now. */
+	if (in->env->hb && !in->hbsub && in->ifindex)
+		hbwire_open(in);
 	fsm_config_from(&fc, &nc);
 	fsm_reconfigure(&in->fsm, instance_now(in), &fc,
 			tracks_priority(in, nc.priority), &acts);

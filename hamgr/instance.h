@@ -50,6 +50,7 @@ struct instance_stats {
 	uint64_t send_errors;
 	uint64_t drops[ADVERT_REASON_MAX];
 	uint64_t hello_sent, hello_rcvd, hello_ttl_drops;
+	uint64_t hello_unsigned_drops;  /* unsigned, while we have a key */
 	uint64_t hello_name_clash;      /* announcements carrying our node name */
 };
 

@@ -79,7 +79,8 @@ void hbwire_announce(struct instance *in, uint8_t type, const char *target)
 	/* A MASTER's heartbeats go out every interval and carry all of it;
 	 * an announcement of its own could say "MASTER" with a priority the
 	 * fsm does not advertise (standby, hold-off): leave it to them. */
-	if (type == HEARTBEAT_BEAT && in->fsm.state == FSM_MASTER)
+	if (in->conf.protocol == CONF_PROTO_HAMGR && type == HEARTBEAT_BEAT &&
+	    in->fsm.state == FSM_MASTER)
 		return;
 	fill(in, &hb, type, fsm_effective_priority(&in->fsm));
 	if (target)
@@ -187,8 +188,11 @@ static void take(struct instance *in, const struct hbproto_msg *m)
 		as_announcement(in, &m->src, hb);
 		return;
 	}
-	if (hb->type == HEARTBEAT_RELEASE || (hb->type == HEARTBEAT_BEAT &&
-					      hb->state == FSM_MASTER))
+	/* vrrp3's signed announcements are announcements only: its adverts
+	 * are VRRP's. */
+	if (in->conf.protocol == CONF_PROTO_HAMGR &&
+	    (hb->type == HEARTBEAT_RELEASE || (hb->type == HEARTBEAT_BEAT &&
+					       hb->state == FSM_MASTER)))
 		as_advert(in, &m->src, hb);
 	if (as_announcement(in, &m->src, hb)) {
 		struct heartbeat c;
@@ -212,7 +216,8 @@ static void answer(struct instance *in)
 		return;
 	in->hb_answered_at = now;
 	hbproto_count_answer(in->env->hb);
-	if (in->fsm.state == FSM_MASTER && fsm_advert_priority(&in->fsm))
+	if (in->conf.protocol == CONF_PROTO_HAMGR && in->fsm.state == FSM_MASTER &&
+	    fsm_advert_priority(&in->fsm))
 		hbwire_send_advert(in, fsm_advert_priority(&in->fsm));
 	else
 		hbwire_announce(in, HEARTBEAT_BEAT, NULL);
@@ -238,7 +243,7 @@ static void on_message(void *arg, const struct hbproto_msg *m)
 
 void hbwire_drain(struct instance *in)
 {
-	if (in->hbsub)
+	if (in->hbsub && in->conf.protocol == CONF_PROTO_HAMGR)
 		hbproto_drain(in->env->hb, in->family);
 }
 

@@ -251,6 +251,10 @@ int wire_open(struct instance *in)
 	wire_close(in);
 	if (in->conf.protocol == CONF_PROTO_HAMGR)
 		return hbwire_open(in);
+	/* With a key, vrrp3's announcements go signed in the heartbeat
+	 * stream. */
+	if (in->env->hb && hbwire_open(in) < 0)
+		return -1;
 	in->sub = vrrp_rx_add(in->env->vrrp, in->ifindex, in->conf.interface, in->family,
 			      in->conf.vrid, in->conf.n_unicast_peers == 0, handle_packet, in,
 			      err, sizeof(err));
