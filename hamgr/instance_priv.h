@@ -119,6 +119,7 @@ struct instance {
 	sd_event_source *alarm_timer;
 	uint8_t mac[CONFLICT_MAC_LEN];  /* the interface's, at the last probe */
 	size_t probe_next;              /* the VIP the next probe round starts at */
+	struct ipaddr *vips_sorted;     /* many VIPs: sorted, for other_vrid */
 };
 
 /* instance.c */
