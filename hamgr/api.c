@@ -380,9 +380,11 @@ static int cmd_status(struct daemon *d, struct json_object *args,
 		struct json_object *hd = json_object_new_object();
 		int r;
 
+		/* unsigned is the instance's verdict, counted per instance */
 		for (r = 1; r < HELLO_REASON_MAX; r++)
-			add(hd, hello_reason_str((enum hello_reason)r),
-			    json_object_new_int64((int64_t)d->hello_drops[r]));
+			if (r != HELLO_ERR_UNSIGNED)
+				add(hd, hello_reason_str((enum hello_reason)r),
+				    json_object_new_int64((int64_t)d->hello_drops[r]));
 		add(o, "announcement_drops", hd);
 	}
 	add(o, "conntrack_sync", api_ctsync_json(d->env.ctsync));
