@@ -303,6 +303,7 @@ static struct json_object *instance_json(const struct daemon *d, struct instance
 	add(o, "released_master", released_json(in, now));
 	add(o, "peers", peers_json(in, now));
 	add(o, "nodes", nodes_json(in, now));
+	add(o, "paths", api_paths_json(in, now));
 	add(o, "time_in_state_ms", json_object_new_int64((int64_t)((now - f->state_since) / 1000u)));
 	add(o, "transitions", json_object_new_int64((int64_t)daemon_transitions(d, c->name)));
 	add(o, "reason", json_object_new_string(f->reason));

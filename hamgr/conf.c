@@ -145,6 +145,7 @@ cfg_opt_t conf_instance_opts[] = {
 	CFG_STR_CB("preempt-delay", "0s", CFGF_NONE, conf_cb_duration),
 	CFG_STR_CB("protocol", "vrrp3", CFGF_NONE, conf_cb_choice),
 	CFG_STR_LIST_CB("unicast-peers", NULL, CFGF_NONE, conf_cb_peer),
+	CFG_STR_LIST_CB("heartbeat-paths", NULL, CFGF_NONE, conf_cb_ifname),
 	CFG_STR_LIST_CB("vips", NULL, CFGF_NODEFAULT, conf_cb_vip),
 	CFG_INT_CB("garp-repeat", 3, CFGF_NONE, conf_cb_int),
 	CFG_INT_CB("garp-rate", 1000, CFGF_NONE, conf_cb_int),

@@ -15,6 +15,7 @@
 #define CONF_EX_CONFIG 78 /* EX_CONFIG: exit code for a bad config */
 #define CONF_NAME_MAX 64
 #define CONF_IFNAME_MAX 16
+#define CONF_PATHS_MAX 4         /* heartbeat-paths beside the interface */
 #define CONF_PATH_MAX 256
 #define CONF_ERR_MAX 512
 
@@ -84,6 +85,10 @@ struct conf_instance {
 	bool preempt;                   /* default true */
 	uint64_t preempt_delay_us;      /* default 0 */
 	enum conf_protocol protocol;    /* default vrrp3 */
+	/* protocol "hamgr": more interfaces to send and hear the heartbeats
+	 * on; a peer is gone only when every path is silent */
+	char paths[CONF_PATHS_MAX][CONF_IFNAME_MAX];
+	size_t n_paths;
 	int protocol_line;              /* 0: the default */
 	struct ipaddr *unicast_peers;   /* empty: multicast */
 	size_t n_unicast_peers;

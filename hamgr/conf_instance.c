@@ -173,11 +173,43 @@ void conf_instance_cross_check(cfg_t *root, const struct conf *c, size_t i, size
 }
 
 
+/* heartbeat-paths: interfaces beside the instance's, protocol "hamgr" only. */
+static void paths(cfg_t *sec, struct conf_instance *in)
+{
+	size_t n = cfg_size(sec, "heartbeat-paths"), i, j;
+
+	if (n && in->protocol != CONF_PROTO_HAMGR) {
+		conf_report(conf_line_of(sec, "heartbeat-paths", 0, in->line),
+		            "heartbeat-paths: VRRPv3 has one path, expected protocol = \"hamgr\" "
+		            "for several");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char *s = cfg_getnstr(sec, "heartbeat-paths", (unsigned)i);
+		int line = conf_line_of(sec, "heartbeat-paths", (unsigned)i, in->line);
+
+		if (i == CONF_PATHS_MAX) {
+			conf_report(line, "heartbeat-paths: %s is one too many, expected at most "
+			            "%d interfaces", s, CONF_PATHS_MAX);
+			return;
+		}
+		if (!strcmp(s, in->interface))
+			conf_report(line, "heartbeat-paths: %s is the instance's interface, "
+			            "expected another one", s);
+		for (j = 0; j < i; j++)
+			if (!strcmp(s, in->paths[j]))
+				conf_report(line, "heartbeat-paths: %s is listed twice", s);
+		conf_copy_str(in->paths[i], sizeof(in->paths[i]), s);
+		in->n_paths = i + 1;
+	}
+}
+
 void conf_instance_build(cfg_t *sec, struct conf_instance *in)
 {
 	basics(sec, in);
 	addresses(sec, in);
 	protocol_checks(sec, in);
+	paths(sec, in);
 	conf_track_build(sec, in);
 	conf_resource_build(sec, in);
 }

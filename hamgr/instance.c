@@ -309,6 +309,9 @@ bool instance_can_reconfigure(const struct instance *in, const struct conf_insta
 {
 	size_t i;
 
+	if (in->conf.n_paths != ci->n_paths ||
+	    memcmp(in->conf.paths, ci->paths, sizeof(ci->paths)) != 0)
+		return false;
 	if (strcmp(in->conf.interface, ci->interface) != 0 || in->conf.vrid != ci->vrid ||
 	    in->family != ci->vips[0].family || in->conf.protocol != ci->protocol ||
 	    in->conf.n_unicast_peers != ci->n_unicast_peers ||

@@ -122,6 +122,13 @@ int instance_switchover(struct instance *in, const char *to, bool force,
 void instance_hello_rx(struct instance *in, const struct ipaddr *src, uint8_t ttl,
 		       const struct hello *h);
 
+/* Protocol "hamgr"'s heartbeat paths, for status: the name of path p (0:
+ * the interface), and for each (at most max) when a fresh heartbeat last
+ * arrived on it (monotonic us, 0: never) and how many did. Returns the
+ * number of paths (0 for vrrp3). */
+const char *instance_path_name(const struct instance *in, size_t p);
+size_t instance_paths(const struct instance *in, uint64_t *last_rx, uint64_t *rx, size_t max);
+
 /* hamgr nodes announcing themselves recently (expired ones dropped). */
 size_t instance_nodes(struct instance *in, const struct peers_node **nodes);
 

@@ -59,6 +59,8 @@ static void send_all(struct instance *in, struct heartbeat *hb)
 		if ((e = hbproto_send(in->env->hb, in->ifindex, &in->fsm.primary,
 				      &in->conf.unicast_peers[i], hb)) && !r)
 			r = e;
+	if (in->conf.n_paths && (e = path_send_all(in, hb)) && !r)
+		r = e;
 	wire_sent(in, r);
 }
 
@@ -90,11 +92,11 @@ void hbwire_announce(struct instance *in, uint8_t type, const char *target)
 
 /* ---- in ---- */
 
-/* Is m newer than anything this instance took from its sender? The
- * sender's counter runs over all its instances, so a message reordered
- * behind another instance's (LATE for the daemon) may still be the newest
- * for this one. */
-static bool newest_for_us(struct instance *in, const struct heartbeat *hb)
+/* Is m newer than anything this instance took from its sender (on any
+ * path)? The sender's counter runs over all its instances and paths, so a
+ * message reordered behind another one (LATE for the daemon) may still be
+ * the newest for this instance. Returns the sender's entry, or NULL. */
+static struct instance_hb_last *newest_for_us(struct instance *in, const struct heartbeat *hb)
 {
 	struct instance_hb_last *l = NULL, *oldest = &in->hb_last[0];
 	size_t i;
@@ -109,14 +111,14 @@ static bool newest_for_us(struct instance *in, const struct heartbeat *hb)
 	}
 	if (!l) {
 		l = oldest;
+		memset(l, 0, sizeof(*l));
 		snprintf(l->node, sizeof(l->node), "%s", hb->node);
-		l->boot_id = 0;
 	}
 	if (l->boot_id == hb->boot_id && hb->counter <= l->counter)
-		return false;
+		return NULL;
 	l->boot_id = hb->boot_id;
 	l->counter = hb->counter;
-	return true;
+	return l;
 }
 
 /* A heartbeat seen as an announcement (node table, confirmation,
@@ -223,22 +225,40 @@ static void answer(struct instance *in)
 		hbwire_announce(in, HEARTBEAT_BEAT, NULL);
 }
 
-static void on_message(void *arg, const struct hbproto_msg *m)
+void hbwire_rx(struct instance *in, size_t p, const struct hbproto_msg *m)
 {
-	struct instance *in = arg;
+	struct instance_hb_last *l;
 
-	if (m->ifindex && m->ifindex != in->ifindex)
+	if (p == 0 && m->ifindex && m->ifindex != in->ifindex)
 		return;
-	if (in->conf.n_unicast_peers && !wire_is_peer(in, &m->src)) {
+	if (p == 0 && in->conf.n_unicast_peers && !wire_is_peer(in, &m->src)) {
 		in->stats.drops[ADVERT_ERR_UNKNOWN_PEER]++;
 		hbproto_count_unknown_peer(in->env->hb);
 		return;
 	}
-	if (replay_accepted(m->verdict) && newest_for_us(in, m->hb))
-		take(in, m);
+	if (replay_accepted(m->verdict)) {
+		path_heard(in, p, instance_now(in));
+		l = newest_for_us(in, m->hb);
+		if (l && p == 0) {
+			l->addr = m->src;
+			l->have_addr = true;
+		}
+		/* The sender as the election knows it: its address on path 0. */
+		if (l && l->have_addr) {
+			struct hbproto_msg as0 = *m;
+
+			as0.src = l->addr;
+			take(in, &as0);
+		}
+	}
 	if (m->answer)
 		answer(in);
 	instance_rearm(in);
+}
+
+static void on_message(void *arg, const struct hbproto_msg *m)
+{
+	hbwire_rx(arg, 0, m);
 }
 
 void hbwire_drain(struct instance *in)
@@ -249,6 +269,7 @@ void hbwire_drain(struct instance *in)
 
 void hbwire_close(struct instance *in)
 {
+	path_close_all(in);
 	if (in->env->hb)
 		hbproto_del(in->env->hb, in->hbsub);
 	in->hbsub = NULL;
@@ -269,5 +290,7 @@ int hbwire_open(struct instance *in)
 		log_warnx("instance %s: %s", in->conf.name, err);
 		return -1;
 	}
+	if (in->conf.protocol == CONF_PROTO_HAMGR)
+		path_open_all(in);
 	return 0;
 }

@@ -16,6 +16,7 @@
 
 struct vrrp_sub;
 struct hbproto_sub;
+struct hbproto_msg;
 struct conflict_io;
 struct resource;
 struct script_run;
@@ -66,6 +67,20 @@ struct vipset_step {
 	unsigned slices;
 };
 
+/* One heartbeat path of protocol "hamgr" (instance_path.c). Path 0 is the
+ * instance's interface (its socket and address are the instance's own);
+ * paths 1.. are heartbeat-paths. */
+struct instance_path {
+	struct instance *in;
+	size_t index;
+	int ifindex;                     /* 0: the interface does not exist */
+	struct ipaddr src;               /* ours on it (paths 1..) */
+	bool have_src;
+	struct hbproto_sub *sub;         /* paths 1.. */
+	uint64_t last_rx;                /* monotonic us: a fresh heartbeat on it */
+	uint64_t rx;
+};
+
 struct instance {
 	struct conf_instance conf;      /* deep copy */
 	struct instance_env *env;
@@ -109,7 +124,11 @@ struct instance {
 	struct instance_hb_last {       /* the newest counter taken per node */
 		char node[HEARTBEAT_NAME_MAX + 1];
 		uint64_t boot_id, counter;
+		struct ipaddr addr;      /* its address on path 0: its identity
+					    in the election on every path */
+		bool have_addr;
 	} hb_last[PEERS_NODES_MAX];
+	struct instance_path paths[1 + CONF_PATHS_MAX]; /* 1 + conf.n_paths used */
 	struct instance_clash clash;    /* announce.c */
 	/* tracks (tracks.c) */
 	struct instance_track *tracks;  /* conf.n_tracks */
@@ -145,6 +164,8 @@ bool wire_is_peer(const struct instance *in, const struct ipaddr *src);
 void wire_drain(struct instance *in);
 
 /* instance_hb.c: protocol "hamgr"'s heartbeats in and out */
+/* A message from hbproto that arrived on path p (0: the interface). */
+void hbwire_rx(struct instance *in, size_t p, const struct hbproto_msg *m);
 int hbwire_open(struct instance *in);
 void hbwire_close(struct instance *in);
 /* The fsm's advert: a heartbeat as MASTER, or a release for priority 0. */
@@ -155,6 +176,14 @@ void hbwire_announce(struct instance *in, uint8_t type, const char *target);
 void hbwire_drain(struct instance *in);
 /* CLOCK_MONOTONIC in us, read now (handover round trips). */
 uint64_t hbwire_clock_us(void);
+
+/* instance_path.c: the heartbeat paths beside the interface */
+void path_open_all(struct instance *in);
+void path_close_all(struct instance *in);
+/* Send hb on every extra path (to the group); 0 or the first -errno. */
+int path_send_all(struct instance *in, struct heartbeat *hb);
+/* Liveness: a fresh heartbeat arrived on path p. */
+void path_heard(struct instance *in, size_t p, uint64_t now);
 
 /* announce.c */
 /* Announcements run: hello_io for vrrp3, the heartbeats for "hamgr". */
