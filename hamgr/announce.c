@@ -243,8 +243,8 @@ static void name_clash(struct instance *in, const struct ipaddr *src, const char
 	c->logged = now;
 }
 
-void instance_hello_rx(struct instance *in, const struct ipaddr *src, uint8_t ttl,
-		       const struct hello *h)
+enum hello_reason instance_hello_rx(struct instance *in, const struct ipaddr *src,
+				    uint8_t ttl, const struct hello *h)
 {
 	struct fsm_actions acts = { .n = 0 };
 	uint64_t now = instance_now(in);
@@ -252,23 +252,29 @@ void instance_hello_rx(struct instance *in, const struct ipaddr *src, uint8_t tt
 
 	if (ttl != ADVERT_TTL) {
 		in->stats.hello_ttl_drops++;
-		return;
+		return HELLO_ERR_TTL;
 	}
 	if (in->have_primary && ipaddr_eq(src, &in->fsm.primary))
-		return;
+		return HELLO_OK;
+	/* A source the adverts are not taken from names no node either. */
+	if (!wire_allowed(in, src)) {
+		wire_log_drop(in, "peer announcement", hello_reason_str(HELLO_ERR_NOT_ALLOWED),
+			      src, in->stats.hello_not_allowed++ == 0, now);
+		return HELLO_ERR_NOT_ALLOWED;
+	}
 	if (in->env->node_name && !strcmp(h->node, in->env->node_name)) {
 		name_clash(in, src, h->node, now);
-		return;
+		return HELLO_OK;
 	}
 	in->stats.hello_rcvd++;
 	peers_note_node(&in->peers, now, src, h->node, h->state, h->priority, h->effective,
 			h->flags);
 	confirm_by(in, src, h, now);
 	if (h->type != HELLO_HANDOVER)
-		return;
+		return HELLO_OK;
 	/* Only the master we follow may hand its role over. */
 	if (!in->fsm.master_known || !ipaddr_eq(src, &in->fsm.master_addr))
-		return;
+		return HELLO_OK;
 	if (in->env->node_name && !strcmp(h->target, in->env->node_name)) {
 		snprintf(why, sizeof(why), "switchover: %s (%s) handed the role to this node",
 			 h->node, ipaddr_str(src, a, sizeof(a)));
@@ -278,4 +284,5 @@ void instance_hello_rx(struct instance *in, const struct ipaddr *src, uint8_t tt
 	}
 	instance_apply(in, &acts);
 	instance_rearm(in);
+	return HELLO_OK;
 }

@@ -181,6 +181,8 @@ static struct json_object *counters_json(struct instance *in)
 	add(o, "announcements_sent", json_object_new_int64((int64_t)st->hello_sent));
 	add(o, "announcements_received", json_object_new_int64((int64_t)st->hello_rcvd));
 	add(o, "announcement_ttl_drops", json_object_new_int64((int64_t)st->hello_ttl_drops));
+	add(o, "announcement_not_allowed_drops",
+	    json_object_new_int64((int64_t)st->hello_not_allowed));
 	add(o, "announcement_name_clashes", json_object_new_int64((int64_t)st->hello_name_clash));
 	add(o, "conflicts", json_object_new_int64((int64_t)instance_alarms(in)->stats.conflicts));
 	add(o, "vip_readded", json_object_new_int64((int64_t)instance_alarms(in)->stats.vip_readded));

@@ -123,6 +123,12 @@ int wire_open(struct instance *in);
 void wire_close(struct instance *in);
 /* Read adverts already queued (before a backup declares the master down). */
 void wire_drain(struct instance *in);
+/* May src speak for the instance? Without allowed-peers anyone may. */
+bool wire_allowed(const struct instance *in, const struct ipaddr *src);
+/* A packet of kind what ("advert") from src dropped for reason: an event
+ * for the first of its reason, a log line rate-limited (drop_rl). */
+void wire_log_drop(struct instance *in, const char *what, const char *reason,
+		   const struct ipaddr *src, bool first, uint64_t now);
 
 /* announce.c */
 void announce_send(struct instance *in, uint8_t type, const char *target);
