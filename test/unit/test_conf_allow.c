@@ -6,57 +6,8 @@
 #include <string.h>
 
 #include "conf.h"
+#include "conf_fixture.h"
 #include "cu_main.h"
-
-#define FILE_NAME "t.conf"
-
-/* "instance web" with the required options on lines 2..4; body starts at
- * line 5. */
-#define INST(body)                    \
-	"instance web {\n"            \
-	"  interface = eth0\n"        \
-	"  vrid = 51\n"               \
-	"  vips = {10.0.0.50/24}\n"   \
-	body                          \
-	"}\n"
-
-static struct conf *parse(const char *text, char *err)
-{
-	struct conf *c = NULL;
-
-	err[0] = '\0';
-	if (conf_parse_string(text, FILE_NAME, "host1", &c, err, CONF_ERR_MAX) != 0)
-		return NULL;
-	return c;
-}
-
-static struct conf *parse_ok(const char *text)
-{
-	char err[CONF_ERR_MAX];
-	struct conf *c = parse(text, err);
-
-	if (!c)
-		printf("\n  unexpected error: %s\n", err);
-	CU_ASSERT_PTR_NOT_NULL(c);
-	return c;
-}
-
-static void expect_err(const char *text, const char *want)
-{
-	char err[CONF_ERR_MAX];
-	struct conf *c = parse(text, err);
-
-	CU_ASSERT_PTR_NULL(c);
-	if (strcmp(err, want) != 0)
-		printf("\n  want: %s\n  got:  %s\n", want, err);
-	CU_ASSERT_STRING_EQUAL(err, want);
-	conf_free(c);
-}
-
-static const char *addr(const struct ipaddr *ip, char *buf)
-{
-	return ipaddr_str_prefix(ip, buf, IPADDR_STRLEN);
-}
 
 static void test_values(void)
 {
@@ -191,16 +142,8 @@ static void test_unicast(void)
 
 static void test_limit(void)
 {
-	size_t size = 256 + 256 * 16, o, i;
-	char *text = malloc(size);
+	char *text = long_list("allowed-peers", 256);
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	o = (size_t)snprintf(text, size, "instance web {\n  interface = \"eth0\"\n"
-			     "  vrid = 1\n  vips = {10.0.0.1/24}\n  allowed-peers = {");
-	for (i = 0; i < 256; i++)
-		o += (size_t)snprintf(text + o, size - o, "%s10.1.%zu.%zu", i ? "," : "",
-				      i / 250, i % 250 + 1);
-	snprintf(text + o, size - o, "}\n}\n");
 	expect_err(text, FILE_NAME ":5: allowed-peers: too many addresses, expected at "
 		   "most 255");
 	free(text);
