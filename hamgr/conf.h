@@ -168,9 +168,8 @@ int conf_load_file(const char *path, const char *default_node_name,
 void conf_free(struct conf *c);
 
 /* Deep copy of src into dst (vips, unicast_peers, allowed_peers, tracks,
- * resources), to
- * keep an instance's config beyond its struct conf. Returns 0, or -1 when
- * out of memory (dst then holds no arrays). Free with
+ * resources), to keep an instance's config beyond its struct conf. Returns
+ * 0, or -1 when out of memory (dst then holds no arrays). Free with
  * conf_instance_release(). */
 int conf_instance_copy(struct conf_instance *dst, const struct conf_instance *src);
 

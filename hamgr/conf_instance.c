@@ -140,14 +140,14 @@ static void peer_checks(cfg_t *sec, const struct conf_instance *in)
 
 	for (i = 0; i < in->n_unicast_peers; i++) {
 		const struct ipaddr *p = &in->unicast_peers[i];
+		const char *s = cfg_getnstr(sec, "unicast-peers", (unsigned)i);
+		int line = conf_line_of(sec, "unicast-peers", (unsigned)i, in->line);
 
 		family_check(sec, in, "unicast-peers", p, i);
 		for (j = 0; j < in->n_vips; j++)
 			if (ipaddr_eq(p, &in->vips[j]))
-				conf_report(conf_line_of(sec, "unicast-peers", (unsigned)i, in->line),
-				            "unicast-peers: %s is a VIP of this instance, expected "
-				            "the address of a peer node",
-				            cfg_getnstr(sec, "unicast-peers", (unsigned)i));
+				conf_report(line, "unicast-peers: %s is a VIP of this instance, "
+				            "expected the address of a peer node", s);
 	}
 }
 
@@ -156,9 +156,10 @@ static void peer_checks(cfg_t *sec, const struct conf_instance *in)
 static void allowed_checks(cfg_t *sec, const struct conf_instance *in)
 {
 	int line = conf_line_of(sec, "allowed-peers", 0, in->line);
+	bool written = cfg_getopt(sec, "allowed-peers")->flags & CFGF_MODIFIED;
 	size_t i;
 
-	if (in->n_allowed_peers == 0 && (cfg_getopt(sec, "allowed-peers")->flags & CFGF_MODIFIED)) {
+	if (in->n_allowed_peers == 0 && written) {
 		line = conf_text_option_line(conf_ctx->text, in->line, "allowed-peers");
 		conf_report(line ? line : in->line, "allowed-peers: the list is empty, expected "
 		            "at least one address or prefix (leave allowed-peers out to accept "

@@ -113,7 +113,8 @@ for n in n1 n2; do
 	lib_assert_ge "$n metrics: announcements dropped as not_allowed, daemon-wide" \
 		"$(metric 'hamgr_announcement_drops_total{reason="not_allowed"}')" 5
 	QUIET=1 hactl $n status --json
-	lib_assert_ge "$n status: drops.not_allowed" "$(jqo '.instances[0].counters.drops.not_allowed')" 100
+	lib_assert_ge "$n status: drops.not_allowed" \
+		"$(jqo '.instances[0].counters.drops.not_allowed')" 100
 	lib_assert_ge "$n status: announcement_not_allowed_drops" \
 		"$(jqo '.instances[0].counters.announcement_not_allowed_drops')" 5
 	lib_assert_eq "$n status: nodes heard" "$([ $n = n1 ] && echo n2 || echo n1)" \
