@@ -183,6 +183,8 @@ static struct json_object *counters_json(struct instance *in)
 	add(o, "announcement_ttl_drops", json_object_new_int64((int64_t)st->hello_ttl_drops));
 	add(o, "announcement_unsigned_drops",
 	    json_object_new_int64((int64_t)st->hello_unsigned_drops));
+	add(o, "announcement_not_allowed_drops",
+	    json_object_new_int64((int64_t)st->hello_not_allowed));
 	add(o, "announcement_name_clashes", json_object_new_int64((int64_t)st->hello_name_clash));
 	add(o, "conflicts", json_object_new_int64((int64_t)instance_alarms(in)->stats.conflicts));
 	add(o, "vip_readded", json_object_new_int64((int64_t)instance_alarms(in)->stats.vip_readded));

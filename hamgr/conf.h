@@ -92,6 +92,10 @@ struct conf_instance {
 	int protocol_line;              /* 0: the default */
 	struct ipaddr *unicast_peers;   /* empty: multicast */
 	size_t n_unicast_peers;
+	struct ipaddr *allowed_peers;   /* adverts and announcements only from
+					   within these addresses and prefixes;
+					   empty: from any source (multicast only) */
+	size_t n_allowed_peers;
 	struct ipaddr *vips;            /* with prefix length; at least one */
 	size_t n_vips;
 	unsigned garp_repeat;           /* 1..100, default 3 */
@@ -171,9 +175,9 @@ int conf_load_file(const char *path, const char *default_node_name,
 /* Free c and everything in it; NULL is fine. */
 void conf_free(struct conf *c);
 
-/* Deep copy of src into dst (vips, unicast_peers, tracks, resources), to
- * keep an instance's config beyond its struct conf. Returns 0, or -1 when
- * out of memory (dst then holds no arrays). Free with
+/* Deep copy of src into dst (vips, unicast_peers, allowed_peers, tracks,
+ * resources), to keep an instance's config beyond its struct conf. Returns
+ * 0, or -1 when out of memory (dst then holds no arrays). Free with
  * conf_instance_release(). */
 int conf_instance_copy(struct conf_instance *dst, const struct conf_instance *src);
 

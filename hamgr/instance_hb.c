@@ -236,6 +236,9 @@ void hbwire_rx(struct instance *in, size_t p, const struct hbproto_msg *m)
 		hbproto_count_unknown_peer(in->env->hb);
 		return;
 	}
+	/* allowed-peers: heartbeats and signed announcements alike. */
+	if (p == 0 && !announce_allowed(in, &m->src))
+		return;
 	if (replay_accepted(m->verdict)) {
 		path_heard(in, p, instance_now(in));
 		l = newest_for_us(in, m->hb);

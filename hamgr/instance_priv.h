@@ -162,6 +162,12 @@ void wire_sent(struct instance *in, int r);
 bool wire_is_peer(const struct instance *in, const struct ipaddr *src);
 /* Read adverts already queued (before a backup declares the master down). */
 void wire_drain(struct instance *in);
+/* May src speak for the instance? Without allowed-peers anyone may. */
+bool wire_allowed(const struct instance *in, const struct ipaddr *src);
+/* A packet of kind what ("advert") from src dropped for reason: an event
+ * for the first of its reason, a log line rate-limited (drop_rl). */
+void wire_log_drop(struct instance *in, const char *what, const char *reason,
+		   const struct ipaddr *src, bool first, uint64_t now);
 
 /* instance_hb.c: protocol "hamgr"'s heartbeats in and out */
 /* A message from hbproto that arrived on path p (0: the interface). */
@@ -192,6 +198,8 @@ bool announce_running(const struct instance *in);
  * confirmation of a mastership, a handover. True when a handover made
  * this node MASTER. */
 bool announce_rx(struct instance *in, const struct ipaddr *src, const struct hello *h);
+/* src passes allowed-peers; else the drop is counted and logged. */
+bool announce_allowed(struct instance *in, const struct ipaddr *src);
 void announce_send(struct instance *in, uint8_t type, const char *target);
 int announce_start(struct instance *in);
 void announce_released(struct instance *in);

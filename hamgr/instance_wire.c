@@ -123,12 +123,13 @@ void wire_send_advert(struct instance *in, uint8_t priority)
 
 bool wire_is_peer(const struct instance *in, const struct ipaddr *src)
 {
-	size_t i;
+	return ipaddr_in_prefixes(src, in->conf.unicast_peers, in->conf.n_unicast_peers);
+}
 
-	for (i = 0; i < in->conf.n_unicast_peers; i++)
-		if (ipaddr_eq(&in->conf.unicast_peers[i], src))
-			return true;
-	return false;
+bool wire_allowed(const struct instance *in, const struct ipaddr *src)
+{
+	return !in->conf.n_allowed_peers ||
+	       ipaddr_in_prefixes(src, in->conf.allowed_peers, in->conf.n_allowed_peers);
 }
 
 /* Validate one decoded packet for our VRID; ADVERT_OK means it may reach
@@ -146,25 +147,34 @@ static enum advert_reason check_packet(struct instance *in, const struct advert_
 		return ADVERT_ERR_OWN;
 	if (in->conf.n_unicast_peers && !wire_is_peer(in, src))
 		return ADVERT_ERR_UNKNOWN_PEER;
+	if (!wire_allowed(in, src))
+		return ADVERT_ERR_NOT_ALLOWED;
 	return advert_check_interval(adv, (uint16_t)(in->conf.advert_interval_us / 10000u));
+}
+
+void wire_log_drop(struct instance *in, const char *what, const char *reason,
+		   const struct ipaddr *src, bool first, uint64_t now)
+{
+	char a[IPADDR_STRLEN];
+	const char *from = src->family ? ipaddr_str(src, a, sizeof(a)) : "?";
+	unsigned supp;
+
+	if (first)
+		events_add(in->conf.name, "drop", NULL, NULL, "first %s dropped for %s from %s",
+			   what, reason, from);
+	if (log_ratelimit_ok(&in->drop_rl, now, &supp))
+		log_warnx("instance %s: dropped %s from %s: %s%s", in->conf.name, what, from,
+			  reason, supp ? " (more drops suppressed)" : "");
 }
 
 static void count_drop(struct instance *in, enum advert_reason r, const struct ipaddr *src,
 		       uint64_t now)
 {
-	char a[IPADDR_STRLEN];
-	unsigned supp;
+	bool first = in->stats.drops[r]++ == 0;
 
-	if (in->stats.drops[r]++ == 0 && r != ADVERT_ERR_OWN)
-		events_add(in->conf.name, "drop", NULL, NULL, "first advert dropped for %s from %s",
-			   advert_reason_str(r), src->family ? ipaddr_str(src, a, sizeof(a)) : "?");
 	if (r == ADVERT_ERR_OWN)
 		return;         /* our own packet looped back: not news */
-	if (log_ratelimit_ok(&in->drop_rl, now, &supp))
-		log_warnx("instance %s: dropped advert from %s: %s%s", in->conf.name,
-			  src->family ? ipaddr_str(src, a, sizeof(a)) : "?",
-			  advert_reason_str(r),
-			  supp ? " (more drops suppressed)" : "");
+	wire_log_drop(in, "advert", advert_reason_str(r), src, first, now);
 }
 
 /* Remember who we hear and how regularly (jitter: mean deviation of the

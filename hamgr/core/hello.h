@@ -76,6 +76,7 @@ enum hello_reason {
 	HELLO_ERR_TTL,        /* TTL / hop limit not 255 (checked by the caller) */
 	HELLO_ERR_UNSIGNED,   /* a node with auth-key-file takes signed
 				 announcements only (checked by the caller) */
+	HELLO_ERR_NOT_ALLOWED, /* source outside allowed-peers (checked by the instance) */
 	HELLO_REASON_MAX
 };
 
