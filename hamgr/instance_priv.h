@@ -93,6 +93,7 @@ struct instance {
 	bool have_primary;
 	struct instance_stats stats;
 	struct log_ratelimit drop_rl;
+	struct log_ratelimit hello_drop_rl; /* announcements' drops */
 	struct log_ratelimit send_rl;
 	struct peers peers;
 	sd_event_source *hello_timer;
@@ -165,7 +166,8 @@ void wire_drain(struct instance *in);
 /* May src speak for the instance? Without allowed-peers anyone may. */
 bool wire_allowed(const struct instance *in, const struct ipaddr *src);
 /* A packet of kind what ("advert") from src dropped for reason: an event
- * for the first of its reason, a log line rate-limited (drop_rl). */
+ * for the first of its reason, a log line rate-limited (drop_rl; other
+ * kinds than adverts hello_drop_rl). */
 void wire_log_drop(struct instance *in, const char *what, const char *reason,
 		   const struct ipaddr *src, bool first, uint64_t now);
 

@@ -128,6 +128,10 @@ bool wire_is_peer(const struct instance *in, const struct ipaddr *src)
 
 bool wire_allowed(const struct instance *in, const struct ipaddr *src)
 {
+	/* With unicast-peers (never together with allowed-peers), only the
+	 * peers: a node that is no peer is not announced either. */
+	if (in->conf.n_unicast_peers)
+		return wire_is_peer(in, src);
 	return !in->conf.n_allowed_peers ||
 	       ipaddr_in_prefixes(src, in->conf.allowed_peers, in->conf.n_allowed_peers);
 }
@@ -162,7 +166,10 @@ void wire_log_drop(struct instance *in, const char *what, const char *reason,
 	if (first)
 		events_add(in->conf.name, "drop", NULL, NULL, "first %s dropped for %s from %s",
 			   what, reason, from);
-	if (log_ratelimit_ok(&in->drop_rl, now, &supp))
+	/* Announcements have their own budget: a node that announces itself
+	 * every second must not hide the adverts' drops. */
+	if (log_ratelimit_ok(strcmp(what, "advert") ? &in->hello_drop_rl : &in->drop_rl, now,
+			     &supp))
 		log_warnx("instance %s: dropped %s from %s: %s%s", in->conf.name, what, from,
 			  reason, supp ? " (more drops suppressed)" : "");
 }
