@@ -309,11 +309,27 @@ static void listen_vips(struct instance *in)
 		v4 |= in->conf.vips[i].family == IPADDR_V4;
 		v6 |= in->conf.vips[i].family == IPADDR_V6;
 	}
+	/* The listener of an earlier hold, if it fits, is only resumed:
+	 * opening AF_PACKET sockets stalls the loop for milliseconds. */
+	if (conflict_io_is(in->cio, in->ifindex, v4, v6)) {
+		conflict_io_pause(in->cio, false);
+		return;
+	}
 	conflict_io_close(in->cio);
 	in->cio = conflict_io_open(in->env->event, in->ifindex, v4, v6, on_claim, in, err,
 				   sizeof(err));
 	if (!in->cio)
 		log_warnx("instance %s: address conflict detection off: %s", in->conf.name, err);
+}
+
+void alarms_prepare(struct instance *in)
+{
+	/* Opened now, paused until the VIPs are held: a new master does not
+	 * spend its first milliseconds opening sockets. */
+	if (!in->ifindex || in->alarms.holding)
+		return;
+	listen_vips(in);
+	conflict_io_pause(in->cio, true);
 }
 
 void alarms_hold(struct instance *in, bool holding)
@@ -324,8 +340,9 @@ void alarms_hold(struct instance *in, bool holding)
 			memset(in->mac, 0, sizeof(in->mac));
 		listen_vips(in);
 	} else {
-		conflict_io_close(in->cio);
-		in->cio = NULL;
+		/* Paused, not closed: a close waits for an RCU grace period
+		 * (conflict_io.h), on the path a release must keep short. */
+		conflict_io_pause(in->cio, true);
 	}
 	rearm(in);
 }

@@ -71,6 +71,9 @@ struct conf_track {
 	uint64_t timeout_us;            /* default: interval (command only) */
 	unsigned rise, fall;            /* 1..255, defaults 2 and 3 */
 	int weight;                     /* -254..254, 0: FAULT while down; default 0 */
+	bool witness;                   /* a witness (weight 0): backups also wait
+					   out its detection time before taking
+					   over from a silent master */
 };
 
 struct conf_instance {

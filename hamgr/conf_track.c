@@ -22,6 +22,7 @@ cfg_opt_t conf_track_opts[] = {
 	CFG_INT_CB("rise", 2, CFGF_NONE, conf_cb_int),
 	CFG_INT_CB("fall", 3, CFGF_NONE, conf_cb_int),
 	CFG_INT_CB("weight", 0, CFGF_NONE, conf_cb_int),
+	CFG_BOOL_CB("witness", cfg_false, CFGF_NONE, conf_cb_bool),
 	HEADER,
 	CFG_END()
 };
@@ -84,6 +85,14 @@ static void build_one(cfg_t *t, struct conf_track *tr)
 	tr->rise = (unsigned)cfg_getint(t, "rise");
 	tr->fall = (unsigned)cfg_getint(t, "fall");
 	tr->weight = (int)cfg_getint(t, "weight");
+	tr->witness = cfg_getbool(t, "witness");
+	/* A witness decides who may hold the role at all: down is FAULT. */
+	if (tr->witness && tr->weight)
+		conf_report(conf_line_of(t, "weight", 0, tr->line), "weight: a witness track "
+		            "has none (down is FAULT), expected weight = 0 or witness = false");
+	if (tr->witness && has_if)
+		conf_report(conf_line_of(t, "witness", 0, tr->line), "witness: an interface "
+		            "is no witness, expected a command track (check-ping, check-tcp)");
 }
 
 void conf_track_build(cfg_t *sec, struct conf_instance *in)

@@ -22,6 +22,7 @@
 
 struct conflict_io {
 	int ifindex;
+	bool v4, v6;
 	int arp_fd, na_fd;
 	sd_event_source *arp_src, *na_src;
 	conflict_io_cb cb;
@@ -126,6 +127,8 @@ struct conflict_io *conflict_io_open(sd_event *event, int ifindex, bool v4, bool
 		return NULL;
 	}
 	io->ifindex = ifindex;
+	io->v4 = v4;
+	io->v6 = v6;
 	io->cb = cb;
 	io->arg = arg;
 	io->arp_fd = io->na_fd = -1;
@@ -149,6 +152,36 @@ struct conflict_io *conflict_io_open(sd_event *event, int ifindex, bool v4, bool
 fail:
 	conflict_io_close(io);
 	return NULL;
+}
+
+bool conflict_io_is(const struct conflict_io *io, int ifindex, bool v4, bool v6)
+{
+	return io && io->ifindex == ifindex && io->v4 == v4 && io->v6 == v6;
+}
+
+/* Read and drop what queued while paused: claims from before the hold. */
+static void drain(int fd)
+{
+	uint8_t buf[256];
+	int i;
+
+	for (i = 0; fd >= 0 && i < 4096; i++)
+		if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) < 0)
+			break;
+}
+
+void conflict_io_pause(struct conflict_io *io, bool paused)
+{
+	if (!io)
+		return;
+	if (!paused) {
+		drain(io->arp_fd);
+		drain(io->na_fd);
+	}
+	if (io->arp_src)
+		sd_event_source_set_enabled(io->arp_src, paused ? SD_EVENT_OFF : SD_EVENT_ON);
+	if (io->na_src)
+		sd_event_source_set_enabled(io->na_src, paused ? SD_EVENT_OFF : SD_EVENT_ON);
 }
 
 void conflict_io_close(struct conflict_io *io)

@@ -2,8 +2,9 @@
  * every ARP packet (an AF_PACKET socket for ETH_P_ARP bound to it) and
  * every neighbour advertisement (a raw ICMPv6 socket filtered to NAs, hop
  * limit 255 required) becomes a claim of an address by a MAC, handed to
- * the callback; core/conflict.c decides what a claim means. Open only
- * while an instance holds its VIPs. The probes go out through garp.c. */
+ * the callback; core/conflict.c decides what a claim means. Opened when
+ * an instance first holds its VIPs, paused while it does not. The probes
+ * go out through garp.c. */
 #ifndef HAMGR_CONFLICT_IO_H
 #define HAMGR_CONFLICT_IO_H
 
@@ -22,5 +23,15 @@ typedef void (*conflict_io_cb)(void *arg, const struct conflict_claim *cl);
 struct conflict_io *conflict_io_open(sd_event *event, int ifindex, bool v4, bool v6,
 				     conflict_io_cb cb, void *arg, char *err, size_t errlen);
 void conflict_io_close(struct conflict_io *io);
+
+/* Stop or resume handing claims up, keeping the sockets: closing an
+ * AF_PACKET socket waits for the kernel's RCU grace period (10-20 ms
+ * measured), which a master releasing its VIPs at 1 ms heartbeats cannot
+ * afford, and opening one costs as much on the new master. Resuming drops
+ * what queued meanwhile. */
+void conflict_io_pause(struct conflict_io *io, bool paused);
+
+/* io listens on ifindex for exactly these families. */
+bool conflict_io_is(const struct conflict_io *io, int ifindex, bool v4, bool v6);
 
 #endif

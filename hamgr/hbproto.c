@@ -17,6 +17,7 @@ struct hbproto_sub {
 	unsigned family;
 	uint8_t vrid;
 	hbproto_fn fn;
+	hbproto_src_fn allowed;
 	void *arg;
 	bool dead;                    /* deleted inside a dispatch */
 };
@@ -47,7 +48,7 @@ struct hbproto {
 static const char *const extra_names[HBPROTO_EXTRA_MAX] = {
 	[HBPROTO_DROP_OWN_NAME] = "own_name",
 	[HBPROTO_DROP_NO_INSTANCE] = "no_instance",
-	[HBPROTO_DROP_UNKNOWN_PEER] = "unknown_peer",
+	[HBPROTO_DROP_NOT_ALLOWED] = "not_allowed",
 };
 
 size_t hbproto_drop_count(void)
@@ -171,8 +172,17 @@ static void on_datagram(void *arg, int ifindex, const struct ipaddr *src, uint8_
 	if ((r = heartbeat_decode(buf, len, &hb)) == HEARTBEAT_OK)
 		r = heartbeat_verify(buf, len, authkey_hb_verify, &h->keys);
 	if (r != HEARTBEAT_OK) {
+		char why[48];
+
 		h->codec_drops[r]++;
-		log_drop(h, src, NULL, heartbeat_reason_str(r));
+		/* A key or tag refused: the message decoded, so its sender's
+		 * claimed name and key id say which node runs which key. */
+		if (r == HEARTBEAT_ERR_KEY || r == HEARTBEAT_ERR_MAC)
+			snprintf(why, sizeof(why), "%s (key id %u)", heartbeat_reason_str(r),
+				 hb.key_id);
+		log_drop(h, src, r == HEARTBEAT_ERR_KEY || r == HEARTBEAT_ERR_MAC ? hb.node : NULL,
+			 r == HEARTBEAT_ERR_KEY || r == HEARTBEAT_ERR_MAC ? why
+			 : heartbeat_reason_str(r));
 		return;
 	}
 	if (!strcmp(hb.node, h->node_name)) {
@@ -183,6 +193,11 @@ static void on_datagram(void *arg, int ifindex, const struct ipaddr *src, uint8_
 	s = find(h, ifindex, src->family, hb.vrid);
 	if (!s) {
 		h->extra_drops[HBPROTO_DROP_NO_INSTANCE]++;
+		return;
+	}
+	if (s->allowed && !s->allowed(s->arg, src)) {
+		h->extra_drops[HBPROTO_DROP_NOT_ALLOWED]++;
+		log_drop(h, src, hb.node, "not_allowed (not a peer of the instance)");
 		return;
 	}
 	m.verdict = judge(h, &hb, &answer);
@@ -303,8 +318,8 @@ void hbproto_set_node_name(struct hbproto *h, const char *node_name)
 }
 
 struct hbproto_sub *hbproto_add(struct hbproto *h, int ifindex, unsigned family, uint8_t vrid,
-				bool multicast, hbproto_fn fn, void *arg, char *err,
-				size_t errlen)
+				bool multicast, hbproto_fn fn, hbproto_src_fn allowed, void *arg,
+				char *err, size_t errlen)
 {
 	struct hbproto_sub *s;
 	int r;
@@ -325,7 +340,7 @@ struct hbproto_sub *hbproto_add(struct hbproto *h, int ifindex, unsigned family,
 		return NULL;
 	}
 	*s = (struct hbproto_sub){ .ifindex = ifindex, .family = family, .vrid = vrid,
-				   .fn = fn, .arg = arg };
+				   .fn = fn, .allowed = allowed, .arg = arg };
 	h->sub[h->n_sub++] = s;
 	return s;
 }
@@ -345,10 +360,6 @@ void hbproto_count_answer(struct hbproto *h)
 	h->stats.answers++;
 }
 
-void hbproto_count_unknown_peer(struct hbproto *h)
-{
-	h->extra_drops[HBPROTO_DROP_UNKNOWN_PEER]++;
-}
 
 void hbproto_drain(struct hbproto *h, unsigned family)
 {

@@ -45,13 +45,19 @@ struct hbproto_msg {
 
 typedef void (*hbproto_fn)(void *arg, const struct hbproto_msg *m);
 
+/* May a message from src reach the subscriber at all (unicast-peers,
+ * allowed-peers)? Asked before the replay window, so a refused source
+ * neither joins nor changes anything. NULL: every source. */
+typedef bool (*hbproto_src_fn)(void *arg, const struct ipaddr *src);
+
 /* Every reason a received datagram goes no further. The first
  * HEARTBEAT_REASON_MAX - 1 are the codec's (core/heartbeat.h, after
  * HEARTBEAT_OK), then the replay window's refusals, then these. */
 enum hbproto_extra_drop {
 	HBPROTO_DROP_OWN_NAME = 0,    /* carries our node name: a clone */
 	HBPROTO_DROP_NO_INSTANCE,     /* no instance here for its VRID */
-	HBPROTO_DROP_UNKNOWN_PEER,    /* not a configured unicast peer */
+	HBPROTO_DROP_NOT_ALLOWED,     /* not among the instance's unicast-peers
+					 or allowed-peers */
 	HBPROTO_EXTRA_MAX
 };
 
@@ -87,17 +93,14 @@ uint16_t hbproto_port(const struct hbproto *h);
 /* Subscribe arg to the messages of (ifindex, family, vrid), joining the
  * group on ifindex when multicast. NULL with the reason in err. */
 struct hbproto_sub *hbproto_add(struct hbproto *h, int ifindex, unsigned family, uint8_t vrid,
-				bool multicast, hbproto_fn fn, void *arg, char *err,
-				size_t errlen);
+				bool multicast, hbproto_fn fn, hbproto_src_fn allowed, void *arg,
+				char *err, size_t errlen);
 /* Unsubscribe (NULL is ignored); safe from inside a callback. */
 void hbproto_del(struct hbproto *h, struct hbproto_sub *s);
 
 /* Count a message an instance sent at once to answer a challenge. */
 void hbproto_count_answer(struct hbproto *h);
 
-/* Count a message an instance refused for not coming from a configured
- * unicast peer. */
-void hbproto_count_unknown_peer(struct hbproto *h);
 
 /* Send hb to dst out of ifindex from src: its key id, boot id, counter,
  * nonce and echo are filled in here, then it is signed. A handover request

@@ -39,6 +39,7 @@ static void fsm_config_from(struct fsm_config *fc, const struct conf_instance *c
 	fc->adver_int_us = (uint32_t)ci->advert_interval_us;
 	fc->preempt = ci->preempt;
 	fc->preempt_delay_us = ci->preempt_delay_us;
+	fc->witness_wait_us = tracks_witness_wait(ci);
 }
 
 struct instance *instance_new(const struct conf_instance *ci, struct instance_env *env)
@@ -192,6 +193,7 @@ int instance_start(struct instance *in)
 	wire_refresh_primary(in);
 	if (in->ifindex && wire_open(in) < 0)
 		return -1;
+	alarms_prepare(in);
 	r = sd_event_add_time(in->env->event, &in->timer, CLOCK_MONOTONIC, 0,
 			      1 /* us accuracy: failover timing is the product */,
 			      on_timer, in);

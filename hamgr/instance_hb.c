@@ -231,14 +231,6 @@ void hbwire_rx(struct instance *in, size_t p, const struct hbproto_msg *m)
 
 	if (p == 0 && m->ifindex && m->ifindex != in->ifindex)
 		return;
-	if (p == 0 && in->conf.n_unicast_peers && !wire_is_peer(in, &m->src)) {
-		in->stats.drops[ADVERT_ERR_UNKNOWN_PEER]++;
-		hbproto_count_unknown_peer(in->env->hb);
-		return;
-	}
-	/* allowed-peers: heartbeats and signed announcements alike. */
-	if (p == 0 && !announce_allowed(in, &m->src))
-		return;
 	if (replay_accepted(m->verdict)) {
 		path_heard(in, p, instance_now(in));
 		l = newest_for_us(in, m->hb);
@@ -262,6 +254,15 @@ void hbwire_rx(struct instance *in, size_t p, const struct hbproto_msg *m)
 static void on_message(void *arg, const struct hbproto_msg *m)
 {
 	hbwire_rx(arg, 0, m);
+}
+
+/* unicast-peers and allowed-peers, before the replay window: heartbeats
+ * and signed announcements alike (hbproto counts the drop). */
+static bool src_allowed(void *arg, const struct ipaddr *src)
+{
+	struct instance *in = arg;
+
+	return wire_allowed(in, src);
 }
 
 void hbwire_drain(struct instance *in)
@@ -288,7 +289,8 @@ int hbwire_open(struct instance *in)
 		return -1;
 	}
 	in->hbsub = hbproto_add(in->env->hb, in->ifindex, in->family, in->conf.vrid,
-				in->conf.n_unicast_peers == 0, on_message, in, err, sizeof(err));
+				in->conf.n_unicast_peers == 0, on_message, src_allowed, in, err,
+				sizeof(err));
 	if (!in->hbsub) {
 		log_warnx("instance %s: %s", in->conf.name, err);
 		return -1;

@@ -39,7 +39,7 @@ static void open_one(struct instance *in, size_t i)
 		return;
 	}
 	p->sub = hbproto_add(in->env->hb, p->ifindex, in->family, in->conf.vrid, true,
-			     on_path_message, p, err, sizeof(err));
+			     on_path_message, NULL, p, err, sizeof(err));
 	if (!p->sub)
 		log_warnx("instance %s: heartbeat path %s: %s", in->conf.name, ifname, err);
 }

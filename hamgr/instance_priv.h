@@ -233,6 +233,8 @@ void vipset_free(struct instance *in);
 /* alarms.c: conflict detection (core/conflict.h) */
 int alarms_init(struct instance *in, char *err, size_t errlen);
 void alarms_free(struct instance *in);
+/* Open the listeners, paused (instance start). */
+void alarms_prepare(struct instance *in);
 /* The VIP step put the VIPs up (probing starts) or takes them down. */
 void alarms_hold(struct instance *in, bool holding);
 /* A reload changed the VIPs (perhaps their families) while held. */
@@ -241,6 +243,11 @@ void alarms_vips_changed(struct instance *in);
 void alarms_dropped(struct instance *in, const struct ipaddr *src, const struct advert *adv);
 /* A valid advert for another VRID: does it list one of our VIPs? */
 void alarms_other_vrid(struct instance *in, const struct ipaddr *src, const struct advert *adv);
+
+/* tracks.c: how long a master cut off from its witness needs to step
+ * down (fall checks with their timeouts, an interval in hand); 0 without
+ * a witness track */
+uint64_t tracks_witness_wait(const struct conf_instance *ci);
 
 /* statefile.c: marks that survive a restart */
 bool statefile_marked(const char *dir, const char *kind, const char *name);

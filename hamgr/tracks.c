@@ -27,6 +27,26 @@ const struct track *instance_track(const struct instance *in, size_t i,
 	return &in->tracks[i].t;
 }
 
+uint64_t tracks_witness_wait(const struct conf_instance *ci)
+{
+	uint64_t w = 0, d;
+	size_t i;
+
+	/* From a good check to the FAULT: the failing checks, each started
+	 * an interval after the last and running up to its timeout, plus one
+	 * interval in hand. */
+	for (i = 0; i < ci->n_tracks; i++) {
+		const struct conf_track *t = &ci->tracks[i];
+
+		if (!t->witness)
+			continue;
+		d = t->fall * (t->interval_us + t->timeout_us) + t->interval_us;
+		if (d > w)
+			w = d;
+	}
+	return w;
+}
+
 uint8_t tracks_priority(const struct instance *in, uint8_t configured)
 {
 	long p = configured;

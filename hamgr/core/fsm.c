@@ -74,7 +74,7 @@ uint64_t fsm_gate_us(const struct fsm *f, uint64_t startup_gate_us)
 
 uint64_t fsm_master_down_interval(const struct fsm *f)
 {
-	return 3u * (uint64_t)f->master_adver_int_us + fsm_skew_time(f);
+	return 3u * (uint64_t)f->master_adver_int_us + fsm_skew_time(f) + f->cfg.witness_wait_us;
 }
 
 void fsm_i_emit(struct fsm_actions *out, enum fsm_action_type t, uint8_t prio)

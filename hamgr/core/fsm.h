@@ -39,6 +39,9 @@ struct fsm_config {
 	uint64_t preempt_delay_us;    /* wait this long before preempting */
 	uint64_t garp_refresh_us;     /* min gap between GARPs re-sent because a
 					 lower master was heard (0: 1 s) */
+	uint64_t witness_wait_us;     /* added to Master_Down_Interval: the time
+					 a master cut off from its witness needs
+					 to see it and step down (0: none) */
 };
 
 enum fsm_action_type {
@@ -170,7 +173,8 @@ uint64_t fsm_skew_time(const struct fsm *f);
  * or preempting a master that may still hold) startup_gate_us. */
 uint64_t fsm_gate_us(const struct fsm *f, uint64_t startup_gate_us);
 
-/* Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time */
+/* Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time, plus the
+ * configured witness wait */
 uint64_t fsm_master_down_interval(const struct fsm *f);
 
 /* Set up in INIT with the link assumed up; no actions. */
