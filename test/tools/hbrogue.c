@@ -28,6 +28,7 @@
  *   target    a heartbeat (type 1) with a target name              target
  *   nonce     a handover-request with target and no nonce          nonce
  *   name      the node name "bad name" (a space)                   name
+ * -C NONCE puts a challenge in every packet (0: none, the default).
  * -E answers challenges: before each packet, heartbeats heard from other
  * nodes that verify with the key file are read and the last nonce seen
  * becomes the echo, so a key holder's valid packets are admitted (the
@@ -128,7 +129,7 @@ struct opts {
 	unsigned vrid, prio, state, type, key_id, wrong_id;
 	int state_filter, type_filter;
 	uint32_t interval_us;
-	uint64_t boot_id, counter, epoch;
+	uint64_t boot_id, counter, epoch, nonce;
 	const char *node, *target;
 	bool node_set;
 	/* bounds */
@@ -478,7 +479,8 @@ static void usage(void)
 		"usage: hbrogue send    [-6] -i IF [-D DST] [-p PORT] [-s SRC] [-O SPORT] [-K KEYFILE]\n"
 		"                       [-x KEYID] [-w WRONGID] [-v VRID] [-N NODE] [-P PRIO] [-S STATE]\n"
 		"                       [-I INTERVAL_US] [-t TYPE] [-T TARGET] [-b BOOT] [-c COUNTER]\n"
-		"                       [-e EPOCH] [-E] [-k KIND,...|all] [-r RATE] [-n COUNT] [-d S] [-q]\n"
+		"                       [-e EPOCH] [-C NONCE] [-E] [-k KIND,...|all] [-r RATE] [-n COUNT]\n"
+		"                       [-d S] [-q]\n"
 		"       hbrogue capture [-6] -i IF -o FILE [-D GROUP] [-U] [-p PORT] [-N NODE] [-t TYPE]\n"
 		"                       [-S STATE] [-K KEYFILE] [-n COUNT] [-d S] [-q]\n"
 		"       hbrogue replay  [-6] -i IF -f FILE [-D DST] [-p PORT] [-s SRC | -A] [-O SPORT]\n"
@@ -529,7 +531,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		return -1;
 	o->mode = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "6i:D:p:O:s:AUK:x:w:v:N:P:S:I:t:T:b:c:e:Ek:r:n:d:o:f:q")) != -1) {
+	while ((c = getopt(argc, argv, "6i:D:p:O:s:AUK:x:w:v:N:P:S:I:t:T:b:c:e:C:Ek:r:n:d:o:f:q")) != -1) {
 		switch (c) {
 		case '6': o->family = AF_INET6; break;
 		case 'i': o->ifname = optarg; break;
@@ -580,6 +582,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'b': if (parse_u64(optarg, &o->boot_id) || !o->boot_id) return -1; break;
 		case 'c': if (parse_u64(optarg, &o->counter) || !o->counter) return -1; break;
 		case 'e': if (parse_u64(optarg, &o->epoch)) return -1; break;
+		case 'C': if (parse_u64(optarg, &o->nonce)) return -1; break;
 		case 'E': o->echo_mode = true; break;
 		case 'k': if (parse_kinds(optarg, o)) return -1; break;
 		case 'r': if (parse_ul(optarg, 1, 100000, &u)) return -1; o->rate = (unsigned)u; break;
@@ -675,7 +678,7 @@ static int do_send(struct opts *o)
 {
 	static uint8_t buf[BUF_MAX];
 	struct authkeys keys;
-	struct gen g = { .o = o, .keys = &keys };
+	struct gen g = { .o = o, .keys = &keys, .nonce = o->nonce };
 	struct sa dst, src;
 	unsigned long sent[K_MAX] = { 0 }, i, n = 0, errors = 0, challenges = 0;
 	enum kind order[K_MAX];
