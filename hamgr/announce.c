@@ -6,9 +6,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/heartbeat.h"
 #include "core/hello.h"
 #include "events.h"
 #include "hello_io.h"
+
+bool announce_running(const struct instance *in)
+{
+	return in->conf.protocol == CONF_PROTO_HAMGR ? in->env->hb != NULL : in->env->hello != NULL;
+}
 
 void announce_send(struct instance *in, uint8_t type, const char *target)
 {
@@ -16,6 +22,11 @@ void announce_send(struct instance *in, uint8_t type, const char *target)
 	uint8_t buf[HELLO_MAX_LEN];
 	size_t len, i;
 
+	if (in->conf.protocol == CONF_PROTO_HAMGR) {
+		hbwire_announce(in, type == HELLO_HANDOVER ? HEARTBEAT_HANDOVER_REQ
+							   : HEARTBEAT_BEAT, target);
+		return;
+	}
 	if (!in->env->hello || !in->env->node_name || !in->ifindex || !in->have_primary)
 		return;
 	memset(&h, 0, sizeof(h));
@@ -61,7 +72,7 @@ static int on_hello_timer(sd_event_source *s, uint64_t usec, void *arg)
 
 int announce_start(struct instance *in)
 {
-	if (!in->env->hello)
+	if (!announce_running(in))
 		return 0;
 	/* 100 ms of slack: sd-event wakes up once for every announcement due
 	 * in the same window, so hundreds of instances announce in a few
@@ -78,14 +89,35 @@ void announce_stop(struct instance *in)
 	in->hello_timer = sd_event_source_disable_unref(in->hello_timer);
 }
 
+/* Whom a release hands the role to: the node --to named; in protocol
+ * "hamgr" also, for a switchover without --to or a shutdown, the backup the
+ * election would pick (no Skew_Time race); NULL: nobody by name. */
+static const char *successor(struct instance *in)
+{
+	if (in->handover_to[0])
+		return in->handover_to;
+	if (in->conf.protocol != CONF_PROTO_HAMGR || !(in->handing_over || in->stopping))
+		return NULL;
+	return peers_best_successor(&in->peers, instance_now(in));
+}
+
 /* The switchover's release reached priority 0: name the successor now. */
 void announce_released(struct instance *in)
 {
-	if (!in->handover_to[0])
-		return;
-	announce_send(in, HELLO_HANDOVER, in->handover_to);
-	announce_send(in, HELLO_HANDOVER, in->handover_to);
+	const char *to = successor(in);
+
+	if (to) {
+		char name[HELLO_NAME_MAX + 1];
+
+		/* peers' table may change under the sends: keep a copy. */
+		snprintf(name, sizeof(name), "%s", to);
+		log_info("instance %s: handing the role to %s", in->conf.name, name);
+		in->handover_sent_at = instance_now(in);
+		announce_send(in, HELLO_HANDOVER, name);
+		announce_send(in, HELLO_HANDOVER, name);
+	}
 	in->handover_to[0] = '\0';
+	in->handing_over = false;
 }
 
 size_t instance_nodes(struct instance *in, const struct peers_node **nodes)
@@ -101,7 +133,7 @@ int announce_check_successor(struct instance *in, const char *to, bool force,
 
 	if (peers_has_successor(&in->peers, now, to))
 		return 0;
-	if (!to && (force || !in->env->hello))
+	if (!to && (force || !announce_running(in)))
 		return 0;
 	peers_describe(&in->peers, now, seen, sizeof(seen));
 	if (to)
@@ -175,7 +207,7 @@ int instance_switchover(struct instance *in, const char *to, bool force,
 			 in->conf.name, fsm_state_str(in->fsm.state));
 		return -1;
 	}
-	if (to && !in->env->hello) {
+	if (to && !announce_running(in)) {
 		snprintf(err, errlen, "--to needs peer announcements, which are not running "
 			 "(see the log at start)");
 		return -1;
@@ -195,6 +227,7 @@ int instance_switchover(struct instance *in, const char *to, bool force,
 	 * after their Skew_Time. The handover is sent when the VIPs are gone
 	 * (announce_released). */
 	snprintf(in->handover_to, sizeof(in->handover_to), "%s", to ? to : "");
+	in->handing_over = true;
 	fsm_switchover(&in->fsm, instance_now(in), &acts);
 	instance_apply(in, &acts);
 	instance_rearm(in);
@@ -246,36 +279,46 @@ static void name_clash(struct instance *in, const struct ipaddr *src, const char
 void instance_hello_rx(struct instance *in, const struct ipaddr *src, uint8_t ttl,
 		       const struct hello *h)
 {
-	struct fsm_actions acts = { .n = 0 };
-	uint64_t now = instance_now(in);
-	char why[160], a[IPADDR_STRLEN];
-
 	if (ttl != ADVERT_TTL) {
 		in->stats.hello_ttl_drops++;
 		return;
 	}
-	if (in->have_primary && ipaddr_eq(src, &in->fsm.primary))
+	/* Protocol "hamgr" folds the announcements into its heartbeats. */
+	if (in->conf.protocol == CONF_PROTO_HAMGR)
 		return;
+	announce_rx(in, src, h);
+}
+
+bool announce_rx(struct instance *in, const struct ipaddr *src, const struct hello *h)
+{
+	struct fsm_actions acts = { .n = 0 };
+	uint64_t now = instance_now(in);
+	char why[160], a[IPADDR_STRLEN];
+	bool taken = false;
+
+	if (in->have_primary && ipaddr_eq(src, &in->fsm.primary))
+		return false;
 	if (in->env->node_name && !strcmp(h->node, in->env->node_name)) {
 		name_clash(in, src, h->node, now);
-		return;
+		return false;
 	}
 	in->stats.hello_rcvd++;
 	peers_note_node(&in->peers, now, src, h->node, h->state, h->priority, h->effective,
 			h->flags);
 	confirm_by(in, src, h, now);
 	if (h->type != HELLO_HANDOVER)
-		return;
+		return false;
 	/* Only the master we follow may hand its role over. */
 	if (!in->fsm.master_known || !ipaddr_eq(src, &in->fsm.master_addr))
-		return;
+		return false;
 	if (in->env->node_name && !strcmp(h->target, in->env->node_name)) {
 		snprintf(why, sizeof(why), "switchover: %s (%s) handed the role to this node",
 			 h->node, ipaddr_str(src, a, sizeof(a)));
-		fsm_take_over(&in->fsm, now, why, &acts);
+		taken = fsm_take_over(&in->fsm, now, why, &acts) == 0;
 	} else {
 		fsm_yield(&in->fsm, now);
 	}
 	instance_apply(in, &acts);
 	instance_rearm(in);
+	return taken;
 }

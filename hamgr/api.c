@@ -384,6 +384,7 @@ static int cmd_status(struct daemon *d, struct json_object *args,
 		add(o, "announcement_drops", hd);
 	}
 	add(o, "conntrack_sync", api_ctsync_json(d->env.ctsync));
+	add(o, "heartbeat", api_heartbeat_json(d->env.hb));
 	add(o, "instances", arr);
 	*res = o;
 	return 0;

@@ -22,4 +22,8 @@ void api_takeover_json(struct json_object *o, struct instance *in, uint64_t now)
 /* The daemon's conntrack_sync object (api_ctsync.c), NULL without sync. */
 struct json_object *api_ctsync_json(const struct ctsync *cs);
 
+struct hbproto;
+/* The heartbeat object (protocol "hamgr"), or NULL when it is not running. */
+struct json_object *api_heartbeat_json(const struct hbproto *h);
+
 #endif

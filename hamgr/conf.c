@@ -15,6 +15,7 @@
  * at a time.
  */
 #include "conf_priv.h"
+#include "core/heartbeat.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -160,6 +161,7 @@ cfg_opt_t conf_root_opts[] = {
 	CFG_STR_CB("node-name", NULL, CFGF_NODEFAULT, conf_cb_name),
 	CFG_STR_CB("control-socket", CONF_DEFAULT_SOCKET, CFGF_NONE, conf_cb_path),
 	CFG_STR_CB("auth-key-file", NULL, CFGF_NODEFAULT, conf_cb_path),
+	CFG_INT_CB("heartbeat-port", HEARTBEAT_PORT, CFGF_NONE, conf_cb_int),
 	CFG_STR_CB("control-group", NULL, CFGF_NODEFAULT, conf_cb_name),
 	CFG_STR_CB("state-directory", CONF_DEFAULT_STATE_DIR, CFGF_NONE, conf_cb_path),
 	CFG_INT_CB("realtime-priority", 0, CFGF_NONE, conf_cb_int),
@@ -193,6 +195,7 @@ static void build_root(cfg_t *root, const char *default_node_name, struct conf *
 			      cfg_getstr(root, "control-group"));
 	conf_copy_str(c->state_dir, sizeof(c->state_dir), cfg_getstr(root, "state-directory"));
 	c->realtime_priority = (int)cfg_getint(root, "realtime-priority");
+	c->heartbeat_port = (uint16_t)cfg_getint(root, "heartbeat-port");
 	c->control_socket_line = conf_line_of(root, "control-socket", 0, 0);
 	c->control_group_line = conf_line_of(root, "control-group", 0, 0);
 	c->state_dir_line = conf_line_of(root, "state-directory", 0, 0);
@@ -222,6 +225,13 @@ static void build(cfg_t *root, const char *default_node_name, struct conf *c)
 	for (j = 1; j < n; j++)
 		for (i = 0; i < j; i++)
 			conf_instance_cross_check(root, c, i, j);
+	for (i = 0; i < n; i++)
+		if (c->instances[i].protocol == CONF_PROTO_HAMGR && !c->auth_key_file[0]) {
+			conf_report(c->instances[i].protocol_line, "protocol \"hamgr\" signs every "
+			            "message, expected auth-key-file = \"/etc/hamgr/authkey\" "
+			            "(hamgr --genkey makes one)");
+			break;
+		}
 	conf_sync_build(root, c);
 }
 

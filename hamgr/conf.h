@@ -79,10 +79,12 @@ struct conf_instance {
 	int interface_line;
 	uint8_t vrid;                   /* 1..255 */
 	uint8_t priority;               /* 1..255 */
-	uint64_t advert_interval_us;    /* vrrp3: 10ms..40950ms, multiple of 10ms */
+	uint64_t advert_interval_us;    /* vrrp3: 10ms..40950ms, multiple of 10ms;
+					   hamgr: 1ms..60s */
 	bool preempt;                   /* default true */
 	uint64_t preempt_delay_us;      /* default 0 */
 	enum conf_protocol protocol;    /* default vrrp3 */
+	int protocol_line;              /* 0: the default */
 	struct ipaddr *unicast_peers;   /* empty: multicast */
 	size_t n_unicast_peers;
 	struct ipaddr *vips;            /* with prefix length; at least one */
@@ -131,6 +133,7 @@ struct conf {
 	char node_name[CONF_NAME_MAX];  /* default: hostname supplied by caller */
 	char control_socket[108];       /* default /run/hamgr/hamgr.sock */
 	char auth_key_file[CONF_PATH_MAX];
+	uint16_t heartbeat_port;        /* protocol "hamgr": UDP, default 694 */
 	char control_group[CONF_NAME_MAX]; /* socket group; empty: root's group */
 	char state_dir[CONF_PATH_MAX];  /* standby marks; default /var/lib/hamgr */
 	int realtime_priority;          /* 0 off (default), 1..99: SCHED_FIFO */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/heartbeat.h"
+
 #define VRRP3_MIN_US (10 * US_PER_MS)      /* RFC 5798: centiseconds, 12 bits */
 #define VRRP3_MAX_US (40950 * US_PER_MS)
 #define VRRP3_STEP_US (10 * US_PER_MS)
@@ -59,6 +61,7 @@ static void basics(cfg_t *sec, struct conf_instance *in)
 	in->conntrack_sync = cfg_getbool(sec, "conntrack-sync");
 	in->protocol = strcmp(cfg_getstr(sec, "protocol"), "hamgr") ? CONF_PROTO_VRRP3
 								      : CONF_PROTO_HAMGR;
+	in->protocol_line = conf_line_of(sec, "protocol", 0, 0);
 	in->advert_interval_us = conf_getduration(sec, "advert-interval");
 	in->preempt_delay_us = conf_getduration(sec, "preempt-delay");
 	in->startup_gate_us = conf_getduration(sec, "startup-gate");
@@ -71,10 +74,11 @@ static void protocol_checks(cfg_t *sec, const struct conf_instance *in)
 	int line = conf_line_of(sec, "advert-interval", 0, in->line);
 	uint64_t us = in->advert_interval_us;
 
-	if (in->protocol == CONF_PROTO_HAMGR)
-		conf_report(conf_line_of(sec, "protocol", 0, in->line),
-		            "protocol \"hamgr\" is not supported yet (use \"vrrp3\")");
-	else if (us < VRRP3_MIN_US || us > VRRP3_MAX_US)
+	if (in->protocol == CONF_PROTO_HAMGR) {
+		if (us < HEARTBEAT_INTERVAL_MIN_US || us > HEARTBEAT_INTERVAL_MAX_US)
+			conf_report(line, "advert-interval: %s is out of range, expected "
+			            "1ms..60s for protocol \"hamgr\"", adv);
+	} else if (us < VRRP3_MIN_US || us > VRRP3_MAX_US)
 		conf_report(line, "advert-interval: %s is out of range, expected "
 		            "10ms..40950ms for protocol \"vrrp3\"", adv);
 	else if (us % VRRP3_STEP_US)

@@ -14,6 +14,7 @@
 #include "api.h"
 #include "ctl.h"
 #include "daemon.h"
+#include "hbproto.h"
 #include "events.h"
 #include "instance.h"
 #include "log.h"
@@ -247,6 +248,13 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		sd_notify(0, "READY=1");
 		return -1;
 	}
+	if (daemon_heartbeat(d, nc, err, errlen) < 0) {
+		conf_free(nc);
+		log_warnx("reload refused, running config kept: %s", err);
+		events_add(NULL, "reload", NULL, NULL, "refused: %s", err);
+		sd_notify(0, "READY=1");
+		return -1;
+	}
 	ni = calloc(nc->n_instances ? nc->n_instances : 1, sizeof(*ni));
 	if (!ni) {
 		conf_free(nc);
@@ -301,6 +309,34 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	events_add(NULL, "reload", NULL, NULL, "configuration reloaded from %s", d->conf_path);
 	sd_notify(0, "READY=1");
 	daemon_notify_status(d);
+	return 0;
+}
+
+static bool uses_hamgr_protocol(const struct conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_instances; i++)
+		if (c->instances[i].protocol == CONF_PROTO_HAMGR)
+			return true;
+	return false;
+}
+
+int daemon_heartbeat(struct daemon *d, const struct conf *c, char *err, size_t errlen)
+{
+	if (!uses_hamgr_protocol(c))
+		return 0;       /* kept open if it is: a reload back is cheap */
+	if (!d->env.hb) {
+		d->env.hb = hbproto_open(d->env.event, c->heartbeat_port, c->auth_key_file,
+					 c->node_name, err, errlen);
+		return d->env.hb ? 0 : -1;
+	}
+	if (hbproto_reload_keys(d->env.hb, c->auth_key_file, err, errlen) < 0)
+		return -1;
+	hbproto_set_node_name(d->env.hb, c->node_name);
+	if (hbproto_port(d->env.hb) != c->heartbeat_port)
+		log_warnx("heartbeat-port %u: port %u stays in use until hamgr restarts",
+			  c->heartbeat_port, hbproto_port(d->env.hb));
 	return 0;
 }
 

@@ -73,6 +73,9 @@ void daemon_on_stopped(void *arg, struct instance *in);
 /* instance_env.on_state: tell systemd "web MASTER, db BACKUP". */
 void daemon_notify_status(void *arg);
 void daemon_notify_reloading(void);
+/* Protocol "hamgr": open its sockets and keys when c has an instance of
+ * it, or re-read the keys (reload). 0, or -1 with the reason in err. */
+int daemon_heartbeat(struct daemon *d, const struct conf *c, char *err, size_t errlen);
 /* Apply the config's realtime-priority (at the start and on reload). */
 void daemon_realtime(struct daemon *d);
 

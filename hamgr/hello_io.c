@@ -1,4 +1,6 @@
-/* hello_io: UDP sockets for peer announcements, one per family. */
+/* hello_io: UDP sockets on one port, one per family: the peer
+ * announcements (HELLO_PORT) and protocol "hamgr"'s heartbeats
+ * (heartbeat-port) each have one. */
 #include "hello_io.h"
 
 #include <errno.h>
@@ -29,6 +31,7 @@ struct hello_sock {
 
 struct hello_io {
 	struct hello_sock s4, s6;
+	uint16_t port;
 	hello_io_cb cb;
 	void *arg;
 };
@@ -75,14 +78,14 @@ static const char *sock_options(int fd, unsigned family)
 	return NULL;
 }
 
-static int sock_bind(int fd, unsigned family)
+static int sock_bind(int fd, unsigned family, uint16_t port)
 {
 	if (family == IPADDR_V4) {
-		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(HELLO_PORT) };
+		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
 
 		return bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	}
-	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6, .sin6_port = htons(HELLO_PORT) };
+	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
 
 	return bind(fd, (struct sockaddr *)&sa6, sizeof(sa6));
 }
@@ -90,11 +93,14 @@ static int sock_bind(int fd, unsigned family)
 /* Datagrams per recvmmsg; two batches per wakeup at most, like vrrp_rx:
  * a flood must not starve timers. */
 #define HELLO_IO_BATCH 16
+/* Above the longest valid datagram of either protocol, so that a longer
+ * one arrives too long (and is refused by length), not cut to fit. */
+#define HELLO_IO_BUF 512
 
 static int on_readable(sd_event_source *es, int fd, uint32_t revents, void *arg)
 {
 	struct hello_sock *s = arg;
-	uint8_t buf[HELLO_IO_BATCH][HELLO_MAX_LEN + 64];
+	uint8_t buf[HELLO_IO_BATCH][HELLO_IO_BUF];
 	struct udp_io_msg m[HELLO_IO_BATCH];
 	int i, n, round;
 
@@ -125,14 +131,14 @@ static const char *sock_open(struct hello_io *h, struct hello_sock *s, unsigned 
 		return "socket";
 	if ((what = sock_options(s->fd, family)))
 		return what;
-	if (sock_bind(s->fd, family) < 0)
+	if (sock_bind(s->fd, family, h->port) < 0)
 		return "bind";
 	if (sd_event_add_io(event, &s->src, s->fd, EPOLLIN, on_readable, s) < 0)
 		return "sd_event_add_io";
 	return NULL;
 }
 
-struct hello_io *hello_io_open(sd_event *event, hello_io_cb cb, void *arg,
+struct hello_io *hello_io_open(sd_event *event, uint16_t port, hello_io_cb cb, void *arg,
 			       char *err, size_t errlen)
 {
 	struct hello_io *h = calloc(1, sizeof(*h));
@@ -142,17 +148,18 @@ struct hello_io *hello_io_open(sd_event *event, hello_io_cb cb, void *arg,
 		return NULL;
 	h->cb = cb;
 	h->arg = arg;
+	h->port = port;
 	h->s4.fd = h->s6.fd = -1;
 	err[0] = '\0';
 	if ((w4 = sock_open(h, &h->s4, IPADDR_V4, event))) {
-		snprintf(err, errlen, "IPv4 %s on UDP port %d: %s", w4, HELLO_PORT, strerror(errno));
+		snprintf(err, errlen, "IPv4 %s on UDP port %u: %s", w4, port, strerror(errno));
 		sock_close(&h->s4);
 	}
 	if ((w6 = sock_open(h, &h->s6, IPADDR_V6, event))) {
 		size_t l = strlen(err);
 
-		snprintf(err + l, errlen - l, "%sIPv6 %s on UDP port %d: %s", l ? "; " : "", w6,
-			 HELLO_PORT, strerror(errno));
+		snprintf(err + l, errlen - l, "%sIPv6 %s on UDP port %u: %s", l ? "; " : "", w6,
+			 port, strerror(errno));
 		sock_close(&h->s6);
 	}
 	if (w4 && w6) {
@@ -208,5 +215,13 @@ int hello_io_send(struct hello_io *h, int ifindex, const struct ipaddr *src,
 
 	if (s->fd < 0)
 		return -ENOTCONN;
-	return udp_io_send(s->fd, ifindex, src, dst, HELLO_PORT, buf, len);
+	return udp_io_send(s->fd, ifindex, src, dst, h->port, buf, len);
+}
+
+void hello_io_drain(struct hello_io *h, unsigned family)
+{
+	struct hello_sock *s = family == IPADDR_V4 ? &h->s4 : &h->s6;
+
+	if (s->fd >= 0)
+		on_readable(s->src, s->fd, EPOLLIN, s);
 }

@@ -1,5 +1,6 @@
-/* hello_io: the UDP sockets (port HELLO_PORT, one per family) that carry
- * hamgr's peer announcements, shared by every instance of the daemon.
+/* hello_io: UDP sockets on one port (one per family), shared by every
+ * instance of the daemon: hamgr's peer announcements (HELLO_PORT) and the
+ * heartbeats of protocol "hamgr" (heartbeat-port) use one each.
  * Sends to the VRRP group (224.0.0.18 / ff02::12) or a unicast peer with
  * TTL / hop limit 255 from a pinned source; hands every datagram up with
  * its ingress interface, source and TTL. */
@@ -8,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <systemd/sd-event.h>
 
 #include "core/ipaddr.h"
@@ -18,11 +20,11 @@ struct hello_io;
 typedef void (*hello_io_cb)(void *arg, int ifindex, const struct ipaddr *src,
 			    uint8_t ttl, const uint8_t *buf, size_t len);
 
-/* Bind both families' sockets on HELLO_PORT (SO_REUSEADDR, so daemons in
+/* Bind both families' sockets on port (SO_REUSEADDR, so daemons in
  * one namespace share the multicast) and watch them in event. A family
  * that cannot be set up is left out with a message in err (the other may
  * still work). Returns NULL only when neither family works. */
-struct hello_io *hello_io_open(sd_event *event, hello_io_cb cb, void *arg,
+struct hello_io *hello_io_open(sd_event *event, uint16_t port, hello_io_cb cb, void *arg,
 			       char *err, size_t errlen);
 void hello_io_close(struct hello_io *h);
 
@@ -33,5 +35,9 @@ int hello_io_join(struct hello_io *h, unsigned family, int ifindex);
  * Returns 0 or -errno. */
 int hello_io_send(struct hello_io *h, int ifindex, const struct ipaddr *src,
 		  const struct ipaddr *dst, const uint8_t *buf, size_t len);
+
+/* Read and hand up, now, what waits on family's socket (one bounded
+ * batch): a backup does so before it declares the master down. */
+void hello_io_drain(struct hello_io *h, unsigned family);
 
 #endif

@@ -99,6 +99,8 @@ void instance_apply(struct instance *in, const struct fsm_actions *acts)
 		switch (a->type) {
 		case FSM_ACT_STATE:
 			in->prev_state = a->from;
+			if (a->to == FSM_MASTER)
+				in->hb_epoch++;
 			log_transition(in, a);
 			transition = true;
 			break;
@@ -308,7 +310,7 @@ bool instance_can_reconfigure(const struct instance *in, const struct conf_insta
 	size_t i;
 
 	if (strcmp(in->conf.interface, ci->interface) != 0 || in->conf.vrid != ci->vrid ||
-	    in->family != ci->vips[0].family ||
+	    in->family != ci->vips[0].family || in->conf.protocol != ci->protocol ||
 	    in->conf.n_unicast_peers != ci->n_unicast_peers ||
 	    (in->conf.n_unicast_peers == 0) != (ci->n_unicast_peers == 0))
 		return false;

@@ -22,6 +22,7 @@ struct garp;
 struct link_watch;
 struct instance;
 struct resource;
+struct hbproto;
 
 /* What every instance shares: the loop and the adapters. */
 struct instance_env {
@@ -35,6 +36,7 @@ struct instance_env {
 	struct hello_io *hello;         /* peer announcements; NULL: none */
 	struct ctsync *ctsync;          /* conntrack-sync; NULL: no sync section */
 	struct vrrp_rx *vrrp;           /* the shared advert sockets */
+	struct hbproto *hb;             /* protocol "hamgr"; NULL: no instance uses it */
 	const char *node_name;          /* ours, as announced */
 	/* An instance_stop() has finished: released, resources stopped. */
 	void (*on_stopped)(void *arg, struct instance *in);

@@ -6,6 +6,7 @@
 
 #include "instance.h"
 #include "core/conflict.h"
+#include "core/heartbeat.h"
 #include "core/pace.h"
 #include "core/peers.h"
 #include "core/pipeline.h"
@@ -14,6 +15,7 @@
 #include "resource.h"
 
 struct vrrp_sub;
+struct hbproto_sub;
 struct conflict_io;
 struct resource;
 struct script_run;
@@ -98,6 +100,16 @@ struct instance {
 	bool stopped;                   /* released and resources stopped */
 	size_t stops_pending;           /* resource stops at shutdown */
 	char handover_to[64];           /* switchover --to: sent at priority 0 */
+	bool handing_over;              /* a switchover's release is under way */
+	uint64_t handover_sent_at;      /* protocol "hamgr": the request went out */
+	/* protocol "hamgr" (instance_hb.c) */
+	struct hbproto_sub *hbsub;
+	uint64_t hb_epoch;              /* times this node became MASTER */
+	uint64_t hb_answered_at;        /* the last message sent to answer */
+	struct instance_hb_last {       /* the newest counter taken per node */
+		char node[HEARTBEAT_NAME_MAX + 1];
+		uint64_t boot_id, counter;
+	} hb_last[PEERS_NODES_MAX];
 	struct instance_clash clash;    /* announce.c */
 	/* tracks (tracks.c) */
 	struct instance_track *tracks;  /* conf.n_tracks */
@@ -121,10 +133,33 @@ void wire_send_advert(struct instance *in, uint8_t priority);
 void wire_refresh_primary(struct instance *in);
 int wire_open(struct instance *in);
 void wire_close(struct instance *in);
+/* A source address and a socket to send from (the send error counted
+ * when not). */
+bool wire_ready(struct instance *in);
+/* Count a send's result (0 or -errno); an error is logged rate-limited. */
+void wire_sent(struct instance *in, int r);
+/* src is one of the configured unicast peers. */
+bool wire_is_peer(const struct instance *in, const struct ipaddr *src);
 /* Read adverts already queued (before a backup declares the master down). */
 void wire_drain(struct instance *in);
 
+/* instance_hb.c: protocol "hamgr"'s heartbeats in and out */
+int hbwire_open(struct instance *in);
+void hbwire_close(struct instance *in);
+/* The fsm's advert: a heartbeat as MASTER, or a release for priority 0. */
+void hbwire_send_advert(struct instance *in, uint8_t priority);
+/* An announcement (a backup's heartbeat, once a second and on every
+ * change) or a handover request to target. */
+void hbwire_announce(struct instance *in, uint8_t type, const char *target);
+void hbwire_drain(struct instance *in);
+
 /* announce.c */
+/* Announcements run: hello_io for vrrp3, the heartbeats for "hamgr". */
+bool announce_running(const struct instance *in);
+/* A decoded announcement, whatever carried it: the node table, the
+ * confirmation of a mastership, a handover. True when a handover made
+ * this node MASTER. */
+bool announce_rx(struct instance *in, const struct ipaddr *src, const struct hello *h);
 void announce_send(struct instance *in, uint8_t type, const char *target);
 int announce_start(struct instance *in);
 void announce_released(struct instance *in);

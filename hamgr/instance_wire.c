@@ -63,14 +63,10 @@ static size_t build_advert(struct instance *in, uint8_t priority,
 	return advert_encode(&adv, &in->fsm.primary, dst, buf, len);
 }
 
-static void send_one(struct instance *in, uint8_t priority, const struct ipaddr *dst)
+void wire_sent(struct instance *in, int r)
 {
-	uint8_t buf[ADVERT_MAX_LEN];
-	size_t len = build_advert(in, priority, dst, buf, sizeof(buf));
 	unsigned supp;
-	int r;
 
-	r = len ? vrrp_rx_send(in->env->vrrp, in->sub, &in->fsm.primary, dst, buf, len) : -EINVAL;
 	if (r == 0) {
 		in->stats.adverts_sent++;
 		return;
@@ -85,16 +81,36 @@ static void send_one(struct instance *in, uint8_t priority, const struct ipaddr 
 			  in->conf.name, strerror(-r), supp);
 }
 
+static void send_one(struct instance *in, uint8_t priority, const struct ipaddr *dst)
+{
+	uint8_t buf[ADVERT_MAX_LEN];
+	size_t len = build_advert(in, priority, dst, buf, sizeof(buf));
+
+	wire_sent(in, len ? vrrp_rx_send(in->env->vrrp, in->sub, &in->fsm.primary, dst, buf, len)
+			  : -EINVAL);
+}
+
+bool wire_ready(struct instance *in)
+{
+	if (!in->have_primary)
+		wire_refresh_primary(in);
+	if ((!in->sub && !in->hbsub) || !in->have_primary) {
+		in->stats.send_errors++;
+		return false;
+	}
+	return true;
+}
+
 void wire_send_advert(struct instance *in, uint8_t priority)
 {
 	size_t i;
 
-	if (!in->have_primary)
-		wire_refresh_primary(in);
-	if (!in->sub || !in->have_primary) {
-		in->stats.send_errors++;
+	if (in->conf.protocol == CONF_PROTO_HAMGR) {
+		hbwire_send_advert(in, priority);
 		return;
 	}
+	if (!wire_ready(in))
+		return;
 	if (in->conf.n_unicast_peers == 0) {
 		send_one(in, priority, &in->group);
 		return;
@@ -105,7 +121,7 @@ void wire_send_advert(struct instance *in, uint8_t priority)
 
 /* ---- in ---- */
 
-static bool is_peer(const struct instance *in, const struct ipaddr *src)
+bool wire_is_peer(const struct instance *in, const struct ipaddr *src)
 {
 	size_t i;
 
@@ -128,7 +144,7 @@ static enum advert_reason check_packet(struct instance *in, const struct advert_
 		return ADVERT_OK;       /* caller counts other VRIDs */
 	if (in->have_primary && ipaddr_eq(src, &in->fsm.primary))
 		return ADVERT_ERR_OWN;
-	if (in->conf.n_unicast_peers && !is_peer(in, src))
+	if (in->conf.n_unicast_peers && !wire_is_peer(in, src))
 		return ADVERT_ERR_UNKNOWN_PEER;
 	return advert_check_interval(adv, (uint16_t)(in->conf.advert_interval_us / 10000u));
 }
@@ -214,11 +230,15 @@ static bool handle_packet(void *arg, const struct vrrp_pkt *p)
 
 void wire_drain(struct instance *in)
 {
-	vrrp_rx_drain(in->env->vrrp, in->sub);
+	if (in->conf.protocol == CONF_PROTO_HAMGR)
+		hbwire_drain(in);
+	else
+		vrrp_rx_drain(in->env->vrrp, in->sub);
 }
 
 void wire_close(struct instance *in)
 {
+	hbwire_close(in);
 	vrrp_rx_del(in->env->vrrp, in->sub);
 	in->sub = NULL;
 }
@@ -229,6 +249,8 @@ int wire_open(struct instance *in)
 	int r;
 
 	wire_close(in);
+	if (in->conf.protocol == CONF_PROTO_HAMGR)
+		return hbwire_open(in);
 	in->sub = vrrp_rx_add(in->env->vrrp, in->ifindex, in->conf.interface, in->family,
 			      in->conf.vrid, in->conf.n_unicast_peers == 0, handle_packet, in,
 			      err, sizeof(err));

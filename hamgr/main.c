@@ -22,6 +22,7 @@
 #include "daemon.h"
 #include "events.h"
 #include "garp.h"
+#include "hbproto.h"
 #include "hello_io.h"
 #include "instance.h"
 #include "addr_watch.h"
@@ -226,9 +227,13 @@ static int setup_adapters(struct daemon *d)
 	}
 	/* Announcements add node names, --to and the successor check; hamgr
 	 * runs without them (VRRPv3 alone) when the port is not available. */
-	d->env.hello = hello_io_open(d->env.event, on_hello, d, err, sizeof(err));
+	d->env.hello = hello_io_open(d->env.event, HELLO_PORT, on_hello, d, err, sizeof(err));
 	if (!d->env.hello || err[0])
 		log_warnx("peer announcements%s: %s", d->env.hello ? " (partly)" : " off", err);
+	if (daemon_heartbeat(d, d->conf, err, sizeof(err)) < 0) {
+		log_warnx("%s", err);
+		return -1;
+	}
 	if (d->conf->sync.present) {
 		d->env.ctsync = ctsync_open(d->env.event, d->conf, err, sizeof(err));
 		if (!d->env.ctsync) {
@@ -250,6 +255,8 @@ static void close_adapters(struct daemon *d)
 	d->ctl = NULL;
 	hello_io_close(d->env.hello);
 	d->env.hello = NULL;
+	hbproto_close(d->env.hb);
+	d->env.hb = NULL;
 	ctsync_close(d->env.ctsync);
 	d->env.ctsync = NULL;
 	addr_watch_close(d->addrs);

@@ -195,6 +195,19 @@ static void check_group(struct report *r, const struct conf *c)
 		     "an existing group", c->control_group, strerror(errno));
 }
 
+/* The line of the first instance of protocol "hamgr" (it signs with the
+ * key too), or 0. */
+static int key_user(const struct conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_instances; i++)
+		if (c->instances[i].protocol == CONF_PROTO_HAMGR)
+			return c->instances[i].protocol_line ? c->instances[i].protocol_line
+							     : c->instances[i].line;
+	return 0;
+}
+
 int preflight_check(const struct conf *c, char *err, size_t errlen)
 {
 	struct report r = { .c = c, .err = err, .errlen = errlen };
@@ -218,11 +231,12 @@ int preflight_check(const struct conf *c, char *err, size_t errlen)
 	}
 	/* conntrack-sync signs with the cluster key: a key others may read is
 	 * refused here, before anything starts */
-	if (c->sync.present) {
+	if (c->sync.present || key_user(c)) {
 		struct authkeys k;
 
 		if (authkey_load(c->auth_key_file, &k, why, sizeof(why)) < 0)
-			fail(&r, c->sync.line, "auth-key-file: %s", why);
+			fail(&r, c->sync.present ? c->sync.line : key_user(c),
+			     "auth-key-file: %s", why);
 		authkey_wipe(&k);
 	}
 	return r.failed ? -1 : 0;

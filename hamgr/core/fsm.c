@@ -45,6 +45,11 @@ static uint8_t adv_prio(const struct fsm *f)
 	return f->releasing != FSM_CAUSE_NONE ? f->release_prio : fsm_effective_priority(f);
 }
 
+uint8_t fsm_advert_priority(const struct fsm *f)
+{
+	return adv_prio(f);
+}
+
 /* Out of the election: never becomes MASTER. */
 bool fsm_i_benched(const struct fsm *f)
 {

@@ -267,6 +267,11 @@ void fsm_yield(struct fsm *f, uint64_t now);
  * the configured one moved by the tracks. */
 uint8_t fsm_effective_priority(const struct fsm *f);
 
+/* What a MASTER advertises now: while releasing, the priority it had when
+ * the release began (nobody takes over before the VIPs are gone), else
+ * fsm_effective_priority(). */
+uint8_t fsm_advert_priority(const struct fsm *f);
+
 /* Our primary address changed (address added/removed on the interface). */
 void fsm_set_primary(struct fsm *f, const struct ipaddr *primary);
 

@@ -127,6 +127,22 @@ bool peers_has_successor(struct peers *p, uint64_t now, const char *to)
 	return false;
 }
 
+const char *peers_best_successor(struct peers *p, uint64_t now)
+{
+	const struct peers_node *n, *best = NULL;
+	size_t k = peers_nodes(p, now, &n), i;
+
+	for (i = 0; i < k; i++) {
+		if (!peers_node_eligible(&n[i]))
+			continue;
+		/* The election's own order: effective priority, then address. */
+		if (!best || n[i].effective > best->effective ||
+		    (n[i].effective == best->effective && ipaddr_cmp(&n[i].addr, &best->addr) > 0))
+			best = &n[i];
+	}
+	return best ? best->node : NULL;
+}
+
 void peers_describe(struct peers *p, uint64_t now, char *buf, size_t len)
 {
 	const struct peers_node *n;

@@ -73,6 +73,11 @@ bool peers_node_eligible(const struct peers_node *n);
 /* An eligible backup (named `to`, or any when to is NULL) is announcing. */
 bool peers_has_successor(struct peers *p, uint64_t now, const char *to);
 
+/* The eligible backup the election would pick (highest effective
+ * priority, then highest address), or NULL: whom protocol "hamgr" hands
+ * the role to when no node is named. Valid until the table changes. */
+const char *peers_best_successor(struct peers *p, uint64_t now);
+
 /* "db02 BACKUP, db03 BACKUP standby" (or "none") for error messages. */
 void peers_describe(struct peers *p, uint64_t now, char *buf, size_t len);
 

@@ -318,23 +318,29 @@ static const struct fam fams[] = {
 	  PRINT(print_nodes) },
 };
 
-/* Announcements that failed to decode, daemon-wide (no instance label:
- * an undecodable datagram names no instance). */
-static void metrics_announcement_drops(struct json_object *res)
+/* A daemon-wide counter family by reason: one sample per number of the
+ * object d (no instance label). */
+static void by_reason(const char *name, const char *help, struct json_object *d)
 {
-	struct json_object *d = jget(res, "announcement_drops");
-
-	family("hamgr_announcement_drops_total", "counter",
-	       "Peer announcements received and dropped, by reason.");
+	family(name, "counter", help);
 	if (!d || !json_object_is_type(d, json_type_object))
 		return;
 	json_object_object_foreach(d, reason, v) {
 		if (!jnum_ok(v))
 			continue;
-		printf("hamgr_announcement_drops_total{reason=");
+		printf("%s{reason=", name);
 		label_value(reason);
 		printf("} %.0f\n", json_object_get_double(v));
 	}
+}
+
+/* Announcements that failed to decode, daemon-wide (no instance label:
+ * an undecodable datagram names no instance). */
+static void metrics_announcement_drops(struct json_object *res)
+{
+	by_reason("hamgr_announcement_drops_total",
+		  "Peer announcements received and dropped, by reason.",
+		  jget(res, "announcement_drops"));
 }
 
 /* conntrack-sync, daemon-wide (one sync link per node): a number of the
@@ -372,7 +378,7 @@ static const struct {
 
 static void metrics_ctsync(struct json_object *res)
 {
-	struct json_object *c = jget(res, "conntrack_sync"), *last, *d;
+	struct json_object *c = jget(res, "conntrack_sync"), *last;
 	size_t i;
 
 	if (!c || !json_object_is_type(c, json_type_object))
@@ -393,18 +399,42 @@ static void metrics_ctsync(struct json_object *res)
 		       jdbl(last, "duration_ms", 0) / 1000.0);
 		printf("hamgr_ctsync_last_commit_entries %.0f\n", jdbl(last, "entries", 0));
 	}
-	family("hamgr_ctsync_drops_total", "counter", "Sync datagrams and kernel events not "
-	       "taken, by reason.");
-	d = jget(c, "drops");
-	if (!d || !json_object_is_type(d, json_type_object))
+	by_reason("hamgr_ctsync_drops_total", "Sync datagrams and kernel events not taken, "
+		  "by reason.", jget(c, "drops"));
+}
+
+/* Protocol "hamgr", daemon-wide (one key set, one replay window). */
+static const struct {
+	const char *name, *help, *key;
+} hb_fams[] = {
+	{ "hamgr_heartbeats_sent_total", "Heartbeats sent (protocol hamgr).", "sent" },
+	{ "hamgr_heartbeats_received_total", "Authentic, fresh heartbeats received.",
+	  "received" },
+	{ "hamgr_heartbeat_send_errors_total", "Heartbeats that could not be sent.",
+	  "send_errors" },
+	{ "hamgr_heartbeat_joins_total", "Peer sessions (re)started by a challenge answered.",
+	  "joins" },
+	{ "hamgr_heartbeat_answers_total", "Heartbeats sent at once to answer a challenge.",
+	  "answers" },
+};
+
+static void metrics_heartbeat(struct json_object *res)
+{
+	struct json_object *c = jget(res, "heartbeat"), *d;
+	size_t i;
+
+	if (!c || !json_object_is_type(c, json_type_object))
 		return;
-	json_object_object_foreach(d, reason, v) {
-		if (!jnum_ok(v))
-			continue;
-		printf("hamgr_ctsync_drops_total{reason=");
-		label_value(reason);
-		printf("} %.0f\n", json_object_get_double(v));
+	for (i = 0; i < sizeof(hb_fams) / sizeof(hb_fams[0]); i++) {
+		family(hb_fams[i].name, "counter", hb_fams[i].help);
+		printf("%s %.0f\n", hb_fams[i].name, jdbl(c, hb_fams[i].key, 0));
 	}
+	family("hamgr_heartbeat_peers", "gauge", "Peers whose heartbeats are trusted (joined).");
+	d = jget(c, "peers");
+	printf("hamgr_heartbeat_peers %zu\n",
+	       d && json_object_is_type(d, json_type_array) ? json_object_array_length(d) : 0);
+	by_reason("hamgr_heartbeat_drops_total", "Heartbeats received and dropped, by reason "
+		  "(codec, key, replay window, peer).", jget(c, "drops"));
 }
 
 static void metrics_print(struct json_object *res)
@@ -426,6 +456,7 @@ static void metrics_print(struct json_object *res)
 	}
 	metrics_announcement_drops(res);
 	metrics_ctsync(res);
+	metrics_heartbeat(res);
 }
 
 int hactl_metrics(const struct hactl *h, int argc, char **argv)

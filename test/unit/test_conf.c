@@ -752,13 +752,41 @@ static void test_unclosed(void)
 		   "one line");
 }
 
-/* ---- not yet --------------------------------------------------------------------- */
+/* ---- protocol "hamgr" ------------------------------------------------------------ */
 
-static void test_not_yet(void)
+#define KEY "auth-key-file = \"/etc/hamgr/authkey\"\n"
+
+static void test_protocol_hamgr(void)
 {
+	struct conf *c = parse_ok(KEY "heartbeat-port = 7694\n"
+				  INST("  protocol = hamgr\n  advert-interval = 1ms\n"));
+
+	if (c) {
+		CU_ASSERT_EQUAL(c->instances[0].protocol, CONF_PROTO_HAMGR);
+		CU_ASSERT_EQUAL(c->instances[0].advert_interval_us, 1000);
+		CU_ASSERT_EQUAL(c->instances[0].protocol_line, 7);
+		CU_ASSERT_EQUAL(c->heartbeat_port, 7694);
+		conf_free(c);
+	}
+	c = parse_ok(KEY INST("  protocol = hamgr\n  advert-interval = 60s\n"));
+	if (c) {
+		CU_ASSERT_EQUAL(c->heartbeat_port, 694);     /* the default */
+		CU_ASSERT_EQUAL(c->instances[0].advert_interval_us, 60000000);
+		conf_free(c);
+	}
+	/* Every message is signed: no key file, no protocol "hamgr". */
 	expect_err(INST("  protocol = hamgr\n"),
-		   FILE_NAME ":5: protocol \"hamgr\" is not supported yet (use \"vrrp3\")");
-	/* conntrack-sync = true: test_conf_sync.c */
+		   FILE_NAME ":5: protocol \"hamgr\" signs every message, expected "
+		   "auth-key-file = \"/etc/hamgr/authkey\" (hamgr --genkey makes one)");
+	/* Its own interval limits, not VRRPv3's centiseconds. */
+	expect_err(KEY INST("  protocol = hamgr\n  advert-interval = 61s\n"),
+		   FILE_NAME ":7: advert-interval: 61s is out of range, expected 1ms..60s "
+		   "for protocol \"hamgr\"");
+	expect_err(KEY INST("  advert-interval = 5ms\n"),
+		   FILE_NAME ":6: advert-interval: 5ms is out of range, expected "
+		   "10ms..40950ms for protocol \"vrrp3\"");
+	expect_err("heartbeat-port = 0\n" INST(""),
+		   FILE_NAME ":1: heartbeat-port: 0 is out of range, expected 1..65535");
 }
 
 /* ---- tracks ---------------------------------------------------------------------- */
@@ -980,7 +1008,8 @@ static const struct err_case track_errors[] = {
 	  "only with command" },
 	{ "instance web {\n  protocol = hamgr\n  interface = eth0\n  vrid = 51\n"
 	  "  vips = {10.0.0.50/24}\n  track t {\n  }\n}\n",
-	  FILE_NAME ":2: protocol \"hamgr\" is not supported yet (use \"vrrp3\")" },
+	  FILE_NAME ":2: protocol \"hamgr\" signs every message, expected auth-key-file = "
+	  "\"/etc/hamgr/authkey\" (hamgr --genkey makes one)" },
 };
 
 static void test_track_errors(void)
@@ -1741,7 +1770,7 @@ static CU_TestInfo error_tests[] = {
 	{ "libconfuse syntax errors", test_libconfuse_errors },
 	{ "unclosed strings and comments", test_unclosed },
 	{ "misspelt and misplaced options, keepalived files", test_hints },
-	{ "not supported yet", test_not_yet },
+	{ "protocol hamgr", test_protocol_hamgr },
 	CU_TEST_INFO_NULL,
 };
 

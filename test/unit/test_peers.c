@@ -96,10 +96,39 @@ static void test_nodes(void)
 	CU_ASSERT(peers_node_at(&p, SEC + PEERS_NODE_TTL_US + 1, &b) == NULL);
 }
 
+/* The handover target of protocol "hamgr": the election's own order
+ * among eligible backups, never an ineligible one. */
+static void test_best_successor(void)
+{
+	struct peers p;
+	struct ipaddr a = ip("10.0.0.2"), b = ip("10.0.0.3"), c = ip("10.0.0.4");
+
+	memset(&p, 0, sizeof(p));
+	CU_ASSERT_PTR_NULL(peers_best_successor(&p, SEC));
+	peers_note_node(&p, SEC, &a, "db02", FSM_BACKUP, 100, 100, HELLO_F_LINK_UP);
+	peers_note_node(&p, SEC, &b, "db03", FSM_BACKUP, 150, 150, HELLO_F_LINK_UP |
+			HELLO_F_STANDBY);
+	peers_note_node(&p, SEC, &c, "db04", FSM_MASTER, 200, 200, HELLO_F_LINK_UP);
+	CU_ASSERT_STRING_EQUAL(peers_best_successor(&p, SEC), "db02");
+	/* db03 leaves standby: the higher priority wins. */
+	peers_note_node(&p, SEC, &b, "db03", FSM_BACKUP, 150, 150, HELLO_F_LINK_UP);
+	CU_ASSERT_STRING_EQUAL(peers_best_successor(&p, SEC), "db03");
+	/* A track lowers it to db02's priority: the higher address wins. */
+	peers_note_node(&p, SEC, &b, "db03", FSM_BACKUP, 150, 100,
+			HELLO_F_LINK_UP | HELLO_F_TRACK_DOWN);
+	CU_ASSERT_STRING_EQUAL(peers_best_successor(&p, SEC), "db03");
+	peers_note_node(&p, SEC, &b, "db03", FSM_BACKUP, 150, 99,
+			HELLO_F_LINK_UP | HELLO_F_TRACK_DOWN);
+	CU_ASSERT_STRING_EQUAL(peers_best_successor(&p, SEC), "db02");
+	/* Expired nodes are nobody's successor. */
+	CU_ASSERT_PTR_NULL(peers_best_successor(&p, SEC + PEERS_NODE_TTL_US + 1));
+}
+
 static CU_TestInfo tests[] = {
 	{ "adverts and jitter", test_adverts },
 	{ "full table replaces the oldest", test_full_table },
 	{ "nodes, eligibility, successor", test_nodes },
+	{ "best successor for a handover", test_best_successor },
 	CU_TEST_INFO_NULL,
 };
 

@@ -1,0 +1,257 @@
+/* instance_hb: one instance's heartbeats of protocol "hamgr".
+ *
+ * The same fsm as VRRPv3; only the wire differs. Out: the fsm's adverts
+ * become heartbeats of a MASTER (a release for priority 0), and the
+ * announcements (once a second and on every change) become heartbeats of
+ * the node's state, so one message stream carries both. In: what
+ * hbproto.c let through (authentic, fresh) feeds the node table like an
+ * announcement, and a MASTER's heartbeat (or a release) feeds the fsm like
+ * an advert. A handover request names the backup that takes over at once;
+ * it confirms. */
+#include "instance_priv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/hello.h"
+#include "events.h"
+#include "hbproto.h"
+
+/* What every heartbeat of ours says about this node and instance. */
+static void fill(struct instance *in, struct heartbeat *hb, uint8_t type, uint8_t effective)
+{
+	size_t i;
+
+	memset(hb, 0, sizeof(*hb));
+	hb->type = type;
+	hb->vrid = in->conf.vrid;
+	hb->state = (uint8_t)in->fsm.state;
+	hb->priority = in->conf.priority;
+	hb->effective = effective;
+	hb->flags = (in->fsm.standby ? HELLO_F_STANDBY : 0) |
+		    (in->fsm.link_up ? HELLO_F_LINK_UP : 0) |
+		    (!pipeline_released(&in->pipe) ? HELLO_F_HELD : 0) |
+		    (in->fsm.prio != in->conf.priority ? HELLO_F_TRACK_DOWN : 0);
+	hb->tracks = (uint8_t)(in->conf.n_tracks > 255 ? 255 : in->conf.n_tracks);
+	for (i = 0; i < in->conf.n_tracks && hb->tracks_down < hb->tracks; i++)
+		if (in->tracks[i].t.known && !in->tracks[i].t.up)
+			hb->tracks_down++;
+	if ((in->fsm.fault & FSM_FAULT_TRACK) && hb->tracks_down)
+		hb->flags |= HELLO_F_TRACK_FAULT;
+	hb->interval_us = (uint32_t)in->conf.advert_interval_us;
+	hb->epoch = in->hb_epoch;
+	snprintf(hb->node, sizeof(hb->node), "%s", in->env->node_name ? in->env->node_name : "");
+}
+
+static void send_all(struct instance *in, struct heartbeat *hb)
+{
+	size_t i;
+	int r = 0, e;
+
+	if (!wire_ready(in))
+		return;
+	if (in->conf.n_unicast_peers == 0)
+		r = hbproto_send(in->env->hb, in->ifindex, &in->fsm.primary, &in->group, hb);
+	/* Every peer, whatever one of them answers: the first error is kept. */
+	for (i = 0; i < in->conf.n_unicast_peers; i++)
+		if ((e = hbproto_send(in->env->hb, in->ifindex, &in->fsm.primary,
+				      &in->conf.unicast_peers[i], hb)) && !r)
+			r = e;
+	wire_sent(in, r);
+}
+
+void hbwire_send_advert(struct instance *in, uint8_t priority)
+{
+	struct heartbeat hb;
+
+	fill(in, &hb, priority ? HEARTBEAT_BEAT : HEARTBEAT_RELEASE, priority);
+	if (priority)
+		hb.state = FSM_MASTER;  /* only a master advertises */
+	send_all(in, &hb);
+}
+
+void hbwire_announce(struct instance *in, uint8_t type, const char *target)
+{
+	struct heartbeat hb;
+
+	/* A MASTER's heartbeats go out every interval and carry all of it;
+	 * an announcement of its own could say "MASTER" with a priority the
+	 * fsm does not advertise (standby, hold-off): leave it to them. */
+	if (type == HEARTBEAT_BEAT && in->fsm.state == FSM_MASTER)
+		return;
+	fill(in, &hb, type, fsm_effective_priority(&in->fsm));
+	if (target)
+		snprintf(hb.target, sizeof(hb.target), "%s", target);
+	send_all(in, &hb);
+}
+
+/* ---- in ---- */
+
+/* Is m newer than anything this instance took from its sender? The
+ * sender's counter runs over all its instances, so a message reordered
+ * behind another instance's (LATE for the daemon) may still be the newest
+ * for this one. */
+static bool newest_for_us(struct instance *in, const struct heartbeat *hb)
+{
+	struct instance_hb_last *l = NULL, *oldest = &in->hb_last[0];
+	size_t i;
+
+	for (i = 0; i < PEERS_NODES_MAX; i++) {
+		if (!strcmp(in->hb_last[i].node, hb->node)) {
+			l = &in->hb_last[i];
+			break;
+		}
+		if (in->hb_last[i].counter < oldest->counter)
+			oldest = &in->hb_last[i];
+	}
+	if (!l) {
+		l = oldest;
+		snprintf(l->node, sizeof(l->node), "%s", hb->node);
+		l->boot_id = 0;
+	}
+	if (l->boot_id == hb->boot_id && hb->counter <= l->counter)
+		return false;
+	l->boot_id = hb->boot_id;
+	l->counter = hb->counter;
+	return true;
+}
+
+/* A heartbeat seen as an announcement (node table, confirmation,
+ * handover request). */
+static bool as_announcement(struct instance *in, const struct ipaddr *src,
+			    const struct heartbeat *hb)
+{
+	struct hello h;
+
+	memset(&h, 0, sizeof(h));
+	h.type = hb->type == HEARTBEAT_HANDOVER_REQ ? HELLO_HANDOVER : HELLO_ANNOUNCE;
+	h.vrid = hb->vrid;
+	h.state = hb->state;
+	h.priority = hb->priority;
+	h.effective = hb->effective;
+	h.flags = hb->flags;
+	h.seq = (uint32_t)hb->counter;
+	memcpy(h.node, hb->node, sizeof(h.node));
+	if (h.type == HELLO_HANDOVER)
+		memcpy(h.target, hb->target, sizeof(h.target));
+	return announce_rx(in, src, &h);
+}
+
+/* A MASTER's heartbeat or a release: the fsm's advert. */
+static void as_advert(struct instance *in, const struct ipaddr *src, const struct heartbeat *hb)
+{
+	struct fsm_actions acts = { .n = 0 };
+	uint64_t now = instance_now(in);
+	uint8_t prio = hb->type == HEARTBEAT_RELEASE ? 0 : hb->effective;
+
+	in->stats.adverts_rcvd++;
+	peers_note_advert(&in->peers, now, src, prio, hb->interval_us);
+	fsm_recv(&in->fsm, now, src, prio, hb->interval_us, &acts);
+	instance_apply(in, &acts);
+	if (in->fsm.state == FSM_MASTER && in->fsm.confirmed)
+		takeover_confirm(in);
+}
+
+static void confirmed(struct instance *in, const struct ipaddr *src, const struct heartbeat *hb)
+{
+	char a[IPADDR_STRLEN];
+	uint64_t took = in->handover_sent_at ? instance_now(in) - in->handover_sent_at : 0;
+
+	if (!in->env->node_name || strcmp(hb->target, in->env->node_name))
+		return;
+	log_info("instance %s: %s (%s) confirmed the handover after %llu us", in->conf.name,
+		 hb->node, ipaddr_str(src, a, sizeof(a)), (unsigned long long)took);
+	events_add(in->conf.name, "handover", NULL, NULL, "%s confirmed after %llu us", hb->node,
+		   (unsigned long long)took);
+	in->handover_sent_at = 0;
+}
+
+static void take(struct instance *in, const struct hbproto_msg *m)
+{
+	const struct heartbeat *hb = m->hb;
+
+	if (hb->type == HEARTBEAT_HANDOVER_CONF) {
+		confirmed(in, &m->src, hb);
+		as_announcement(in, &m->src, hb);
+		return;
+	}
+	if (hb->type == HEARTBEAT_RELEASE || (hb->type == HEARTBEAT_BEAT &&
+					      hb->state == FSM_MASTER))
+		as_advert(in, &m->src, hb);
+	if (as_announcement(in, &m->src, hb)) {
+		struct heartbeat c;
+
+		/* Taken over on request: confirm to the node that asked. */
+		fill(in, &c, HEARTBEAT_HANDOVER_CONF, fsm_effective_priority(&in->fsm));
+		snprintf(c.target, sizeof(c.target), "%s", hb->node);
+		send_all(in, &c);
+	}
+}
+
+/* At most one answer per millisecond, or per interval if shorter: a flood
+ * of challenges cannot make us flood; the next heartbeat carries the
+ * answer anyway. */
+static void answer(struct instance *in)
+{
+	uint64_t now = instance_now(in), gap = in->conf.advert_interval_us < 1000 ?
+					       in->conf.advert_interval_us : 1000;
+
+	if (in->hb_answered_at && now - in->hb_answered_at < gap)
+		return;
+	in->hb_answered_at = now;
+	hbproto_count_answer(in->env->hb);
+	if (in->fsm.state == FSM_MASTER && fsm_advert_priority(&in->fsm))
+		hbwire_send_advert(in, fsm_advert_priority(&in->fsm));
+	else
+		hbwire_announce(in, HEARTBEAT_BEAT, NULL);
+}
+
+static void on_message(void *arg, const struct hbproto_msg *m)
+{
+	struct instance *in = arg;
+
+	if (m->ifindex && m->ifindex != in->ifindex)
+		return;
+	if (in->conf.n_unicast_peers && !wire_is_peer(in, &m->src)) {
+		in->stats.drops[ADVERT_ERR_UNKNOWN_PEER]++;
+		hbproto_count_unknown_peer(in->env->hb);
+		return;
+	}
+	if (replay_accepted(m->verdict) && newest_for_us(in, m->hb))
+		take(in, m);
+	if (m->answer)
+		answer(in);
+	instance_rearm(in);
+}
+
+void hbwire_drain(struct instance *in)
+{
+	if (in->hbsub)
+		hbproto_drain(in->env->hb, in->family);
+}
+
+void hbwire_close(struct instance *in)
+{
+	if (in->env->hb)
+		hbproto_del(in->env->hb, in->hbsub);
+	in->hbsub = NULL;
+}
+
+int hbwire_open(struct instance *in)
+{
+	char err[256];
+
+	hbwire_close(in);
+	if (!in->env->hb) {
+		log_warnx("instance %s: protocol \"hamgr\" is not running", in->conf.name);
+		return -1;
+	}
+	in->hbsub = hbproto_add(in->env->hb, in->ifindex, in->family, in->conf.vrid,
+				in->conf.n_unicast_peers == 0, on_message, in, err, sizeof(err));
+	if (!in->hbsub) {
+		log_warnx("instance %s: %s", in->conf.name, err);
+		return -1;
+	}
+	return 0;
+}
