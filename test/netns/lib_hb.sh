@@ -32,12 +32,16 @@
 . "$(dirname "${BASH_SOURCE[0]}")/hactl.sh"
 
 # ------------------------------------------------ names of the daemon's
-HB_M_DROPS=hamgr_heartbeat_drops_total         # {reason="..."}, daemon-wide
-{
-	HB_M_RX=hamgr_heartbeats_received_total    # {instance="NAME"}
-	HB_M_TX=hamgr_heartbeats_sent_total        # {instance="NAME"}
-	HB_M_TRANSITIONS=hamgr_transitions_total   # {instance="NAME"}
-}
+# (hamgr/hactl/metrics.c metrics_heartbeat, hamgr/hbproto.c drop names, as
+# of main 03b7b26). Sent and received are daemon-wide (one counter, one
+# replay window for every instance of the protocol); drops too.
+HB_M_DROPS=hamgr_heartbeat_drops_total         # {reason="..."}
+HB_M_RX=hamgr_heartbeats_received_total        # authentic, fresh: reached an instance
+HB_M_TX=hamgr_heartbeats_sent_total
+HB_M_JOINS=hamgr_heartbeat_joins_total         # sessions (re)started by an answered challenge
+HB_M_ANSWERS=hamgr_heartbeat_answers_total     # sent at once to answer a challenge
+HB_M_PEERS=hamgr_heartbeat_peers               # gauge: peers joined
+HB_M_TRANSITIONS=hamgr_transitions_total       # {instance="NAME"}
 HB_DROP_LABEL=reason
 HB_INST_LABEL=instance
 # Reasons: heartbeat_reason_str() names (hbrogue prints the one for each
@@ -45,7 +49,7 @@ HB_INST_LABEL=instance
 HB_R_DECODE="short magic version type field interval length target nonce name"
 HB_R_AUTH="key mac"
 HB_R_REPLAY="dup old old_boot unverified full"
-HB_R_OTHER="unknown_peer no_instance"
+HB_R_OTHER="own_name no_instance unknown_peer"
 HB_R_ALL="$HB_R_DECODE $HB_R_AUTH $HB_R_REPLAY $HB_R_OTHER"
 # The config lines of the wiring.
 HB_CONF_KEYFILE=auth-key-file
@@ -157,6 +161,16 @@ hb_inst() {
 	hb_series "$1" "$2{$HB_INST_LABEL=\"${3:-web}\"}"
 }
 
+# Daemon-wide heartbeats received (accepted) and sent, of NODE's last
+# hb_metrics.
+hb_rx() {
+	hb_series "$1" "$HB_M_RX"
+}
+
+hb_tx() {
+	hb_series "$1" "$HB_M_TX"
+}
+
 # Every drop reason of NODE now, for hb_drop_delta.
 hb_drop_snapshot() {
 	local n=$1 r
@@ -236,7 +250,7 @@ hb_rogue_wait() {
 # shellcheck disable=SC2317 # called through lib_poll
 hb_rx_above() {
 	hb_metrics "$1"
-	[ "$(hb_inst "$1" "$HB_M_RX")" -gt "$2" ]
+	[ "$(hb_rx "$1")" -gt "$2" ]
 }
 
 # Transitions NODE's log shows since the mark, as "FROM->TO ...".

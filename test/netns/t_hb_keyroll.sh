@@ -42,7 +42,7 @@ check_step() {
 	local what=$1 n rx
 	for n in n1 n2; do
 		hb_metrics $n
-		rx=$(hb_inst $n "$HB_M_RX")
+		rx=$(hb_rx $n)
 		lib_poll 3 hb_rx_above $n "$rx" || lib_fail "$what: $n accepts no heartbeat of its peer any more"
 		lib_assert_running $n
 		lib_assert_eq "$what: $n's key drops" 0 "$(hb_drop_delta $n key)"
