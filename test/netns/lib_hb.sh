@@ -18,6 +18,7 @@
 #   hb_drops NODE REASON          NODE's drop counter for REASON (0: none)
 #   hb_drop_snapshot NODE         remember every drop counter of NODE
 #   hb_drop_delta NODE REASON     growth since the snapshot
+#   hb_drop_zero NODE             the snapshot of a daemon started again: 0
 #   hb_rx_above NODE FLOOR        NODE accepted more heartbeats than FLOOR
 #   hb_transitions NODE           "FROM->TO ..." in NODE's log since the mark
 #   hb_rogue NODE ARGS...         hbrogue in NODE's namespace; its per-kind
@@ -124,14 +125,13 @@ hb_restart() {
 }
 
 hb_rekey() {
-	local n=$1 r
+	local n=$1
 	shift
 	hb_keys "$n" "$@"
 	if [ "$HB_REKEY" = restart ]; then
 		lib_hamgr_stop "$n"
 		hb_restart "$n"
-		# A new process counts from 0.
-		for r in $HB_R_ALL; do HB_SNAP["$n $r"]=0; done
+		hb_drop_zero "$n"
 	else
 		lib_hamgr_reload "$n" "${HB_TEXT[$n]}"
 	fi
@@ -177,6 +177,14 @@ hb_drop_snapshot() {
 	hb_metrics "$n"
 	for r in $HB_R_ALL; do
 		HB_SNAP["$n $r"]=$(hb_drops "$n" "$r")
+	done
+}
+
+# NODE's daemon started again: its counters start from 0.
+hb_drop_zero() {
+	local r
+	for r in $HB_R_ALL; do
+		HB_SNAP["$1 $r"]=0
 	done
 }
 

@@ -105,6 +105,7 @@ sleep 0.3
 lib_hamgr_stop n2
 t0=$(lib_now_ms)
 hb_restart n2
+hb_drop_zero n2
 lib_wait_vip n2 $VIP 3
 took=$(($(lib_now_ms) - t0))
 lib_log "restarted n2 holds the VIP $took ms after its start (replay still on)"

@@ -91,12 +91,14 @@ for n in n1 n2; do
 	for r in $HB_R_DECODE $HB_R_AUTH; do
 		total=$((total + $(hb_drop_delta $n "$r")))
 	done
-	# Every packet reaches both nodes (multicast); allow for socket losses.
-	lib_assert_ge "$n's decode and key drops (of $sent sent)" "$total" $((sent / 2))
+	# Multicast reaches both nodes, but a node's kernel drops what
+	# carries its own address as the source (n2: the spoofing flood).
+	if [ $n = n1 ]; then want=$sent; else want=$sent_fg; fi
+	lib_assert_ge "$n's decode and key drops (of $want it can receive)" "$total" $((want * 9 / 10))
 	lines=$(lib_log_since_mark $n | wc -l)
 	lib_log "$n logged $lines lines during the flood; a sample:"
 	lib_log_since_mark $n | head -n 6 | sed 's/^/    /'
-	lib_assert_le "$n's log lines during $sent bad heartbeats (rate-limited)" "$lines" 600
+	lib_assert_le "$n's log lines during $sent bad heartbeats (rate-limited)" "$lines" 100
 done
 
 lib_log "--- n1 dies during a flood spoofing it (every defect, and signed heartbeats that cannot answer a challenge)"
