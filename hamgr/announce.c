@@ -13,7 +13,7 @@
 
 bool announce_running(const struct instance *in)
 {
-	return in->conf.protocol == CONF_PROTO_HAMGR ? in->env->hb != NULL : in->env->hello != NULL;
+	return in->env->hb || (in->conf.protocol == CONF_PROTO_VRRP3 && in->env->hello);
 }
 
 void announce_send(struct instance *in, uint8_t type, const char *target)
@@ -22,7 +22,8 @@ void announce_send(struct instance *in, uint8_t type, const char *target)
 	uint8_t buf[HELLO_MAX_LEN];
 	size_t len, i;
 
-	if (in->conf.protocol == CONF_PROTO_HAMGR) {
+	/* Protocol "hamgr", or a key to sign with: the heartbeat stream. */
+	if (in->env->hb) {
 		hbwire_announce(in, type == HELLO_HANDOVER ? HEARTBEAT_HANDOVER_REQ
 							   : HEARTBEAT_BEAT, target);
 		return;
@@ -112,7 +113,7 @@ void announce_released(struct instance *in)
 		/* peers' table may change under the sends: keep a copy. */
 		snprintf(name, sizeof(name), "%s", to);
 		log_info("instance %s: handing the role to %s", in->conf.name, name);
-		in->handover_sent_at = instance_now(in);
+		in->handover_sent_at = hbwire_clock_us();
 		announce_send(in, HELLO_HANDOVER, name);
 		announce_send(in, HELLO_HANDOVER, name);
 	}
@@ -276,17 +277,38 @@ static void name_clash(struct instance *in, const struct ipaddr *src, const char
 	c->logged = now;
 }
 
-void instance_hello_rx(struct instance *in, const struct ipaddr *src, uint8_t ttl,
-		       const struct hello *h)
+enum hello_reason instance_hello_rx(struct instance *in, const struct ipaddr *src,
+				    uint8_t ttl, const struct hello *h)
 {
 	if (ttl != ADVERT_TTL) {
 		in->stats.hello_ttl_drops++;
-		return;
+		return HELLO_ERR_TTL;
 	}
-	/* Protocol "hamgr" folds the announcements into its heartbeats. */
+	/* Protocol "hamgr" folds the announcements into its heartbeats;
+	 * with a key, vrrp3's go there too, signed: an unsigned one could be
+	 * anybody's. */
 	if (in->conf.protocol == CONF_PROTO_HAMGR)
-		return;
+		return HELLO_OK;
+	if (in->env->hb) {
+		in->stats.hello_unsigned_drops++;
+		return HELLO_ERR_UNSIGNED;
+	}
+	if (in->have_primary && ipaddr_eq(src, &in->fsm.primary))
+		return HELLO_OK;
+	if (!announce_allowed(in, src))
+		return HELLO_ERR_NOT_ALLOWED;
 	announce_rx(in, src, h);
+	return HELLO_OK;
+}
+
+bool announce_allowed(struct instance *in, const struct ipaddr *src)
+{
+	if (wire_allowed(in, src))
+		return true;
+	/* A source the adverts are not taken from names no node either. */
+	wire_log_drop(in, "peer announcement", hello_reason_str(HELLO_ERR_NOT_ALLOWED), src,
+		      in->stats.hello_not_allowed++ == 0, instance_now(in));
+	return false;
 }
 
 bool announce_rx(struct instance *in, const struct ipaddr *src, const struct hello *h)

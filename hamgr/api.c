@@ -181,6 +181,10 @@ static struct json_object *counters_json(struct instance *in)
 	add(o, "announcements_sent", json_object_new_int64((int64_t)st->hello_sent));
 	add(o, "announcements_received", json_object_new_int64((int64_t)st->hello_rcvd));
 	add(o, "announcement_ttl_drops", json_object_new_int64((int64_t)st->hello_ttl_drops));
+	add(o, "announcement_unsigned_drops",
+	    json_object_new_int64((int64_t)st->hello_unsigned_drops));
+	add(o, "announcement_not_allowed_drops",
+	    json_object_new_int64((int64_t)st->hello_not_allowed));
 	add(o, "announcement_name_clashes", json_object_new_int64((int64_t)st->hello_name_clash));
 	add(o, "conflicts", json_object_new_int64((int64_t)instance_alarms(in)->stats.conflicts));
 	add(o, "vip_readded", json_object_new_int64((int64_t)instance_alarms(in)->stats.vip_readded));
@@ -301,6 +305,7 @@ static struct json_object *instance_json(const struct daemon *d, struct instance
 	add(o, "released_master", released_json(in, now));
 	add(o, "peers", peers_json(in, now));
 	add(o, "nodes", nodes_json(in, now));
+	add(o, "paths", api_paths_json(in, now));
 	add(o, "time_in_state_ms", json_object_new_int64((int64_t)((now - f->state_since) / 1000u)));
 	add(o, "transitions", json_object_new_int64((int64_t)daemon_transitions(d, c->name)));
 	add(o, "reason", json_object_new_string(f->reason));
@@ -378,9 +383,11 @@ static int cmd_status(struct daemon *d, struct json_object *args,
 		struct json_object *hd = json_object_new_object();
 		int r;
 
+		/* unsigned is the instance's verdict, counted per instance */
 		for (r = 1; r < HELLO_REASON_MAX; r++)
-			add(hd, hello_reason_str((enum hello_reason)r),
-			    json_object_new_int64((int64_t)d->hello_drops[r]));
+			if (r != HELLO_ERR_UNSIGNED)
+				add(hd, hello_reason_str((enum hello_reason)r),
+				    json_object_new_int64((int64_t)d->hello_drops[r]));
 		add(o, "announcement_drops", hd);
 	}
 	add(o, "conntrack_sync", api_ctsync_json(d->env.ctsync));

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "hbproto.h"
+#include "instance.h"
 
 static void add(struct json_object *o, const char *k, struct json_object *v)
 {
@@ -38,6 +39,27 @@ static struct json_object *peers_json(const struct replay *r)
 		add(p, "node", json_object_new_string(r->peer[i].node));
 		add(p, "boot_id", jhex(r->peer[i].boot_id));
 		add(p, "counter", jint(r->peer[i].top));
+		json_object_array_add(a, p);
+	}
+	return a;
+}
+
+struct json_object *api_paths_json(struct instance *in, uint64_t now)
+{
+	uint64_t last[1 + CONF_PATHS_MAX], rx[1 + CONF_PATHS_MAX];
+	size_t n = instance_paths(in, last, rx, 1 + CONF_PATHS_MAX), i;
+	struct json_object *a;
+
+	if (!n)
+		return NULL;
+	a = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		struct json_object *p = json_object_new_object();
+
+		add(p, "interface", json_object_new_string(instance_path_name(in, i)));
+		add(p, "received", jint(rx[i]));
+		add(p, "last_heard_ms", last[i] ? json_object_new_double(
+						(double)(now - last[i]) / 1000.0) : NULL);
 		json_object_array_add(a, p);
 	}
 	return a;

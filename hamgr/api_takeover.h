@@ -23,6 +23,10 @@ void api_takeover_json(struct json_object *o, struct instance *in, uint64_t now)
 struct json_object *api_ctsync_json(const struct ctsync *cs);
 
 struct hbproto;
+struct instance;
+/* The heartbeat paths of a protocol "hamgr" instance (interface, fresh
+ * heartbeats received on it, ms since the last), or NULL for vrrp3. */
+struct json_object *api_paths_json(struct instance *in, uint64_t now);
 /* The heartbeat object (protocol "hamgr"), or NULL when it is not running. */
 struct json_object *api_heartbeat_json(const struct hbproto *h);
 

@@ -145,6 +145,8 @@ cfg_opt_t conf_instance_opts[] = {
 	CFG_STR_CB("preempt-delay", "0s", CFGF_NONE, conf_cb_duration),
 	CFG_STR_CB("protocol", "vrrp3", CFGF_NONE, conf_cb_choice),
 	CFG_STR_LIST_CB("unicast-peers", NULL, CFGF_NONE, conf_cb_peer),
+	CFG_STR_LIST_CB("heartbeat-paths", NULL, CFGF_NONE, conf_cb_ifname),
+	CFG_STR_LIST_CB("allowed-peers", NULL, CFGF_NONE, conf_cb_allowed),
 	CFG_STR_LIST_CB("vips", NULL, CFGF_NODEFAULT, conf_cb_vip),
 	CFG_INT_CB("garp-repeat", 3, CFGF_NONE, conf_cb_int),
 	CFG_INT_CB("garp-rate", 1000, CFGF_NONE, conf_cb_int),
@@ -441,10 +443,13 @@ int conf_instance_copy(struct conf_instance *dst, const struct conf_instance *sr
 	dst->vips = dup_array(src->vips, src->n_vips, sizeof(*src->vips));
 	dst->unicast_peers = dup_array(src->unicast_peers, src->n_unicast_peers,
 				       sizeof(*src->unicast_peers));
+	dst->allowed_peers = dup_array(src->allowed_peers, src->n_allowed_peers,
+				       sizeof(*src->allowed_peers));
 	dst->tracks = dup_array(src->tracks, src->n_tracks, sizeof(*src->tracks));
 	dst->resources = dup_array(src->resources, src->n_resources,
 				   sizeof(*src->resources));
 	if ((src->n_vips && !dst->vips) || (src->n_unicast_peers && !dst->unicast_peers) ||
+	    (src->n_allowed_peers && !dst->allowed_peers) ||
 	    (src->n_tracks && !dst->tracks) || (src->n_resources && !dst->resources)) {
 		conf_instance_release(dst);
 		return -1;
@@ -456,13 +461,16 @@ void conf_instance_release(struct conf_instance *c)
 {
 	free(c->vips);
 	free(c->unicast_peers);
+	free(c->allowed_peers);
 	free(c->tracks);
 	free(c->resources);
 	c->vips = NULL;
 	c->unicast_peers = NULL;
+	c->allowed_peers = NULL;
 	c->tracks = NULL;
 	c->resources = NULL;
-	c->n_vips = c->n_unicast_peers = c->n_tracks = c->n_resources = 0;
+	c->n_vips = c->n_unicast_peers = c->n_allowed_peers = c->n_tracks = 0;
+	c->n_resources = 0;
 }
 
 void conf_free(struct conf *c)

@@ -15,6 +15,7 @@
 #define CONF_EX_CONFIG 78 /* EX_CONFIG: exit code for a bad config */
 #define CONF_NAME_MAX 64
 #define CONF_IFNAME_MAX 16
+#define CONF_PATHS_MAX 4         /* heartbeat-paths beside the interface */
 #define CONF_PATH_MAX 256
 #define CONF_ERR_MAX 512
 
@@ -84,9 +85,17 @@ struct conf_instance {
 	bool preempt;                   /* default true */
 	uint64_t preempt_delay_us;      /* default 0 */
 	enum conf_protocol protocol;    /* default vrrp3 */
+	/* protocol "hamgr": more interfaces to send and hear the heartbeats
+	 * on; a peer is gone only when every path is silent */
+	char paths[CONF_PATHS_MAX][CONF_IFNAME_MAX];
+	size_t n_paths;
 	int protocol_line;              /* 0: the default */
 	struct ipaddr *unicast_peers;   /* empty: multicast */
 	size_t n_unicast_peers;
+	struct ipaddr *allowed_peers;   /* adverts and announcements only from
+					   within these addresses and prefixes;
+					   empty: from any source (multicast only) */
+	size_t n_allowed_peers;
 	struct ipaddr *vips;            /* with prefix length; at least one */
 	size_t n_vips;
 	unsigned garp_repeat;           /* 1..100, default 3 */
@@ -166,9 +175,9 @@ int conf_load_file(const char *path, const char *default_node_name,
 /* Free c and everything in it; NULL is fine. */
 void conf_free(struct conf *c);
 
-/* Deep copy of src into dst (vips, unicast_peers, tracks, resources), to
- * keep an instance's config beyond its struct conf. Returns 0, or -1 when
- * out of memory (dst then holds no arrays). Free with
+/* Deep copy of src into dst (vips, unicast_peers, allowed_peers, tracks,
+ * resources), to keep an instance's config beyond its struct conf. Returns
+ * 0, or -1 when out of memory (dst then holds no arrays). Free with
  * conf_instance_release(). */
 int conf_instance_copy(struct conf_instance *dst, const struct conf_instance *src);
 

@@ -1,6 +1,7 @@
 /* conf_instance: one instance section into struct conf_instance, and the
  * checks that need more than one value: required options, address lists
- * and families, protocol limits, and instances against each other. */
+ * (unicast-peers, allowed-peers) and families, protocol limits, and
+ * instances against each other. */
 #include "conf_priv.h"
 
 #include <stdio.h>
@@ -90,27 +91,55 @@ static void protocol_checks(cfg_t *sec, const struct conf_instance *in)
 		            "0s or preempt = true", cfg_getstr(sec, "preempt-delay"));
 }
 
-/* The same address twice in one list. */
-static void list_dups(cfg_t *sec, const char *name, const struct ipaddr *a, size_t n)
+/* The same address twice in one list; in a list of prefixes (nets) also
+ * an entry within another, reported at the narrower one. */
+static void list_dups(cfg_t *sec, const char *name, const struct ipaddr *a, size_t n,
+		      bool nets)
 {
-	size_t i, j;
+	char buf[IPADDR_STRLEN];
+	size_t i, j, inner, outer;
 
 	for (i = 1; i < n; i++)
-		for (j = 0; j < i; j++)
-			if (ipaddr_eq(&a[i], &a[j])) {
+		for (j = 0; j < i; j++) {
+			inner = nets && a[i].prefixlen < a[j].prefixlen ? j : i;
+			outer = inner == i ? j : i;
+			if (!(nets ? ipaddr_in_prefix(&a[inner], &a[outer])
+				   : ipaddr_eq(&a[i], &a[j])))
+				continue;
+			if (!nets || a[i].prefixlen == a[j].prefixlen)
 				conf_report(conf_line_of(sec, name, (unsigned)i, 0),
 				            "%s: %s is listed twice (first at line %d)", name,
 				            cfg_getnstr(sec, name, (unsigned)i),
 				            conf_line_of(sec, name, (unsigned)j, 0));
-				break;
-			}
+			else
+				conf_report(conf_line_of(sec, name, (unsigned)inner, 0),
+				            "%s: %s is within %s (line %d), expected each "
+				            "address once", name,
+				            cfg_getnstr(sec, name, (unsigned)inner),
+				            ipaddr_str_prefix(&a[outer], buf, sizeof(buf)),
+				            conf_line_of(sec, name, (unsigned)outer, 0));
+			break;
+		}
 }
 
-/* VRRPv3 carries one family per advert: the family of the first VIP. */
-static void peer_checks(cfg_t *sec, const struct conf_instance *in)
+/* Element i of the address list name is of the advert family: VRRPv3
+ * carries one family per advert, the family of the first VIP. */
+static void family_check(cfg_t *sec, const struct conf_instance *in, const char *name,
+			 const struct ipaddr *p, size_t i)
 {
 	const struct ipaddr *first = &in->vips[0];
 	char fbuf[IPADDR_STRLEN];
+
+	if (p->family != first->family)
+		conf_report(conf_line_of(sec, name, (unsigned)i, in->line), "%s: %s is %s but "
+		            "the instance advertises %s (the family of its first VIP %s), "
+		            "expected an %s address", name, cfg_getnstr(sec, name, (unsigned)i),
+		            family_name(p), family_name(first),
+		            ipaddr_str_prefix(first, fbuf, sizeof(fbuf)), family_name(first));
+}
+
+static void peer_checks(cfg_t *sec, const struct conf_instance *in)
+{
 	size_t i, j;
 
 	for (i = 0; i < in->n_unicast_peers; i++) {
@@ -118,12 +147,7 @@ static void peer_checks(cfg_t *sec, const struct conf_instance *in)
 		const char *s = cfg_getnstr(sec, "unicast-peers", (unsigned)i);
 		int line = conf_line_of(sec, "unicast-peers", (unsigned)i, in->line);
 
-		if (p->family != first->family)
-			conf_report(line, "unicast-peers: %s is %s but the instance advertises "
-			            "%s (the family of its first VIP %s), expected an %s address",
-			            s, family_name(p), family_name(first),
-			            ipaddr_str_prefix(first, fbuf, sizeof(fbuf)),
-			            family_name(first));
+		family_check(sec, in, "unicast-peers", p, i);
 		for (j = 0; j < in->n_vips; j++)
 			if (ipaddr_eq(p, &in->vips[j]))
 				conf_report(line, "unicast-peers: %s is a VIP of this instance, "
@@ -131,10 +155,33 @@ static void peer_checks(cfg_t *sec, const struct conf_instance *in)
 	}
 }
 
+/* allowed-peers: in multicast mode only (with unicast-peers only the
+ * listed peers are heard already), never empty, of the advert family. */
+static void allowed_checks(cfg_t *sec, const struct conf_instance *in)
+{
+	int line = conf_line_of(sec, "allowed-peers", 0, in->line);
+	bool written = cfg_getopt(sec, "allowed-peers")->flags & CFGF_MODIFIED;
+	size_t i;
+
+	if (in->n_allowed_peers == 0 && written) {
+		line = conf_text_option_line(conf_ctx->text, in->line, "allowed-peers");
+		conf_report(line ? line : in->line, "allowed-peers: the list is empty, expected "
+		            "at least one address or prefix (leave allowed-peers out to accept "
+		            "adverts from any source)");
+	}
+	if (in->n_allowed_peers && in->n_unicast_peers)
+		conf_report(line, "allowed-peers: not with unicast-peers (line %d): only the "
+		            "unicast peers are heard already, expected one of the two",
+		            conf_line_of(sec, "unicast-peers", 0, in->line));
+	for (i = 0; i < in->n_allowed_peers; i++)
+		family_check(sec, in, "allowed-peers", &in->allowed_peers[i], i);
+}
+
 static void addresses(cfg_t *sec, struct conf_instance *in)
 {
 	in->n_vips = addr_list(sec, "vips", true, &in->vips);
 	in->n_unicast_peers = addr_list(sec, "unicast-peers", false, &in->unicast_peers);
+	in->n_allowed_peers = addr_list(sec, "allowed-peers", true, &in->allowed_peers);
 	if (in->n_vips == 0) {
 		char buf[SHOW_MAX];
 
@@ -142,9 +189,11 @@ static void addresses(cfg_t *sec, struct conf_instance *in)
 		            "address", conf_title_show(buf, in->name));
 		return;
 	}
-	list_dups(sec, "vips", in->vips, in->n_vips);
-	list_dups(sec, "unicast-peers", in->unicast_peers, in->n_unicast_peers);
+	list_dups(sec, "vips", in->vips, in->n_vips, false);
+	list_dups(sec, "unicast-peers", in->unicast_peers, in->n_unicast_peers, false);
+	list_dups(sec, "allowed-peers", in->allowed_peers, in->n_allowed_peers, true);
 	peer_checks(sec, in);
+	allowed_checks(sec, in);
 }
 
 void conf_instance_cross_check(cfg_t *root, const struct conf *c, size_t i, size_t j)
@@ -173,11 +222,43 @@ void conf_instance_cross_check(cfg_t *root, const struct conf *c, size_t i, size
 }
 
 
+/* heartbeat-paths: interfaces beside the instance's, protocol "hamgr" only. */
+static void paths(cfg_t *sec, struct conf_instance *in)
+{
+	size_t n = cfg_size(sec, "heartbeat-paths"), i, j;
+
+	if (n && in->protocol != CONF_PROTO_HAMGR) {
+		conf_report(conf_line_of(sec, "heartbeat-paths", 0, in->line),
+		            "heartbeat-paths: VRRPv3 has one path, expected protocol = \"hamgr\" "
+		            "for several");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char *s = cfg_getnstr(sec, "heartbeat-paths", (unsigned)i);
+		int line = conf_line_of(sec, "heartbeat-paths", (unsigned)i, in->line);
+
+		if (i == CONF_PATHS_MAX) {
+			conf_report(line, "heartbeat-paths: %s is one too many, expected at most "
+			            "%d interfaces", s, CONF_PATHS_MAX);
+			return;
+		}
+		if (!strcmp(s, in->interface))
+			conf_report(line, "heartbeat-paths: %s is the instance's interface, "
+			            "expected another one", s);
+		for (j = 0; j < i; j++)
+			if (!strcmp(s, in->paths[j]))
+				conf_report(line, "heartbeat-paths: %s is listed twice", s);
+		conf_copy_str(in->paths[i], sizeof(in->paths[i]), s);
+		in->n_paths = i + 1;
+	}
+}
+
 void conf_instance_build(cfg_t *sec, struct conf_instance *in)
 {
 	basics(sec, in);
 	addresses(sec, in);
 	protocol_checks(sec, in);
+	paths(sec, in);
 	conf_track_build(sec, in);
 	conf_resource_build(sec, in);
 }

@@ -25,7 +25,7 @@
 #define US_PER_MS 1000ULL
 #define US_PER_S 1000000ULL
 #define DURATION_MAX_US (86400 * US_PER_S) /* no duration may exceed a day */
-#define LIST_MAX 255                       /* unicast peers per instance */
+#define LIST_MAX 255                       /* unicast and allowed peers per instance */
 #define SHOW_MAX 200                       /* a value quoted in a message */
 
 /* Hidden per-section option whose default libconfuse parses while it
@@ -106,6 +106,11 @@ char *conf_strip_comments(const char *text);
  * which kind a repeated title was (libconfuse's message does not say). */
 const char *conf_text_section_kind(const char *text, int line, const char *title);
 
+/* The line of the first "NAME =" or "NAME +=" at or after line from of the
+ * blanked text, 0 when none: where an empty list was written (libconfuse
+ * calls no value callback for "{}"). */
+int conf_text_option_line(const char *text, int from, const char *name);
+
 /* The first keepalived.conf keyword (vrrp_instance, global_defs ...)
  * written where hamgr reads an option name, its line in *line, or NULL. */
 const char *conf_text_keepalived(const char *text, int *line);
@@ -173,6 +178,7 @@ int conf_cb_ifname(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 int conf_cb_choice(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 int conf_cb_vip(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 int conf_cb_peer(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
+int conf_cb_allowed(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 int conf_cb_command(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 int conf_cb_param(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 int conf_cb_text(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);

@@ -6,7 +6,8 @@
  * the file after an unclosed one (see conf_strip_comments()). Its tokens
  * are read again, the way libconfuse reads them, where libconfuse's own
  * error needs more than it says: which section a repeated title was, and
- * whether the file is a keepalived.conf. */
+ * whether the file is a keepalived.conf; and where libconfuse keeps no
+ * line: an empty list. */
 #include "conf_priv.h"
 
 #include <stdbool.h>
@@ -238,6 +239,23 @@ const char *conf_text_section_kind(const char *t, int line, const char *title)
 		     : token_is(&tok, "resource") ? "resource" : NULL;
 	}
 	return found;
+}
+
+int conf_text_option_line(const char *t, int from, const char *name)
+{
+	struct token prev = { .kind = '}' }, tok;
+	size_t len = strlen(name);
+	struct lexer lx;
+
+	lexer_init(&lx, t);
+	while (next_token(&lx, &tok)) {
+		if ((tok.kind == '=' || tok.kind == '+') && prev.line >= from &&
+		    (prev.kind == 'w' || prev.kind == 's') && prev.len == len &&
+		    !memcmp(prev.s, name, len))
+			return prev.line;
+		prev = tok;
+	}
+	return 0;
 }
 
 /* Words of keepalived.conf(5) that hamgr.conf has no use for as options. */

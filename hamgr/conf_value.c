@@ -406,31 +406,43 @@ int conf_cb_choice(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	return -1; /* a choice option without its words: a bug here */
 }
 
-/* vips (with_prefix) and unicast-peers: one list element. */
+/* What one element of an address list may be. */
+struct addr_kind {
+	bool prefix;            /* ADDRESS/PREFIX as well as ADDRESS */
+	bool network;           /* a prefix without host bits (allowed-peers) */
+	int max;                /* elements per list */
+	const char *expected;
+};
+
+static const struct addr_kind vip_kind = { true, false, CONF_VIPS_MAX,
+	"ADDRESS or ADDRESS/PREFIX like 10.0.0.50/24 or fd00::50/64" };
+static const struct addr_kind peer_kind = { false, false, LIST_MAX,
+	"an address like 10.0.0.2 or fd00::2" };
+static const struct addr_kind allowed_kind = { true, true, LIST_MAX,
+	"an address like 10.0.0.2 or fe80::2, or a prefix like 10.0.0.0/29" };
+
 static int check_addr(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result,
-		      bool with_prefix)
+		      const struct addr_kind *k)
 {
-	struct ipaddr ip;
-	char buf[SHOW_MAX];
+	struct ipaddr ip, net;
+	char buf[SHOW_MAX], nbuf[IPADDR_STRLEN];
 	const char *why;
 	int idx = value_begin(cfg, opt);
 
 	if (idx < 0)
 		return -1;
-	if (idx >= (with_prefix ? CONF_VIPS_MAX : LIST_MAX)) {
+	if (idx >= k->max) {
 		conf_report(cfg->line, "%s: too many addresses, expected at most %d",
-		            opt->name, with_prefix ? CONF_VIPS_MAX : LIST_MAX);
+		            opt->name, k->max);
 		return -1;
 	}
-	if (ipaddr_parse(value, with_prefix, &ip) < 0) {
-		if (!with_prefix && strchr(value, '/'))
+	if (ipaddr_parse(value, k->prefix, &ip) < 0) {
+		if (!k->prefix && strchr(value, '/'))
 			conf_report(cfg->line, "%s: %s has a prefix length, expected a plain "
 			            "address like 10.0.0.2", opt->name, conf_show(buf, value));
 		else
 			conf_report(cfg->line, "%s: %s is not an address, expected %s",
-			            opt->name, conf_show(buf, value), with_prefix
-			            ? "ADDRESS or ADDRESS/PREFIX like 10.0.0.50/24 or fd00::50/64"
-			            : "an address like 10.0.0.2 or fd00::2");
+			            opt->name, conf_show(buf, value), k->expected);
 		return -1;
 	}
 	why = addr_unusable(&ip);
@@ -439,9 +451,15 @@ static int check_addr(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *resul
 		            value, why);
 		return -1;
 	}
-	if (with_prefix && ip.prefixlen == 0) {
+	if (k->prefix && ip.prefixlen == 0) {
 		conf_report(cfg->line, "%s: %s has prefix length 0, expected 1..%d",
 		            opt->name, value, ip.family == IPADDR_V4 ? 32 : 128);
+		return -1;
+	}
+	ipaddr_network(&ip, &net);
+	if (k->network && !ipaddr_eq(&ip, &net)) {
+		conf_report(cfg->line, "%s: %s has host bits set, expected the prefix %s",
+		            opt->name, value, ipaddr_str_prefix(&net, nbuf, sizeof(nbuf)));
 		return -1;
 	}
 	*(const char **)result = value;
@@ -450,12 +468,17 @@ static int check_addr(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *resul
 
 int conf_cb_vip(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
-	return check_addr(cfg, opt, value, result, true);
+	return check_addr(cfg, opt, value, result, &vip_kind);
 }
 
 int conf_cb_peer(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
-	return check_addr(cfg, opt, value, result, false);
+	return check_addr(cfg, opt, value, result, &peer_kind);
+}
+
+int conf_cb_allowed(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	return check_addr(cfg, opt, value, result, &allowed_kind);
 }
 
 /* Strings checked after parsing, where they depend on other values

@@ -67,14 +67,10 @@ void ctsync_request(struct ctsync *s, uint8_t type, uint64_t nonce, uint64_t fir
 
 static bool in_prefix(const uint8_t *a, uint8_t family, const struct ipaddr *p)
 {
-	unsigned bits = p->prefixlen, i;
+	struct ipaddr ip;
 
-	if ((family == 4) != (p->family == IPADDR_V4))
-		return false;
-	for (i = 0; i < bits / 8; i++)
-		if (a[i] != p->a[i])
-			return false;
-	return bits % 8 == 0 || ((a[i] ^ p->a[i]) & (0xff00 >> (bits % 8)) & 0xff) == 0;
+	ipaddr_from_bytes(&ip, family == 4 ? IPADDR_V4 : IPADDR_V6, a);
+	return ipaddr_in_prefix(&ip, p);
 }
 
 static bool loopback(const uint8_t *a, uint8_t family)

@@ -324,8 +324,14 @@ static bool uses_hamgr_protocol(const struct conf *c)
 
 int daemon_heartbeat(struct daemon *d, const struct conf *c, char *err, size_t errlen)
 {
-	if (!uses_hamgr_protocol(c))
-		return 0;       /* kept open if it is: a reload back is cheap */
+	/* Protocol "hamgr" needs it; with a key, vrrp3's announcements are
+	 * signed heartbeats too. */
+	if (!uses_hamgr_protocol(c) && !c->auth_key_file[0]) {
+		if (d->env.hb)
+			log_warnx("auth-key-file removed: announcements stay signed until "
+				  "hamgr restarts");
+		return 0;
+	}
 	if (!d->env.hb) {
 		d->env.hb = hbproto_open(d->env.event, c->heartbeat_port, c->auth_key_file,
 					 c->node_name, err, errlen);

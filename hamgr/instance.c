@@ -309,6 +309,9 @@ bool instance_can_reconfigure(const struct instance *in, const struct conf_insta
 {
 	size_t i;
 
+	if (in->conf.n_paths != ci->n_paths ||
+	    memcmp(in->conf.paths, ci->paths, sizeof(ci->paths)) != 0)
+		return false;
 	if (strcmp(in->conf.interface, ci->interface) != 0 || in->conf.vrid != ci->vrid ||
 	    in->family != ci->vips[0].family || in->conf.protocol != ci->protocol ||
 	    in->conf.n_unicast_peers != ci->n_unicast_peers ||
@@ -365,6 +368,9 @@ void instance_reconfigure(struct instance *in, const struct conf_instance *ci)
 	conf_instance_release(&in->conf);
 	in->conf = nc;
 	alarms_vips_changed(in);
+	/* A key added on reload: the signed announcements start now. */
+	if (in->env->hb && !in->hbsub && in->ifindex)
+		hbwire_open(in);
 	fsm_config_from(&fc, &nc);
 	fsm_reconfigure(&in->fsm, instance_now(in), &fc,
 			tracks_priority(in, nc.priority), &acts);

@@ -50,6 +50,8 @@ struct instance_stats {
 	uint64_t send_errors;
 	uint64_t drops[ADVERT_REASON_MAX];
 	uint64_t hello_sent, hello_rcvd, hello_ttl_drops;
+	uint64_t hello_unsigned_drops;  /* unsigned, while we have a key */
+	uint64_t hello_not_allowed;     /* announcements from outside allowed-peers */
 	uint64_t hello_name_clash;      /* announcements carrying our node name */
 };
 
@@ -117,9 +119,18 @@ void instance_reconfigure(struct instance *in, const struct conf_instance *ci);
 int instance_switchover(struct instance *in, const char *to, bool force,
 			char *err, size_t errlen);
 
-/* A decoded announcement for this instance's interface and VRID. */
-void instance_hello_rx(struct instance *in, const struct ipaddr *src, uint8_t ttl,
-		       const struct hello *h);
+/* A decoded announcement for this instance's interface and VRID. Returns
+ * HELLO_OK, or why it was dropped and counted here: HELLO_ERR_TTL,
+ * HELLO_ERR_NOT_ALLOWED (a name clash is counted as one). */
+enum hello_reason instance_hello_rx(struct instance *in, const struct ipaddr *src,
+				    uint8_t ttl, const struct hello *h);
+
+/* Protocol "hamgr"'s heartbeat paths, for status: the name of path p (0:
+ * the interface), and for each (at most max) when a fresh heartbeat last
+ * arrived on it (monotonic us, 0: never) and how many did. Returns the
+ * number of paths (0 for vrrp3). */
+const char *instance_path_name(const struct instance *in, size_t p);
+size_t instance_paths(const struct instance *in, uint64_t *last_rx, uint64_t *rx, size_t max);
 
 /* hamgr nodes announcing themselves recently (expired ones dropped). */
 size_t instance_nodes(struct instance *in, const struct peers_node **nodes);

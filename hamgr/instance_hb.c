@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/hello.h"
 #include "events.h"
@@ -58,6 +59,8 @@ static void send_all(struct instance *in, struct heartbeat *hb)
 		if ((e = hbproto_send(in->env->hb, in->ifindex, &in->fsm.primary,
 				      &in->conf.unicast_peers[i], hb)) && !r)
 			r = e;
+	if (in->conf.n_paths && (e = path_send_all(in, hb)) && !r)
+		r = e;
 	wire_sent(in, r);
 }
 
@@ -78,7 +81,8 @@ void hbwire_announce(struct instance *in, uint8_t type, const char *target)
 	/* A MASTER's heartbeats go out every interval and carry all of it;
 	 * an announcement of its own could say "MASTER" with a priority the
 	 * fsm does not advertise (standby, hold-off): leave it to them. */
-	if (type == HEARTBEAT_BEAT && in->fsm.state == FSM_MASTER)
+	if (in->conf.protocol == CONF_PROTO_HAMGR && type == HEARTBEAT_BEAT &&
+	    in->fsm.state == FSM_MASTER)
 		return;
 	fill(in, &hb, type, fsm_effective_priority(&in->fsm));
 	if (target)
@@ -88,11 +92,11 @@ void hbwire_announce(struct instance *in, uint8_t type, const char *target)
 
 /* ---- in ---- */
 
-/* Is m newer than anything this instance took from its sender? The
- * sender's counter runs over all its instances, so a message reordered
- * behind another instance's (LATE for the daemon) may still be the newest
- * for this one. */
-static bool newest_for_us(struct instance *in, const struct heartbeat *hb)
+/* Is m newer than anything this instance took from its sender (on any
+ * path)? The sender's counter runs over all its instances and paths, so a
+ * message reordered behind another one (LATE for the daemon) may still be
+ * the newest for this instance. Returns the sender's entry, or NULL. */
+static struct instance_hb_last *newest_for_us(struct instance *in, const struct heartbeat *hb)
 {
 	struct instance_hb_last *l = NULL, *oldest = &in->hb_last[0];
 	size_t i;
@@ -107,14 +111,14 @@ static bool newest_for_us(struct instance *in, const struct heartbeat *hb)
 	}
 	if (!l) {
 		l = oldest;
+		memset(l, 0, sizeof(*l));
 		snprintf(l->node, sizeof(l->node), "%s", hb->node);
-		l->boot_id = 0;
 	}
 	if (l->boot_id == hb->boot_id && hb->counter <= l->counter)
-		return false;
+		return NULL;
 	l->boot_id = hb->boot_id;
 	l->counter = hb->counter;
-	return true;
+	return l;
 }
 
 /* A heartbeat seen as an announcement (node table, confirmation,
@@ -153,10 +157,20 @@ static void as_advert(struct instance *in, const struct ipaddr *src, const struc
 		takeover_confirm(in);
 }
 
+/* The monotonic clock now, not the loop's time of this iteration: the
+ * round trip of a handover is well under one. */
+uint64_t hbwire_clock_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 static void confirmed(struct instance *in, const struct ipaddr *src, const struct heartbeat *hb)
 {
 	char a[IPADDR_STRLEN];
-	uint64_t took = in->handover_sent_at ? instance_now(in) - in->handover_sent_at : 0;
+	uint64_t took = in->handover_sent_at ? hbwire_clock_us() - in->handover_sent_at : 0;
 
 	if (!in->env->node_name || strcmp(hb->target, in->env->node_name))
 		return;
@@ -176,8 +190,11 @@ static void take(struct instance *in, const struct hbproto_msg *m)
 		as_announcement(in, &m->src, hb);
 		return;
 	}
-	if (hb->type == HEARTBEAT_RELEASE || (hb->type == HEARTBEAT_BEAT &&
-					      hb->state == FSM_MASTER))
+	/* vrrp3's signed announcements are announcements only: its adverts
+	 * are VRRP's. */
+	if (in->conf.protocol == CONF_PROTO_HAMGR &&
+	    (hb->type == HEARTBEAT_RELEASE || (hb->type == HEARTBEAT_BEAT &&
+					       hb->state == FSM_MASTER)))
 		as_advert(in, &m->src, hb);
 	if (as_announcement(in, &m->src, hb)) {
 		struct heartbeat c;
@@ -201,38 +218,61 @@ static void answer(struct instance *in)
 		return;
 	in->hb_answered_at = now;
 	hbproto_count_answer(in->env->hb);
-	if (in->fsm.state == FSM_MASTER && fsm_advert_priority(&in->fsm))
+	if (in->conf.protocol == CONF_PROTO_HAMGR && in->fsm.state == FSM_MASTER &&
+	    fsm_advert_priority(&in->fsm))
 		hbwire_send_advert(in, fsm_advert_priority(&in->fsm));
 	else
 		hbwire_announce(in, HEARTBEAT_BEAT, NULL);
 }
 
-static void on_message(void *arg, const struct hbproto_msg *m)
+void hbwire_rx(struct instance *in, size_t p, const struct hbproto_msg *m)
 {
-	struct instance *in = arg;
+	struct instance_hb_last *l;
 
-	if (m->ifindex && m->ifindex != in->ifindex)
+	if (p == 0 && m->ifindex && m->ifindex != in->ifindex)
 		return;
-	if (in->conf.n_unicast_peers && !wire_is_peer(in, &m->src)) {
+	if (p == 0 && in->conf.n_unicast_peers && !wire_is_peer(in, &m->src)) {
 		in->stats.drops[ADVERT_ERR_UNKNOWN_PEER]++;
 		hbproto_count_unknown_peer(in->env->hb);
 		return;
 	}
-	if (replay_accepted(m->verdict) && newest_for_us(in, m->hb))
-		take(in, m);
+	/* allowed-peers: heartbeats and signed announcements alike. */
+	if (p == 0 && !announce_allowed(in, &m->src))
+		return;
+	if (replay_accepted(m->verdict)) {
+		path_heard(in, p, instance_now(in));
+		l = newest_for_us(in, m->hb);
+		if (l && p == 0) {
+			l->addr = m->src;
+			l->have_addr = true;
+		}
+		/* The sender as the election knows it: its address on path 0. */
+		if (l && l->have_addr) {
+			struct hbproto_msg as0 = *m;
+
+			as0.src = l->addr;
+			take(in, &as0);
+		}
+	}
 	if (m->answer)
 		answer(in);
 	instance_rearm(in);
 }
 
+static void on_message(void *arg, const struct hbproto_msg *m)
+{
+	hbwire_rx(arg, 0, m);
+}
+
 void hbwire_drain(struct instance *in)
 {
-	if (in->hbsub)
+	if (in->hbsub && in->conf.protocol == CONF_PROTO_HAMGR)
 		hbproto_drain(in->env->hb, in->family);
 }
 
 void hbwire_close(struct instance *in)
 {
+	path_close_all(in);
 	if (in->env->hb)
 		hbproto_del(in->env->hb, in->hbsub);
 	in->hbsub = NULL;
@@ -253,5 +293,7 @@ int hbwire_open(struct instance *in)
 		log_warnx("instance %s: %s", in->conf.name, err);
 		return -1;
 	}
+	if (in->conf.protocol == CONF_PROTO_HAMGR)
+		path_open_all(in);
 	return 0;
 }

@@ -16,6 +16,7 @@
 
 struct vrrp_sub;
 struct hbproto_sub;
+struct hbproto_msg;
 struct conflict_io;
 struct resource;
 struct script_run;
@@ -66,6 +67,20 @@ struct vipset_step {
 	unsigned slices;
 };
 
+/* One heartbeat path of protocol "hamgr" (instance_path.c). Path 0 is the
+ * instance's interface (its socket and address are the instance's own);
+ * paths 1.. are heartbeat-paths. */
+struct instance_path {
+	struct instance *in;
+	size_t index;
+	int ifindex;                     /* 0: the interface does not exist */
+	struct ipaddr src;               /* ours on it (paths 1..) */
+	bool have_src;
+	struct hbproto_sub *sub;         /* paths 1.. */
+	uint64_t last_rx;                /* monotonic us: a fresh heartbeat on it */
+	uint64_t rx;
+};
+
 struct instance {
 	struct conf_instance conf;      /* deep copy */
 	struct instance_env *env;
@@ -78,6 +93,7 @@ struct instance {
 	bool have_primary;
 	struct instance_stats stats;
 	struct log_ratelimit drop_rl;
+	struct log_ratelimit hello_drop_rl; /* announcements' drops */
 	struct log_ratelimit send_rl;
 	struct peers peers;
 	sd_event_source *hello_timer;
@@ -109,7 +125,11 @@ struct instance {
 	struct instance_hb_last {       /* the newest counter taken per node */
 		char node[HEARTBEAT_NAME_MAX + 1];
 		uint64_t boot_id, counter;
+		struct ipaddr addr;      /* its address on path 0: its identity
+					    in the election on every path */
+		bool have_addr;
 	} hb_last[PEERS_NODES_MAX];
+	struct instance_path paths[1 + CONF_PATHS_MAX]; /* 1 + conf.n_paths used */
 	struct instance_clash clash;    /* announce.c */
 	/* tracks (tracks.c) */
 	struct instance_track *tracks;  /* conf.n_tracks */
@@ -119,6 +139,7 @@ struct instance {
 	sd_event_source *alarm_timer;
 	uint8_t mac[CONFLICT_MAC_LEN];  /* the interface's, at the last probe */
 	size_t probe_next;              /* the VIP the next probe round starts at */
+	struct ipaddr *vips_sorted;     /* many VIPs: sorted, for other_vrid */
 };
 
 /* instance.c */
@@ -142,8 +163,17 @@ void wire_sent(struct instance *in, int r);
 bool wire_is_peer(const struct instance *in, const struct ipaddr *src);
 /* Read adverts already queued (before a backup declares the master down). */
 void wire_drain(struct instance *in);
+/* May src speak for the instance? Without allowed-peers anyone may. */
+bool wire_allowed(const struct instance *in, const struct ipaddr *src);
+/* A packet of kind what ("advert") from src dropped for reason: an event
+ * for the first of its reason, a log line rate-limited (drop_rl; other
+ * kinds than adverts hello_drop_rl). */
+void wire_log_drop(struct instance *in, const char *what, const char *reason,
+		   const struct ipaddr *src, bool first, uint64_t now);
 
 /* instance_hb.c: protocol "hamgr"'s heartbeats in and out */
+/* A message from hbproto that arrived on path p (0: the interface). */
+void hbwire_rx(struct instance *in, size_t p, const struct hbproto_msg *m);
 int hbwire_open(struct instance *in);
 void hbwire_close(struct instance *in);
 /* The fsm's advert: a heartbeat as MASTER, or a release for priority 0. */
@@ -152,6 +182,16 @@ void hbwire_send_advert(struct instance *in, uint8_t priority);
  * change) or a handover request to target. */
 void hbwire_announce(struct instance *in, uint8_t type, const char *target);
 void hbwire_drain(struct instance *in);
+/* CLOCK_MONOTONIC in us, read now (handover round trips). */
+uint64_t hbwire_clock_us(void);
+
+/* instance_path.c: the heartbeat paths beside the interface */
+void path_open_all(struct instance *in);
+void path_close_all(struct instance *in);
+/* Send hb on every extra path (to the group); 0 or the first -errno. */
+int path_send_all(struct instance *in, struct heartbeat *hb);
+/* Liveness: a fresh heartbeat arrived on path p. */
+void path_heard(struct instance *in, size_t p, uint64_t now);
 
 /* announce.c */
 /* Announcements run: hello_io for vrrp3, the heartbeats for "hamgr". */
@@ -160,6 +200,8 @@ bool announce_running(const struct instance *in);
  * confirmation of a mastership, a handover. True when a handover made
  * this node MASTER. */
 bool announce_rx(struct instance *in, const struct ipaddr *src, const struct hello *h);
+/* src passes allowed-peers; else the drop is counted and logged. */
+bool announce_allowed(struct instance *in, const struct ipaddr *src);
 void announce_send(struct instance *in, uint8_t type, const char *target);
 int announce_start(struct instance *in);
 void announce_released(struct instance *in);

@@ -123,12 +123,17 @@ void wire_send_advert(struct instance *in, uint8_t priority)
 
 bool wire_is_peer(const struct instance *in, const struct ipaddr *src)
 {
-	size_t i;
+	return ipaddr_in_prefixes(src, in->conf.unicast_peers, in->conf.n_unicast_peers);
+}
 
-	for (i = 0; i < in->conf.n_unicast_peers; i++)
-		if (ipaddr_eq(&in->conf.unicast_peers[i], src))
-			return true;
-	return false;
+bool wire_allowed(const struct instance *in, const struct ipaddr *src)
+{
+	/* With unicast-peers (never together with allowed-peers), only the
+	 * peers: a node that is no peer is not announced either. */
+	if (in->conf.n_unicast_peers)
+		return wire_is_peer(in, src);
+	return !in->conf.n_allowed_peers ||
+	       ipaddr_in_prefixes(src, in->conf.allowed_peers, in->conf.n_allowed_peers);
 }
 
 /* Validate one decoded packet for our VRID; ADVERT_OK means it may reach
@@ -146,25 +151,37 @@ static enum advert_reason check_packet(struct instance *in, const struct advert_
 		return ADVERT_ERR_OWN;
 	if (in->conf.n_unicast_peers && !wire_is_peer(in, src))
 		return ADVERT_ERR_UNKNOWN_PEER;
+	if (!wire_allowed(in, src))
+		return ADVERT_ERR_NOT_ALLOWED;
 	return advert_check_interval(adv, (uint16_t)(in->conf.advert_interval_us / 10000u));
+}
+
+void wire_log_drop(struct instance *in, const char *what, const char *reason,
+		   const struct ipaddr *src, bool first, uint64_t now)
+{
+	char a[IPADDR_STRLEN];
+	const char *from = src->family ? ipaddr_str(src, a, sizeof(a)) : "?";
+	unsigned supp;
+
+	if (first)
+		events_add(in->conf.name, "drop", NULL, NULL, "first %s dropped for %s from %s",
+			   what, reason, from);
+	/* Announcements have their own budget: a node that announces itself
+	 * every second must not hide the adverts' drops. */
+	if (log_ratelimit_ok(strcmp(what, "advert") ? &in->hello_drop_rl : &in->drop_rl, now,
+			     &supp))
+		log_warnx("instance %s: dropped %s from %s: %s%s", in->conf.name, what, from,
+			  reason, supp ? " (more drops suppressed)" : "");
 }
 
 static void count_drop(struct instance *in, enum advert_reason r, const struct ipaddr *src,
 		       uint64_t now)
 {
-	char a[IPADDR_STRLEN];
-	unsigned supp;
+	bool first = in->stats.drops[r]++ == 0;
 
-	if (in->stats.drops[r]++ == 0 && r != ADVERT_ERR_OWN)
-		events_add(in->conf.name, "drop", NULL, NULL, "first advert dropped for %s from %s",
-			   advert_reason_str(r), src->family ? ipaddr_str(src, a, sizeof(a)) : "?");
 	if (r == ADVERT_ERR_OWN)
 		return;         /* our own packet looped back: not news */
-	if (log_ratelimit_ok(&in->drop_rl, now, &supp))
-		log_warnx("instance %s: dropped advert from %s: %s%s", in->conf.name,
-			  src->family ? ipaddr_str(src, a, sizeof(a)) : "?",
-			  advert_reason_str(r),
-			  supp ? " (more drops suppressed)" : "");
+	wire_log_drop(in, "advert", advert_reason_str(r), src, first, now);
 }
 
 /* Remember who we hear and how regularly (jitter: mean deviation of the
@@ -251,6 +268,10 @@ int wire_open(struct instance *in)
 	wire_close(in);
 	if (in->conf.protocol == CONF_PROTO_HAMGR)
 		return hbwire_open(in);
+	/* With a key, vrrp3's announcements go signed in the heartbeat
+	 * stream. */
+	if (in->env->hb && hbwire_open(in) < 0)
+		return -1;
 	in->sub = vrrp_rx_add(in->env->vrrp, in->ifindex, in->conf.interface, in->family,
 			      in->conf.vrid, in->conf.n_unicast_peers == 0, handle_packet, in,
 			      err, sizeof(err));

@@ -190,10 +190,10 @@ static void on_hello(void *arg, int ifindex, const struct ipaddr *src, uint8_t t
 	/* The instance it is for, by the adverts' table: no instance but
 	 * that one is woken. */
 	in = vrrp_rx_find(d->env.vrrp, ifindex, src->family, h.vrid);
-	if (in)
-		instance_hello_rx(in, src, ttl, &h);
-	else
+	if (!in)
 		d->hello_unknown++;
+	else if (instance_hello_rx(in, src, ttl, &h) == HELLO_ERR_NOT_ALLOWED)
+		d->hello_drops[HELLO_ERR_NOT_ALLOWED]++;   /* and per instance */
 }
 
 static int setup_adapters(struct daemon *d)

@@ -132,9 +132,18 @@ static void vips_string(const struct instance *in, char *buf, size_t len)
 	char a[IPADDR_STRLEN];
 
 	buf[0] = '\0';
-	for (i = 0; i < in->conf.n_vips && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? " " : "",
-					ipaddr_str_prefix(&in->conf.vips[i], a, sizeof(a)));
+	/* Whole addresses only: with thousands of VIPs the list stops at
+	 * the last one that fits (resource scripts get the first ones). */
+	for (i = 0; i < in->conf.n_vips; i++) {
+		int w = snprintf(buf + off, len - off, "%s%s", i ? " " : "",
+				 ipaddr_str_prefix(&in->conf.vips[i], a, sizeof(a)));
+
+		if (w < 0 || (size_t)w >= len - off) {
+			buf[off] = '\0';
+			break;
+		}
+		off += (size_t)w;
+	}
 }
 
 int takeover_run_action(struct instance *in, size_t i, enum resource_action a, uint64_t token,

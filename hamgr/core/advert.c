@@ -42,6 +42,7 @@ static const char *const reason_names[] = {
 	[ADVERT_ERR_OWN]           = "own",
 	[ADVERT_ERR_IFACE]         = "iface",
 	[ADVERT_ERR_FAMILY]        = "family",
+	[ADVERT_ERR_NOT_ALLOWED]   = "not_allowed",
 };
 _Static_assert(sizeof(reason_names) / sizeof(reason_names[0]) == ADVERT_REASON_MAX,
 	       "advert_reason_str table out of step with enum advert_reason");

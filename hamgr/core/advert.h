@@ -54,6 +54,7 @@ enum advert_reason {
 	ADVERT_ERR_OWN,            /* our own advert came back */
 	ADVERT_ERR_IFACE,          /* arrived on another interface */
 	ADVERT_ERR_FAMILY,         /* wrong address family for the instance */
+	ADVERT_ERR_NOT_ALLOWED,    /* multicast: source outside allowed-peers */
 	ADVERT_REASON_MAX
 };
 

@@ -401,6 +401,31 @@ bool conflict_lists_vip(const struct advert *adv, const struct ipaddr *vips, siz
 	return false;
 }
 
+bool conflict_lists_vip_sorted(const struct advert *adv, const struct ipaddr *sorted,
+			       size_t n, struct ipaddr *which)
+{
+	size_t i;
+
+	for (i = 0; i < adv->count && i < ADVERT_MAX_ADDRS; i++) {
+		size_t lo = 0, hi = n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = ipaddr_cmp(&sorted[mid], &adv->addrs[i]);
+
+			if (c == 0) {
+				*which = adv->addrs[i];
+				return true;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return false;
+}
+
 /* ---- wire --------------------------------------------------------------- */
 
 #define ARP_LEN     28          /* Ethernet/IPv4 ARP without the frame */

@@ -190,6 +190,10 @@ uint64_t conflict_next_deadline(const struct conflict *c);
  * listed goes to *which. */
 bool conflict_lists_vip(const struct advert *adv, const struct ipaddr *vips, size_t n_vips,
 			struct ipaddr *which);
+/* The same with vips sorted by ipaddr_cmp: a binary search per listed
+ * address, for instances with thousands of VIPs. */
+bool conflict_lists_vip_sorted(const struct advert *adv, const struct ipaddr *sorted,
+			       size_t n, struct ipaddr *which);
 
 /* Decode an ARP packet (as an AF_PACKET SOCK_DGRAM socket returns it: no
  * Ethernet header) into a claim of its sender address by its sender MAC;

@@ -43,6 +43,8 @@ static const char *const reason_names[] = {
 	[HELLO_ERR_NAME]    = "name",
 	[HELLO_ERR_TARGET]  = "target",
 	[HELLO_ERR_TTL]     = "ttl",
+	[HELLO_ERR_UNSIGNED] = "unsigned",
+	[HELLO_ERR_NOT_ALLOWED] = "not_allowed",
 };
 _Static_assert(sizeof(reason_names) / sizeof(reason_names[0]) == HELLO_REASON_MAX,
 	       "hello_reason_str table out of step with enum hello_reason");

@@ -74,6 +74,9 @@ enum hello_reason {
 	HELLO_ERR_NAME,       /* node or target empty, too long or bad characters */
 	HELLO_ERR_TARGET,     /* handover without target, announce with one */
 	HELLO_ERR_TTL,        /* TTL / hop limit not 255 (checked by the caller) */
+	HELLO_ERR_UNSIGNED,   /* a node with auth-key-file takes signed
+				 announcements only (checked by the caller) */
+	HELLO_ERR_NOT_ALLOWED, /* source outside allowed-peers (checked by the instance) */
 	HELLO_REASON_MAX
 };
 

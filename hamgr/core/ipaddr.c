@@ -90,6 +90,39 @@ void ipaddr_from_bytes(struct ipaddr *out, uint8_t family, const void *bytes)
 	memcpy(out->a, bytes, ipaddr_len(out));
 }
 
+void ipaddr_network(const struct ipaddr *ip, struct ipaddr *out)
+{
+	size_t len = ipaddr_len(ip), i = ip->prefixlen / 8u;
+
+	*out = *ip;
+	if (i < len)
+		out->a[i++] &= (uint8_t)(0xff00u >> (ip->prefixlen % 8u));
+	for (; i < len; i++)
+		out->a[i] = 0;
+}
+
+bool ipaddr_in_prefix(const struct ipaddr *ip, const struct ipaddr *net)
+{
+	struct ipaddr a = *ip, n;
+
+	if (!ip->family || ip->family != net->family)
+		return false;
+	a.prefixlen = net->prefixlen;
+	ipaddr_network(&a, &a);
+	ipaddr_network(net, &n);
+	return ipaddr_eq(&a, &n);
+}
+
+bool ipaddr_in_prefixes(const struct ipaddr *ip, const struct ipaddr *nets, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ipaddr_in_prefix(ip, &nets[i]))
+			return true;
+	return false;
+}
+
 bool ipaddr_is_linklocal6(const struct ipaddr *ip)
 {
 	return ip->family == IPADDR_V6 && ip->a[0] == 0xfe && (ip->a[1] & 0xc0) == 0x80;

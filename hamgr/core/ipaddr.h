@@ -37,6 +37,18 @@ bool ipaddr_eq(const struct ipaddr *x, const struct ipaddr *y);
 /* Build from raw bytes (4 or 16 of them). */
 void ipaddr_from_bytes(struct ipaddr *out, uint8_t family, const void *bytes);
 
+/* ip with every address bit past its prefix length cleared into *out (out
+ * may be ip): the network of "10.0.0.5/29" is 10.0.0.0/29. */
+void ipaddr_network(const struct ipaddr *ip, struct ipaddr *out);
+
+/* True when the address ip (its own prefix length ignored) lies within the
+ * prefix net (address and prefix length); false across families. */
+bool ipaddr_in_prefix(const struct ipaddr *ip, const struct ipaddr *net);
+
+/* True when ip lies within any of the n prefixes nets (an address without
+ * a prefix is a /32 or /128: ip itself). */
+bool ipaddr_in_prefixes(const struct ipaddr *ip, const struct ipaddr *nets, size_t n);
+
 /* True for fe80::/10. */
 bool ipaddr_is_linklocal6(const struct ipaddr *ip);
 

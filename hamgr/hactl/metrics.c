@@ -199,6 +199,26 @@ static void print_nodes(struct json_object *insts, const struct fam *f)
 	}
 }
 
+/* Protocol "hamgr"'s heartbeat paths: seconds since one last carried a
+ * fresh heartbeat (none before the first), and the count. */
+static void print_paths(struct json_object *insts, const struct fam *f)
+{
+	size_t i, j;
+
+	for (i = 0; i < jlen(insts); i++) {
+		struct json_object *in = jidx(insts, i), *paths = jget(in, "paths");
+
+		for (j = 0; j < jlen(paths); j++) {
+			struct json_object *p = jidx(paths, j);
+			double v;
+
+			if (!value(p, f->key, f->scale, &v))
+				continue;
+			sample(f->name, in, "path", jstr(p, "interface", "?"), v);
+		}
+	}
+}
+
 /* The alarms standing, by kind; every kind appears (0 when none), so that
  * an alert rule sees a series from the start. */
 static void print_alarms(struct json_object *insts, const struct fam *f)
@@ -310,9 +330,21 @@ static const struct fam fams[] = {
 	{ "hamgr_announcement_ttl_drops_total", "counter",
 	  "Peer announcements dropped: TTL or hop limit not 255.",
 	  INST("counters", "announcement_ttl_drops", 1) },
+	{ "hamgr_announcement_unsigned_drops_total", "counter",
+	  "Unsigned peer announcements dropped: this node has auth-key-file.",
+	  INST("counters", "announcement_unsigned_drops", 1) },
+	{ "hamgr_announcement_not_allowed_drops_total", "counter",
+	  "Peer announcements dropped: the source is outside allowed-peers.",
+	  INST("counters", "announcement_not_allowed_drops", 1) },
 	{ "hamgr_hello_name_clash_total", "counter",
 	  "Peer announcements from another node carrying this node's own name.",
 	  INST("counters", "announcement_name_clashes", 1) },
+	{ "hamgr_heartbeat_path_last_heard_seconds", "gauge",
+	  "Seconds since a heartbeat path (protocol hamgr) last carried a fresh heartbeat.",
+	  PRINT_KEY(print_paths, "last_heard_ms", 0.001) },
+	{ "hamgr_heartbeat_path_received_total", "counter",
+	  "Fresh heartbeats received on each heartbeat path (protocol hamgr).",
+	  PRINT_KEY(print_paths, "received", 1) },
 	{ "hamgr_node_up", "gauge",
 	  "1 for each hamgr node that announces itself for the instance, by state.",
 	  PRINT(print_nodes) },

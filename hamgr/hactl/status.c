@@ -55,6 +55,24 @@ static void status_peers(struct json_object *peers)
 		out_detail("peer", "none heard in the last 60 s");
 }
 
+/* Protocol "hamgr"'s heartbeat paths: which ones still carry heartbeats. */
+static void status_paths(struct json_object *paths)
+{
+	char a[32];
+	size_t i;
+
+	for (i = 0; jlen(paths) > 1 && i < jlen(paths); i++) {
+		struct json_object *p = jidx(paths, i);
+
+		if (jget(p, "last_heard_ms"))
+			out_detail("path", "%s heard %s ago, %lld heartbeats", jstr(p, "interface", "?"),
+				   out_ms(jdbl(p, "last_heard_ms", -1), a, sizeof(a)),
+				   jint(p, "received", 0));
+		else
+			out_detail("path", "%s never heard", jstr(p, "interface", "?"));
+	}
+}
+
 /* How the instance takes over: the pipeline, each resource, each track. */
 static void status_takeover(struct json_object *in)
 {
@@ -99,6 +117,7 @@ static void status_details(struct json_object *in)
 	}
 	status_takeover(in);
 	status_peers(jget(in, "peers"));
+	status_paths(jget(in, "paths"));
 	status_nodes(jget(in, "nodes"));
 	if (jstr(in, "reason", NULL) && jstr(in, "reason", "")[0])
 		out_detail("reason", "%s", jstr(in, "reason", ""));

@@ -97,6 +97,28 @@ static void check_sync(const struct conf *c)
 		fail("conf_sync_equal", s->interface);
 }
 
+/* allowed-peers: multicast only, of the advert family, prefixes without
+ * host bits, none within another. */
+static void check_allowed(const struct conf_instance *in)
+{
+	struct ipaddr net;
+	size_t i, j;
+
+	if (in->n_allowed_peers && (in->n_unicast_peers || !in->allowed_peers))
+		fail("allowed-peers with unicast-peers", in->name);
+	for (i = 0; i < in->n_allowed_peers; i++) {
+		const struct ipaddr *p = &in->allowed_peers[i];
+
+		ipaddr_network(p, &net);
+		if (p->family != in->vips[0].family || p->prefixlen == 0 || !ipaddr_eq(p, &net))
+			fail("allowed-peers entry", in->name);
+		for (j = 0; j < in->n_allowed_peers; j++)
+			if (j != i && ipaddr_in_prefix(p, &in->allowed_peers[j]) &&
+			    p->prefixlen >= in->allowed_peers[j].prefixlen)
+				fail("allowed-peers entry within another", in->name);
+	}
+}
+
 static void check_instance(const struct conf_instance *in)
 {
 	struct conf_instance copy;
@@ -116,6 +138,7 @@ static void check_instance(const struct conf_instance *in)
 	for (i = 0; i < in->n_unicast_peers; i++)
 		if (in->unicast_peers[i].family != in->vips[0].family)
 			fail("peer of the wrong family", in->name);
+	check_allowed(in);
 	if (in->startup_gate_us > 3600000000ULL || in->fail_holdoff_us > 3600000000ULL)
 		fail("startup-gate or fail-holdoff out of range", in->name);
 	if (in->n_tracks > CONF_TRACKS_MAX || in->n_resources > CONF_RESOURCES_MAX ||
@@ -127,6 +150,9 @@ static void check_instance(const struct conf_instance *in)
 		check_resource(&in->resources[i]);
 	if (conf_instance_copy(&copy, in) == 0) {
 		if (copy.n_tracks != in->n_tracks || copy.n_resources != in->n_resources ||
+		    copy.n_allowed_peers != in->n_allowed_peers ||
+		    (in->n_allowed_peers && memcmp(copy.allowed_peers, in->allowed_peers,
+						   in->n_allowed_peers * sizeof(*in->allowed_peers))) ||
 		    (in->n_resources && memcmp(copy.resources, in->resources,
 					       in->n_resources * sizeof(*in->resources))))
 			fail("conf_instance_copy", in->name);

@@ -9,6 +9,10 @@
 # instances: n1 runs web (VRID 51, .50) and db (VRID 52, .60), n2 runs
 # VRID 52 listing .50. The advert reaches db (its VRID) through the shared
 # receive path, which passes it on to web: web raises other_vrid.
+# C: with more than 32 VIPs the check runs against a sorted copy: n1's web
+# has 63 (198.51.100.100-163 without .131), n2's VRID 52 lists .131: no
+# alarm; a reload adds .131 last to web's list (the middle of the sorted
+# copy, made again): web raises other_vrid for .131; n1 then exits cleanly.
 # shellcheck source=test/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 lib_require_root
@@ -64,4 +68,22 @@ lib_vrrp_start n2 prio=250 vrid=52 name=db
 lib_wait_log n1 'instance web: .*misconfigured peer 198\.51\.100\.2: VRID 52 lists 198\.51\.100\.50' 5
 lib_assert_nolog n1 'instance db: .*misconfigured peer'
 lib_assert_running n1
+
+lib_log "--- C: 63 VIPs; VRID 52 lists one web lacks, then a reload adds it"
+lib_daemon_stop n1 TERM
+lib_daemon_stop n2 TERM
+many=""
+for ((k = 100; k < 164; k++)); do [ $k = 131 ] || many+="198.51.100.$k/24 "; done
+lib_vrrp_start n1 prio=200 vrid=51 vips="$many"
+lib_vrrp_start n2 prio=100 vrid=52 name=db vips=198.51.100.131/24
+lib_wait_state n1 MASTER 5
+lib_wait_state n2 MASTER 5
+sleep 1         # ten of n2's adverts
+lib_assert_nolog n1 'misconfigured peer'
+lib_log_mark n1
+lib_vrrp_reload n1 prio=200 vrid=51 vips="${many}198.51.100.131/24"
+lib_wait_log n1 'instance web: .*misconfigured peer 198\.51\.100\.2: VRID 52 lists 198\.51\.100\.131' 5
+lib_daemon_stop n1 TERM
+# A clean exit after the reload: nothing leaked in ASan builds.
+lib_assert_eq "n1's exit status" 0 "$LIB_EXIT"
 lib_pass

@@ -110,7 +110,7 @@ lib_assert_eq "n1: master" "${ADDR[n1]} n1 true" \
 	"$(jqo '.instances[0].master | "\(.address) \(.node) \(.self)"')"
 lib_assert_eq "n1: announcements up" true "$(jqo '.announcements')"
 lib_assert_eq "n1: announcement drop reasons" \
-	"field length magic name short target ttl type version" \
+	"field length magic name not_allowed short target ttl type version" \
 	"$(jqo '.announcement_drops | keys | join(" ")')"
 lib_assert_eq "n1: announcement drops" 0 "$(jqo '[.announcement_drops[]] | add')"
 lib_assert_ge "n1: announcements sent" "$(jqo '.instances[0].counters.announcements_sent')" 1
@@ -144,7 +144,7 @@ lib_assert_ge "n1 metrics: announcements sent" \
 lib_assert_ge "n1 metrics: announcements received" \
 	"$(metric 'hamgr_announcements_received_total{instance="web"}')" 2
 lib_assert_eq "n1 metrics: name drops" 0 "$(metric 'hamgr_announcement_drops_total{reason="name"}')"
-lib_assert_eq "n1 metrics: drop reasons" 9 "$(grep -c '^hamgr_announcement_drops_total{' "$LIB_TMP/metrics")"
+lib_assert_eq "n1 metrics: drop reasons" 10 "$(grep -c '^hamgr_announcement_drops_total{' "$LIB_TMP/metrics")"
 
 lib_log "--- switchover --to n3 on n1: n3 (100) takes over, n2 (150) does not preempt it"
 mark_all

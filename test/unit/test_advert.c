@@ -196,6 +196,7 @@ static void test_reason_str(void)
 	CU_ASSERT_STRING_EQUAL(advert_reason_str(ADVERT_OK), "ok");
 	CU_ASSERT_STRING_EQUAL(advert_reason_str(ADVERT_ERR_CHECKSUM), "checksum");
 	CU_ASSERT_STRING_EQUAL(advert_reason_str(ADVERT_ERR_TTL), "ttl");
+	CU_ASSERT_STRING_EQUAL(advert_reason_str(ADVERT_ERR_NOT_ALLOWED), "not_allowed");
 	CU_ASSERT_STRING_EQUAL(advert_reason_str(ADVERT_REASON_MAX), "unknown");
 	CU_ASSERT_STRING_EQUAL(advert_reason_str((enum advert_reason)-1), "unknown");
 }

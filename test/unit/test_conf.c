@@ -9,54 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conf_fixture.h"
 #include "cu_main.h"
-
-#define FILE_NAME "t.conf"
-
-/* "instance web" with the required options on lines 2..4; body starts at
- * line 5. */
-#define INST(body)                    \
-	"instance web {\n"            \
-	"  interface = eth0\n"        \
-	"  vrid = 51\n"               \
-	"  vips = {10.0.0.50/24}\n"   \
-	body                          \
-	"}\n"
-
-static struct conf *parse_ok(const char *text)
-{
-	char err[CONF_ERR_MAX] = "";
-	struct conf *c = NULL;
-	int rc = conf_parse_string(text, FILE_NAME, "host1", &c, err, sizeof(err));
-
-	if (rc != 0)
-		printf("\n  unexpected error: %s\n", err);
-	CU_ASSERT_EQUAL(rc, 0);
-	CU_ASSERT_PTR_NOT_NULL(c);
-	return c;
-}
-
-static void expect_err(const char *text, const char *want)
-{
-	char err[CONF_ERR_MAX] = "";
-	struct conf *c = (struct conf *)1;
-	int rc = conf_parse_string(text, FILE_NAME, "host1", &c, err, sizeof(err));
-
-	CU_ASSERT_EQUAL(rc, -1);
-	CU_ASSERT_PTR_NULL(c);
-	/* want is never NULL, but GCC 12 with -fsanitize=undefined warns that
-	 * it might be (format-overflow) once the tables below call this. */
-	if (strcmp(err, want) != 0)
-		printf("\n  want: %s\n  got:  %s\n", want ? want : "(null)", err);
-	CU_ASSERT_STRING_EQUAL(err, want);
-	if (rc == 0)
-		conf_free(c);
-}
-
-static const char *addr(const struct ipaddr *ip, char *buf)
-{
-	return ipaddr_str_prefix(ip, buf, IPADDR_STRLEN);
-}
 
 /* ---- values ---------------------------------------------------------- */
 
@@ -580,22 +534,6 @@ static void test_peer_errors(void)
 	expect_err(INST("  unicast-peers = {0.0.0.0}\n"),
 		   FILE_NAME ":5: unicast-peers: 0.0.0.0 is in 0.0.0.0/8, expected a "
 		   "unicast address");
-}
-
-/* A list of n addresses 10.1.x.y for option name in instance web. */
-static char *long_list(const char *name, size_t n)
-{
-	size_t size = 256 + n * 16, o, i;
-	char *text = malloc(size);
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	o = (size_t)snprintf(text, size, "instance web {\n  interface = \"eth0\"\n"
-			     "  vrid = 1\n  vips = {10.0.0.1/24}\n  %s = {", name);
-	for (i = 0; i < n; i++)
-		o += (size_t)snprintf(text + o, size - o, "%s10.1.%zu.%zu", i ? "," : "",
-				      i / 250, i % 250 + 1);
-	snprintf(text + o, size - o, "}\n}\n");
-	return text;
 }
 
 static void test_list_limit(void)

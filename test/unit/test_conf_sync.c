@@ -4,9 +4,8 @@
 #include <string.h>
 
 #include "conf.h"
+#include "conf_fixture.h"
 #include "cu_main.h"
-
-#define FILE_NAME "t.conf"
 
 /* auth-key-file on line 1, "instance web" with conntrack-sync on lines
  * 2..7, the sync section from line 8 (its body from line 9). */
@@ -19,28 +18,6 @@
 	"  conntrack-sync = true\n"            \
 	"}\n"                                  \
 	"sync {\n" body "}\n"
-
-static struct conf *parse(const char *text, char *err)
-{
-	struct conf *c = NULL;
-
-	err[0] = '\0';
-	if (conf_parse_string(text, FILE_NAME, "host1", &c, err, CONF_ERR_MAX) != 0)
-		return NULL;
-	return c;
-}
-
-static void expect_err(const char *text, const char *want)
-{
-	char err[CONF_ERR_MAX];
-	struct conf *c = parse(text, err);
-
-	CU_ASSERT_PTR_NULL(c);
-	if (strcmp(err, want) != 0)
-		printf("\n  want: %s\n  got:  %s\n", want, err);
-	CU_ASSERT_STRING_EQUAL(err, want);
-	conf_free(c);
-}
 
 static void test_defaults(void)
 {

@@ -305,6 +305,21 @@ static void test_lists_vip(void)
 	CU_ASSERT(ipaddr_eq(&which, &vips[0]));
 	adv.count = 1;
 	CU_ASSERT(!conflict_lists_vip(&adv, vips, 2, &which));
+	/* sorted: the same answers, first listed first */
+	{
+		struct ipaddr s[3] = { ip("198.51.100.10"), ip("198.51.100.50"),
+				       ip("198.51.100.90") };
+
+		adv.count = 2;
+		CU_ASSERT(!conflict_lists_vip_sorted(&adv, s, 1, &which));
+		CU_ASSERT(conflict_lists_vip_sorted(&adv, s, 3, &which));
+		CU_ASSERT(ipaddr_eq(&which, &s[1]));
+		adv.addrs[0] = ip("198.51.100.90");
+		CU_ASSERT(conflict_lists_vip_sorted(&adv, s, 3, &which));
+		CU_ASSERT(ipaddr_eq(&which, &s[2]));
+		adv.count = 0;
+		CU_ASSERT(!conflict_lists_vip_sorted(&adv, s, 3, &which));
+	}
 }
 
 /* The wire: ARP as an AF_PACKET datagram socket returns it, NA as a raw

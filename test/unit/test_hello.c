@@ -335,6 +335,7 @@ static void test_reason_strings(void)
 	CU_ASSERT_STRING_EQUAL(hello_reason_str(HELLO_ERR_NAME), "name");
 	CU_ASSERT_STRING_EQUAL(hello_reason_str(HELLO_ERR_TARGET), "target");
 	CU_ASSERT_STRING_EQUAL(hello_reason_str(HELLO_ERR_TTL), "ttl");
+	CU_ASSERT_STRING_EQUAL(hello_reason_str(HELLO_ERR_NOT_ALLOWED), "not_allowed");
 	CU_ASSERT_STRING_EQUAL(hello_reason_str(HELLO_REASON_MAX), "unknown");
 	CU_ASSERT_STRING_EQUAL(hello_reason_str((enum hello_reason)-1), "unknown");
 }

@@ -201,6 +201,73 @@ static void test_from_bytes_and_linklocal(void)
 	CU_ASSERT_EQUAL(ipaddr_len(&a), 0);
 }
 
+/* "ADDR in PREFIX" for each row: want 1 or 0. */
+static void test_in_prefix(void)
+{
+	static const struct {
+		const char *ip, *net;
+		bool in;
+	} rows[] = {
+		{ "198.51.100.2", "198.51.100.0/29", true },
+		{ "198.51.100.7", "198.51.100.0/29", true },
+		{ "198.51.100.8", "198.51.100.0/29", false },
+		{ "198.51.100.2", "198.51.100.2", true },      /* an address: a /32 */
+		{ "198.51.100.3", "198.51.100.2", false },
+		{ "198.51.100.2/24", "198.51.100.2", true },   /* ip's prefix ignored */
+		{ "10.255.1.2", "10.128.0.0/9", true },        /* a bit inside a byte */
+		{ "10.127.1.2", "10.128.0.0/9", false },
+		{ "10.0.0.6", "10.0.0.5/30", true },           /* net's host bits ignored */
+		{ "10.0.0.3", "10.0.0.5/30", false },
+		{ "11.0.0.1", "0.0.0.0/0", true },
+		{ "fe80::2", "fe80::/64", true },
+		{ "fe80:0:0:1::2", "fe80::/64", false },
+		{ "fe80::2", "fe80::2", true },
+		{ "fe80::3", "fe80::2/127", true },
+		{ "fe80::4", "fe80::2/127", false },
+		{ "10.0.0.1", "a00:1::/16", false },           /* families differ */
+		{ "a00:1::", "10.0.0.0/8", false },
+	};
+	struct ipaddr ip, net;
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		CU_ASSERT_EQUAL_FATAL(ipaddr_parse(rows[i].ip, true, &ip), 0);
+		CU_ASSERT_EQUAL_FATAL(ipaddr_parse(rows[i].net, true, &net), 0);
+		if (ipaddr_in_prefix(&ip, &net) != rows[i].in) {
+			printf("\n  %s in %s: want %d\n", rows[i].ip, rows[i].net, rows[i].in);
+			CU_FAIL("ipaddr_in_prefix");
+		}
+	}
+	memset(&ip, 0, sizeof(ip));
+	CU_ASSERT(!ipaddr_in_prefix(&ip, &net));       /* unset: in nothing */
+}
+
+static void test_network_and_lists(void)
+{
+	char buf[IPADDR_STRLEN];
+	struct ipaddr a, nets[2];
+
+	CU_ASSERT_EQUAL_FATAL(ipaddr_parse("198.51.100.5/29", true, &a), 0);
+	ipaddr_network(&a, &a);
+	CU_ASSERT_STRING_EQUAL(ipaddr_str_prefix(&a, buf, sizeof(buf)), "198.51.100.0/29");
+	CU_ASSERT_EQUAL_FATAL(ipaddr_parse("fd00::1:ff/120", true, &a), 0);
+	ipaddr_network(&a, &a);
+	CU_ASSERT_STRING_EQUAL(ipaddr_str_prefix(&a, buf, sizeof(buf)), "fd00::1:0/120");
+	CU_ASSERT_EQUAL_FATAL(ipaddr_parse("10.0.0.9", true, &a), 0);
+	ipaddr_network(&a, &a);                        /* a /32 keeps every bit */
+	CU_ASSERT_STRING_EQUAL(ipaddr_str_prefix(&a, buf, sizeof(buf)), "10.0.0.9/32");
+
+	CU_ASSERT_EQUAL_FATAL(ipaddr_parse("10.0.0.2", true, &nets[0]), 0);
+	CU_ASSERT_EQUAL_FATAL(ipaddr_parse("10.1.0.0/16", true, &nets[1]), 0);
+	CU_ASSERT(ipaddr_in_prefixes(&a, nets, 2) == false);
+	CU_ASSERT_EQUAL_FATAL(ipaddr_parse("10.1.2.3", false, &a), 0);
+	CU_ASSERT(ipaddr_in_prefixes(&a, nets, 2));
+	CU_ASSERT(!ipaddr_in_prefixes(&a, nets, 1));
+	CU_ASSERT(!ipaddr_in_prefixes(&a, NULL, 0));
+	CU_ASSERT_EQUAL_FATAL(ipaddr_parse("10.0.0.2", false, &a), 0);
+	CU_ASSERT(ipaddr_in_prefixes(&a, nets, 2));
+}
+
 static CU_TestInfo tests_parse[] = {
 	{ "IPv4 without prefix", test_parse_v4 },
 	{ "IPv4 with prefix", test_parse_v4_prefix },
@@ -212,6 +279,8 @@ static CU_TestInfo tests_parse[] = {
 static CU_TestInfo tests_cmp[] = {
 	{ "ordering", test_cmp_order },
 	{ "prefix ignored, family first", test_cmp_ignores_prefix },
+	{ "within a prefix", test_in_prefix },
+	{ "network, lists of prefixes", test_network_and_lists },
 	CU_TEST_INFO_NULL,
 };
 
