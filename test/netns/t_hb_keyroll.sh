@@ -53,7 +53,10 @@ check_step() {
 		lib_assert_running $n
 		lib_assert_eq "$what: $n's key drops" 0 "$(hb_drop_delta $n key)"
 		lib_assert_eq "$what: $n's mac drops" 0 "$(hb_drop_delta $n mac)"
-		if [ "$HB_REKEY" = hup ]; then
+		if [ "$HB_REKEY" = hup ] && [ -n "$(hb_transitions $n)" ]; then
+			lib_log "$what: a transition; the reloads and timers around it:"
+			lib_log_since_mark n1 | grep -E 'SIGHUP|reloaded|master_down|preempt' | sed 's/^/    n1: /'
+			lib_log_since_mark n2 | grep -E 'SIGHUP|reloaded|master_down|preempt' | sed 's/^/    n2: /'
 			lib_assert_eq "$what: $n's transitions" "" "$(hb_transitions $n)"
 		fi
 	done
