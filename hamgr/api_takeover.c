@@ -128,6 +128,7 @@ static const char *step_kind(enum pipeline_step_kind k)
 	case PIPELINE_CONNTRACK: return "conntrack";
 	case PIPELINE_RESOURCE: return "resource";
 	case PIPELINE_VIPS: return "vips";
+	case PIPELINE_FENCE: return "fence";
 	}
 	return "?";
 }

@@ -108,6 +108,11 @@ struct conf_instance {
 	uint64_t startup_gate_us;       /* irreversible steps wait this long after a
 					   start-up mastership unless a peer confirms;
 					   0: default (2 x Master_Down_Interval + 1 s) */
+	char fence[CONF_CMD_MAX];       /* fence command ("" none): run before
+					   anything moves when the master went
+					   silent; failure gives the role up */
+	uint64_t fence_timeout_us;      /* default 60 s */
+	int fence_line;
 	uint64_t fail_holdoff_us;       /* after giving the role up for a failure,
 					   compete with priority 0 this long; default 60 s */
 };

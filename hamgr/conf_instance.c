@@ -67,6 +67,11 @@ static void basics(cfg_t *sec, struct conf_instance *in)
 	in->preempt_delay_us = conf_getduration(sec, "preempt-delay");
 	in->startup_gate_us = conf_getduration(sec, "startup-gate");
 	in->fail_holdoff_us = conf_getduration(sec, "fail-holdoff");
+	if (cfg_size(sec, "fence")) {
+		conf_copy_str(in->fence, sizeof(in->fence), cfg_getstr(sec, "fence"));
+		in->fence_line = conf_line_of(sec, "fence", 0, in->line);
+	}
+	in->fence_timeout_us = conf_getduration(sec, "fence-timeout");
 }
 
 static void protocol_checks(cfg_t *sec, const struct conf_instance *in)

@@ -249,6 +249,7 @@ static const struct dur_range dur_ranges[] = {
 	{ "instance", "preempt-delay", 0, HOUR_US, false },
 	{ "instance", "startup-gate", 0, HOUR_US, false },
 	{ "instance", "fail-holdoff", 0, HOUR_US, false },
+	{ "instance", "fence-timeout", US_PER_S, HOUR_US, false },
 	{ "track", "interval", 10 * US_PER_MS, HOUR_US, false },
 	{ "track", "timeout", 10 * US_PER_MS, HOUR_US, false },
 	{ "resource", "timeout", 100 * US_PER_MS, HOUR_US, true },

@@ -309,6 +309,9 @@ bool instance_can_reconfigure(const struct instance *in, const struct conf_insta
 {
 	size_t i;
 
+	/* A fence step added or removed changes the pipeline. */
+	if (strcmp(in->conf.fence, ci->fence) || in->conf.fence_timeout_us != ci->fence_timeout_us)
+		return false;
 	if (in->conf.n_paths != ci->n_paths ||
 	    memcmp(in->conf.paths, ci->paths, sizeof(ci->paths)) != 0)
 		return false;

@@ -109,6 +109,8 @@ struct instance {
 	bool vip_done_ok;
 	bool ct_held;                   /* this instance counts in ctsync_hold() */
 	bool ct_starting;               /* the conntrack step's run is a commit */
+	struct script_run *fence_run;   /* the fence command running */
+	uint64_t fence_token;
 	int dispatch_depth;
 	bool acquiring;                 /* a takeover runs (not a restart) */
 	enum fsm_state prev_state;      /* HAMGR_PREV_STATE */
@@ -266,6 +268,16 @@ void takeover_dispatch(struct instance *in, struct pipeline_actions *acts);
 void takeover_stop_resources(struct instance *in);
 /* A step's completion fed to the pipeline, its actions carried out. */
 void takeover_done(struct instance *in, uint64_t token, bool ok);
+
+/* A step's answer known at once: fed back once the current batch of
+ * pipeline actions is through (takeover_ct.c). */
+void takeover_answer_now(struct instance *in, uint64_t token, bool ok);
+
+/* takeover_fence.c: the fence step (start: fence the master that went
+ * silent, if any; stop: nothing) */
+void takeover_fence_step(struct instance *in, uint64_t token, bool start);
+void takeover_fence_cancel(struct instance *in);
+void takeover_fence_free(struct instance *in);
 
 /* takeover_ct.c: the conntrack step (start: commit, stop: release) */
 void takeover_ct_step(struct instance *in, uint64_t token, bool start);

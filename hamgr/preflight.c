@@ -92,20 +92,40 @@ static void check_resource(struct report *rep, const struct conf_resource *r)
 		     r->name, path, why);
 }
 
-static void check_track(struct report *rep, const struct conf_track *t)
+/* A command line's program: NULL when it can run, else why not; *prog is
+ * what to name. */
+static const char *command_problem(const char *command, const char **prog)
 {
 	char buf[CONF_CMD_MAX + PREFLIGHT_ARGV_MAX], *argv[PREFLIGHT_ARGV_MAX];
-	const char *why = NULL, *prog = t->command;
+	const char *why = NULL;
+	static char name[CONF_CMD_MAX];
+
+	*prog = command;
+	if (argv_split(command, argv, PREFLIGHT_ARGV_MAX, buf, sizeof(buf), &why) <= 0)
+		return why ? why : "empty";
+	snprintf(name, sizeof(name), "%s", argv[0]);
+	*prog = name;
+	return not_runnable(name);
+}
+
+static void check_track(struct report *rep, const struct conf_track *t)
+{
+	const char *prog, *why;
 
 	if (t->kind != CONF_TRACK_COMMAND)
 		return; /* an interface may appear later: preflight_warnings() */
-	if (argv_split(t->command, argv, PREFLIGHT_ARGV_MAX, buf, sizeof(buf), &why) <= 0)
-		why = why ? why : "empty";
-	else
-		why = not_runnable(prog = argv[0]);
-	if (why)
+	if ((why = command_problem(t->command, &prog)))
 		fail(rep, t->line, "track %s: %s: %s, expected an executable program", t->name,
 		     prog, why);
+}
+
+static void check_fence(struct report *rep, const struct conf_instance *in)
+{
+	const char *prog, *why;
+
+	if (in->fence[0] && (why = command_problem(in->fence, &prog)))
+		fail(rep, in->fence_line, "fence: %s: %s, expected an executable program", prog,
+		     why);
 }
 
 /* ---- the control socket and the state directory ----------------------------- */
@@ -228,6 +248,7 @@ int preflight_check(const struct conf *c, char *err, size_t errlen)
 			check_resource(&r, &in->resources[j]);
 		for (j = 0; j < in->n_tracks; j++)
 			check_track(&r, &in->tracks[j]);
+		check_fence(&r, in);
 	}
 	/* conntrack-sync signs with the cluster key: a key others may read is
 	 * refused here, before anything starts */

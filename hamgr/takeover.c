@@ -32,6 +32,7 @@ const char *instance_step_name(const struct instance *in, size_t step)
 
 	switch (s->cfg.kind) {
 	case PIPELINE_VIPS: return "vips";
+	case PIPELINE_FENCE: return "fence";
 	case PIPELINE_CONNTRACK: return "conntrack";
 	case PIPELINE_RESOURCE: return in->conf.resources[s->cfg.index].name;
 	}
@@ -91,6 +92,13 @@ int takeover_init(struct instance *in, char *err, size_t errlen)
 		if (!in->res[i].r)
 			return -1;
 	}
+	/* First: nothing moves before a master that went silent is fenced;
+	 * a failed fence gives the role up. */
+	if (in->conf.fence[0])
+		steps[n++] = (struct pipeline_step_cfg){ .kind = PIPELINE_FENCE,
+			.release_on_fail = true,
+			.deadline_us = in->conf.fence_timeout_us + 2 * TAKEOVER_GRACE_US +
+				       TAKEOVER_MARGIN_US };
 	if (in->conf.conntrack_sync)
 		steps[n++] = (struct pipeline_step_cfg){ .kind = PIPELINE_CONNTRACK,
 							 .deadline_us = TAKEOVER_CONNTRACK_US };
@@ -115,6 +123,7 @@ void takeover_free(struct instance *in)
 	size_t i;
 
 	takeover_ct_free(in);
+	takeover_fence_free(in);
 
 	for (i = 0; in->res && i < in->conf.n_resources; i++) {
 		in->res[i].monitor = sd_event_source_disable_unref(in->res[i].monitor);
@@ -330,6 +339,8 @@ static void exec_one(struct instance *in, const struct pipeline_action *a)
 			step_resource(in, a, a->type == PIPELINE_ACT_START);
 		} else if (kind == PIPELINE_VIPS) {
 			step_vips(in, a, a->type == PIPELINE_ACT_START);
+		} else if (kind == PIPELINE_FENCE) {
+			takeover_fence_step(in, a->token, a->type == PIPELINE_ACT_START);
 		} else {
 			takeover_ct_step(in, a->token, a->type == PIPELINE_ACT_START);
 		}
@@ -339,6 +350,8 @@ static void exec_one(struct instance *in, const struct pipeline_action *a)
 			resource_cancel(in->res[in->pipe.step[a->step].cfg.index].r, a->token);
 		else if (kind == PIPELINE_CONNTRACK)
 			takeover_ct_cancel(in, a->token);
+		else if (kind == PIPELINE_FENCE)
+			takeover_fence_cancel(in);
 		else if (kind == PIPELINE_VIPS && vipset_step_cancel(in)) {
 			/* stopped between two slices; its done follows */
 			in->vip_done_pending = true;

@@ -24,7 +24,7 @@ static void on_conntrack_done(void *arg, uint64_t token, bool ok)
 
 /* A synchronous answer (no sync section, or ctsync refused): fed back once
  * the current batch of pipeline actions is through, like the VIP step's. */
-static void answer_now(struct instance *in, uint64_t token, bool ok)
+void takeover_answer_now(struct instance *in, uint64_t token, bool ok)
 {
 	in->vip_done_pending = true;
 	in->vip_done_token = token;
@@ -38,7 +38,7 @@ void takeover_ct_step(struct instance *in, uint64_t token, bool start)
 
 	in->ct_starting = start;
 	if (!cs) {   /* no sync section: nothing to write (the config requires one) */
-		answer_now(in, token, true);
+		takeover_answer_now(in, token, true);
 		return;
 	}
 	r = start ? ctsync_commit(cs, token, on_conntrack_done, in)
@@ -46,7 +46,7 @@ void takeover_ct_step(struct instance *in, uint64_t token, bool start)
 	if (r < 0) {
 		log_warnx("instance %s: conntrack %s could not start (a flush runs)",
 			  in->conf.name, start ? "commit" : "release");
-		answer_now(in, token, false);
+		takeover_answer_now(in, token, false);
 	}
 }
 

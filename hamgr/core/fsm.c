@@ -187,6 +187,10 @@ void fsm_i_become_master(struct fsm *f, uint64_t now, enum fsm_cause cause,
 	f->awaiting_release = cause == FSM_CAUSE_MASTER_DOWN && f->master_known && f->lower_seen;
 	if (f->awaiting_release)
 		f->preempted = f->master_addr;
+	f->silent_known = cause == FSM_CAUSE_MASTER_DOWN && f->master_known && !f->lower_seen &&
+			  !f->release_seen;
+	if (f->silent_known)
+		f->silent_master = f->master_addr;
 	fsm_i_set_state(f, now, FSM_MASTER, cause, out, "%s", why);
 	fsm_i_emit(out, FSM_ACT_SEND_ADVERT, fsm_effective_priority(f));
 	fsm_i_emit(out, FSM_ACT_ACQUIRE, 0);

@@ -134,6 +134,12 @@ struct fsm {
 	bool awaiting_release;        /* master by preempting `preempted`, which
 					 has not yet said it released */
 	struct ipaddr preempted;
+	/* MASTER by MASTER_DOWN after following a master that went silent
+	 * (never released, nor was it a lower one we preempted): it may still
+	 * be alive and holding (stopped, cut off), so a fence step fences it
+	 * before anything irreversible. */
+	bool silent_known;
+	struct ipaddr silent_master;
 	/* What we know of the current master (BACKUP) */
 	bool master_known;
 	struct ipaddr master_addr;

@@ -35,6 +35,7 @@ enum pipeline_step_kind {
 	PIPELINE_CONNTRACK = 0, /* commit the external conntrack cache */
 	PIPELINE_RESOURCE,      /* promote/demote (or start/stop) a resource */
 	PIPELINE_VIPS,          /* floating addresses + GARP/NA */
+	PIPELINE_FENCE,         /* fence the master that went silent (first) */
 };
 
 struct pipeline_step_cfg {

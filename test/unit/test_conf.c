@@ -727,6 +727,46 @@ static void test_protocol_hamgr(void)
 		   FILE_NAME ":1: heartbeat-port: 0 is out of range, expected 1..65535");
 }
 
+/* ---- fence and heartbeat-paths ------------------------------------------------- */
+
+static void test_fence_and_paths(void)
+{
+	struct conf *c = parse_ok(INST("  fence = \"/usr/local/sbin/fence-ipmi --host db1\"\n"
+				       "  fence-timeout = 20s\n"));
+
+	if (c) {
+		CU_ASSERT_STRING_EQUAL(c->instances[0].fence, "/usr/local/sbin/fence-ipmi --host db1");
+		CU_ASSERT_EQUAL(c->instances[0].fence_timeout_us, 20000000);
+		CU_ASSERT_EQUAL(c->instances[0].fence_line, 5);
+		conf_free(c);
+	}
+	c = parse_ok(INST(""));
+	if (c) {
+		CU_ASSERT_STRING_EQUAL(c->instances[0].fence, "");
+		CU_ASSERT_EQUAL(c->instances[0].fence_timeout_us, 60000000);
+		conf_free(c);
+	}
+	expect_err(INST("  fence-timeout = 500ms\n"),
+		   FILE_NAME ":5: fence-timeout: 500ms is out of range, expected 1s..3600s");
+	c = parse_ok(KEY INST("  protocol = hamgr\n  heartbeat-paths = {eth1, eth2}\n"));
+	if (c) {
+		CU_ASSERT_EQUAL(c->instances[0].n_paths, 2);
+		CU_ASSERT_STRING_EQUAL(c->instances[0].paths[1], "eth2");
+		conf_free(c);
+	}
+	expect_err(INST("  heartbeat-paths = {eth1}\n"),
+		   FILE_NAME ":5: heartbeat-paths: VRRPv3 has one path, expected protocol = "
+		   "\"hamgr\" for several");
+	expect_err(KEY INST("  protocol = hamgr\n  heartbeat-paths = {eth1, eth0}\n"),
+		   FILE_NAME ":7: heartbeat-paths: eth0 is the instance's interface, expected "
+		   "another one");
+	expect_err(KEY INST("  protocol = hamgr\n  heartbeat-paths = {eth1, eth1}\n"),
+		   FILE_NAME ":7: heartbeat-paths: eth1 is listed twice");
+	expect_err(KEY INST("  protocol = hamgr\n  heartbeat-paths = {e1, e2, e3, e4, e5}\n"),
+		   FILE_NAME ":7: heartbeat-paths: e5 is one too many, expected at most 4 "
+		   "interfaces");
+}
+
 /* ---- tracks ---------------------------------------------------------------------- */
 
 /* A text and the error it must give. */
@@ -1709,6 +1749,7 @@ static CU_TestInfo error_tests[] = {
 	{ "unclosed strings and comments", test_unclosed },
 	{ "misspelt and misplaced options, keepalived files", test_hints },
 	{ "protocol hamgr", test_protocol_hamgr },
+	{ "fence and heartbeat-paths", test_fence_and_paths },
 	CU_TEST_INFO_NULL,
 };
 

@@ -353,6 +353,41 @@ static void test_backup_release_skew_only(void)
 	CU_ASSERT(strstr(f.reason, "released") != NULL);
 }
 
+/* Whom a fence step fences: the master that went silent; never one that
+ * released, nor anybody after a start with nobody heard, nor a lower
+ * master we preempt (it is told to release). */
+static void test_silent_master_for_fence(void)
+{
+	struct fsm f;
+	struct ipaddr m = sim_ip("10.0.0.2");
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 200, SEC), "");
+	EQS(do_timer(&f, 2 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	CU_ASSERT(f.silent_known);
+	CU_ASSERT(ipaddr_eq(&f.silent_master, &m));
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 200, SEC), "");
+	EQS(do_recv(&f, 2500 * MS, "10.0.0.2", 0, SEC), "");
+	EQS(do_timer(&f, 2500 * MS + 609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	CU_ASSERT(!f.silent_known);
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_timer(&f, T0 + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	CU_ASSERT(!f.silent_known);
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 50, SEC), "");
+	CU_ASSERT(f.lower_seen);
+	EQS(do_timer(&f, 2 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	CU_ASSERT(!f.silent_known);
+}
+
 /* Even a backup that would not preempt takes over on a release. */
 static void test_release_nopreempt(void)
 {
@@ -3046,6 +3081,7 @@ static CU_TestInfo single_tests[] = {
 	{ "adver timer keeps its period when late", test_adver_timer_no_drift },
 	{ "adverts from our own address are ignored", test_own_address_ignored },
 	{ "INIT and FAULT ignore adverts", test_init_and_fault_ignore_adverts },
+	{ "silent master: whom a fence step fences", test_silent_master_for_fence },
 	{ "backup: priority 0 -> MASTER after Skew_Time", test_backup_release_skew_only },
 	{ "backup without preempt: priority 0 too", test_release_nopreempt },
 	{ "master hears priority 0: advert at once", test_master_hears_release },

@@ -290,6 +290,32 @@ static void test_gate(void)
 	EQS(done(20 * SEC, true), "START(1)");
 }
 
+/* A fence step first: nothing after it runs before it succeeded; its
+ * failure gives the role up with nothing else ever started. */
+static void test_fence_first(void)
+{
+	struct pipeline_step_cfg s[3] = {
+		{ .kind = PIPELINE_FENCE, .release_on_fail = true },
+		{ .kind = PIPELINE_VIPS },
+		{ .kind = PIPELINE_RESOURCE, .gated = true, .release_on_fail = true },
+	};
+
+	pipeline_init(&P, s, 3);
+	EQS(acquire(T0, true, 0), "START(0)");
+	EQS(timer(T0 + 5 * SEC), "");                /* the fence takes its time */
+	EQS(done(T0 + 5 * SEC, true), "START(1)");
+	EQS(done(T0 + 5 * SEC, true), "START(2)");
+	EQS(done(T0 + 5 * SEC, true), "HELD");
+
+	pipeline_init(&P, s, 3);
+	EQS(acquire(T0, true, 0), "START(0)");
+	EQS(done(T0 + SEC, false), "GIVE_UP(0) VIPS_DOWN STOP(0)");
+	EQS(release(T0 + SEC), "");
+	EQS(done(T0 + SEC, true), "RELEASED");
+	CU_ASSERT(!P.step[1].ran);
+	CU_ASSERT(!P.step[2].ran);
+}
+
 static void test_deadline(void)
 {
 	uint64_t late;
@@ -448,6 +474,7 @@ static CU_TestInfo tests[] = {
 	{ "failed start with on-fail release", test_fail_release },
 	{ "failed start with on-fail ignore, failed stop", test_fail_ignore },
 	{ "start-up gate", test_gate },
+	{ "fence first", test_fence_first },
 	{ "step deadline", test_deadline },
 	{ "restart limit", test_restart },
 	{ "random walk keeps the order", test_random },
