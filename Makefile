@@ -111,6 +111,12 @@ $(B)/tools/%: test/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lm
 
+# hbrogue speaks protocol "hamgr": the real codec and the key adapter.
+HBROGUE_OBJ := $(B)/obj/hamgr/core/heartbeat.o $(B)/obj/hamgr/core/hello.o $(B)/obj/hamgr/authkey.o
+$(B)/tools/hbrogue: test/tools/hbrogue.c $(HBROGUE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(HBROGUE_OBJ) $(LDFLAGS) $(shell pkg-config --libs libsodium) -lm
+
 unit: $(UNIT_BIN)
 	@HM_BUILD=$(abspath $(B)) test/unit/run.sh $(UNIT_BIN)
 
