@@ -50,7 +50,7 @@ HB_INST_LABEL=instance
 HB_R_DECODE="short magic version type field interval length target nonce name"
 HB_R_AUTH="key mac"
 HB_R_REPLAY="dup old old_boot unverified full"
-HB_R_OTHER="own_name no_instance unknown_peer"
+HB_R_OTHER="own_name no_instance not_allowed"
 HB_R_ALL="$HB_R_DECODE $HB_R_AUTH $HB_R_REPLAY $HB_R_OTHER"
 # The config lines of the wiring.
 HB_CONF_KEYFILE=auth-key-file

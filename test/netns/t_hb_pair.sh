@@ -141,9 +141,10 @@ lib_assert_le "takeover ms after kill -9 at 10 ms" "$took" 1500
 lib_assert_le "client-visible outage ms" "$PROBE_longest_gap_ms" 1500
 
 lib_log "--- n1 starts again: joins, BACKUP, nothing moves"
-# Back as after a reboot: without the address kill -9 left on it (hamgr
-# would remove it at start, but the sampler must not see it before).
-ip -n "$(lib_ns n1)" addr del $VIP/24 dev eth0 || lib_fail "no stale VIP on n1 after kill -9"
+# Back as after a reboot: without the address kill -9 may have left on it
+# (hamgr would remove it at start, but the sampler must not see it
+# before); n1 may also have seen its link go down first and released it.
+ip -n "$(lib_ns n1)" addr del $VIP/24 dev eth0 2>/dev/null
 lib_link_restore n1
 rejoin n1 n2
 
