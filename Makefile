@@ -1,5 +1,5 @@
 # hamgr — one GNU make, pkg-config for every library.
-# Targets: all check unit core-symbols explore netns test-db demo bench bench-deps fuzz install deps clean asan
+# Targets: all check unit core-symbols explore netns test-db demo bench bench-hb bench-deps fuzz install deps clean asan
 
 PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -49,7 +49,7 @@ EXPLORE_BIN := $(B)/explore/explore $(B)/explore/explore_mutant
 
 PROGS := $(B)/hamgr $(if $(HACTL_SRC),$(B)/hactl)
 
-.PHONY: all check unit core-symbols explore netns test-db demo bench bench-deps fuzz install deps clean asan
+.PHONY: all check unit core-symbols explore netns test-db demo bench bench-hb bench-deps fuzz install deps clean asan
 all: $(PROGS) $(TOOL_BIN) $(UNIT_BIN) $(EXPLORE_BIN)
 
 $(B)/obj/hamgr/core/%.o: hamgr/core/%.c
@@ -156,6 +156,11 @@ bench: all
 	@HM_BUILD=$(abspath $(B)) bench/switchover.sh
 	@HM_BUILD=$(abspath $(B)) bench/scale.sh
 	@HM_BUILD=$(abspath $(B)) bench/report.sh
+
+# Protocol "hamgr" (issue 12): node death and handover at 1ms..100ms next
+# to keepalived and VRRPv3 at 10ms (bench/README.md; about 12 min).
+bench-hb: all
+	@HM_BUILD=$(abspath $(B)) bench/failover_hb.sh
 
 # libFuzzer targets for every decoder and the config parser (clang).
 FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))

@@ -2,11 +2,14 @@
 # failover_run.sh: one measurement of bench/failover.sh, in fresh namespaces.
 #
 #   bench/failover_run.sh IMPL INTERVAL SCENARIO
-#     IMPL      hamgr | keepalived (both nodes run it)
-#     INTERVAL  1s | 100ms | 10ms (any VRRPv3 interval: 10ms steps)
+#     IMPL      hamgr | hamgr-hb | keepalived (both nodes run it);
+#               hamgr-hb is hamgr with protocol "hamgr" (authenticated
+#               heartbeats on UDP 694, a key from hamgr --genkey)
+#     INTERVAL  1s | 100ms | 10ms (VRRPv3: 10ms steps; hamgr-hb: 1ms up)
 #     SCENARIO  death  the master's link is cut and its daemon SIGKILLed
-#               stop   SIGTERM to the master daemon (priority 0 release)
-#               switch `hactl switchover` on the master (hamgr only)
+#               stop   SIGTERM to the master daemon (priority 0 release;
+#                      hamgr-hb: handover request/confirm)
+#               switch `hactl switchover` on the master (hamgr, hamgr-hb)
 #               rate   no failover: capture the master's adverts on its
 #                      bridge port and report the interval really sent
 #
@@ -17,10 +20,21 @@
 # of stdout is the machine line failover.sh reads:
 #   RESULT impl=I interval=I scenario=S phase=P gap_ms=X switch_ms=Y wire_ms=W
 #          sent=N answered=N lost=N first=A last=B switches=K
+#          path=P vipgap_ms=V delgarp_ms=G confirm_us=C rate=R
 # gap_ms is the client-visible outage (the probe's longest_gap_ms); wire_ms
 # is the takeover seen on the wire, free of the advert phase: from n1's last
-# advert (death) or priority-0 advert (stop) to n2's first advert or
-# gratuitous ARP.
+# advert (death) or priority-0 advert (stop, switch; hamgr-hb: its
+# handover-request, or its release when it sent none) to n2's first advert
+# (hamgr-hb: a MASTER heartbeat or the handover-confirm) or gratuitous ARP.
+# path (stop, switch): how n1 let go on the wire: handover (hamgr-hb's
+# request), release (priority 0 / release message) or - (none seen).
+# vipgap_ms: n1's VIP deletion to n2's VIP addition, delgarp_ms: n1's VIP
+# deletion to n2's first gratuitous ARP (`ip -ts monitor address` in both
+# nodes and the capture; - for death, where n1 keeps its address).
+# confirm_us: hamgr-hb's own handover round trip as n1 logs it ("confirmed
+# the handover after N us"), - when absent. rate: the probe's requests/s
+# really sent over its run. pre_to: n2's transitions to MASTER before the
+# event (false takeovers: n1 was healthy), post_to: after it (1 when clean).
 #   RATE impl=I interval=I n=N min_ms=X median_ms=X max_ms=X field=F
 # Exit status: 0 measured, 1 failed (setup or run), 77 skipped.
 # Environment: BENCH_RATE (default 4000), BENCH_PHASE (0..1: where in the
@@ -40,10 +54,12 @@ VIP=198.51.100.50
 PORT=7000
 INST=bench
 
-case $IMPL in hamgr | keepalived) ;; *) lib_fail "unknown implementation $IMPL" ;; esac
-case $SCENARIO in death | stop | rate) ;; switch) [ "$IMPL" = hamgr ] ||
+case $IMPL in hamgr | hamgr-hb | keepalived) ;; *) lib_fail "unknown implementation $IMPL" ;; esac
+case $SCENARIO in death | stop | rate) ;; switch) [ "$IMPL" != keepalived ] ||
 	lib_fail "switch needs hactl: hamgr only" ;; *) lib_fail "unknown scenario $SCENARIO" ;; esac
-LIB_IMPL=$IMPL
+# lib.sh knows hamgr and keepalived; hamgr-hb is hamgr with another config.
+LIB_IMPL=${IMPL%-hb}
+HBPORT=694
 # Transitions are logged at notice level: no -d, so that hamgr does not pay
 # for debug lines keepalived does not write either.
 HM_HAMGR_ARGS=${HM_HAMGR_ARGS-}
@@ -51,7 +67,7 @@ HM_HAMGR_ARGS=${HM_HAMGR_ARGS-}
 lib_require_root
 lib_require_hamgr
 lib_require_bin probe responder
-if [ "$IMPL" = hamgr ] && [ ! -f "$LIB_HAMGR" ]; then
+if [ "$LIB_IMPL" = hamgr ] && [ ! -f "$LIB_HAMGR" ]; then
 	lib_skip "$LIB_HAMGR is not a file (make build/hamgr)"
 fi
 lib_require_tools tcpdump awk
@@ -82,6 +98,21 @@ vrrp_instance $INST {
         $VIP/24 dev eth0
     }
 }"
+	elif [ "$IMPL" = hamgr-hb ]; then
+		# One key for both nodes, 0600 (hamgr refuses anything looser).
+		if [ ! -s "$LIB_TMP/authkey" ]; then
+			(umask 077 && "$LIB_HAMGR" --genkey >"$LIB_TMP/authkey") ||
+				lib_fail "hamgr --genkey failed"
+		fi
+		lib_hamgr_start "$n" "auth-key-file = \"$LIB_TMP/authkey\"
+instance $INST {
+    interface = \"eth0\"
+    vrid = 51
+    priority = $prio
+    protocol = \"hamgr\"
+    advert-interval = $INTERVAL
+    vips = {\"$VIP/24\"}
+}"
 	else
 		lib_hamgr_start "$n" "instance $INST {
     interface = \"eth0\"
@@ -93,6 +124,27 @@ vrrp_instance $INST {
 	fi
 	LIB_INST[$n]=$INST
 }
+
+# hamgr-hb's messages carry their type and state in the UDP payload
+# (hamgr.conf(5), "Messages"): tcpdump -x prints the packet from the IP
+# header, 16 bytes a line; with a 20-byte IP header and the 8-byte UDP
+# header, the line 0x0020 starts at payload byte 4: its first group is
+# version and type, its second VRID and state; the interval (payload bytes
+# 16..19) is the line's 7th and 8th groups.
+HB_AWK='
+function hbflush() { if (pend) hb(pt, pmac, psrc, ptype, pstate, pint); pend = 0 }
+$1 ~ /^[0-9]+\.[0-9]+$/ {
+	hbflush()
+	if ($0 ~ /\.694: UDP/) {
+		pend = 1; pt = $1; pmac = $2; ptype = ""; pstate = ""; pint = ""
+		psrc = $0; sub(/.*length [0-9]+: /, "", psrc); sub(/\.[0-9]+ > .*/, "", psrc)
+		next
+	}
+	other($0)
+	next
+}
+pend && $1 == "0x0020:" { ptype = substr($2, 3, 2); pstate = substr($3, 3, 2); pint = strtonum("0x" $8 $9) }
+END { hbflush(); done() }'
 
 lib_bridge
 lib_node n1 198.51.100.1
@@ -118,8 +170,22 @@ if [ "$SCENARIO" = rate ]; then
 	# sends. Bounded by time and by count.
 	win=$(awk -v i="$INT_S" 'BEGIN { w = 4.5 * i; printf "%.2f", w < 1.2 ? 1.2 : w }')
 	cnt=$(awk -v w="$win" -v i="$INT_S" 'BEGIN { printf "%d", 3 * w / i + 20 }')
-	ip netns exec "$LIB_BR" timeout "$win" tcpdump -i vn1 -nn -tt -l -c "$cnt" \
-		'ip proto 112 and src 198.51.100.1' >"$LIB_TMP/adverts.txt" 2>"$LIB_TMP/tcpdump.err"
+	if [ "$IMPL" = hamgr-hb ]; then
+		# Only the master's heartbeats (type 1, state MASTER): not its
+		# answers to challenges, which are heartbeats too but off the
+		# schedule only when a peer asks.
+		ip netns exec "$LIB_BR" timeout "$win" tcpdump -i vn1 -e -nn -tt -l -x -c "$cnt" \
+			"udp port $HBPORT and src 198.51.100.1" >"$LIB_TMP/adverts.raw" 2>"$LIB_TMP/tcpdump.err"
+		awk "$HB_AWK"'
+			function hb(t, mac, src, type, state, iv) {
+				if (type == "01" && state == "02") { print t, "VRRP-like heartbeat intvl " iv "us," }
+			}
+			function other(l) { }
+			function done() { }' "$LIB_TMP/adverts.raw" >"$LIB_TMP/adverts.txt"
+	else
+		ip netns exec "$LIB_BR" timeout "$win" tcpdump -i vn1 -nn -tt -l -c "$cnt" \
+			'ip proto 112 and src 198.51.100.1' >"$LIB_TMP/adverts.txt" 2>"$LIB_TMP/tcpdump.err"
+	fi
 	sed -n '1,3p' "$LIB_TMP/adverts.txt" | sed 's/^/    /'
 	awk -v impl="$IMPL" -v iv="$INTERVAL" '
 		$1 ~ /^[0-9]+\.[0-9]+$/ && /VRRP/ { t[n++] = $1 }
@@ -149,16 +215,44 @@ dur=$(awk -v p="$post" -v l="$lead" 'BEGIN { printf "%.3f", p + l }')
 # The wire as the client's port sees it: VRRP and ARP only (not the probe's
 # traffic), for the phase-free takeover time. Bounded by time and count.
 cnt=$(awk -v d="$dur" -v i="$INT_S" 'BEGIN { printf "%d", 3 * d / i + 200 }')
-ip netns exec "$LIB_BR" timeout "$(awk -v d="$dur" 'BEGIN { printf "%d", d + 5 }')" \
-	tcpdump -i vc -e -nn -tt -l -c "$cnt" 'ip proto 112 or arp' \
-	>"$LIB_TMP/wire.txt" 2>"$LIB_TMP/wire.err" &
+wire_s=$(awk -v d="$dur" 'BEGIN { printf "%d", d + 5 }')
+if [ "$IMPL" = hamgr-hb ]; then
+	# -x: the message type and state are in the payload (HB_AWK).
+	ip netns exec "$LIB_BR" timeout "$wire_s" \
+		tcpdump -i vc -e -nn -tt -l -x -c "$cnt" "udp port $HBPORT or arp" \
+		>"$LIB_TMP/wire.txt" 2>"$LIB_TMP/wire.err" &
+else
+	ip netns exec "$LIB_BR" timeout "$wire_s" \
+		tcpdump -i vc -e -nn -tt -l -c "$cnt" 'ip proto 112 or arp' \
+		>"$LIB_TMP/wire.txt" 2>"$LIB_TMP/wire.err" &
+fi
 WIRE=$!
 LIB_BG+=("$WIRE")
+# The VIP leaving n1 and arriving on n2, with the kernel's timestamps.
+MON=()
+for n in n1 n2; do
+	timeout "$wire_s" ip -n "$(lib_ns $n)" -ts monitor address >"$LIB_TMP/addr-$n.txt" 2>&1 &
+	MON+=("$!")
+done
+LIB_BG+=("${MON[@]}")
 lib_poll 3 grep -q 'listening on' "$LIB_TMP/wire.err" || lib_fail "tcpdump did not start"
 
+if [ "$SCENARIO" = switch ]; then
+	# hactl switchover needs n2 in n1's table of nodes (its announcements,
+	# or protocol hamgr's heartbeats once the nonce round trip is done).
+	n2_known() {
+		lib_exec n1 "$LIB_BUILD/hactl" -s "$LIB_TMP/n1.sock" status --json 2>/dev/null |
+			tr -d ' \n' | grep -q '"nodes":\[{"node":"n2"'
+	}
+	lib_poll 3 n2_known || lib_fail "n1 does not list n2 among its nodes after 3 s"
+fi
 lib_log_mark n2
 lib_probe_start c -r "$RATE" -d "$dur" $VIP $PORT
 sleep "$lead"
+# n2's transitions to MASTER so far: false takeovers while n1 was healthy.
+to_re=$(lib_state_re n2 MASTER)
+pre_to=$(grep -cE -- "$to_re" "$LIB_TMP/n2.log")
+ev_t=$EPOCHREALTIME
 lib_log "event $SCENARIO (phase $phase of the interval)"
 if [ "$SCENARIO" = death ]; then
 	# Power-off: the cable first (no advert, no answer can leave after
@@ -176,25 +270,109 @@ kill -TERM "$WIRE" 2>/dev/null
 wait "$WIRE" 2>/dev/null
 lib_assert_running n2
 lib_has_addr n2 $VIP || lib_log "note: n2 does not hold $VIP at the end"
+# Let the monitors flush, then stop them (they are bounded anyway).
+sleep 0.1
+kill -TERM "${MON[@]}" 2>/dev/null
+wait "${MON[@]}" 2>/dev/null
 
 # Wire takeover: from n1's last advert (death) or its priority-0 advert
-# (stop) to n2's first advert or gratuitous ARP as master, in ms.
+# (stop) to n2's first advert or gratuitous ARP as master, in ms; the
+# time of n2's first gratuitous ARP (epoch s) after it; how n1 let go.
 mac2=$(ip -n "$(lib_ns n2)" -o link show eth0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
-wire=$(awk -v sc="$SCENARIO" -v mac2="$mac2" '
+# keepalived's gratuitous ARP shows "who-has 198.51.100.50 (ff:ff:ff:ff:ff:ff) tell".
+garp='/who-has 198\.51\.100\.50 (\(ff:ff:ff:ff:ff:ff\) )?tell 198\.51\.100\.50/ || /Reply 198\.51\.100\.50 is-at/'
+if [ "$IMPL" = hamgr-hb ]; then
+	# n1: any message is its last sign of life (death); its first
+	# handover-request (type 2), else its first release (4), is where it
+	# lets go (stop, switch). n2: a MASTER heartbeat (1, state 2) or the
+	# handover-confirm (3), or a gratuitous ARP. n2 is a backup until the
+	# takeover, so on stop and switch its first sign as master counts
+	# even before n1 let go: then path is "early" (n2's timer ran out
+	# while n1 was releasing) and wire is negative.
+	# Only what n2 sends from the event on counts (at 1 ms it may have
+	# taken over falsely before, see pre_to).
+	read -r wire garp_t path < <(awk -v sc="$SCENARIO" -v mac2="$mac2" -v ev="$ev_t" "$HB_AWK"'
+		function hb(t, mac, src, type, state, iv) {
+			if (src == "198.51.100.1") {
+				if (sc == "death") { if (!newt) ref = t; return }
+				if (t < ev) return
+				if (type == "02" && !req) req = t
+				else if (type == "04" && !rel) rel = t
+			} else if (src == "198.51.100.2" && !newt && t >= ev &&
+				   (type == "03" || (type == "01" && state == "02"))) {
+				newt = t
+			}
+		}
+		function other(l) {
+			if ($2 != mac2 || !('"$garp"') || $1 < ev) return
+			if (!newt) newt = $1
+			if (!gt) gt = $1
+		}
+		function done() {
+			if (sc != "death") {
+				if (req) { ref = req; path = "handover" }
+				else if (rel) { ref = rel; path = "release" }
+				if (ref && newt && newt < ref) path = "early"
+			}
+			printf "%s %s %s\n", (ref && newt) ? sprintf("%.2f", (newt - ref) * 1000) : "-",
+				gt ? gt : "-", path ? path : "-"
+		}' "$LIB_TMP/wire.txt")
+else
+	read -r wire garp_t path < <(awk -v sc="$SCENARIO" -v mac2="$mac2" -v ev="$ev_t" '
 	$1 !~ /^[0-9]+\.[0-9]+$/ { next }
 	/: 198\.51\.100\.1 > 224\.0\.0\.18: VRRP/ {
 		if (newt) next
-		if (sc == "death" || (/prio 0,/ && !ref)) ref = $1
+		if (sc == "death") ref = $1
+		else if (/prio 0,/ && !ref) { ref = $1; path = "release" }
 		next
 	}
-	ref && !newt && $2 == mac2 && (/: 198\.51\.100\.2 > 224\.0\.0\.18: VRRP/ ||
-	    /who-has 198\.51\.100\.50 tell 198\.51\.100\.50/ || /Reply 198\.51\.100\.50 is-at/) {
+	$2 == mac2 && ('"$garp"') && !gt && $1 >= ev { gt = $1 }
+	ref && !newt && $2 == mac2 && (/: 198\.51\.100\.2 > 224\.0\.0\.18: VRRP/ || '"$garp"') {
 		newt = $1
 	}
-	END { if (ref && newt) printf "%.2f", (newt - ref) * 1000; else printf "-" }' "$LIB_TMP/wire.txt")
-lib_log "wire takeover: $wire ms"
+	END { printf "%s %s %s\n", (ref && newt) ? sprintf("%.2f", (newt - ref) * 1000) : "-",
+		gt ? gt : "-", path ? path : "-" }' "$LIB_TMP/wire.txt")
+fi
+[ "$SCENARIO" = death ] && path=-
+lib_log "wire takeover: $wire ms (n1 let go by: $path)"
+
+# ip -ts stamps: [2026-12-01T17:48:11.341358] in local time.
+addr_t() { # FILE deleted|added: the first such event of the VIP from the event on, epoch s
+	awk -v want="$2" -v vip="$VIP/" -v ev="$ev_t" '
+		/^\[[0-9-]+T[0-9:.]+\]/ && index($0, " inet " vip) {
+			del = ($2 == "Deleted")
+			if ((want == "deleted") != del) next
+			s = substr($1, 2, 26); gsub(/[-T:]/, " ", s)
+			split(s, a, " "); sec = a[6]
+			t = mktime(a[1] " " a[2] " " a[3] " " a[4] " " a[5] " " int(sec)) + sec - int(sec)
+			if (t < ev) next
+			printf "%.6f", t
+			exit
+		}' "$1"
+}
+vipgap=- delgarp=-
+if [ "$SCENARIO" != death ]; then
+	del_t=$(addr_t "$LIB_TMP/addr-n1.txt" deleted)
+	add_t=$(addr_t "$LIB_TMP/addr-n2.txt" added)
+	[ -n "$del_t" ] && [ -n "$add_t" ] &&
+		vipgap=$(awk -v a="$del_t" -v b="$add_t" 'BEGIN { printf "%.2f", (b - a) * 1000 }')
+	[ -n "$del_t" ] && [ "$garp_t" != - ] &&
+		delgarp=$(awk -v a="$del_t" -v b="$garp_t" 'BEGIN { printf "%.2f", (b - a) * 1000 }')
+	lib_log "n1 VIP deleted at ${del_t:-?}, n2 VIP added at ${add_t:-?}, n2 GARP at $garp_t:" \
+		"deletion to addition $vipgap ms, deletion to GARP $delgarp ms"
+fi
+confirm=$(grep -o 'confirmed the handover after [0-9]* us' "$LIB_TMP/n1.log" 2>/dev/null |
+	tail -n 1 | awk '{ print $5 }')
+rate=$(awk -v n="$PROBE_sent" -v d="$dur" 'BEGIN { printf "%d", n / d }')
+# n2's transitions to MASTER: before the event (false takeovers) and after
+# it (1 for a clean takeover, more when it flapped).
+all_to=$(grep -cE -- "$to_re" "$LIB_TMP/n2.log")
+post_to=$((all_to - pre_to))
+[ "$pre_to" -gt 0 ] && lib_log "note: n2 took over $pre_to time(s) before the event:" &&
+	grep -E -- "$(lib_state_re n2 '[A-Z]+')" "$LIB_TMP/n2.log" | head -n 6 | sed 's/^/    /'
 echo "RESULT impl=$IMPL interval=$INTERVAL scenario=$SCENARIO phase=$phase" \
 	"gap_ms=$PROBE_longest_gap_ms switch_ms=$PROBE_switch_ms wire_ms=$wire" \
 	"sent=$PROBE_sent answered=$PROBE_answered lost=$PROBE_lost first=$PROBE_first" \
-	"last=$PROBE_last switches=$PROBE_switches"
+	"last=$PROBE_last switches=$PROBE_switches path=$path vipgap_ms=$vipgap" \
+	"delgarp_ms=$delgarp confirm_us=${confirm:--} rate=$rate pre_to=$pre_to post_to=$post_to"
 exit 0

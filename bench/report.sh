@@ -115,6 +115,10 @@ starvation_table() {
 		awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, ($4 == "keepalived" ? "-" : $5), $6, ($3 == "cpu" ? "-" : $7), $8, $9, $10 }'
 }
 
+# The protocol "hamgr" section (bench/failover_hb.sh) is written by hand,
+# with its reading of the numbers: kept as it is, at the end of the page.
+KEEP=$(sed -n '/^## Protocol hamgr: node death and handover$/,$p' "$DOC" 2>/dev/null)
+
 {
 	cat <<'MD'
 # Benchmarks
@@ -194,5 +198,6 @@ MD
 		cat "$OUT/failover.txt"
 		printf '```\n'
 	fi
+	[ -n "$KEEP" ] && printf '\n%s\n' "$KEEP"
 } >"$DOC"
 echo "report: $DOC"
