@@ -260,6 +260,7 @@ static struct json_object *track_json(struct instance *in, size_t i, uint64_t no
 	add(o, "up", jbool(t->up));
 	add(o, "known", jbool(t->known));
 	add(o, "weight", jint(t->cfg.weight));
+	add(o, "witness", jbool(ct->witness));
 	add(o, "applied", jint(track_applied(t)));
 	add(o, "rise", jint(t->cfg.rise));
 	add(o, "fall", jint(t->cfg.fall));

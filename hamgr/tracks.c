@@ -99,8 +99,16 @@ static void update(struct instance *in, const char *name)
 	char why[CONF_NAME_MAX + 32];
 
 	snprintf(why, sizeof(why), "track %s down (weight 0)", name);
-	for (i = 0; i < in->conf.n_tracks; i++)
-		fault |= track_faulting(&in->tracks[i].t);
+	for (i = 0; i < in->conf.n_tracks; i++) {
+		if (!track_faulting(&in->tracks[i].t))
+			continue;
+		/* The reason names a track that is down, a witness as such. */
+		if (!fault || strcmp(in->conf.tracks[i].name, name) == 0)
+			snprintf(why, sizeof(why), in->conf.tracks[i].witness ?
+				 "witness %s unreachable" : "track %s down (weight 0)",
+				 in->conf.tracks[i].name);
+		fault = true;
+	}
 	fsm_set_fault(&in->fsm, now, FSM_FAULT_TRACK, fault, why, &acts);
 	fsm_set_priority(&in->fsm, now, tracks_priority(in, in->conf.priority), &acts);
 	instance_apply(in, &acts);

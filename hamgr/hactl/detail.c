@@ -417,8 +417,11 @@ const char *detail_track(struct json_object *t, char *buf, size_t len)
 		out_buf_add(&b, "%s%s%s", jbool(t, "up") == 1 ? "up" : "down",
 		       jdbl(t, "since_ms", -1) >= 0 ? " for " : "", jdbl(t, "since_ms", -1) >= 0 ?
 		       dur(t, "since_ms", d, sizeof(d)) : "");
-	out_buf_add(&b, ", weight %lld%s", w, !w ? " (FAULT while down)" :
-	       jint(t, "applied", 0) ? " applied" : " (not applied)");
+	if (jbool(t, "witness") == 1)
+		out_buf_add(&b, ", witness (FAULT while down)");
+	else
+		out_buf_add(&b, ", weight %lld%s", w, !w ? " (FAULT while down)" :
+			    jint(t, "applied", 0) ? " applied" : " (not applied)");
 	if (jdbl(t, "ago_ms", -1) >= 0) {
 		out_buf_add(&b, "; ");
 		if (rc > 0)

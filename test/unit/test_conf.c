@@ -729,6 +729,18 @@ static void test_protocol_hamgr(void)
 
 /* ---- fence and heartbeat-paths ------------------------------------------------- */
 
+static void test_witness(void)
+{
+	struct conf *c = parse_ok(INST("  track gw {\n    command = /bin/true\n"
+				       "    witness = true\n  }\n  track t {\n    command = /bin/true\n  }\n"));
+
+	if (c) {
+		CU_ASSERT(c->instances[0].tracks[0].witness);
+		CU_ASSERT(!c->instances[0].tracks[1].witness);
+		conf_free(c);
+	}
+}
+
 static void test_fence_and_paths(void)
 {
 	struct conf *c = parse_ok(INST("  fence = \"/usr/local/sbin/fence-ipmi --host db1\"\n"
@@ -979,6 +991,12 @@ static const struct err_case track_errors[] = {
 	{ INST("  track -t {\n" CMD "  }\n"),
 	  FILE_NAME ":5: track \"-t\": not a valid track name, expected 1..63 "
 	  "letters, digits, '.', '_' or '-', starting with a letter or digit" },
+	{ TRACK(CMD "    witness = true\n    weight = -10\n"),
+	  FILE_NAME ":8: weight: a witness track has none (down is FAULT), expected "
+	  "weight = 0 or witness = false" },
+	{ TRACK("    interface = eth1\n    witness = true\n"),
+	  FILE_NAME ":7: witness: an interface is no witness, expected a command track "
+	  "(check-ping, check-tcp)" },
 	/* Several problems: the first one in the file is reported. */
 	{ INST("  track t {\n    interface = eth1\n    interval = 1s\n  }\n"
 	       "  protocol = hamgr\n"),
@@ -1750,6 +1768,7 @@ static CU_TestInfo error_tests[] = {
 	{ "misspelt and misplaced options, keepalived files", test_hints },
 	{ "protocol hamgr", test_protocol_hamgr },
 	{ "fence and heartbeat-paths", test_fence_and_paths },
+	{ "witness track", test_witness },
 	CU_TEST_INFO_NULL,
 };
 
