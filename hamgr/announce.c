@@ -8,6 +8,7 @@
 
 #include "core/heartbeat.h"
 #include "core/hello.h"
+#include "core/quorum.h"
 #include "events.h"
 #include "hello_io.h"
 
@@ -61,12 +62,54 @@ void announce_send(struct instance *in, uint8_t type, const char *target)
 			in->stats.hello_sent++;
 }
 
+uint64_t announce_period(const struct conf_instance *ci)
+{
+	uint64_t p = ci->advert_interval_us;
+
+	/* With a quorum, peers must be seen gone within a few adverts (the
+	 * majority's backups wait for it): announce every advert interval,
+	 * 10 ms at the least. */
+	if (!ci->quorum_nodes)
+		return PEERS_HELLO_PERIOD_US;
+	return p < 10000 ? 10000 : p > PEERS_HELLO_PERIOD_US ? PEERS_HELLO_PERIOD_US : p;
+}
+
+void announce_quorum(struct instance *in)
+{
+	struct fsm_actions acts = { .n = 0 };
+	uint64_t now = instance_now(in);
+	size_t seen;
+	char why[96];
+	bool has;
+
+	if (!in->conf.quorum_nodes && !(in->fsm.fault & FSM_FAULT_QUORUM))
+		return;
+	seen = peers_heard_within(&in->peers, now, quorum_window_us(announce_period(&in->conf)), 0);
+	/* quorum-nodes removed by a reload: the FAULT goes with it. */
+	has = !in->conf.quorum_nodes || quorum_majority(in->conf.quorum_nodes, seen);
+	if (has == !(in->fsm.fault & FSM_FAULT_QUORUM))
+		return;
+	snprintf(why, sizeof(why), "no quorum: %zu of %u nodes seen", 1 + seen,
+		 in->conf.quorum_nodes);
+	if (has)
+		log_notice("instance %s: quorum: %zu of %u nodes seen", in->conf.name, 1 + seen,
+			   in->conf.quorum_nodes);
+	else
+		log_warnx("instance %s: %s", in->conf.name, why);
+	events_add(in->conf.name, "quorum", NULL, NULL, "%s: %zu of %u nodes seen",
+		   has ? "gained" : "lost", 1 + seen, in->conf.quorum_nodes);
+	fsm_set_fault(&in->fsm, now, FSM_FAULT_QUORUM, !has, why, &acts);
+	instance_apply(in, &acts);
+	instance_rearm(in);
+}
+
 static int on_hello_timer(sd_event_source *s, uint64_t usec, void *arg)
 {
 	struct instance *in = arg;
 
 	announce_send(in, HELLO_ANNOUNCE, NULL);
-	sd_event_source_set_time(s, usec + PEERS_HELLO_PERIOD_US);
+	announce_quorum(in);
+	sd_event_source_set_time(s, usec + announce_period(&in->conf));
 	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 	return 0;
 }
@@ -79,7 +122,9 @@ int announce_start(struct instance *in)
 	 * in the same window, so hundreds of instances announce in a few
 	 * wakeups a second rather than one each. */
 	if (sd_event_add_time_relative(in->env->event, &in->hello_timer, CLOCK_MONOTONIC,
-				       PEERS_HELLO_PERIOD_US, 100000, on_hello_timer, in) < 0)
+				       announce_period(&in->conf),
+				       in->conf.quorum_nodes ? 1000 : 100000, on_hello_timer,
+				       in) < 0)
 		return -1;
 	sd_event_source_set_enabled(in->hello_timer, SD_EVENT_ONESHOT);
 	return 0;
@@ -327,6 +372,7 @@ bool announce_rx(struct instance *in, const struct ipaddr *src, const struct hel
 	in->stats.hello_rcvd++;
 	peers_note_node(&in->peers, now, src, h->node, h->state, h->priority, h->effective,
 			h->flags);
+	announce_quorum(in);
 	confirm_by(in, src, h, now);
 	if (h->type != HELLO_HANDOVER)
 		return false;

@@ -106,6 +106,8 @@ static void causes_json(struct json_object *o, struct instance *in, uint64_t now
 		snprintf(buf, sizeof(buf), "track %s", track_name(in, i));
 		json_object_array_add(fault, json_object_new_string(buf));
 	}
+	if (f->fault & FSM_FAULT_QUORUM)
+		json_object_array_add(fault, json_object_new_string("quorum"));
 	add(o, "fault_causes", fault);
 }
 

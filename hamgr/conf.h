@@ -111,6 +111,9 @@ struct conf_instance {
 	uint64_t startup_gate_us;       /* irreversible steps wait this long after a
 					   start-up mastership unless a peer confirms;
 					   0: default (2 x Master_Down_Interval + 1 s) */
+	unsigned quorum_nodes;          /* 0: off; 3..16: hold the role only
+					   while a majority of them is seen */
+	int quorum_line;
 	char fence[CONF_CMD_MAX];       /* fence command ("" none): run before
 					   anything moves when the master went
 					   silent; failure gives the role up */

@@ -72,6 +72,14 @@ static void basics(cfg_t *sec, struct conf_instance *in)
 		in->fence_line = conf_line_of(sec, "fence", 0, in->line);
 	}
 	in->fence_timeout_us = conf_getduration(sec, "fence-timeout");
+	in->quorum_nodes = (unsigned)cfg_getint(sec, "quorum-nodes");
+	in->quorum_line = conf_line_of(sec, "quorum-nodes", 0, in->line);
+	/* One or two nodes have no majority to speak of: a pair needs a
+	 * witness instead. */
+	if (in->quorum_nodes && in->quorum_nodes < 3)
+		conf_report(in->quorum_line, "quorum-nodes: %u is too few for a majority, "
+		            "expected 3..16 (a pair uses a witness track instead) or 0",
+		            in->quorum_nodes);
 }
 
 static void protocol_checks(cfg_t *sec, const struct conf_instance *in)

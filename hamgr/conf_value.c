@@ -201,7 +201,7 @@ static const struct int_range int_ranges[] = {
 	{ "restart-limit", 0, 100 },
 	{ "port", 1, 65535 },      { "max-entries", 16, 4194304 },
 	{ "message-size", 576, 65000 }, { "garp-rate", 10, 100000 },
-	{ "realtime-priority", 0, 99 }, { "heartbeat-port", 1, 65535 },
+	{ "realtime-priority", 0, 99 }, { "quorum-nodes", 0, 16 }, { "heartbeat-port", 1, 65535 },
 };
 
 int conf_cb_int(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)

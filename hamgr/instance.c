@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "core/hello.h"
+#include "core/quorum.h"
 #include "events.h"
 #include "link.h"
 #include "resource.h"
@@ -39,7 +40,9 @@ static void fsm_config_from(struct fsm_config *fc, const struct conf_instance *c
 	fc->adver_int_us = (uint32_t)ci->advert_interval_us;
 	fc->preempt = ci->preempt;
 	fc->preempt_delay_us = ci->preempt_delay_us;
-	fc->witness_wait_us = tracks_witness_wait(ci);
+	fc->down_wait_us = tracks_witness_wait(ci);
+	if (ci->quorum_nodes && quorum_wait_us(announce_period(ci)) > fc->down_wait_us)
+		fc->down_wait_us = quorum_wait_us(announce_period(ci));
 }
 
 struct instance *instance_new(const struct conf_instance *ci, struct instance_env *env)
@@ -220,6 +223,8 @@ int instance_start(struct instance *in)
 	fsm_start(&in->fsm, now, &acts);
 	instance_apply(in, &acts);
 	instance_rearm(in);
+	/* quorum-nodes: FAULT until a majority is seen. */
+	announce_quorum(in);
 	return 0;
 }
 
@@ -380,5 +385,6 @@ void instance_reconfigure(struct instance *in, const struct conf_instance *ci)
 	fsm_reconfigure(&in->fsm, instance_now(in), &fc,
 			tracks_priority(in, nc.priority), &acts);
 	instance_apply(in, &acts);
+	announce_quorum(in);
 	instance_rearm(in);
 }

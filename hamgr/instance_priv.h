@@ -205,6 +205,11 @@ bool announce_rx(struct instance *in, const struct ipaddr *src, const struct hel
 /* src passes allowed-peers; else the drop is counted and logged. */
 bool announce_allowed(struct instance *in, const struct ipaddr *src);
 void announce_send(struct instance *in, uint8_t type, const char *target);
+/* How often this instance announces itself: 1 s, or with quorum-nodes its
+ * advert interval (10 ms .. 1 s). */
+uint64_t announce_period(const struct conf_instance *ci);
+/* quorum-nodes: count the peers seen, set or clear the quorum FAULT. */
+void announce_quorum(struct instance *in);
 int announce_start(struct instance *in);
 void announce_released(struct instance *in);
 /* Before giving the role up: is there someone to take it? 0 when an

@@ -74,7 +74,7 @@ uint64_t fsm_gate_us(const struct fsm *f, uint64_t startup_gate_us)
 
 uint64_t fsm_master_down_interval(const struct fsm *f)
 {
-	return 3u * (uint64_t)f->master_adver_int_us + fsm_skew_time(f) + f->cfg.witness_wait_us;
+	return 3u * (uint64_t)f->master_adver_int_us + fsm_skew_time(f) + f->cfg.down_wait_us;
 }
 
 void fsm_i_emit(struct fsm_actions *out, enum fsm_action_type t, uint8_t prio)
@@ -209,7 +209,8 @@ void fsm_i_leave_init(struct fsm *f, uint64_t now, enum fsm_cause cause,
 	char why[96];
 
 	const char *what = cause == FSM_CAUSE_LINK_UP ? "link up" :
-			   cause == FSM_CAUSE_TRACK_UP ? "track up" : "startup";
+			   cause == FSM_CAUSE_TRACK_UP ? "track up" :
+			   cause == FSM_CAUSE_QUORUM_UP ? "quorum regained" : "startup";
 
 	fsm_i_forget_master(f);
 	if (fsm_effective_priority(f) == 255) {

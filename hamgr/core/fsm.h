@@ -39,9 +39,10 @@ struct fsm_config {
 	uint64_t preempt_delay_us;    /* wait this long before preempting */
 	uint64_t garp_refresh_us;     /* min gap between GARPs re-sent because a
 					 lower master was heard (0: 1 s) */
-	uint64_t witness_wait_us;     /* added to Master_Down_Interval: the time
-					 a master cut off from its witness needs
-					 to see it and step down (0: none) */
+	uint64_t down_wait_us;        /* added to Master_Down_Interval: the time
+					 a master cut off from its witness or its
+					 quorum needs to see it and step down
+					 (0: none) */
 };
 
 enum fsm_action_type {
@@ -76,6 +77,7 @@ struct fsm_actions {
 /* Why an instance is in FAULT (bits). */
 #define FSM_FAULT_LINK  0x1u    /* interface down, or no address to send from */
 #define FSM_FAULT_TRACK 0x2u    /* a track with weight 0 is down */
+#define FSM_FAULT_QUORUM 0x4u   /* quorum-nodes: no majority seen */
 
 /* Why the last transition happened (for logs and hactl). */
 enum fsm_cause {
@@ -94,6 +96,7 @@ enum fsm_cause {
 	FSM_CAUSE_TRACK_UP,
 	FSM_CAUSE_GIVE_UP,         /* a takeover step failed: role given up */
 	FSM_CAUSE_PRIORITY,        /* effective priority rose to 255 */
+	FSM_CAUSE_QUORUM_UP,       /* quorum-nodes: a majority seen again */
 };
 
 struct fsm {
@@ -174,7 +177,7 @@ uint64_t fsm_skew_time(const struct fsm *f);
 uint64_t fsm_gate_us(const struct fsm *f, uint64_t startup_gate_us);
 
 /* Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time, plus the
- * configured witness wait */
+ * configured wait for a witness or quorum */
 uint64_t fsm_master_down_interval(const struct fsm *f);
 
 /* Set up in INIT with the link assumed up; no actions. */

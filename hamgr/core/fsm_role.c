@@ -93,8 +93,9 @@ void fsm_set_fault(struct fsm *f, uint64_t now, unsigned cause, bool on, const c
 		return;
 	}
 	if (f->state == FSM_FAULT)
-		fsm_i_leave_init(f, now, cause == FSM_FAULT_LINK ? FSM_CAUSE_LINK_UP : FSM_CAUSE_TRACK_UP,
-			   out);
+		fsm_i_leave_init(f, now, cause == FSM_FAULT_LINK ? FSM_CAUSE_LINK_UP :
+				 cause == FSM_FAULT_QUORUM ? FSM_CAUSE_QUORUM_UP : FSM_CAUSE_TRACK_UP,
+				 out);
 }
 
 void fsm_link(struct fsm *f, uint64_t now, bool up, struct fsm_actions *out)

@@ -99,6 +99,17 @@ size_t peers_nodes(struct peers *p, uint64_t now, const struct peers_node **out)
 	return p->n_nodes;
 }
 
+size_t peers_heard_within(const struct peers *p, uint64_t now, uint64_t window_us,
+			  unsigned flags_none)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->n_nodes; i++)
+		if (now - p->node[i].last_seen <= window_us && !(p->node[i].flags & flags_none))
+			n++;
+	return n;
+}
+
 const char *peers_node_at(struct peers *p, uint64_t now, const struct ipaddr *addr)
 {
 	const struct peers_node *n;

@@ -64,6 +64,11 @@ void peers_note_node(struct peers *p, uint64_t now, const struct ipaddr *src,
 size_t peers_list(struct peers *p, uint64_t now, const struct peers_peer **out);
 size_t peers_nodes(struct peers *p, uint64_t now, const struct peers_node **out);
 
+/* Nodes heard within window_us of now (expired or not), leaving out those
+ * announcing any of flags_none: the quorum's count (core/quorum.h). */
+size_t peers_heard_within(const struct peers *p, uint64_t now, uint64_t window_us,
+			  unsigned flags_none);
+
 /* The announced node name at addr, or NULL. */
 const char *peers_node_at(struct peers *p, uint64_t now, const struct ipaddr *addr);
 

@@ -272,6 +272,41 @@ lib_link_restore() {
 	rm -f "$LIB_TMP/cut/$1"
 }
 
+# Cut NODE off at the bridge with its carrier kept (no FAULT by link):
+# nothing in, nothing out. One node at a time; lib_heal undoes it.
+lib_isolate() {
+	ip netns exec "$LIB_BR" nft -f - <<-NFT || lib_fail "nft: cannot isolate $1"
+		table bridge hmiso {
+			chain f {
+				type filter hook forward priority 0; policy accept;
+				iifname "v$1" drop
+				oifname "v$1" drop
+			}
+		}
+	NFT
+}
+lib_heal() {
+	ip netns exec "$LIB_BR" nft delete table bridge hmiso 2>/dev/null
+}
+
+# A partition's hand-over, isolated master OLD, new master NEW: OLD steps
+# down (FAULT), NEW takes over, one holder at most throughout (a sampler
+# runs), and OLD's FAULT comes first in the logs since the marks.
+lib_partition_handover() {
+	local old=$1 new=$2 vip=$3 t_fault t_master
+	lib_wait_state "$old" FAULT 3
+	lib_wait_state "$new" MASTER 5
+	lib_wait_vip "$new" "$vip" 3
+	sleep 0.5
+	lib_sampler_check
+	lib_assert_eq "holders over time" "$old $new" "$LIB_SAMPLED_HOLDERS"
+	t_fault=$(lib_log_since_mark "$old" | grep -m1 -- '-> FAULT' | cut -c1-12)
+	t_master=$(lib_log_since_mark "$new" | grep -m1 -- '-> MASTER' | cut -c1-12)
+	lib_log "$old FAULT at $t_fault, $new MASTER at $t_master"
+	[[ "$t_fault" < "$t_master" ]] ||
+		lib_fail "$new took over ($t_master) before $old stepped down ($t_fault)"
+}
+
 # Drop VRRP (IP protocol 112, v4 and v6) in the bridge: nodes stop hearing
 # each other without losing carrier. Needs nft.
 lib_vrrp_block() {

@@ -49,7 +49,7 @@ example() {
 lib_hamgr_start db01 "$(example db01)"
 lib_wait_log db01 'takeover complete' 20
 lib_hamgr_start db02 "$(example db02 db02)"
-lib_assert_log db02 'INIT -> BACKUP'
+lib_wait_log db02 'INIT -> BACKUP' 5
 lib_wait_holders $VIP db01 3
 lib_assert_eq "db01 read_only (primary)" 0 "$(my_ro db01)"
 lib_assert_eq "db02 read_only (replica)" 1 "$(my_ro db02)"
