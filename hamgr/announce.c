@@ -226,6 +226,25 @@ static bool all_peers_below(struct instance *in, uint64_t now)
 /* A master whose irreversible steps wait for confirmation (core/fsm.h):
  * the node it preempted announces that it released, or every unicast
  * peer announced itself below us. */
+/* A healed partition: another node says it still holds what it held as
+ * master but is master no more (it just yielded to us). Clients may still
+ * have its MAC for our VIPs, and it sends no gratuitous ARP: we do, at
+ * once, at most once a second. (Hearing its adverts as a lower master
+ * does the same through the fsm, but the loser may yield before either
+ * side hears the other's advert.) */
+static void reclaim_after_heal(struct instance *in, const struct hello *h, uint64_t now)
+{
+	if (in->fsm.state != FSM_MASTER || h->state == FSM_MASTER || !(h->flags & HELLO_F_HELD) ||
+	    !pipeline_vips_up(&in->pipe))
+		return;
+	if (in->heal_garp_at && now - in->heal_garp_at < 1000000u)
+		return;
+	in->heal_garp_at = now;
+	log_info("instance %s: %s yielded while holding: announcing our addresses again",
+		 in->conf.name, h->node);
+	vipset_garp(in, in->conf.vips, in->conf.n_vips);
+}
+
 static void confirm_by(struct instance *in, const struct ipaddr *src, const struct hello *h,
 		       uint64_t now)
 {
@@ -374,6 +393,7 @@ bool announce_rx(struct instance *in, const struct ipaddr *src, const struct hel
 			h->flags);
 	announce_quorum(in);
 	confirm_by(in, src, h, now);
+	reclaim_after_heal(in, h, now);
 	if (h->type != HELLO_HANDOVER)
 		return false;
 	/* Only the master we follow may hand its role over. */

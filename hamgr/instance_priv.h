@@ -119,6 +119,7 @@ struct instance {
 	size_t stops_pending;           /* resource stops at shutdown */
 	char handover_to[64];           /* switchover --to: sent at priority 0 */
 	bool handing_over;              /* a switchover's release is under way */
+	uint64_t heal_garp_at;          /* GARP re-sent for a node that yielded */
 	uint64_t handover_sent_at;      /* protocol "hamgr": the request went out */
 	/* protocol "hamgr" (instance_hb.c) */
 	struct hbproto_sub *hbsub;

@@ -331,9 +331,16 @@ static void master_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 		 * node that preempted it too hears the same: settle first. */
 		if (f->awaiting_release && ipaddr_eq(src, &f->preempted))
 			fsm_preempted_released(f, out);
-		/* Another node released: assert ourselves at once. */
+		/* Another node released: assert ourselves at once. It may have
+		 * held our addresses (a healed partition: it yielded to us), so
+		 * clients may still point at it: announce them again too,
+		 * rate-limited like the answer to a lower master. */
 		fsm_i_emit(out, FSM_ACT_SEND_ADVERT, ours);
 		f->adver_timer = now + f->cfg.adver_int_us;
+		if (!f->last_garp_refresh || now - f->last_garp_refresh >= gap) {
+			f->last_garp_refresh = now;
+			fsm_i_emit(out, FSM_ACT_SEND_GARP, 0);
+		}
 		return;
 	}
 	if (priority > ours || (priority == ours && TIE_BREAK(src, f))) {
@@ -357,6 +364,7 @@ static void master_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 		}
 		note_master(f, now, src, priority);
 		f->master_adver_int_us = adver_int_us;
+		f->zero_due = true;
 		fsm_i_set_state(f, now, FSM_BACKUP, FSM_CAUSE_PREEMPTED, out,
 			  "preempted by %s priority %u%s", ipaddr_str(src, a, sizeof(a)),
 			  priority, priority == ours ? " (equal priority, higher address)" : "");

@@ -112,6 +112,8 @@ struct fsm {
 	bool release_seen;            /* BACKUP: master sent priority 0 */
 	bool lower_seen;              /* BACKUP: discarding a lower master */
 	bool standby;                 /* maintenance: never becomes MASTER */
+	bool zero_due;                /* preempted as MASTER: once released, say
+					 so with one priority-0 advert */
 	bool yielded;                 /* after a switchover: follow the new
 					 master even if it ranks lower, until we
 					 are MASTER again */

@@ -130,6 +130,18 @@ void fsm_released(struct fsm *f, uint64_t now, struct fsm_actions *out)
 {
 	enum fsm_cause cause = f->releasing;
 
+	/* Preempted: the winner may never have heard us as a lower master
+	 * (two masters of a healed partition, the loser hearing the winner
+	 * first), yet clients may still point at us. One priority-0 advert
+	 * once everything is released tells it: it announces the addresses
+	 * again (master_recv). Backups that follow the winner ignore it
+	 * (a release from a node they do not follow). */
+	if (f->zero_due && f->state != FSM_MASTER) {
+		f->zero_due = false;
+		fsm_i_emit(out, FSM_ACT_SEND_ADVERT, 0);
+		return;
+	}
+	f->zero_due = false;
 	if (f->state != FSM_MASTER || cause == FSM_CAUSE_NONE)
 		return;
 	/* Priority 0 lets a backup take over after Skew_Time only. */

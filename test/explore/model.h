@@ -21,7 +21,7 @@
 #include "core/pipeline.h"
 
 #define XN_MAX 3
-#define XQ_MAX 12           /* adverts in flight at once (more: a model error) */
+#define XQ_MAX 16           /* adverts in flight at once (more: a model error) */
 /* Two nodes never need more than half of it. */
 #define XQ_LIMIT(c) ((c)->n == 2 ? XQ_MAX / 2 : XQ_MAX)
 #define XSTEPS 3

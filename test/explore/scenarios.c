@@ -63,7 +63,7 @@ static const struct xcfg deep[] = {
 	SC("three-equal/net", EQ3, 1, 0, 1, 0, 0, 0, 22, 0),
 	SC("three-ranked/net", RK3, 1, 0, 1, 0, 0, 0, 22, 0),
 	SC("three-equal/crash", EQ3, 0, 1, 0, 0, 0, 0, 30, 0),
-	SC("three-ranked/calm", RK3, 0, 0, 0, 0, 0, 0, 34, [INV_PROMOTE] = 33),
+	SC("three-ranked/calm", RK3, 0, 0, 0, 0, 0, 0, 34, [INV_PROMOTE] = 32),
 	SC("three-equal/operator", EQ3, 0, 0, 0, 1, 1, 0, 26, 0),
 	SC("three-ranked/nodes", RK3, 0, 1, 0, 1, 0, 0, 26, [INV_PROMOTE] = 26),
 };

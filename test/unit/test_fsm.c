@@ -409,7 +409,7 @@ static void test_master_hears_release(void)
 	struct fsm f;
 
 	lone_master(&f);
-	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 0, SEC), "ADVERT(100)");
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 0, SEC), "ADVERT(100) GARP");
 	EQU(f.state, FSM_MASTER);
 	EQU(fsm_next_deadline(&f), 6 * SEC);
 	/* Not rate-limited: every release is answered. */
@@ -1371,10 +1371,11 @@ static void test_sim_preempt_on_return(void)
 	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
 			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
 			    "20300000 STATE(INIT>BACKUP)\n"
-			    "23518750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n");
+			    "23518750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+			    "23518750 SETTLE ADVERT(200) GARP\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
 			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
-			    "23518750 RELEASE STATE(MASTER>BACKUP)\n");
+			    "23518750 RELEASE STATE(MASTER>BACKUP) ADVERT(0)\n");
 	CU_ASSERT(strstr(s->nd[a].f.reason, "preempting 10.0.0.2") != NULL);
 	EQU(s->nd[b].f.cause, FSM_CAUSE_PREEMPTED);
 }
@@ -1435,10 +1436,11 @@ static void test_sim_preempt_delay(void)
 	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
 			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
 			    "20300000 STATE(INIT>BACKUP)\n"
-			    "33046875 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n");
+			    "33046875 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+			    "33046875 SETTLE ADVERT(200) GARP\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
 			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
-			    "33046875 RELEASE STATE(MASTER>BACKUP)\n");
+			    "33046875 RELEASE STATE(MASTER>BACKUP) ADVERT(0)\n");
 }
 
 /* Two equal-priority nodes that both become MASTER (started together,
@@ -1466,17 +1468,19 @@ static void test_sim_tie_break_simultaneous(void)
 		if (order == 0) {
 			EQS(sim_hist(s, lo), "1000000 STATE(INIT>BACKUP)\n"
 					     "4609375 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
-					     "4610875 RELEASE STATE(MASTER>BACKUP)\n");
+					     "4610875 RELEASE STATE(MASTER>BACKUP) ADVERT(0)\n");
 			EQS(sim_hist(s, hi), "1000500 STATE(INIT>BACKUP)\n"
 					     "4609875 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
-					     "4610375 ADVERT(100) GARP\n");
+					     "4610375 ADVERT(100) GARP\n"
+					     "4611875 ADVERT(100)\n");
 		} else {
 			EQS(sim_hist(s, hi), "1000000 STATE(INIT>BACKUP)\n"
 					     "4609375 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
-					     "4610875 ADVERT(100) GARP\n");
+					     "4610875 ADVERT(100) GARP\n"
+					     "4611375 ADVERT(100)\n");
 			EQS(sim_hist(s, lo), "1000500 STATE(INIT>BACKUP)\n"
 					     "4609875 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
-					     "4610375 RELEASE STATE(MASTER>BACKUP)\n");
+					     "4610375 RELEASE STATE(MASTER>BACKUP) ADVERT(0)\n");
 		}
 	}
 }
@@ -1562,10 +1566,11 @@ static void test_sim_owner(void)
 	sim_run_until(s, 10300 * MS);
 	sim_start(s, o);
 	sim_run_until(s, 30 * SEC);
-	EQS(sim_hist(s, o), "10300000 STATE(INIT>MASTER) ADVERT(255) ACQUIRE\n");
+	EQS(sim_hist(s, o), "10300000 STATE(INIT>MASTER) ADVERT(255) ACQUIRE\n"
+			    "10300000 ADVERT(255) GARP\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
 			    "4609375 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
-			    "10300000 RELEASE STATE(MASTER>BACKUP)\n");
+			    "10300000 RELEASE STATE(MASTER>BACKUP) ADVERT(0)\n");
 }
 
 /* Healed partition: both are MASTER; the lower one's next advert makes
@@ -1585,10 +1590,11 @@ static void test_sim_healed_partition(void)
 	sim_run_until(s, 30 * SEC);
 	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
 			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
-			    "10609375 ADVERT(200) GARP\n");
+			    "10609375 ADVERT(200) GARP\n"
+			    "10609375 ADVERT(200)\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
 			    "4609375 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
-			    "10609375 RELEASE STATE(MASTER>BACKUP)\n");
+			    "10609375 RELEASE STATE(MASTER>BACKUP) ADVERT(0)\n");
 	/* The immediate advert restarted A's period. */
 	EQU(fsm_next_deadline(&s->nd[a].f), 30609375);
 }
@@ -1610,10 +1616,11 @@ static void test_sim_frozen_backup_resumes(void)
 	sim_run_until(s, 30 * SEC);
 	EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
 			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
-			    "20500000 ADVERT(200) GARP\n");
+			    "20500000 ADVERT(200) GARP\n"
+			    "20500000 ADVERT(200)\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
 			    "20500000 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
-			    "20500000 RELEASE STATE(MASTER>BACKUP)\n");
+			    "20500000 RELEASE STATE(MASTER>BACKUP) ADVERT(0)\n");
 	/* Frozen again right away: the second late takeover is not answered
 	 * by a GARP (rate limit), the next periodic advert settles it. */
 	s->nd[b].frozen = true;
@@ -1644,11 +1651,13 @@ static void test_sim_frozen_master_resumes(void)
 	sim_run_until(s, 20500 * MS);
 	s->nd[a].frozen = false;
 	sim_run_until(s, 20500 * MS + 999999);
-	EQU(s->nd[a].adverts, n + 1);
+	/* The overdue one, and the answer to b's priority 0 once b has
+	 * released (with the gratuitous ARPs that reclaim the clients). */
+	EQU(s->nd[a].adverts, n + 2);
 	EQU(fsm_next_deadline(&s->nd[a].f), 21500 * MS);
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
 			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
-			    "20500000 RELEASE STATE(MASTER>BACKUP)\n");
+			    "20500000 RELEASE STATE(MASTER>BACKUP) ADVERT(0)\n");
 }
 
 static void test_sim_link_flap_master(void)
@@ -1668,10 +1677,11 @@ static void test_sim_link_flap_master(void)
 			    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
 			    "10500000 RELEASE STATE(MASTER>FAULT)\n"
 			    "20000000 STATE(FAULT>BACKUP)\n"
-			    "23218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n");
+			    "23218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+			    "23218750 SETTLE ADVERT(200) GARP\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
 			    "13828125 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
-			    "23218750 RELEASE STATE(MASTER>BACKUP)\n");
+			    "23218750 RELEASE STATE(MASTER>BACKUP) ADVERT(0)\n");
 }
 
 /* A reload in the middle of a timeline: no transition, and a backup's
@@ -1850,11 +1860,12 @@ static void test_sim_standby_off_preempts(void)
 		EQU(st(s, b), FSM_MASTER);
 		sim_run_until(s, 60 * SEC);
 		snprintf(want, sizeof(want), "1000000 STATE(INIT>BACKUP)\n"
-			 "%" PRIu64 " STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n", at);
+			 "%" PRIu64 " STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+			 "%" PRIu64 " SETTLE ADVERT(200) GARP\n", at, at);
 		EQS(sim_hist(s, a), want);
 		snprintf(want, sizeof(want), "1000000 STATE(INIT>BACKUP)\n"
 			 "4609375 STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE\n"
-			 "%" PRIu64 " RELEASE STATE(MASTER>BACKUP)\n", at);
+			 "%" PRIu64 " RELEASE STATE(MASTER>BACKUP) ADVERT(0)\n", at);
 		EQS(sim_hist(s, b), want);
 		CU_ASSERT(strstr(s->nd[a].f.reason, "preempting 10.0.0.2") != NULL);
 		excl_report(&x, delayed ? "standby off, preempt delay" : "standby off");
@@ -2039,12 +2050,13 @@ static void test_sim_switchover_yield_ends(void)
 			    "33132812 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
 			    "50500000 RELEASE STATE(MASTER>FAULT)\n"
 			    "60000000 STATE(FAULT>BACKUP)\n"
-			    "63218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n");
+			    "63218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
+			    "63218750 SETTLE ADVERT(200) GARP\n");
 	EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
 			    "10914062 STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE\n"
 			    "40000000 STATE(INIT>BACKUP)\n"
 			    "53546874 STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE\n"
-			    "63218750 RELEASE STATE(MASTER>BACKUP)\n");
+			    "63218750 RELEASE STATE(MASTER>BACKUP) ADVERT(0)\n");
 	CU_ASSERT(strstr(s->nd[a].f.reason, "preempting 10.0.0.2") != NULL);
 }
 
@@ -2420,7 +2432,7 @@ static void test_release_switchover_two_phase(void)
 	EQU(fsm_next_deadline(&f), 6609375);
 	EQS(do_timer(&f, 6609375), "ADVERT(100)");
 	/* A release of another node is answered at the old priority too. */
-	EQS(do_recv(&f, 7 * SEC, "10.0.0.2", 0, SEC), "ADVERT(100)");
+	EQS(do_recv(&f, 7 * SEC, "10.0.0.2", 0, SEC), "ADVERT(100) GARP");
 	EQU(f.state, FSM_MASTER);
 	EQU(f.transitions, 2);
 	/* The VIPs are gone: now priority 0, BACKUP, yielding. */
@@ -2557,7 +2569,7 @@ static void test_release_preempted(void)
 	CU_ASSERT(f.master_known);
 	EQU(f.master_priority, 150);
 	EQU(fsm_next_deadline(&f), 5200 * MS + 7218750);
-	EQS(do_vips_released(&f, 6 * SEC), "");
+	EQS(do_vips_released(&f, 6 * SEC), "ADVERT(0)");
 	EQU(f.state, FSM_BACKUP);
 	EQS(do_timer(&f, 6609375), "");
 
@@ -2567,7 +2579,7 @@ static void test_release_preempted(void)
 	EQU(f.state, FSM_MASTER);
 	EQS(do_recv(&f, 5200 * MS, "10.0.0.2", 100, SEC), "STATE(MASTER>BACKUP)");
 	CU_ASSERT(strstr(f.reason, "equal priority") != NULL);
-	EQS(do_vips_released(&f, 6 * SEC), "");
+	EQS(do_vips_released(&f, 6 * SEC), "ADVERT(0)");
 	CU_ASSERT(f.holdoff);
 	sim_instant_pipeline = true;
 }
@@ -2687,15 +2699,17 @@ static void test_sim_priority_preempt(void)
 			EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
 					    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
 					    "10500000 ADVERT(100)\n"
-					    "13632812 RELEASE STATE(MASTER>BACKUP)\n");
+					    "13632812 RELEASE STATE(MASTER>BACKUP) ADVERT(0)\n");
 			EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-					    "13632812 STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE\n");
+					    "13632812 STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE\n"
+					    "13632812 SETTLE ADVERT(150) GARP\n");
 			CU_ASSERT(strstr(s->nd[b].f.reason,
 					 "preempting 10.0.0.1 priority 100 (ours 150)") != NULL);
-			/* The preempted master may still hold: not confirmed
-			 * until it says it released. */
+			/* The preempted master said it released everything
+			 * (its priority 0 once released): the settle runs, not
+			 * confirmed yet (another node may have preempted it too). */
 			CU_ASSERT(!s->nd[b].f.confirmed);
-			CU_ASSERT(s->nd[b].f.awaiting_release);
+			CU_ASSERT(!s->nd[b].f.awaiting_release);
 		} else {
 			EQU(st(s, a), FSM_MASTER);
 			EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n");
@@ -2718,19 +2732,22 @@ static void test_sim_priority_preempt(void)
 		EQU(st(s, b), FSM_BACKUP);
 		sim_run_until(s, 20500 * MS);
 		EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
-				    "13226562 STATE(BACKUP>MASTER) ADVERT(254) ACQUIRE\n");
+				    "13226562 STATE(BACKUP>MASTER) ADVERT(254) ACQUIRE\n"
+				    "13226562 SETTLE ADVERT(254) GARP\n");
 		EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
 				    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
-				    "13226562 RELEASE STATE(MASTER>BACKUP)\n");
+				    "13226562 RELEASE STATE(MASTER>BACKUP) ADVERT(0)\n");
 		sim_prio(s, a, 255);
 		sim_run_until(s, 30 * SEC);
 		EQS(sim_hist(s, a), "1000000 STATE(INIT>BACKUP)\n"
 				    "4218750 STATE(BACKUP>MASTER) ADVERT(200) ACQUIRE\n"
-				    "13226562 RELEASE STATE(MASTER>BACKUP)\n"
-				    "20500000 STATE(BACKUP>MASTER) ADVERT(255) ACQUIRE\n");
+				    "13226562 RELEASE STATE(MASTER>BACKUP) ADVERT(0)\n"
+				    "20500000 STATE(BACKUP>MASTER) ADVERT(255) ACQUIRE\n"
+				    "20500000 ADVERT(255) GARP\n");
 		EQS(sim_hist(s, b), "1000000 STATE(INIT>BACKUP)\n"
 				    "13226562 STATE(BACKUP>MASTER) ADVERT(254) ACQUIRE\n"
-				    "20500000 RELEASE STATE(MASTER>BACKUP)\n");
+				    "13226562 SETTLE ADVERT(254) GARP\n"
+				    "20500000 RELEASE STATE(MASTER>BACKUP) ADVERT(0)\n");
 		EQU(sim_masters(s), 1);
 	}
 }
@@ -2981,7 +2998,7 @@ static void test_confirmed(void)
 	CU_ASSERT(!f.confirmed);
 	/* A release or a higher master heard is no confirmation. */
 	lone_master(&f);
-	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 0, SEC), "ADVERT(100)");
+	EQS(do_recv(&f, 5 * SEC, "10.0.0.2", 0, SEC), "ADVERT(100) GARP");
 	CU_ASSERT(!f.confirmed);
 	/* fsm_confirm. */
 	fsm_confirm(&f);
@@ -3029,7 +3046,7 @@ static void test_confirmed(void)
 	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 100, SEC), "");
 	EQS(do_timer(&f, T0 + 3414062), "STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE");
 	CU_ASSERT(!f.confirmed && f.awaiting_release);
-	EQS(do_recv(&f, 4500 * MS, "10.0.0.3", 0, SEC), "ADVERT(150)");
+	EQS(do_recv(&f, 4500 * MS, "10.0.0.3", 0, SEC), "ADVERT(150) GARP");
 	CU_ASSERT(!f.confirmed);
 	/* Its release starts the settle gate, not a confirmation: another
 	 * node that preempted it too hears the same release (the checker's
