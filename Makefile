@@ -12,7 +12,8 @@ DESTDIR ?=
 
 CC      ?= cc
 B       ?= build
-PKGS    := libsystemd libnl-3.0 libnl-route-3.0 libmnl libconfuse libsodium json-c
+PKGS    := libsystemd libnl-3.0 libnl-route-3.0 libmnl libconfuse libsodium json-c \
+	libvotequorum libcmap libcorosync_common
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -Ihamgr -MMD -MP
@@ -201,10 +202,11 @@ install: $(PROGS)
 
 # Debian packages a fresh bookworm machine lacks (run as root).
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libsystemd-dev libnl-3-dev \
-	libnl-route-3-dev libmnl-dev libconfuse-dev libsodium-dev libjson-c-dev libcunit1-dev
+	libnl-route-3-dev libmnl-dev libconfuse-dev libsodium-dev libjson-c-dev libcunit1-dev \
+	libvotequorum-dev libcmap-dev libcorosync-common-dev
 DEB_TEST  := iproute2 nftables keepalived mandoc procps psmisc tcpdump systemd util-linux jq \
 	resource-agents curl iputils-ping python3 apache2 haproxy socat mariadb-server \
-	mariadb-client conntrack
+	mariadb-client conntrack corosync
 deps:
 	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \

@@ -74,6 +74,27 @@ static const struct track *track_at(struct instance *in, size_t i)
 	return instance_track(in, i, &line, &rc, &at);
 }
 
+/* The quorum's provider and verdict; NULL without a quorum. */
+static struct json_object *quorum_json(struct instance *in)
+{
+	struct json_object *o;
+	struct instance_quorum q;
+
+	instance_quorum(in, &q);
+	if (q.provider == CONF_QUORUM_NONE)
+		return NULL;
+	o = json_object_new_object();
+	add(o, "provider", json_object_new_string(q.provider == CONF_QUORUM_COROSYNC ?
+						  "corosync" : "majority"));
+	add(o, "quorate", jbool(q.quorate));
+	add(o, "reachable", jbool(q.reachable));
+	add(o, "seen", jint(q.seen));
+	add(o, "nodes", jint(q.nodes));
+	add(o, "wait_ms", api_ms(q.wait_us));
+	add(o, "detail", json_object_new_string(q.why));
+	return o;
+}
+
 static void causes_json(struct json_object *o, struct instance *in, uint64_t now)
 {
 	const struct fsm *f = instance_fsm(in);
@@ -109,6 +130,7 @@ static void causes_json(struct json_object *o, struct instance *in, uint64_t now
 	if (f->fault & FSM_FAULT_QUORUM)
 		json_object_array_add(fault, json_object_new_string("quorum"));
 	add(o, "fault_causes", fault);
+	add(o, "quorum", quorum_json(in));
 }
 
 /* ---- the pipeline ------------------------------------------------------- */

@@ -155,6 +155,8 @@ cfg_opt_t conf_instance_opts[] = {
 	CFG_STR_CB("fail-holdoff", "60s", CFGF_NONE, conf_cb_duration),
 	CFG_STR_CB("fence", NULL, CFGF_NODEFAULT, conf_cb_command),
 	CFG_INT_CB("quorum-nodes", 0, CFGF_NONE, conf_cb_int),
+	CFG_STR_CB("quorum", NULL, CFGF_NODEFAULT, conf_cb_choice),
+	CFG_STR_CB("quorum-wait", NULL, CFGF_NODEFAULT, conf_cb_duration),
 	CFG_STR_CB("fence-timeout", "60s", CFGF_NONE, conf_cb_duration),
 	CFG_SEC("track", conf_track_opts, SUBSECTION),
 	CFG_SEC("resource", conf_resource_opts, SUBSECTION),

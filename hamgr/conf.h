@@ -76,6 +76,13 @@ struct conf_track {
 					   over from a silent master */
 };
 
+/* quorum = ...: where the quorum decision comes from. */
+enum conf_quorum {
+	CONF_QUORUM_NONE = 0,
+	CONF_QUORUM_MAJORITY,           /* quorum-nodes = N: hamgr counts */
+	CONF_QUORUM_COROSYNC,           /* corosync's votequorum decides */
+};
+
 struct conf_instance {
 	char name[CONF_NAME_MAX];
 	int line;                       /* line of "instance NAME {" */
@@ -111,9 +118,16 @@ struct conf_instance {
 	uint64_t startup_gate_us;       /* irreversible steps wait this long after a
 					   start-up mastership unless a peer confirms;
 					   0: default (2 x Master_Down_Interval + 1 s) */
-	unsigned quorum_nodes;          /* 0: off; 3..16: hold the role only
-					   while a majority of them is seen */
+	enum conf_quorum quorum;        /* who says whether the node may hold
+					   the role: nobody, the majority count
+					   (quorum-nodes), corosync's votequorum */
+	unsigned quorum_nodes;          /* majority: 3..16, hold the role only
+					   while a majority of them is seen;
+					   0 otherwise */
 	int quorum_line;
+	uint64_t quorum_wait_us;        /* corosync: added to the backups'
+					   Master_Down_Interval; 0: derived from
+					   corosync's token and consensus */
 	char fence[CONF_CMD_MAX];       /* fence command ("" none): run before
 					   anything moves when the master went
 					   silent; failure gives the role up */

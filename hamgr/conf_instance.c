@@ -72,14 +72,48 @@ static void basics(cfg_t *sec, struct conf_instance *in)
 		in->fence_line = conf_line_of(sec, "fence", 0, in->line);
 	}
 	in->fence_timeout_us = conf_getduration(sec, "fence-timeout");
+}
+
+/* quorum, quorum-nodes, quorum-wait: who says whether the node may hold
+ * the role. quorum-nodes alone is the majority count (as before quorum
+ * existed); quorum = "corosync" takes corosync's votequorum instead. */
+static void quorum_build(cfg_t *sec, struct conf_instance *in)
+{
+	const char *q = cfg_size(sec, "quorum") ? cfg_getstr(sec, "quorum") : NULL;
+	int qline = conf_line_of(sec, "quorum", 0, in->line);
+	int wline = conf_line_of(sec, "quorum-wait", 0, in->line);
+
 	in->quorum_nodes = (unsigned)cfg_getint(sec, "quorum-nodes");
 	in->quorum_line = conf_line_of(sec, "quorum-nodes", 0, in->line);
-	/* One or two nodes have no majority to speak of: a pair needs a
-	 * witness instead. */
-	if (in->quorum_nodes && in->quorum_nodes < 3)
-		conf_report(in->quorum_line, "quorum-nodes: %u is too few for a majority, "
-		            "expected 3..16 (a pair uses a witness track instead) or 0",
-		            in->quorum_nodes);
+	if (q && !strcmp(q, "corosync")) {
+		in->quorum = CONF_QUORUM_COROSYNC;
+		in->quorum_line = qline;
+		if (in->quorum_nodes)
+			conf_report(conf_line_of(sec, "quorum-nodes", 0, in->line),
+			            "quorum-nodes: corosync counts the nodes with quorum = "
+			            "\"corosync\" (line %d), expected no quorum-nodes or "
+			            "quorum = \"majority\"", qline);
+		in->quorum_nodes = 0;
+	} else if (q || in->quorum_nodes) {
+		in->quorum = CONF_QUORUM_MAJORITY;
+		if (!in->quorum_nodes)
+			conf_report(qline, "quorum: \"majority\" needs the number of nodes, "
+			            "expected quorum-nodes = 3..16 beside it");
+		/* One or two nodes have no majority to speak of: a pair needs
+		 * a witness instead. */
+		else if (in->quorum_nodes < 3)
+			conf_report(in->quorum_line, "quorum-nodes: %u is too few for a "
+			            "majority, expected 3..16 (a pair uses a witness track "
+			            "instead) or 0", in->quorum_nodes);
+	}
+	if (!cfg_size(sec, "quorum-wait"))
+		return;
+	if (in->quorum != CONF_QUORUM_COROSYNC)
+		conf_report(wline, "quorum-wait: only for quorum = \"corosync\" (the "
+		            "majority's wait follows the advert interval), expected "
+		            "quorum = \"corosync\" or no quorum-wait");
+	else
+		in->quorum_wait_us = conf_getduration(sec, "quorum-wait");
 }
 
 static void protocol_checks(cfg_t *sec, const struct conf_instance *in)
@@ -269,6 +303,7 @@ static void paths(cfg_t *sec, struct conf_instance *in)
 void conf_instance_build(cfg_t *sec, struct conf_instance *in)
 {
 	basics(sec, in);
+	quorum_build(sec, in);
 	addresses(sec, in);
 	protocol_checks(sec, in);
 	paths(sec, in);

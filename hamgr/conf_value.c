@@ -250,6 +250,7 @@ static const struct dur_range dur_ranges[] = {
 	{ "instance", "startup-gate", 0, HOUR_US, false },
 	{ "instance", "fail-holdoff", 0, HOUR_US, false },
 	{ "instance", "fence-timeout", US_PER_S, HOUR_US, false },
+	{ "instance", "quorum-wait", 100 * US_PER_MS, 600 * US_PER_S, false },
 	{ "track", "interval", 10 * US_PER_MS, HOUR_US, false },
 	{ "track", "timeout", 10 * US_PER_MS, HOUR_US, false },
 	{ "resource", "timeout", 100 * US_PER_MS, HOUR_US, true },
@@ -375,7 +376,8 @@ int conf_cb_ifname(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	return 0;
 }
 
-/* Options that take one of two words; the first is the default. */
+/* Options that take one of two words; the first is the default (quorum
+ * has none: left out, it follows quorum-nodes). */
 static const struct {
 	const char *name, *what, *a, *b;
 } choices[] = {
@@ -383,6 +385,7 @@ static const struct {
 	{ "type", "a resource type", "script", "ocf" },
 	{ "phase", "a phase", "after-vips", "before-vips" },
 	{ "on-fail", "an on-fail action", "release", "ignore" },
+	{ "quorum", "a quorum provider", "majority", "corosync" },
 };
 
 int conf_cb_choice(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)

@@ -19,6 +19,7 @@
 #include "instance.h"
 #include "log.h"
 #include "preflight.h"
+#include "quorum_corosync.h"
 
 /* RELOADING=1 with MONOTONIC_USEC, which systemd >= 253's
  * Type=notify-reload requires in the same message (252 ignores it). */
@@ -229,6 +230,8 @@ static void retire(struct daemon *d, struct instance *old, struct instance *next
 		retired(d, d->n_retiring - 1);
 }
 
+static bool uses_corosync(const struct conf *c);
+
 /* Reload: the new config replaces the old only when it parses; instances
  * that keep their name, interface, VRID and family are changed in place so
  * a VIP that stays configured is never removed and no state changes for
@@ -255,6 +258,9 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		sd_notify(0, "READY=1");
 		return -1;
 	}
+	/* Opened before the instances change (they read it), closed after. */
+	if (uses_corosync(nc))
+		daemon_corosync(d, nc);
 	ni = calloc(nc->n_instances ? nc->n_instances : 1, sizeof(*ni));
 	if (!ni) {
 		conf_free(nc);
@@ -304,6 +310,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		log_warnx("the sync section changed: it takes effect when hamgr restarts");
 	conf_free(d->conf);
 	d->conf = nc;
+	daemon_corosync(d, nc);
 	daemon_realtime(d);
 	log_notice("configuration reloaded from %s", d->conf_path);
 	events_add(NULL, "reload", NULL, NULL, "configuration reloaded from %s", d->conf_path);
@@ -344,6 +351,43 @@ int daemon_heartbeat(struct daemon *d, const struct conf *c, char *err, size_t e
 		log_warnx("heartbeat-port %u: port %u stays in use until hamgr restarts",
 			  c->heartbeat_port, hbproto_port(d->env.hb));
 	return 0;
+}
+
+static bool uses_corosync(const struct conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_instances; i++)
+		if (c->instances[i].quorum == CONF_QUORUM_COROSYNC)
+			return true;
+	return false;
+}
+
+/* corosync's verdict may have changed: every instance (those a reload
+ * still waits for too) takes it through announce_quorum(). */
+static void on_corosync(void *arg)
+{
+	struct daemon *d = arg;
+	size_t i;
+
+	for (i = 0; i < d->n_inst; i++)
+		if (d->inst[i])
+			instance_quorum_changed(d->inst[i]);
+	for (i = 0; i < d->n_retiring; i++)
+		instance_quorum_changed(d->retiring[i].old);
+}
+
+void daemon_corosync(struct daemon *d, const struct conf *c)
+{
+	if (uses_corosync(c) && !d->env.corosync) {
+		d->env.corosync = quorum_corosync_open(d->env.event, on_corosync, d);
+		if (!d->env.corosync)
+			log_warnx("quorum: cannot set up the corosync connection: no quorum");
+	} else if (!uses_corosync(c) && d->env.corosync) {
+		quorum_corosync_close(d->env.corosync);
+		d->env.corosync = NULL;
+		on_corosync(d);
+	}
 }
 
 /* Every instance has released and stopped its resources: exit the loop. */

@@ -76,6 +76,9 @@ void daemon_notify_reloading(void);
 /* Protocol "hamgr": open its sockets and keys when c has an instance of
  * it, or re-read the keys (reload). 0, or -1 with the reason in err. */
 int daemon_heartbeat(struct daemon *d, const struct conf *c, char *err, size_t errlen);
+/* quorum = "corosync": open the shared connection when c has an instance
+ * with it, close it when none has (start and reload). */
+void daemon_corosync(struct daemon *d, const struct conf *c);
 /* Apply the config's realtime-priority (at the start and on reload). */
 void daemon_realtime(struct daemon *d);
 

@@ -15,7 +15,6 @@
 #include <time.h>
 
 #include "core/hello.h"
-#include "core/quorum.h"
 #include "events.h"
 #include "link.h"
 #include "resource.h"
@@ -33,16 +32,20 @@ uint64_t instance_now(struct instance *in)
 	return now;
 }
 
-static void fsm_config_from(struct fsm_config *fc, const struct conf_instance *ci)
+void instance_fsm_config(struct fsm_config *fc, const struct conf_instance *ci,
+			 const struct instance_env *env)
 {
+	uint64_t q = announce_quorum_wait(ci, env);
+
 	memset(fc, 0, sizeof(*fc));
 	fc->priority = ci->priority;
 	fc->adver_int_us = (uint32_t)ci->advert_interval_us;
 	fc->preempt = ci->preempt;
 	fc->preempt_delay_us = ci->preempt_delay_us;
+	/* The longer of the two: a witness and a quorum may both be set. */
 	fc->down_wait_us = tracks_witness_wait(ci);
-	if (ci->quorum_nodes && quorum_wait_us(announce_period(ci)) > fc->down_wait_us)
-		fc->down_wait_us = quorum_wait_us(announce_period(ci));
+	if (q > fc->down_wait_us)
+		fc->down_wait_us = q;
 }
 
 struct instance *instance_new(const struct conf_instance *ci, struct instance_env *env)
@@ -61,7 +64,7 @@ struct instance *instance_new(const struct conf_instance *ci, struct instance_en
 	in->family = ci->vips[0].family;
 	ipaddr_parse(in->family == IPADDR_V4 ? ADVERT_MCAST4 : ADVERT_MCAST6, false,
 		     &in->group);
-	fsm_config_from(&fc, ci);
+	instance_fsm_config(&fc, ci, env);
 	fsm_init(&in->fsm, &fc, NULL);
 	if (takeover_init(in, err, sizeof(err)) < 0 || tracks_init(in, err, sizeof(err)) < 0 ||
 	    alarms_init(in, err, sizeof(err)) < 0) {
@@ -223,7 +226,7 @@ int instance_start(struct instance *in)
 	fsm_start(&in->fsm, now, &acts);
 	instance_apply(in, &acts);
 	instance_rearm(in);
-	/* quorum-nodes: FAULT until a majority is seen. */
+	/* A quorum: FAULT until it is there. */
 	announce_quorum(in);
 	return 0;
 }
@@ -381,7 +384,7 @@ void instance_reconfigure(struct instance *in, const struct conf_instance *ci)
 	/* A key added on reload: the signed announcements start now. */
 	if (in->env->hb && !in->hbsub && in->ifindex)
 		hbwire_open(in);
-	fsm_config_from(&fc, &nc);
+	instance_fsm_config(&fc, &nc, in->env);
 	fsm_reconfigure(&in->fsm, instance_now(in), &fc,
 			tracks_priority(in, nc.priority), &acts);
 	instance_apply(in, &acts);

@@ -25,6 +25,8 @@ struct resource;
 struct hbproto;
 
 /* What every instance shares: the loop and the adapters. */
+struct quorum_corosync;
+
 struct instance_env {
 	sd_event *event;
 	struct vip_ctx *vip;
@@ -40,7 +42,23 @@ struct instance_env {
 	const char *node_name;          /* ours, as announced */
 	/* An instance_stop() has finished: released, resources stopped. */
 	void (*on_stopped)(void *arg, struct instance *in);
+	struct quorum_corosync *corosync; /* quorum = "corosync"; NULL: none uses it */
 };
+
+/* An instance's quorum as status shows it (instance_quorum). */
+struct instance_quorum {
+	enum conf_quorum provider;      /* CONF_QUORUM_NONE: no quorum */
+	bool quorate;                   /* may hold the role as far as the quorum goes */
+	bool reachable;                 /* corosync: connected (majority: true) */
+	unsigned seen, nodes;           /* majority: nodes seen (this one included)
+					   of quorum-nodes; corosync: members of its
+					   membership, expected votes (0: unknown) */
+	uint64_t wait_us;               /* what the backups add for it */
+	char why[160];                  /* "2 of 3 nodes seen", "corosync: ..." */
+};
+void instance_quorum(struct instance *in, struct instance_quorum *q);
+/* The quorum's provider (corosync) has news: set or clear the FAULT. */
+void instance_quorum_changed(struct instance *in);
 
 
 struct instance_stats {

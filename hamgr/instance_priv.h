@@ -209,8 +209,12 @@ void announce_send(struct instance *in, uint8_t type, const char *target);
 /* How often this instance announces itself: 1 s, or with quorum-nodes its
  * advert interval (10 ms .. 1 s). */
 uint64_t announce_period(const struct conf_instance *ci);
-/* quorum-nodes: count the peers seen, set or clear the quorum FAULT. */
+/* The one place that sets or clears the quorum FAULT: the peers seen
+ * (quorum-nodes) or corosync's verdict (quorum = "corosync"); with
+ * corosync also the backups' wait derived from its token, once known. */
 void announce_quorum(struct instance *in);
+/* What the backups add to Master_Down_Interval for the quorum (0: none). */
+uint64_t announce_quorum_wait(const struct conf_instance *ci, const struct instance_env *env);
 int announce_start(struct instance *in);
 void announce_released(struct instance *in);
 /* Before giving the role up: is there someone to take it? 0 when an
@@ -249,6 +253,10 @@ void alarms_vips_changed(struct instance *in);
 void alarms_dropped(struct instance *in, const struct ipaddr *src, const struct advert *adv);
 /* A valid advert for another VRID: does it list one of our VIPs? */
 void alarms_other_vrid(struct instance *in, const struct ipaddr *src, const struct advert *adv);
+
+/* instance.c: the fsm's config from the instance's (and the quorum's wait). */
+void instance_fsm_config(struct fsm_config *fc, const struct conf_instance *ci,
+			 const struct instance_env *env);
 
 /* tracks.c: how long a master cut off from its witness needs to step
  * down (fall checks with their timeouts, an interval in hand); 0 without

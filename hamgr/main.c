@@ -29,6 +29,7 @@
 #include "link.h"
 #include "log.h"
 #include "preflight.h"
+#include "quorum_corosync.h"
 #include "script.h"
 #include "vip.h"
 #include "vrrp_rx.h"
@@ -241,6 +242,7 @@ static int setup_adapters(struct daemon *d)
 			return -1;
 		}
 	}
+	daemon_corosync(d, d->conf);
 	d->env.node_name = d->conf->node_name;
 	d->env.on_state = daemon_notify_status;
 	d->env.on_stopped = daemon_on_stopped;
@@ -259,6 +261,8 @@ static void close_adapters(struct daemon *d)
 	d->env.hb = NULL;
 	ctsync_close(d->env.ctsync);
 	d->env.ctsync = NULL;
+	quorum_corosync_close(d->env.corosync);
+	d->env.corosync = NULL;
 	addr_watch_close(d->addrs);
 	d->addrs = NULL;
 	link_watch_close(d->env.links);

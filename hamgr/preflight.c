@@ -16,6 +16,7 @@
 
 #include "authkey.h"
 #include "core/argv.h"
+#include "quorum_corosync.h"
 
 #define PREFLIGHT_ARGV_MAX 64
 #define WHY_MAX (2 * CONF_PATH_MAX + 128)
@@ -277,14 +278,34 @@ static void warn_interface(const struct conf *c, const char *ifname, int line,
 	warn(arg, msg);
 }
 
+/* quorum = "corosync" with corosync out of reach: the instance starts in
+ * FAULT and waits for it (once per config, at the first such instance). */
+static void warn_corosync(const struct conf *c, const struct conf_instance *in,
+			  bool *asked, preflight_warn_fn *warn, void *arg)
+{
+	char msg[CONF_PATH_MAX + 256], why[128];
+
+	if (in->quorum != CONF_QUORUM_COROSYNC || *asked)
+		return;
+	*asked = true;
+	if (quorum_corosync_probe(why, sizeof(why)) == 0)
+		return;
+	snprintf(msg, sizeof(msg), "%s:%d: quorum: corosync cannot be reached (%s): the "
+		 "instances with quorum = \"corosync\" stay in FAULT until it can", c->file,
+		 in->quorum_line, why);
+	warn(arg, msg);
+}
+
 void preflight_warnings(const struct conf *c, preflight_warn_fn *warn, void *arg)
 {
+	bool asked = false;
 	size_t i, j;
 
 	for (i = 0; c && i < c->n_instances; i++) {
 		const struct conf_instance *in = &c->instances[i];
 
 		warn_interface(c, in->interface, in->interface_line, warn, arg);
+		warn_corosync(c, in, &asked, warn, arg);
 		for (j = 0; j < in->n_tracks; j++)
 			if (in->tracks[j].kind == CONF_TRACK_INTERFACE)
 				warn_interface(c, in->tracks[j].interface,

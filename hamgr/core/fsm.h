@@ -77,7 +77,8 @@ struct fsm_actions {
 /* Why an instance is in FAULT (bits). */
 #define FSM_FAULT_LINK  0x1u    /* interface down, or no address to send from */
 #define FSM_FAULT_TRACK 0x2u    /* a track with weight 0 is down */
-#define FSM_FAULT_QUORUM 0x4u   /* quorum-nodes: no majority seen */
+#define FSM_FAULT_QUORUM 0x4u   /* no quorum: no majority seen (quorum-nodes),
+				   or corosync not quorate or gone */
 
 /* Why the last transition happened (for logs and hactl). */
 enum fsm_cause {

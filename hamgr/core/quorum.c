@@ -15,3 +15,15 @@ uint64_t quorum_wait_us(uint64_t period_us)
 {
 	return quorum_window_us(period_us) + period_us;
 }
+
+uint64_t quorum_corosync_wait_us(uint32_t token_ms, uint32_t consensus_ms)
+{
+	uint64_t ms;
+
+	if (!token_ms)
+		return QUORUM_COROSYNC_WAIT_DEFAULT_US;
+	if (!consensus_ms)
+		consensus_ms = (uint32_t)((uint64_t)token_ms * 12 / 10);
+	ms = (uint64_t)token_ms + consensus_ms;
+	return (ms + ms / 4) * 1000u;
+}

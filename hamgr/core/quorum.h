@@ -37,4 +37,15 @@ uint64_t quorum_window_us(uint64_t period_us);
  * needs to see its peers gone and step down (the window and one period). */
 uint64_t quorum_wait_us(uint64_t period_us);
 
+/* quorum = "corosync" without quorum-wait: what a backup adds to
+ * Master_Down_Interval. An isolated node's corosync reports "not quorate"
+ * once it has declared the token lost (token) and formed a membership of
+ * its own (consensus, by default 1.2 x token): about token + consensus
+ * after the cut. A quarter more covers scheduling and the step-down.
+ * token_ms and consensus_ms are corosync's values in force (cmap
+ * runtime.config.totem.*); consensus 0: corosync's default 1.2 x token;
+ * token 0 (unknown): QUORUM_COROSYNC_WAIT_DEFAULT_US. */
+#define QUORUM_COROSYNC_WAIT_DEFAULT_US 10000000ull /* corosync's defaults, 3 nodes */
+uint64_t quorum_corosync_wait_us(uint32_t token_ms, uint32_t consensus_ms);
+
 #endif

@@ -190,6 +190,8 @@ const char *detail_fault(struct json_object *in, char *buf, size_t len)
 			out_buf_add(&b, "%s is down", ifname);
 		else if (!strncmp(s, "track ", 6))
 			out_buf_add(&b, "%s is down (weight 0)", s);
+		else if (!strcmp(s, "quorum") && jget(in, "quorum"))
+			out_buf_add(&b, "no quorum (%s)", jstr(jget(in, "quorum"), "detail", "?"));
 		else
 			out_buf_add(&b, "%s", s);
 	}

@@ -253,6 +253,9 @@ static const struct fam fams[] = {
 	{ "hamgr_priority", "gauge", "Configured priority.", INST(NULL, "priority", 1) },
 	{ "hamgr_effective_priority", "gauge", "Priority advertised now (after tracks).",
 	  INST(NULL, "effective_priority", 1) },
+	{ "hamgr_quorate", "gauge", "1 while the instance's quorum (quorum-nodes or "
+	  "corosync) lets it hold the role; no sample without a quorum.",
+	  INST("quorum", "quorate", 1) },
 	{ "hamgr_time_in_state_seconds", "gauge", "Seconds since the last state change.",
 	  INST(NULL, "time_in_state_ms", 0.001) },
 	{ "hamgr_transitions_total", "counter", "State changes since start.",

@@ -96,6 +96,12 @@ static void test_fault(void)
 	ASSERT_TEXT(detail_fault(J("{\"interface\": \"eth0\", \"primary_address\": \"10.0.0.1\","
 		"\"fault_causes\": [\"link\", \"track gw\"]}"), buf, sizeof(buf)),
 		"FAULT while eth0 is down, track gw is down (weight 0)");
+	/* The quorum's detail, when the daemon gives one. */
+	ASSERT_TEXT(detail_fault(J("{\"fault_causes\": [\"quorum\"], \"quorum\": {\"provider\": "
+		"\"corosync\", \"detail\": \"corosync: not quorate (1 of 3 nodes)\"}}"), buf,
+		sizeof(buf)), "FAULT while no quorum (corosync: not quorate (1 of 3 nodes))");
+	ASSERT_TEXT(detail_fault(J("{\"fault_causes\": [\"quorum\"]}"), buf, sizeof(buf)),
+		"FAULT while quorum");
 }
 
 /* An instance with resources db (promotes) and web (start/stop only). */

@@ -34,6 +34,20 @@ static void test_timing(void)
 	CU_ASSERT(quorum_wait_us(100 * MS) > quorum_window_us(100 * MS));
 }
 
+static void test_corosync_wait(void)
+{
+	/* token 500 + consensus 600 and a quarter: the test cluster's 1375 ms. */
+	CU_ASSERT_EQUAL(quorum_corosync_wait_us(500, 600), 1375 * MS);
+	/* consensus unknown: corosync's default, 1.2 x token. */
+	CU_ASSERT_EQUAL(quorum_corosync_wait_us(500, 0), 1375 * MS);
+	/* corosync's defaults with three nodes: token 3000 + 650. */
+	CU_ASSERT_EQUAL(quorum_corosync_wait_us(3650, 4380), 10037 * MS);
+	/* Always past the isolated side's detection (about token + consensus). */
+	for (uint32_t t = 100; t <= 20000; t += 100)
+		CU_ASSERT(quorum_corosync_wait_us(t, 0) > (uint64_t)(t + t * 12 / 10) * MS);
+	CU_ASSERT_EQUAL(quorum_corosync_wait_us(0, 0), QUORUM_COROSYNC_WAIT_DEFAULT_US);
+}
+
 static void test_heard_within(void)
 {
 	struct peers p;
@@ -56,6 +70,7 @@ static void test_heard_within(void)
 static CU_TestInfo tests[] = {
 	{ "majority: at most one side of any split", test_majority },
 	{ "window and wait", test_timing },
+	{ "corosync: the wait from token and consensus", test_corosync_wait },
 	{ "peers heard within the window", test_heard_within },
 	CU_TEST_INFO_NULL,
 };
