@@ -39,6 +39,8 @@ struct json_object *api_ctsync_json(const struct ctsync *cs)
 	add(o, "resend_requests", jint(st->resend_requests));
 	add(o, "resent", jint(st->resends_sent));
 	add(o, "gaps", jint(st->gaps));
+	add(o, "missing", jint(st->missing));
+	add(o, "dump_pending", json_object_new_boolean(st->dump_pending));
 	add(o, "auth_failures", jint(st->auth_failures));
 	add(o, "commits", jint(st->commits));
 	add(o, "commit_failures", jint(st->commit_failures));

@@ -21,6 +21,7 @@
 #define RESYNC_EVERY_US 1000000ULL  /* a receiver's dump requests at most */
 #define SOCK_BUF (8 << 20)
 #define RECVS_PER_WAKE 64
+#define REASK_RANGES 8              /* resend requests per tick, at most */
 
 static const char *const drop_names[] = {
 	[CTSYNC_DROP_SOURCE] = "source",
@@ -76,7 +77,8 @@ static void ask_resend(struct ctsync *s, uint64_t first, uint64_t last)
 	s->st.gaps += last - first + 1;
 	if (s->dump_id)
 		s->dump_gap = true;
-	if (last - first >= CTMSG_RESEND_MAX) {
+	/* beyond the replay window a resend would be refused (OLD) */
+	if (last - first >= REPLAY_WINDOW - 1) {
 		s->last_resync_us = 0;
 		ask_resync(s, ctsync_now(s));
 		return;
@@ -104,6 +106,9 @@ static void apply(struct ctsync *s, const struct ctmsg *h, const uint8_t *buf, s
 		else if (ctcache_update(&s->cache, &e, h->counter) == CTCACHE_FULL)
 			s->st.drops[CTSYNC_DROP_OVERFLOW]++;
 	}
+	/* what the sender said before its dump began, the dump tells again */
+	if (h->type == CTMSG_DUMP && (h->flags & CTMSG_F_LAST) && h->first > s->settled)
+		s->settled = h->first;
 	if (h->type == CTMSG_DUMP && (h->flags & CTMSG_F_LAST) && h->first == s->dump_id) {
 		if (!s->dump_gap) {
 			size_t gone = ctcache_sweep(&s->cache, s->dump_gen);
@@ -123,7 +128,16 @@ static void receive_data(struct ctsync *s, const struct ctmsg *h, const uint8_t 
 	uint64_t top = p && p->boot_id == h->boot_id ? p->top : 0;
 	enum replay_verdict v;
 
+	/* a counter still missing that this one pushes out of the window
+	 * can no longer be taken: only a full dump brings it back */
+	if (top && ctgap_lost(p, s->settled, h->counter) &&
+	    h->counter - REPLAY_WINDOW > s->lost_top)
+		s->lost_top = h->counter - REPLAY_WINDOW;
 	v = replay_check(&s->replay, h->node, h->boot_id, h->counter, h->echo);
+	if (replay_accepted(v) && strcmp(s->sender, h->node)) {
+		snprintf(s->sender, sizeof(s->sender), "%s", h->node);
+		s->settled = s->lost_top = 0;
+	}
 	switch (v) {
 	case REPLAY_JOINED:
 		log_info("conntrack-sync: in step with %s", h->node);
@@ -230,6 +244,24 @@ static int on_readable(sd_event_source *es, int fd, uint32_t revents, void *arg)
 
 /* ---- timer, roles ------------------------------------------------------------- */
 
+/* A receiver's tick: ask again for what is still missing (a resend request
+ * or the resend itself may have been lost), and for a full dump when a
+ * counter was lost for good. */
+static void reask(struct ctsync *s, uint64_t now)
+{
+	const struct replay_peer *p = s->sender[0] ? replay_find(&s->replay, s->sender) : NULL;
+	struct ctgap_range r[REASK_RANGES];
+	size_t n, i;
+
+	if (s->lost_top && s->lost_top >= s->settled)
+		ask_resync(s, now);
+	n = p ? ctgap_missing(p, s->settled, r, REASK_RANGES) : 0;
+	for (i = 0; i < n; i++) {
+		s->st.resend_requests++;
+		ctsync_request(s, CTMSG_RESEND, 0, r[i].first, r[i].last);
+	}
+}
+
 static int on_tick(sd_event_source *es, uint64_t usec, void *arg)
 {
 	struct ctsync *s = arg;
@@ -244,20 +276,34 @@ static int on_tick(sd_event_source *es, uint64_t usec, void *arg)
 			ctsync_keepalive(s);
 	} else if (s->replay.n_peers == 0 || s->replay.challenge_due) {
 		ask_resync(s, now);
+	} else {
+		reask(s, now);
 	}
 	sd_event_source_set_time(es, now + TICK_US);
 	return 0;
 }
 
+/* The sender's own cache changes carry seqs above any counter a peer's
+ * message may have set (2^62: never reached by a message counter), so
+ * that its events always win over the entries its commit took. */
+#define OWN_SEQ_BASE (1ULL << 62)
+
 void ctsync_hold(struct ctsync *s, bool held)
 {
 	if (held) {
-		if (s->holders++ == 0)
+		if (s->holders++ == 0) {
 			log_notice("conntrack-sync: sending this node's connections");
+			s->own_seq = OWN_SEQ_BASE;
+			s->flushing = false;
+		}
 		return;
 	}
+	if (s->leaving)
+		s->leaving--;
 	if (!s->holders || --s->holders)
 		return;
+	s->leaving = 0;
+	s->flushing = false;
 	/* A receiver again: what it had is old, the sender tells it anew. */
 	log_notice("conntrack-sync: receiving (cache emptied, full dump requested)");
 	ctsync_batches_drop(s);
@@ -266,6 +312,8 @@ void ctsync_hold(struct ctsync *s, bool held)
 	s->cache_version++;
 	s->committed = false;
 	replay_init(&s->replay);
+	s->sender[0] = '\0';
+	s->settled = s->lost_top = 0;
 	s->dump_id = 0;
 	s->last_resync_us = 0;
 }
@@ -305,18 +353,35 @@ static int answer_now(struct ctsync *s, uint64_t token, ctsync_done_fn done, voi
 
 int ctsync_commit(struct ctsync *s, uint64_t token, ctsync_done_fn done, void *arg)
 {
-	if (!s->run.active && s->committed && s->committed_version == s->cache_version)
-		return answer_now(s, token, done, arg);   /* the kernel has it all */
+	if (s->run.active && s->run.flush)
+		return -1;
+	/* The kernel has it all: the cache it took whole, or (a sender) its
+	 * own table, which the cache only follows. */
+	if (!s->run.active &&
+	    (s->holders || (s->committed && s->committed_version == s->cache_version)))
+		return answer_now(s, token, done, arg);
 	if (!s->run.active)
 		log_info("conntrack-sync: committing %zu entries", s->cache.n);
 	return start_run(s, token, done, arg, false);
 }
 
-int ctsync_release(struct ctsync *s, uint64_t token, ctsync_done_fn done, void *arg)
+int ctsync_release(struct ctsync *s, uint64_t token, ctsync_done_fn done, void *arg,
+		   bool held)
 {
-	if (s->cfg.release == CONF_SYNC_FLUSH)
-		return start_run(s, token, done, arg, true);
-	/* keep: the entries age out in the kernel with their timeouts */
+	if (held && s->leaving < s->holders)
+		s->leaving++;
+	if (s->cfg.release == CONF_SYNC_FLUSH && s->leaving >= s->holders) {
+		if (!s->run.active)
+			log_info("conntrack-sync: flushing %zu synced entries", s->cache.n);
+		if (start_run(s, token, done, arg, true) < 0)
+			return -1;
+		/* the kernel's DESTROY events for what the flush deletes are
+		 * not sent: the peers keep the connections */
+		s->flushing = true;
+		return 0;
+	}
+	/* keep, or another instance still holds: the entries age out in
+	 * the kernel with their timeouts (or serve that instance) */
 	return answer_now(s, token, done, arg);
 }
 
@@ -361,7 +426,15 @@ void ctsync_detach(struct ctsync *s, void *arg)
 const struct ctsync_stats *ctsync_stats(const struct ctsync *s, size_t *cached,
 					size_t *max_entries)
 {
-	((struct ctsync *)s)->st.sender = s->holders > 0;
+	struct ctsync_stats *st = &((struct ctsync *)s)->st;
+	const struct replay_peer *p = s->sender[0] ? replay_find(&s->replay, s->sender) : NULL;
+	struct ctgap_range r[REPLAY_WINDOW / 2];
+	size_t n = p && !s->holders ? ctgap_missing(p, s->settled, r, REPLAY_WINDOW / 2) : 0;
+
+	st->sender = s->holders > 0;
+	for (st->missing = 0; n; n--)
+		st->missing += r[n - 1].last - r[n - 1].first + 1;
+	st->dump_pending = !s->holders && s->lost_top && s->lost_top >= s->settled;
 	*cached = s->cache.n;
 	*max_entries = s->cache.max;
 	return &s->st;

@@ -24,9 +24,11 @@
  * window scaling, timeout) in netlink batches of CTSYNC_COMMIT_CHUNK
  * messages, one batch per event-loop iteration (an sd-event defer between
  * them), and completes only once the kernel has acknowledged every
- * message. Its release follows the sync section's policy: "keep" leaves
- * the entries to age out in the kernel, "flush" deletes the ones the
- * commit wrote. */
+ * message. The sender keeps its cache in step with what it sends (its own
+ * events), so that the release can follow the sync section's policy:
+ * "keep" leaves the entries to age out in the kernel, "flush" deletes every
+ * connection the node synced, the ones its commit wrote and the ones it
+ * sent since. */
 #ifndef HAMGR_CTSYNC_H
 #define HAMGR_CTSYNC_H
 
@@ -68,6 +70,8 @@ struct ctsync_stats {
 	uint64_t resyncs;             /* full dumps asked for (receiver) */
 	uint64_t resends_sent, resend_requests;
 	uint64_t gaps;                /* counters found missing */
+	uint64_t missing;             /* counters missing now (asked again) */
+	bool dump_pending;            /* one was lost for good: a dump is due */
 	uint64_t auth_failures;
 	uint64_t commits, commit_failures;
 	uint64_t commit_errors;       /* entries the kernel refused */
@@ -96,8 +100,14 @@ void ctsync_close(struct ctsync *s);
  * when a flush runs. */
 int ctsync_commit(struct ctsync *s, uint64_t token, ctsync_done_fn done, void *arg);
 
-/* The pipeline step's stop: the release policy. Returns 0 or -1. */
-int ctsync_release(struct ctsync *s, uint64_t token, ctsync_done_fn done, void *arg);
+/* The pipeline step's stop: the release policy; held: the caller is one
+ * of the holders (ctsync_hold). "flush" deletes the synced connections
+ * (the sender's cache: what its commit wrote and what it sent since) only
+ * once every holder is releasing: while another instance still holds the
+ * role, its traffic needs them, and this release is answered at once.
+ * Returns 0 or -1. */
+int ctsync_release(struct ctsync *s, uint64_t token, ctsync_done_fn done, void *arg,
+		   bool held);
 
 /* Stop the run with token; its done(token, false) follows. */
 void ctsync_cancel(struct ctsync *s, uint64_t token);

@@ -81,8 +81,8 @@ static int on_events(sd_event_source *es, int fd, uint32_t revents, void *arg)
 		}
 		if (n <= 0)
 			break;
-		if (!s->holders)
-			continue;   /* a receiver reads and forgets */
+		if (!s->holders || s->flushing)
+			continue;   /* a receiver (or a flush) reads and forgets */
 		mnl_cb_run(buf, (size_t)n, 0, 0, event_cb, s);
 	}
 	ctsync_flush_batches(s);

@@ -11,6 +11,7 @@
 
 #include "authkey.h"
 #include "core/ctcache.h"
+#include "core/ctgap.h"
 #include "core/ctmsg.h"
 #include "core/replay.h"
 #include "ctsync.h"
@@ -65,7 +66,14 @@ struct ctsync {
 	} batch[CTSYNC_BATCHES];
 	/* roles */
 	unsigned holders;
+	unsigned leaving;              /* holders whose release was asked */
+	bool flushing;                 /* a flush deletes: its events are not news */
+	uint64_t own_seq;              /* sender: seq of its own cache changes */
+	uint64_t dump_own_seq;         /* own_seq when the running dump began */
 	struct replay replay;
+	char sender[CTMSG_NAME_MAX + 1]; /* receiver: whose messages came last */
+	uint64_t settled;              /* its counters below: told by a dump */
+	uint64_t lost_top;             /* the newest counter lost for good */
 	uint64_t last_resync_us;
 	bool dump_wanted;              /* a dump is due once the running one ends */
 	uint64_t dump_echo, dump_pending_echo, dump_first; /* sender's dump */
@@ -73,9 +81,11 @@ struct ctsync {
 	uint32_t dump_gen;             /* receiver: the dump being taken */
 	uint64_t dump_id;              /* its first chunk's counter, 0: none */
 	bool dump_gap;
-	/* the cache; version counts its changes, so that a commit of a cache
-	 * the kernel has already taken whole (a second instance's step right
-	 * after the first's) is answered at once */
+	/* the cache (a receiver's: what the sender reported; the sender's:
+	 * what it synced, kept from its own events for release = "flush");
+	 * version counts its changes, so that a commit of a cache the kernel
+	 * has already taken whole (a second instance's step right after the
+	 * first's) is answered at once */
 	struct ctcache cache;
 	uint64_t cache_version, committed_version;
 	bool committed;

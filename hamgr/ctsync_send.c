@@ -169,13 +169,33 @@ void ctsync_take(struct ctsync *s, const struct ctmsg_entry *e, bool destroy, bo
 {
 	int k = dump ? CTSYNC_B_DUMP : destroy ? CTSYNC_B_DESTROY : CTSYNC_B_UPDATE;
 	struct ctsync_batch *b = &s->batch[k];
+	struct ctmsg_entry newer;
 
-	if (!s->holders)
+	if (!s->holders || s->flushing)
 		return;
 	if (!wanted(s, e)) {
 		s->st.filtered++;
 		return;
 	}
+	if (dump) {
+		/* A dump entry is the kernel's snapshot from when it filled
+		 * that part of the dump; an event read since the dump began
+		 * may be newer and may have gone out in an earlier message
+		 * than this chunk: the chunk carries the event's state, so a
+		 * receiver never ends on the older one. */
+		const struct ctcache_slot *c = ctcache_find(&s->cache, &e->orig);
+
+		if (c && c->seq > s->dump_own_seq) {
+			newer = c->e;
+			e = &newer;
+		}
+	}
+	/* The sender's cache follows what it syncs (for release = "flush"). */
+	s->cache_version++;
+	if (destroy)
+		ctcache_destroy(&s->cache, &e->orig, ++s->own_seq);
+	else if (ctcache_update(&s->cache, e, ++s->own_seq) == CTCACHE_FULL)
+		s->st.drops[CTSYNC_DROP_OVERFLOW]++;
 	if (!b->open)
 		batch_open(s, k);
 	if (b->open && ctmsg_add(&b->b, e) == -1) {
@@ -216,6 +236,7 @@ void ctsync_start_dump(struct ctsync *s, uint64_t echo)
 	ctsync_flush_batches(s);
 	s->dump_echo = echo;
 	s->dump_first = 0;
+	s->dump_own_seq = s->own_seq;
 	s->batch[CTSYNC_B_DUMP].open = false;
 	if (ctsync_kernel_dump(s) < 0) {
 		s->dump_wanted = true;

@@ -42,7 +42,7 @@ void takeover_ct_step(struct instance *in, uint64_t token, bool start)
 		return;
 	}
 	r = start ? ctsync_commit(cs, token, on_conntrack_done, in)
-		  : ctsync_release(cs, token, on_conntrack_done, in);
+		  : ctsync_release(cs, token, on_conntrack_done, in, in->ct_held);
 	if (r < 0) {
 		log_warnx("instance %s: conntrack %s could not start (a flush runs)",
 			  in->conf.name, start ? "commit" : "release");

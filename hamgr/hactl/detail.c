@@ -460,3 +460,42 @@ const char *detail_node_flags(struct json_object *n, char *buf, size_t len)
 		out_buf_add(&b, ")");
 	return buf;
 }
+
+/* ---- conntrack-sync ------------------------------------------------------ */
+
+const char *detail_ctsync(struct json_object *c, char *buf, size_t len)
+{
+	struct json_object *last = jget(c, "last_commit"), *drops = jget(c, "drops");
+	bool sender = !strcmp(jstr(c, "role", ""), "sender");
+	long long n;
+	char d[32];
+	struct out_buf b;
+	int k = 0;
+
+	if (!c || !json_object_is_type(c, json_type_object))
+		return NULL;
+	out_buf_init(&b, buf, len);
+	out_buf_add(&b, "%s, %lld connection%s %s", sender ? "sender" : "receiver",
+		    jint(c, "cached_entries", 0), jint(c, "cached_entries", 0) == 1 ? "" : "s",
+		    sender ? "synced" : "cached");
+	if ((n = jint(c, "missing", 0)) > 0)
+		out_buf_add(&b, ", %lld message%s missing", n, n == 1 ? "" : "s");
+	if (jbool(c, "dump_pending") == 1)
+		out_buf_add(&b, ", full dump due");
+	if (last && json_object_is_type(last, json_type_object))
+		out_buf_add(&b, "; last commit %lld entries in %s", jint(last, "entries", 0),
+			    dur(last, "duration_ms", d, sizeof(d)));
+	else
+		out_buf_add(&b, "; no commit yet");
+	if ((n = jint(c, "commit_errors", 0)) > 0)
+		out_buf_add(&b, ", %lld refused by the kernel", n);
+	if (drops && json_object_is_type(drops, json_type_object)) {
+		json_object_object_foreach(drops, why, v) {
+			if (json_object_get_int64(v) <= 0)
+				continue;
+			out_buf_add(&b, "%s%s %lld", k++ ? ", " : "; drops: ", why,
+				    (long long)json_object_get_int64(v));
+		}
+	}
+	return buf;
+}

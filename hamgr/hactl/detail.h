@@ -47,4 +47,9 @@ const char *detail_alarm(struct json_object *a, char *buf, size_t len);
  * never NULL. */
 const char *detail_node_flags(struct json_object *n, char *buf, size_t len);
 
+/* The ctsync line from the status's conntrack_sync object (NULL without
+ * one): role, entries, messages still missing, the last commit, refusals
+ * and drops when there are any. */
+const char *detail_ctsync(struct json_object *c, char *buf, size_t len);
+
 #endif

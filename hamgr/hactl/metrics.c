@@ -407,6 +407,10 @@ static const struct {
 	{ "hamgr_ctsync_dumps_sent_total", "counter", "Full dumps this node sent.",
 	  "dumps_sent", 1 },
 	{ "hamgr_ctsync_gaps_total", "counter", "Sync messages found missing.", "gaps", 1 },
+	{ "hamgr_ctsync_resend_requests_total", "counter", "Resend requests this node sent "
+	  "for missing sync messages.", "resend_requests", 1 },
+	{ "hamgr_ctsync_resent_total", "counter", "Sync messages this node sent again on "
+	  "request.", "resent", 1 },
 	{ "hamgr_ctsync_auth_failures_total", "counter", "Sync datagrams with an unknown key "
 	  "or a wrong tag.", "auth_failures", 1 },
 };

@@ -1,6 +1,7 @@
-/* hactl status [--json] [INSTANCE]: one row per instance, then detail
- * lines (alarms, standby, link, master, priority and FAULT causes, VIPs, the
- * takeover pipeline, resources, tracks, peers, announcing nodes, reason). */
+/* hactl status [--json] [INSTANCE]: the node, its conntrack-sync line, one
+ * row per instance, then detail lines (alarms, standby, link, master,
+ * priority and FAULT causes, VIPs, the takeover pipeline, resources,
+ * tracks, peers, announcing nodes, reason). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -146,6 +147,8 @@ static void status_human(struct json_object *res, const char *only)
 				 jint(rt, "priority", 0), jstr(rt, "error", "?"));
 	}
 	out_wrap(0, 4, hdr);
+	if (detail_ctsync(jget(res, "conntrack_sync"), hdr, sizeof(hdr)))
+		out_detail("ctsync", "%s", hdr);
 	detail_widths(insts, &w);
 	for (i = 0; i < jlen(insts); i++) {
 		struct json_object *in = jidx(insts, i);

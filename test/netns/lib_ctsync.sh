@@ -14,19 +14,48 @@
 # established,related accept; new only for a TCP SYN or UDP (and ICMP);
 # invalid drop; policy drop) with nf_conntrack_tcp_loose = 0, so a TCP
 # connection whose state a firewall lacks is dropped, never picked up.
+#
+# With CT_FAMILY=6 set before sourcing, the same topology carries IPv6:
+# the VIPs, the flows and the sync link are IPv6 (2001:db8:100::/64 out,
+# 2001:db8:203::/64 in, 2001:db8:2::/64 the sync link; hosts ::10, the
+# firewalls ::2 and ::3, the VIPs ::1, the rogue ::66); the IPv4 addresses
+# stay on the links, unused.
 
 CT_PORT=7000
+CT_FAMILY=${CT_FAMILY:-4}
+if [ "$CT_FAMILY" = 6 ]; then
+	CT_OUT=2001:db8:100:: CT_IN=2001:db8:203:: CT_SYNC=2001:db8:2:: CT_PLEN=64
+	CT_SYNC_NET=2001:db8:2::/64
+else
+	CT_OUT=198.51.100. CT_IN=203.0.113. CT_SYNC=192.0.2. CT_PLEN=24
+	CT_SYNC_NET=192.0.2.0/24
+fi
+# The server, the client, the gateway VIPs out and in; the sync address of firewall N: ct_sync_addr N.
+CT_SRV=${CT_IN}10 CT_CLI=${CT_OUT}10 CT_VIP_OUT=${CT_OUT}1 CT_VIP_IN=${CT_IN}1
+ct_sync_addr() {
+	if [ "$1" = fwa ]; then echo "${CT_SYNC}2"; else echo "${CT_SYNC}3"; fi
+}
 CT_FLOWS=$LIB_ROOT/test/netns/scripts/ct-flows
 CT_HACTL=$LIB_BUILD/hactl
 
-# IFNAME of namespace N (created already) plugged into bridge BR with ADDR.
+# IFNAME of namespace N (created already) plugged into bridge BR with ADDR
+# (and ADDR6 when given).
 ct_link() {
-	local n=$1 ifn=$2 br=$3 addr=$4 ns=$LIB_PREFIX$1 v="v$1${2: -1}"
+	local n=$1 ifn=$2 br=$3 addr=$4 addr6=${5:-} ns=$LIB_PREFIX$1 v="v$1${2: -1}"
 	ip -n "$LIB_BR" link add "$v" type veth peer name "$ifn" netns "$ns" ||
 		lib_fail "cannot create $ifn for $n"
 	ip -n "$LIB_BR" link set "$v" master "$br" up
 	ip -n "$ns" addr add "$addr" dev "$ifn" || lib_fail "cannot add $addr to $n"
+	if [ -n "$addr6" ]; then
+		ip -n "$ns" addr add "$addr6" dev "$ifn" nodad || lib_fail "cannot add $addr6 to $n"
+	fi
 	ip -n "$ns" link set "$ifn" up
+}
+
+# The IPv6 address HOST on prefix P (CT_OUT, CT_IN, CT_SYNC) when the
+# scenario runs IPv6, else nothing.
+ct_v6() {
+	[ "$CT_FAMILY" = 6 ] && echo "$1$2/64"
 }
 
 # The topology; with "snat", the server has no route back to the clients
@@ -39,30 +68,35 @@ ct_topology() {
 			mcast_snooping 0 || lib_fail "cannot create $b"
 		ip -n "$LIB_BR" link set "$b" up
 	done
-	lib_client cli 198.51.100.10/24
-	lib_exec cli ip route add default via 198.51.100.1
-	lib_node fwa 198.51.100.2/24
-	lib_node fwb 198.51.100.3/24
-	ct_link fwa eth1 br1 203.0.113.2/24
-	ct_link fwb eth1 br1 203.0.113.3/24
-	ct_link fwa eth2 br2 192.0.2.2/24
-	ct_link fwb eth2 br2 192.0.2.3/24
+	lib_client cli 198.51.100.10/24 "$(ct_v6 "$CT_OUT" 10)"
+	lib_exec cli ip route add default via "$CT_VIP_OUT"
+	lib_node fwa 198.51.100.2/24 "$(ct_v6 "$CT_OUT" 2)"
+	lib_node fwb 198.51.100.3/24 "$(ct_v6 "$CT_OUT" 3)"
+	ct_link fwa eth1 br1 203.0.113.2/24 "$(ct_v6 "$CT_IN" 2)"
+	ct_link fwb eth1 br1 203.0.113.3/24 "$(ct_v6 "$CT_IN" 3)"
+	ct_link fwa eth2 br2 192.0.2.2/24 "$(ct_v6 "$CT_SYNC" 2)"
+	ct_link fwb eth2 br2 192.0.2.3/24 "$(ct_v6 "$CT_SYNC" 3)"
 	lib_ns_add srv
-	ct_link srv eth0 br1 203.0.113.10/24
-	[ "${1:-}" = snat ] || lib_exec srv ip route add default via 203.0.113.1
+	ct_link srv eth0 br1 203.0.113.10/24 "$(ct_v6 "$CT_IN" 10)"
+	[ "${1:-}" = snat ] || lib_exec srv ip route add default via "$CT_VIP_IN"
 	lib_ns_add rogue
-	ct_link rogue eth0 br2 192.0.2.66/24
+	ct_link rogue eth0 br2 192.0.2.66/24 "$(ct_v6 "$CT_SYNC" 66)"
 	"$LIB_HAMGR" --genkey >"$LIB_TMP/authkey" || lib_fail "hamgr --genkey"
 	chmod 600 "$LIB_TMP/authkey"
 }
 
-# Forwarding and the stateful ruleset on firewall N; with "snat", SNAT to
-# the inside VIP for what leaves through eth1.
+# Forwarding and the stateful ruleset on firewall N (table inet: both
+# families); with "snat", SNAT to the inside VIP for what leaves through
+# eth1 (IPv4).
 ct_firewall() {
 	local n=$1 nat=""
 	lib_exec "$n" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.default.rp_filter=0 net.netfilter.nf_conntrack_tcp_loose=0 \
 		>/dev/null || lib_fail "$n: sysctl"
+	if [ "$CT_FAMILY" = 6 ]; then
+		lib_exec "$n" sysctl -qw net.ipv6.conf.all.forwarding=1 >/dev/null ||
+			lib_fail "$n: sysctl forwarding"
+	fi
 	[ "${2:-}" = snat ] && nat="
 		table ip nat {
 			chain post {
@@ -77,7 +111,7 @@ ct_firewall() {
 				ct state established,related accept
 				ct state invalid counter drop
 				tcp flags & (fin|syn|rst|ack) == syn ct state new accept
-				meta l4proto { udp, icmp } ct state new accept
+				meta l4proto { udp, icmp, ipv6-icmp } ct state new accept
 				counter drop
 			}
 		}
@@ -89,7 +123,7 @@ ct_firewall() {
 # off and no sync section (the control).
 ct_conf() {
 	local n=$1 prio=$2 peer sync=true
-	[ "$n" = fwa ] && peer=192.0.2.3 || peer=192.0.2.2
+	[ "$n" = fwa ] && peer=$(ct_sync_addr fwb) || peer=$(ct_sync_addr fwa)
 	[ "${3:-}" = nosync ] && sync=false
 	CT_CONF="auth-key-file = \"$LIB_TMP/authkey\"
 state-directory = \"$LIB_TMP/$n.state\"
@@ -98,7 +132,7 @@ instance out {
     vrid = 51
     priority = $prio
     advert-interval = 100ms
-    vips = {\"198.51.100.1/24\"}
+    vips = {\"$CT_VIP_OUT/$CT_PLEN\"}
     conntrack-sync = $sync
 }
 instance in {
@@ -106,14 +140,14 @@ instance in {
     vrid = 52
     priority = $prio
     advert-interval = 100ms
-    vips = {\"203.0.113.1/24\"}
+    vips = {\"$CT_VIP_IN/$CT_PLEN\"}
     conntrack-sync = $sync
 }"
 	[ "$sync" = true ] && CT_CONF+="
 sync {
     interface = \"eth2\"
     peers = {\"$peer\"}
-    ignore = {\"192.0.2.0/24\"}
+    ignore = {\"$CT_SYNC_NET\"}${CT_SYNC_EXTRA:-}
 }"
 }
 
@@ -145,11 +179,11 @@ ct_cached_at_least() {
 # streaming, one UDP) for SECS seconds.
 ct_flows_start() {
 	local n=$1 secs=$2
-	lib_exec srv python3 "$CT_FLOWS" serve 203.0.113.10 "$CT_PORT" --for $((secs + 10)) \
+	lib_exec srv python3 "$CT_FLOWS" serve "$CT_SRV" "$CT_PORT" --for $((secs + 10)) \
 		--status "$LIB_TMP/server.status" >>"$LIB_TMP/server.log" 2>&1 &
 	LIB_BG+=("$!")
 	sleep 0.3
-	lib_exec cli python3 "$CT_FLOWS" run 203.0.113.10 "$CT_PORT" --conns "$n" \
+	lib_exec cli python3 "$CT_FLOWS" run "$CT_SRV" "$CT_PORT" --conns "$n" \
 		--for "$secs" --status "$LIB_TMP/client.status" >>"$LIB_TMP/client.log" 2>&1 &
 	CT_CLIENT=$!
 	LIB_BG+=("$CT_CLIENT")
@@ -198,4 +232,61 @@ ct_server_check() {
 	lib_assert_eq "server: connections open" "$1" "$(tr ' ' '\n' <<<"$last" | sed -n 's/^conns=//p')"
 	lib_assert_eq "server: bytes echoed" "$(tr ' ' '\n' <<<"$last" | sed -n 's/^bytes_in=//p')" \
 		"$(tr ' ' '\n' <<<"$last" | sed -n 's/^bytes_out=//p')"
+}
+
+# The pair up: the topology and both firewalls (with "snat": SNAT), fwa
+# started at priority 200, fwb at 100 (with "nosync": conntrack-sync off),
+# fwa MASTER and fwb BACKUP.
+ct_pair_up() {
+	local nat="" sync=""
+	[ "${1:-}" = snat ] && nat=snat
+	[ "${1:-}" = nosync ] && sync=nosync
+	ct_topology $nat
+	ct_firewall fwa $nat
+	ct_firewall fwb $nat
+	ct_start fwa 200 $sync
+	ct_start fwb 100 $sync
+	ct_wait_state fwa MASTER 5
+	ct_wait_state fwb BACKUP 5
+}
+
+# N connections for SECS seconds, all moving.
+ct_flows_up() {
+	ct_flows_start "$1" "$2"
+	lib_poll 15 ct_all_fresh "$(($1 + 1))" ||
+		lib_fail "flows not up: $(tail -n 1 "$LIB_TMP/client.status")"
+}
+
+# fwb caches at least the N flows' entries (and the UDP flow's).
+ct_wait_cached() {
+	lib_poll 10 ct_cached_at_least fwb $(($1 + 2)) ||
+		lib_fail "fwb caches $(ct_status fwb .conntrack_sync.cached_entries) entries, expected $(($1 + 2))"
+}
+
+# hactl switchover of both instances from FROM to TO.
+ct_switchover() {
+	local i
+	for i in out in; do
+		"$CT_HACTL" -s "$LIB_TMP/$1.sock" switchover "$i" --to "$2" >>"$LIB_TMP/hactl.log" 2>&1 ||
+			{ cat "$LIB_TMP/hactl.log"; lib_fail "hactl switchover $i"; }
+	done
+	lib_log "switched over: $(tail -n 2 "$LIB_TMP/hactl.log" | tr '\n' ' ')"
+}
+
+ct_log_commit() {
+	lib_log "$1 commit: $(ct_status "$1" '.conntrack_sync.last_commit | "\(.entries) entries in \(.duration_ms) ms"')"
+}
+
+# After the move (WHAT: failover, switchover): every one of the N flows
+# moved and still moves, none reset, the server echoed every byte.
+ct_flows_survived() {
+	local n=$1
+	lib_poll 10 ct_all_moved ||
+		lib_fail "not every flow moved after the $2: $(tail -n 1 "$LIB_TMP/client.status")"
+	sleep 2
+	lib_poll 3 ct_all_fresh "$((n + 1))" || lib_fail "flows stalled: $(tail -n 1 "$LIB_TMP/client.status")"
+	ct_client_stop
+	lib_assert_eq "connections reset" 0 "$(ct_client resets)"
+	lib_assert_eq "TCP connections open" "$((n + 1))" "$(ct_client open)"
+	ct_server_check "$((n + 1))"
 }

@@ -11,15 +11,8 @@ lib_require_hamgr
 lib_require_tools nft python3 jq
 
 N=200
-ct_topology
-ct_firewall fwa
-ct_firewall fwb
-ct_start fwa 200 nosync
-ct_start fwb 100 nosync
-ct_wait_state fwa MASTER 5
-ct_wait_state fwb BACKUP 5
-ct_flows_start "$N" 30
-lib_poll 15 ct_all_fresh "$((N + 1))" || lib_fail "flows not up: $(tail -n 1 "$LIB_TMP/client.status")"
+ct_pair_up nosync
+ct_flows_up "$N" 30
 lib_log "client: $(tail -n 1 "$LIB_TMP/client.status")"
 sleep 1
 lib_log "fwa fails"

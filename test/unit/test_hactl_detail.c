@@ -1,6 +1,6 @@
 /* Unit tests for hactl's status detail lines (hamgr/hactl/detail.c): the
  * effective priority with its causes, the FAULT causes, the takeover
- * pipeline, resources, tracks and node flags, from status JSON as the
+ * pipeline, resources, tracks, node flags and conntrack-sync, from status JSON as the
  * daemon writes it (hactl(8), JSON OUTPUT). */
 #include <stdio.h>
 #include <string.h>
@@ -343,6 +343,28 @@ static int cleanup(void)
 	return 0;
 }
 
+/* The conntrack-sync line: a receiver with nothing missing and no commit
+ * yet; one missing messages with a dump due and drops; a sender after its
+ * commit, with refusals; no sync section. */
+static void test_ctsync(void)
+{
+	ASSERT_TEXT(detail_ctsync(J("{\"role\": \"receiver\", \"cached_entries\": 1702,"
+		"\"missing\": 0, \"dump_pending\": false, \"last_commit\": null,"
+		"\"commit_errors\": 0, \"drops\": {\"source\": 0, \"replay\": 0}}"), buf, sizeof(buf)),
+		"receiver, 1702 connections cached; no commit yet");
+	ASSERT_TEXT(detail_ctsync(J("{\"role\": \"receiver\", \"cached_entries\": 1,"
+		"\"missing\": 3, \"dump_pending\": true, \"last_commit\": null,"
+		"\"drops\": {\"source\": 1, \"auth\": 0, \"replay\": 52}}"), buf, sizeof(buf)),
+		"receiver, 1 connection cached, 3 messages missing, full dump due; no commit yet; "
+		"drops: source 1, replay 52");
+	ASSERT_TEXT(detail_ctsync(J("{\"role\": \"sender\", \"cached_entries\": 202,"
+		"\"missing\": 0, \"last_commit\": {\"duration_ms\": 14.3, \"entries\": 1702},"
+		"\"commit_errors\": 2, \"drops\": {}}"), buf, sizeof(buf)),
+		"sender, 202 connections synced; last commit 1702 entries in 14ms, 2 refused by the kernel");
+	CU_ASSERT_PTR_NULL(detail_ctsync(NULL, buf, sizeof(buf)));
+	CU_ASSERT_PTR_NULL(detail_ctsync(J("[1]"), buf, sizeof(buf)));
+}
+
 static CU_TestInfo tests_detail[] = {
 	{ "the master line", test_master },
 	{ "priority and its causes", test_priority },
@@ -352,6 +374,7 @@ static CU_TestInfo tests_detail[] = {
 	{ "a track", test_track },
 	{ "alarms", test_alarm },
 	{ "node flags", test_node_flags },
+	{ "conntrack-sync", test_ctsync },
 	{ "advert intervals exactly", test_interval },
 	{ "table rows fit 100 columns", test_row },
 	CU_TEST_INFO_NULL,
