@@ -28,6 +28,7 @@ struct advert_io {
 	bool join;
 	int ifindex;
 	char ifname[IFNAMSIZ];
+	uint32_t kdrops;        /* SO_RXQ_OVFL, as last reported */
 };
 
 /* "call on ifname: strerror" into err; closes io, returns NULL. */
@@ -168,6 +169,9 @@ struct advert_io *advert_io_open(unsigned family, int ifindex, const char *ifnam
 	 * rmem_max; elsewhere the default stays. */
 	if (setint(io->fd, SOL_SOCKET, SO_RCVBUFFORCE, ADVERT_IO_RCVBUF) < 0)
 		(void)setint(io->fd, SOL_SOCKET, SO_RCVBUF, ADVERT_IO_RCVBUF);
+	/* The kernel's count of what did not fit, with each packet (for the
+	 * receive path's kernel_drops); the status goes without it if not. */
+	(void)setint(io->fd, SOL_SOCKET, SO_RXQ_OVFL, 1);
 	call = family == IPADDR_V6 ? setup6(io, join) : setup4(io, join);
 	if (call)
 		return fail(io, err, errlen, call, ifname);
@@ -186,6 +190,11 @@ void advert_io_close(struct advert_io *io)
 int advert_io_fd(const struct advert_io *io)
 {
 	return io->fd;
+}
+
+uint32_t advert_io_kernel_drops(const struct advert_io *io)
+{
+	return io->kdrops;
 }
 
 int advert_io_send(struct advert_io *io, const struct ipaddr *src,
@@ -256,6 +265,8 @@ int advert_io_recv_many(struct advert_io *io, struct advert_rx *rx, unsigned n, 
 		return r;
 	*more = (unsigned)r == n;
 	for (i = 0; i < (unsigned)r; i++) {
+		if (m[i].meta.has_drops)
+			io->kdrops = m[i].meta.drops;
 		/* The same bytes stay where they are: rx[kept] only moves
 		 * down when an earlier packet was skipped. */
 		if (kept != i)

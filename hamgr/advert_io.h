@@ -53,6 +53,11 @@ int advert_io_send(struct advert_io *io, const struct ipaddr *src,
  * (more may be queued). */
 int advert_io_recv_many(struct advert_io *io, struct advert_rx *rx, unsigned n, bool *more);
 
+/* The socket's drop counter as the kernel last reported it with a packet
+ * (SO_RXQ_OVFL): packets it could not queue, the receive buffer full. 0
+ * until it reports one; a 32-bit counter that wraps. */
+uint32_t advert_io_kernel_drops(const struct advert_io *io);
+
 /* Join (or leave) the VRRP group on the socket's interface: the first
  * multicast instance of the interface joins, the last one leaves. 0 or
  * -errno. */

@@ -390,6 +390,7 @@ static int cmd_status(struct daemon *d, struct json_object *args,
 				    json_object_new_int64((int64_t)d->hello_drops[r]));
 		add(o, "announcement_drops", hd);
 	}
+	add(o, "vrrp_receive", api_receive_json(d->env.vrrp));
 	add(o, "conntrack_sync", api_ctsync_json(d->env.ctsync));
 	add(o, "heartbeat", api_heartbeat_json(d->env.hb));
 	add(o, "instances", arr);

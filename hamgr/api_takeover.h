@@ -30,4 +30,9 @@ struct json_object *api_paths_json(struct instance *in, uint64_t now);
 /* The heartbeat object (protocol "hamgr"), or NULL when it is not running. */
 struct json_object *api_heartbeat_json(const struct hbproto *h);
 
+struct vrrp_rx;
+/* The vrrp_receive object (api_rx.c): the shared receive path's counters,
+ * or NULL when it is not open. */
+struct json_object *api_receive_json(const struct vrrp_rx *v);
+
 #endif

@@ -8,11 +8,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
-/* Room for the control messages of one receive: pktinfo of either family
- * and a TTL or hop limit (the kernel sends only those asked for). */
+/* Room for the control messages of one receive: pktinfo of either family,
+ * a TTL or hop limit and the drop counter (the kernel sends only those
+ * asked for). */
 #define UDP_IO_CMSG_SPACE \
 	(CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(struct in_pktinfo)) + \
-	 2 * CMSG_SPACE(sizeof(int)))
+	 2 * CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(uint32_t)))
 
 /* Group and link-local destinations need the interface as scope. */
 static bool needs_scope6(const struct in6_addr *a)
@@ -104,6 +105,10 @@ static void parse_cmsgs(struct msghdr *msg, struct udp_io_meta *meta)
 		} else if ((cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_TTL) ||
 			   (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_HOPLIMIT)) {
 			meta->ttl = cmsg_ttl(cm);
+		} else if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RXQ_OVFL &&
+			   cm->cmsg_len >= CMSG_LEN(sizeof(uint32_t))) {
+			memcpy(&meta->drops, CMSG_DATA(cm), sizeof(meta->drops));
+			meta->has_drops = true;
 		}
 	}
 }

@@ -7,10 +7,11 @@
  * choice could be the VIP. A receive reports what the kernel knows of the
  * datagram (ingress interface, destination, TTL / hop limit), provided the
  * socket asked for it (IP_PKTINFO, IP_RECVTTL, IPV6_RECVPKTINFO,
- * IPV6_RECVHOPLIMIT: the caller sets the options it needs). */
+ * IPV6_RECVHOPLIMIT, SO_RXQ_OVFL: the caller sets the options it needs). */
 #ifndef HAMGR_UDP_IO_H
 #define HAMGR_UDP_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -33,6 +34,9 @@ struct udp_io_meta {
 	struct ipaddr dst;      /* the destination, from pktinfo */
 	int ifindex;            /* the ingress interface, from pktinfo */
 	uint8_t ttl;            /* TTL (IP_RECVTTL) or hop limit (IPV6_RECVHOPLIMIT) */
+	bool has_drops;         /* drops was reported (SO_RXQ_OVFL, once the
+				   socket dropped a packet) */
+	uint32_t drops;         /* the socket's drop counter when this one queued */
 };
 
 /* Receive one datagram into buf without blocking (EINTR is retried).

@@ -23,6 +23,7 @@ struct vrrp_sock {
 	unsigned family;
 	size_t refs;                    /* subscribers */
 	size_t multicast;               /* of them, multicast instances */
+	uint32_t kdrops;                /* the kernel's drop count, as last seen */
 };
 
 struct vrrp_sub {
@@ -168,17 +169,16 @@ static bool read_sock(struct vrrp_rx *v, struct vrrp_sock *k, unsigned rounds)
 	v->dispatching = true;
 	for (r = 0; r < rounds; r++) {
 		n = advert_io_recv_many(k->io, v->rx, VRRP_RX_BATCH, &more);
+		rxstats_read(&v->stats, n, more);
 		if (n < 0 && !more)
 			break;
-		if (n > 0) {
-			v->stats.batches++;
-			v->stats.packets += (uint64_t)n;
-		}
 		for (i = 0; i < n; i++)
 			dispatch_one(v, k, &v->rx[i]);
 		if (!more)
 			break;
 	}
+	rxstats_kernel_drops(&v->stats, &k->kdrops, advert_io_kernel_drops(k->io));
+	rxstats_wakeup_end(&v->stats, more);
 	v->dispatching = false;
 	return more;
 }

@@ -23,6 +23,7 @@
 
 #include "advert_io.h"
 #include "core/advert.h"
+#include "core/rxstats.h"
 
 struct vrrp_rx;
 struct vrrp_sub;
@@ -41,14 +42,6 @@ struct vrrp_pkt {
  * instance of the interface checks it too, as an advert for another VRID
  * (a peer of one group listing a VIP of another). Ignored otherwise. */
 typedef bool (*vrrp_rx_fn)(void *arg, const struct vrrp_pkt *p);
-
-/* Counters of the shared path, for metrics and the benchmarks. */
-struct vrrp_rx_stats {
-	uint64_t packets;              /* received */
-	uint64_t batches;              /* recvmmsg calls that returned packets */
-	uint64_t other_vrid;           /* valid, for a VRID nobody here has */
-	uint64_t sockets;              /* open now */
-};
 
 struct vrrp_rx *vrrp_rx_open(sd_event *event);
 void vrrp_rx_close(struct vrrp_rx *v);
@@ -76,6 +69,8 @@ void vrrp_rx_drain(struct vrrp_rx *v, struct vrrp_sub *s);
  * (the peer announcements find their instance with it). */
 void *vrrp_rx_find(const struct vrrp_rx *v, int ifindex, unsigned family, uint8_t vrid);
 
+/* Counters of the shared path (core/rxstats.h), for the status, the
+ * metrics and the benchmarks. */
 const struct vrrp_rx_stats *vrrp_rx_stats(const struct vrrp_rx *v);
 
 #endif

@@ -442,6 +442,41 @@ static void metrics_ctsync(struct json_object *res)
 		  "by reason.", jget(c, "drops"));
 }
 
+/* The shared VRRP receive path, daemon-wide (one socket per interface and
+ * family for every instance): from the status's vrrp_receive object. */
+static const struct {
+	const char *name, *type, *help, *key;
+} rx_fams[] = {
+	{ "hamgr_rx_packets_total", "counter", "VRRP packets read by the shared receive path.",
+	  "packets" },
+	{ "hamgr_rx_batches_total", "counter", "Reads (recvmmsg) that returned packets.",
+	  "batches" },
+	{ "hamgr_rx_full_batches_total", "counter", "Reads that filled their batch.",
+	  "full_batches" },
+	{ "hamgr_rx_deferred_total", "counter", "Wakeups that stopped at their bound with "
+	  "packets still queued.", "deferred" },
+	{ "hamgr_rx_read_errors_total", "counter", "Reads that failed.", "read_errors" },
+	{ "hamgr_rx_kernel_drops_total", "counter", "VRRP packets the kernel dropped before "
+	  "they were read (receive buffer full).", "kernel_drops" },
+	{ "hamgr_rx_other_vrid_total", "counter", "Valid adverts for a VRID no instance of "
+	  "the interface has.", "other_vrid" },
+	{ "hamgr_rx_sockets", "gauge", "Receive sockets open (one per interface and family).",
+	  "sockets" },
+};
+
+static void metrics_receive(struct json_object *res)
+{
+	struct json_object *c = jget(res, "vrrp_receive");
+	size_t i;
+
+	if (!c || !json_object_is_type(c, json_type_object))
+		return;
+	for (i = 0; i < sizeof(rx_fams) / sizeof(rx_fams[0]); i++) {
+		family(rx_fams[i].name, rx_fams[i].type, rx_fams[i].help);
+		printf("%s %.0f\n", rx_fams[i].name, jdbl(c, rx_fams[i].key, 0));
+	}
+}
+
 /* Protocol "hamgr", daemon-wide (one key set, one replay window). */
 static const struct {
 	const char *name, *help, *key;
@@ -493,6 +528,7 @@ static void metrics_print(struct json_object *res)
 		family(fams[i].name, fams[i].type, fams[i].help);
 		(fams[i].print ? fams[i].print : generic)(insts, &fams[i]);
 	}
+	metrics_receive(res);
 	metrics_announcement_drops(res);
 	metrics_ctsync(res);
 	metrics_heartbeat(res);
