@@ -59,7 +59,7 @@ void vrrp_rx_del(struct vrrp_rx *v, struct vrrp_sub *s);
 int vrrp_rx_send(struct vrrp_rx *v, struct vrrp_sub *s, const struct ipaddr *src,
 		 const struct ipaddr *dst, const uint8_t *buf, size_t len);
 
-/* Read and dispatch, now, what waits on s's socket (one bounded batch):
+/* Read and dispatch, now, what waits on s's socket (all of it, bounded):
  * a backup does so before it declares the master down, so a loop that
  * was late (CPU starved, stopped) never takes over on adverts that are
  * already queued. Does nothing inside a dispatch. */
