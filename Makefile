@@ -42,11 +42,12 @@ UNIT_BIN   := $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
 TOOL_SRC   := $(sort $(wildcard test/tools/*.c))
 TOOL_BIN   := $(TOOL_SRC:test/tools/%.c=$(B)/tools/%)
 
-# The election checker (test/explore): the real core, and a copy whose fsm
-# ignores the tie-break, which the checker must catch.
+# The election checker (test/explore): the real core, and two copies whose
+# fsm is broken on purpose (no tie-break; Master_Down_Interval without the
+# witness's or quorum's wait), which the checker must catch.
 EXPLORE_SRC := $(sort $(wildcard test/explore/*.c))
 EXPLORE_OBJ := $(EXPLORE_SRC:%.c=$(B)/obj/%.o)
-EXPLORE_BIN := $(B)/explore/explore $(B)/explore/explore_mutant
+EXPLORE_BIN := $(B)/explore/explore $(B)/explore/explore_mutant $(B)/explore/explore_mutant_wait
 
 PROGS := $(B)/hamgr $(if $(HACTL_SRC),$(B)/hactl)
 
@@ -106,6 +107,11 @@ $(B)/explore/fsm_mutant.o: hamgr/core/fsm.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DFSM_MUTANT_NO_TIEBREAK -c -o $@ $<
 $(B)/explore/explore_mutant: $(EXPLORE_OBJ) $(B)/explore/fsm_mutant.o $(filter-out %/fsm.o,$(CORE_OBJ))
+	$(CC) $(LDFLAGS) -o $@ $^
+$(B)/explore/fsm_mutant_wait.o: hamgr/core/fsm.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DFSM_MUTANT_NO_DOWN_WAIT -c -o $@ $<
+$(B)/explore/explore_mutant_wait: $(EXPLORE_OBJ) $(B)/explore/fsm_mutant_wait.o $(filter-out %/fsm.o,$(CORE_OBJ))
 	$(CC) $(LDFLAGS) -o $@ $^
 
 $(B)/tools/%: test/tools/%.c

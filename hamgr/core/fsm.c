@@ -22,6 +22,16 @@
 #define TIE_BREAK(src, f) (ipaddr_cmp((src), &(f)->primary) > 0)
 #endif
 
+/* What a witness or quorum adds to Master_Down_Interval (fsm_config.
+ * down_wait_us). test/explore compiles a copy without it under
+ * FSM_MUTANT_NO_DOWN_WAIT (never in hamgr): a backup then takes over from a
+ * cut-off master before it steps down, which its checker must catch. */
+#ifdef FSM_MUTANT_NO_DOWN_WAIT
+#define DOWN_WAIT(f) ((void)(f), 0u)
+#else
+#define DOWN_WAIT(f) ((f)->cfg.down_wait_us)
+#endif
+
 const char *fsm_state_str(enum fsm_state s)
 {
 	switch (s) {
@@ -74,7 +84,7 @@ uint64_t fsm_gate_us(const struct fsm *f, uint64_t startup_gate_us)
 
 uint64_t fsm_master_down_interval(const struct fsm *f)
 {
-	return 3u * (uint64_t)f->master_adver_int_us + fsm_skew_time(f) + f->cfg.down_wait_us;
+	return 3u * (uint64_t)f->master_adver_int_us + fsm_skew_time(f) + DOWN_WAIT(f);
 }
 
 void fsm_i_emit(struct fsm_actions *out, enum fsm_action_type t, uint8_t prio)

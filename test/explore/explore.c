@@ -35,6 +35,7 @@ static int calm_rank(const struct world *w, struct xev e)
 	case EV_DONE_OK: return 4;
 	case EV_DONE_FAIL: return w->nd[e.node].p.cancelling ? 5 : 0;
 	case EV_TIMER: return 6;
+	case EV_VERDICT: return 6;
 	default: return 0;      /* faults, late deliveries */
 	}
 }
@@ -228,7 +229,7 @@ static double secs(void)
 
 static const char *const inv_name[INV_N] = {
 	[INV_PROMOTE] = "promote", [INV_VIPS] = "vips", [INV_MASTERS] = "masters",
-	[INV_SETTLE] = "settle",
+	[INV_SETTLE] = "settle", [INV_SPLIT] = "split",
 };
 
 struct found {

@@ -136,7 +136,8 @@ static void xfsm(struct kb *b, const struct world *w, struct fsm *f)
 	bool *const flags[] = {
 		&f->release_seen, &f->lower_seen, &f->standby, &f->yielded, &f->handover_wait,
 		&f->link_up, &f->holdoff, &f->shutdown, &f->confirmed, &f->heard,
-		&f->awaiting_release, &f->master_known,
+		&f->awaiting_release, &f->master_known, &f->zero_due, &f->settle,
+		&f->silent_known,
 	};
 	uint64_t garp = f->cfg.garp_refresh_us ? f->cfg.garp_refresh_us : X_SEC;
 	uint8_t fault = (uint8_t)f->fault;
@@ -150,6 +151,7 @@ static void xfsm(struct kb *b, const struct world *w, struct fsm *f)
 	x8(b, &f->release_prio);
 	xnode_addr(b, w, &f->preempted);
 	xnode_addr(b, w, &f->master_addr);
+	xnode_addr(b, w, &f->silent_master);
 	x8(b, &f->master_priority);
 	x32(b, &f->master_adver_int_us);
 	xdeadline(b, &f->adver_timer);
@@ -198,13 +200,24 @@ static void xfer(struct kb *b, struct world *w)
 			continue;
 		xfsm(b, w, &n->f);
 		xpipeline(b, &n->p);
+		if (!w->c->arb)
+			continue;
+		xdeadline(b, &n->vdl);
+		for (int x = 0; x <= XN_MAX; x++)
+			if (x == XC_WITNESS ? w->c->arb == ARB_WITNESS
+					    : w->c->arb == ARB_QUORUM && x != i && x < w->c->n)
+				xdeadline(b, &n->until[x]);
 	}
 	x8(b, &w->cut);
+	x8(b, &w->lcut);
+	x8(b, &w->wcut);
 	x8(b, &dirty);
 	w->dirty = dirty;
 	for (int k = 0; k < B_N; k++)
 		x8(b, &w->used[k]);
 	xage(b, &w->mm_since, world_mmwin(w->c) + 1);
+	if (w->c->steady)
+		xage(b, &w->mchange, w->c->intv + w->c->dmax);
 	x8(b, &nq);
 	w->nq = nq;
 	for (unsigned k = 0; k < w->nq; k++) {
@@ -218,13 +231,16 @@ static void xfer(struct kb *b, struct world *w)
 }
 
 /* Bytes: a live node's life, fsm and pipeline; the globals; a message. */
-#define KEY_NODE (1 + 35 + 17)
-#define KEY_GLOBAL (1 + 1 + B_N + 4 + 1)
+#define KEY_NODE (1 + 36 + 17)
+#define KEY_GLOBAL (3 + 1 + B_N + 4 + 1)
+/* With a witness or quorum: vdl and the contacts' `until`. */
+#define KEY_ARB(c) (!(c)->arb ? 0 : (c)->arb == ARB_WITNESS ? 8 : 4 * (c)->n)
 #define KEY_MSG 7
 
 size_t key_size(const struct xcfg *c)
 {
-	return (size_t)c->n * KEY_NODE + KEY_GLOBAL + XQ_LIMIT(c) * KEY_MSG;
+	return (size_t)c->n * (KEY_NODE + KEY_ARB(c)) + KEY_GLOBAL + (c->steady ? 4 : 0) +
+	       XQ_LIMIT(c) * KEY_MSG;
 }
 
 void key_encode(const struct world *w, uint8_t *k)

@@ -40,8 +40,32 @@ enum xinv {
 	INV_VIPS,       /* never two VIP holders */
 	INV_MASTERS,    /* two MASTERs at once for at most an interval + delay */
 	INV_SETTLE,     /* once faults stop, exactly one master, holding */
+	INV_SPLIT,      /* with a witness or quorum: never two MASTERs that
+			   cannot hear each other, not for an instant */
 	INV_N
 };
+
+/* What stands in for the other side in a partition. */
+enum xarb {
+	ARB_NONE = 0,
+	ARB_WITNESS,    /* a witness track (two nodes): FSM_FAULT_TRACK */
+	ARB_QUORUM,     /* quorum-nodes = n: FSM_FAULT_QUORUM */
+};
+
+/* Partition shapes a scenario may cut (xcfg.shapes). */
+#define SH_ISOLATE 0x1u /* a node from every peer (and from the witness) */
+#define SH_WITNESS 0x2u /* a node from the witness only */
+#define SH_LINK 0x4u    /* the link between two nodes only (they may both
+			   still reach the witness, or the third node) */
+
+/* The witness track of the model (hamgr.conf: interval, timeout, fall,
+ * rise) and the quorum's announcement period: docs/DESIGN.md, "Checking
+ * the election". */
+#define XW_INTERVAL (500 * X_MS)
+#define XW_TIMEOUT (250 * X_MS)
+#define XW_FALL 2
+#define XW_RISE 1
+#define XC_WITNESS XN_MAX       /* xnode.until[]: the witness's slot */
 #define XWHY 160
 
 /* Fault budgets along one path. */
@@ -71,6 +95,11 @@ struct xcfg {
 				   interval and a wire delay */
 	unsigned budget[B_N];
 	unsigned depth;         /* events along one path */
+	enum xarb arb;          /* a witness or quorum (quorum-nodes = n) */
+	unsigned shapes;        /* SH_*: the partitions EV_CUT/WCUT/LINK make;
+				   0: SH_ISOLATE */
+	bool steady;            /* partitions strike a cluster at rest only
+				   (world_at_rest) */
 	/* Known violations (findings not fixed yet): the length of the
 	 * shortest trace each must still have; 0: the invariant must hold. */
 	unsigned known[INV_N];
@@ -88,6 +117,12 @@ struct xnode {
 	struct pipeline p;
 	enum xlife life;
 	uint64_t down_at;       /* X_DOWN: when it crashed */
+	/* With a witness or quorum: until when a contact out of reach (peer
+	 * j, or the witness at XC_WITNESS) still counts as seen (0: in
+	 * reach, or not seen); when the verdict (witness up, quorate) the
+	 * fsm has flips next (0: never, as things stand). */
+	uint64_t until[XN_MAX + 1];
+	uint64_t vdl;
 };
 
 struct xlog;
@@ -98,10 +133,14 @@ struct world {
 	struct xnode nd[XN_MAX];
 	struct xmsg q[XQ_MAX];
 	unsigned nq;
-	uint8_t cut;            /* partitioned nodes (bits): nothing in or out */
+	uint8_t cut;            /* partitioned nodes (bits): nothing in or out
+				   (nor to the witness) */
+	uint8_t lcut;           /* cut links (bits: xpair_bit) */
+	uint8_t wcut;           /* nodes cut from the witness (bits) */
 	uint8_t used[B_N];
 	bool dirty;             /* a loss or a cut happened: safety not checked */
 	uint64_t mm_since;      /* a node became MASTER beside another one */
+	uint64_t mchange;       /* a node last became MASTER (xcfg.steady) */
 	/* glue (takeover.c's dispatch): a synchronous VIP step's answer */
 	int ddepth;
 	bool vip_pending;
@@ -124,7 +163,17 @@ enum xev_type {
 	EV_CUT,         /* node: partitioned from all others (budget) */
 	EV_HEAL,        /* every partition ends */
 	EV_SWITCHOVER,  /* node: hactl switchover (budget) */
+	EV_WCUT,        /* node: cut from the witness only (budget) */
+	EV_LINK,        /* node, arg: the link between them cut (budget) */
+	EV_VERDICT,     /* node: its witness or quorum verdict flips, at vdl
+			   (the clock moves) */
 };
+
+/* The bit of the link between nodes a and b in world.lcut. */
+static inline unsigned xpair_bit(int a, int b)
+{
+	return a < b ? 1u << (a * 3 + b) : 1u << (b * 3 + a);
+}
 
 struct xev {
 	uint8_t type, node, arg;
@@ -153,9 +202,18 @@ unsigned world_violations(const struct world *w, char (*why)[XWHY]);
  * live node a BACKUP with nothing held, no hold-off, nothing running. */
 bool world_settled(const struct world *w);
 int world_masters(const struct world *w);
+/* At rest: one live MASTER, which became one more than an interval and a
+ * wire delay ago, and every other live node in FAULT or a BACKUP
+ * following it that heard it within an interval and a wire delay (so not
+ * about to preempt it). */
+bool world_at_rest(const struct world *w);
 uint64_t world_mdi_max(const struct xcfg *c);
 uint64_t world_mmwin(const struct xcfg *c);
 uint64_t world_gate(const struct world *w, int i);
+/* fsm_config.down_wait_us as the daemon sets it (instance_fsm_config). */
+uint64_t world_down_wait(const struct xcfg *c);
+/* Can nodes a and b hear each other (both up, no partition between)? */
+bool world_linked(const struct world *w, int a, int b);
 /* One line about every node: "A MASTER promote:up vips:up after:up". */
 void world_describe(const struct world *w, char *buf, size_t len);
 void xev_str(const struct world *w, struct xev e, char *buf, size_t len);

@@ -38,6 +38,23 @@
 	  .holdoff = 5 * X_SEC, .deadline = DEADLINE, .down = INTV,                      \
 	  .budget = { l, c, p, f, s, r }, .depth = d, .known = { __VA_ARGS__ } }
 
+/* With a witness (two nodes) or quorum (three nodes, quorum-nodes = 3):
+ * the partition shapes they may cut, whether partitions strike a cluster
+ * at rest only (st), the steps' deadline (dl). The assumptions under which
+ * *split* must hold (docs/DESIGN.md, "With a witness or quorum"): adverts
+ * within DMAX, partitions at rest, every step answering within QDL so a
+ * cut-off master's release ends within 2 x INTV + Skew_Time - DMAX of its
+ * verdict. Each finding W1 to W4 breaks one of them, or shows a rule the
+ * core lacks (W4), and is pinned. */
+#define SCA(nm, cl, arb_, sh, st, dl, l, c, p, f, s, r, d, ...)                      \
+	{ .name = nm, .n = cl, .preempt = true, .intv = INTV, .dmax = DMAX,             \
+	  .holdoff = 5 * X_SEC, .deadline = dl, .down = INTV, .arb = arb_, .steady = st, \
+	  .shapes = sh, .budget = { l, c, p, f, s, r }, .depth = d, .known = { __VA_ARGS__ } }
+#define QDL (500 * X_MS)
+#define WIT ARB_WITNESS
+#define QUO ARB_QUORUM
+#define SH_PART (SH_ISOLATE | SH_WITNESS)
+
 static const struct xcfg small[] = {
 	SC("two-equal/net", EQ2, 1, 0, 1, 0, 0, 1, 24, 0),
 	SC("two-ranked/net", RK2, 1, 0, 1, 0, 0, 1, 24, 0),
@@ -48,6 +65,8 @@ static const struct xcfg small[] = {
 	SC("two-equal/reorder", EQ2, 0, 0, 0, 0, 1, 1, 24, 0),
 	SC("three-equal/crash", EQ3, 0, 1, 0, 0, 0, 0, 20, 0),
 	SC("three-ranked/calm", RK3, 0, 0, 0, 0, 0, 0, 24, 0),
+	SCA("two-witness/net", RK2, WIT, SH_PART, 1, QDL, 1, 0, 2, 0, 0, 0, 24, 0),
+	SCA("three-quorum/net", RK3, QUO, SH_ISOLATE, 1, QDL, 1, 0, 2, 0, 0, 0, 24, 0),
 };
 
 static const struct xcfg deep[] = {
@@ -66,6 +85,20 @@ static const struct xcfg deep[] = {
 	SC("three-ranked/calm", RK3, 0, 0, 0, 0, 0, 0, 34, [INV_PROMOTE] = 32),
 	SC("three-equal/operator", EQ3, 0, 0, 0, 1, 1, 0, 26, 0),
 	SC("three-ranked/nodes", RK3, 0, 1, 0, 1, 0, 0, 26, [INV_PROMOTE] = 26),
+	SCA("two-witness/net", RK2, WIT, SH_PART, 1, QDL, 1, 0, 2, 0, 0, 1, 32, 0),
+	SCA("two-witness/nodes", RK2, WIT, SH_PART, 1, QDL, 0, 1, 1, 1, 0, 0, 30, 0),
+	SCA("two-witness/operator", RK2, WIT, SH_PART, 1, QDL, 0, 0, 1, 1, 1, 0, 30, 0),
+	SCA("three-quorum/net", RK3, QUO, SH_ISOLATE, 1, QDL, 1, 0, 2, 0, 0, 0, 28, 0),
+	SCA("three-quorum/crash", RK3, QUO, SH_ISOLATE, 1, QDL, 0, 1, 1, 0, 0, 0, 28, [INV_SPLIT] = 27),
+	/* Findings (docs/DESIGN.md, "With a witness or quorum"): W1 partitions
+	 * not at rest, W2 one link, W3 slow releases; W4 (three-quorum/crash)
+	 * at rest. */
+	SCA("two-witness/any", RK2, WIT, SH_PART, 0, QDL, 0, 0, 1, 0, 0, 0, 24, [INV_SPLIT] = 5),
+	SCA("three-quorum/any", RK3, QUO, SH_ISOLATE, 0, QDL, 0, 0, 1, 0, 0, 0, 24, [INV_SPLIT] = 7),
+	SCA("two-witness/link", RK2, WIT, SH_LINK, 1, QDL, 0, 0, 1, 0, 0, 0, 24, [INV_SPLIT] = 11),
+	SCA("three-quorum/link", RK3, QUO, SH_LINK, 1, QDL, 0, 0, 1, 0, 0, 0, 24, [INV_SPLIT] = 22),
+	SCA("two-witness/slow", RK2, WIT, SH_PART, 1, DEADLINE, 0, 0, 1, 0, 0, 0, 30, [INV_SPLIT] = 22),
+	SCA("three-quorum/slow", RK3, QUO, SH_ISOLATE, 1, DEADLINE, 0, 0, 1, 0, 0, 0, 30, [INV_SPLIT] = 27),
 };
 
 

@@ -37,7 +37,7 @@ const char *xcause_name(enum fsm_cause c)
 	static const char *const n[] = {
 		"none", "startup", "owner", "master down", "release seen", "preempted",
 		"shutdown", "link down", "link up", "standby", "switchover", "track down",
-		"track up", "give up", "priority",
+		"track up", "give up", "priority", "quorum up",
 	};
 
 	return (size_t)c < sizeof(n) / sizeof(n[0]) ? n[c] : "?";
@@ -90,6 +90,14 @@ void xev_str(const struct world *w, struct xev e, char *buf, size_t len)
 				 ? "stop" : "start",
 			 e.type == EV_DONE_OK ? " ok" : n->p.cancelling ? " cancelled" : " FAILS");
 		return;
+	case EV_LINK:
+		snprintf(buf, len, "* link %c-%c CUT", xnode_name(e.node), xnode_name(e.arg));
+		return;
+	case EV_VERDICT:
+		snprintf(buf, len, "%c %s %s", xnode_name(e.node),
+			 w->c->arb == ARB_WITNESS ? "witness" : "quorum",
+			 n->f.fault & (FSM_FAULT_TRACK | FSM_FAULT_QUORUM) ? "regained" : "lost");
+		return;
 	default:
 		break;
 	}
@@ -97,7 +105,8 @@ void xev_str(const struct world *w, struct xev e, char *buf, size_t len)
 		 e.type == EV_START ? "start" : e.type == EV_TIMER ? "timer" :
 		 e.type == EV_CRASH ? "CRASH" : e.type == EV_RESTART ? "restart" :
 		 e.type == EV_CUT ? "CUT OFF" : e.type == EV_HEAL ? "partition heals" :
-		 e.type == EV_SWITCHOVER ? "switchover" : "?");
+		 e.type == EV_SWITCHOVER ? "switchover" :
+		 e.type == EV_WCUT ? "CUT FROM THE WITNESS" : "?");
 	if (e.type == EV_HEAL)
 		snprintf(buf, len, "* partition heals");
 }
