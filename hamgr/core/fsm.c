@@ -280,9 +280,12 @@ static void backup_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 
 	/* A release from a node we do not follow (the loser of a moment
 	 * with two masters) is not our master's: following it would race
-	 * the master we hear after Skew_Time. */
-	if (priority == 0 && f->master_known && f->master_priority &&
-	    !ipaddr_eq(&f->master_addr, src))
+	 * the master we hear after Skew_Time. Nor is one heard while we
+	 * follow nobody (back from FAULT, just started): a preempted master
+	 * says it released once it has (explore W4: a node regaining quorum
+	 * took that for its master's release and skipped the quorum wait);
+	 * we wait a full Master_Down_Interval instead. */
+	if (priority == 0 && (!f->master_known || !ipaddr_eq(&f->master_addr, src)))
 		return;
 	note_master(f, now, src, priority);
 	if (priority == 0) {

@@ -44,8 +44,8 @@
  * *split* must hold (docs/DESIGN.md, "With a witness or quorum"): adverts
  * within DMAX, partitions at rest, every step answering within QDL so a
  * cut-off master's release ends within 2 x INTV + Skew_Time - DMAX of its
- * verdict. Each finding W1 to W4 breaks one of them, or shows a rule the
- * core lacks (W4), and is pinned. */
+ * verdict. Each finding W1 to W3 breaks one of them and is pinned; W4
+ * showed a rule the core lacked (a release from nobody followed), fixed. */
 #define SCA(nm, cl, arb_, sh, st, dl, l, c, p, f, s, r, d, ...)                      \
 	{ .name = nm, .n = cl, .preempt = true, .intv = INTV, .dmax = DMAX,             \
 	  .holdoff = 5 * X_SEC, .deadline = dl, .down = INTV, .arb = arb_, .steady = st, \
@@ -89,10 +89,10 @@ static const struct xcfg deep[] = {
 	SCA("two-witness/nodes", RK2, WIT, SH_PART, 1, QDL, 0, 1, 1, 1, 0, 0, 30, 0),
 	SCA("two-witness/operator", RK2, WIT, SH_PART, 1, QDL, 0, 0, 1, 1, 1, 0, 30, 0),
 	SCA("three-quorum/net", RK3, QUO, SH_ISOLATE, 1, QDL, 1, 0, 2, 0, 0, 0, 28, 0),
-	SCA("three-quorum/crash", RK3, QUO, SH_ISOLATE, 1, QDL, 0, 1, 1, 0, 0, 0, 28, [INV_SPLIT] = 27),
+	SCA("three-quorum/crash", RK3, QUO, SH_ISOLATE, 1, QDL, 0, 1, 1, 0, 0, 0, 28, 0),
 	/* Findings (docs/DESIGN.md, "With a witness or quorum"): W1 partitions
-	 * not at rest, W2 one link, W3 slow releases; W4 (three-quorum/crash)
-	 * at rest. */
+	 * not at rest, W2 one link, W3 slow releases; W4 (three-quorum/crash,
+	 * at rest) was fixed in the core and is checked unpinned above. */
 	SCA("two-witness/any", RK2, WIT, SH_PART, 0, QDL, 0, 0, 1, 0, 0, 0, 24, [INV_SPLIT] = 5),
 	SCA("three-quorum/any", RK3, QUO, SH_ISOLATE, 0, QDL, 0, 0, 1, 0, 0, 0, 24, [INV_SPLIT] = 7),
 	SCA("two-witness/link", RK2, WIT, SH_LINK, 1, QDL, 0, 0, 1, 0, 0, 0, 24, [INV_SPLIT] = 11),
