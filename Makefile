@@ -1,5 +1,5 @@
 # hamgr — one GNU make, pkg-config for every library.
-# Targets: all check unit core-symbols explore netns test-db demo bench bench-hb bench-deps fuzz install deps clean asan
+# Targets: all check unit core-symbols explore netns test-db demo bench bench-hb bench-deps chaos fuzz install deps clean asan
 
 PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -51,7 +51,7 @@ EXPLORE_BIN := $(B)/explore/explore $(B)/explore/explore_mutant $(B)/explore/exp
 
 PROGS := $(B)/hamgr $(if $(HACTL_SRC),$(B)/hactl)
 
-.PHONY: all check unit core-symbols explore netns test-db demo bench bench-hb bench-deps fuzz install deps clean asan
+.PHONY: all check unit core-symbols explore netns test-db demo bench bench-hb bench-deps chaos fuzz install deps clean asan
 all: $(PROGS) $(TOOL_BIN) $(UNIT_BIN) $(EXPLORE_BIN)
 
 $(B)/obj/hamgr/core/%.o: hamgr/core/%.c
@@ -168,6 +168,12 @@ bench: all
 # to keepalived and VRRPv3 at 10ms (bench/README.md; about 12 min).
 bench-hb: all
 	@HM_BUILD=$(abspath $(B)) bench/failover_hb.sh
+
+# A randomized fault schedule on a 3-node cluster for CHAOS_SECONDS (default
+# 120), reproducible by SEED; not part of check (test/chaos/README.md):
+#   make chaos SEED=42 CHAOS_SECONDS=600 [CHAOS_POLICY=quorum|none]
+chaos: all
+	@HM_BUILD=$(abspath $(B)) timeout -k 30 $$(($${CHAOS_SECONDS:-120} + 600)) test/chaos/chaos.sh
 
 # libFuzzer targets for every decoder and the config parser (clang).
 FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))
