@@ -3,6 +3,9 @@
 # the same run, interleaved. Not part of make check (root, ~5 minutes).
 #
 #   bench/ctsync.sh            BENCH_RUNS (default 3) runs per cell
+#   BENCH_BASE_HAMGR=path/to/old/hamgr bench/ctsync.sh   an older hamgr
+#                              beside, as "hamgr-before" (before/after);
+#                              BENCH_IMPLS="hamgr hamgr-before": only those
 #
 # Cells: IMPL in hamgr, conntrackd; N in 10000, 100000 (BENCH_SIZES).
 # Each run is bench/ctsync_run.sh in fresh namespaces: N UDP flows through
@@ -15,27 +18,29 @@
 # under $BENCH_DIR (default a mktemp dir, kept).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib_ct.sh
+. "$here/lib_ct.sh"
 runs=${BENCH_RUNS:-3}
 sizes=${BENCH_SIZES:-"10000 100000"}
 dir=${BENCH_DIR:-$(mktemp -d /tmp/hamgr-bench-ctsync.XXXXXX)}
 export HM_BUILD=${HM_BUILD:-$here/../build}
+base=${BENCH_BASE_HAMGR:-}
+impls=${BENCH_IMPLS:-"hamgr conntrackd${base:+ hamgr-before}"}
 mkdir -p "$dir" || exit 1
 results=$dir/results
 : >"$results"
 
 for ((r = 1; r <= runs; r++)); do
 	for n in $sizes; do
-		for impl in hamgr conntrackd; do
+		for impl in $impls; do
 			log=$dir/$impl-$n-$r
-			HM_PREFIX="hc$$x$r$n${impl:0:1}-" HM_LOGDIR=$log \
-				timeout -k 10 300 bash "$here/ctsync_run.sh" "$impl" "$n" >"$log.out" 2>&1
-			rc=$?
-			line=$(grep '^RESULT ' "$log.out" | tail -n 1)
-			if [ $rc -ne 0 ] || [ -z "$line" ]; then
-				echo "run $r $impl n=$n: failed (exit $rc), see $log.out"
-				continue
-			fi
-			echo "$line" | tee -a "$results"
+			bin=${HAMGR:-$HM_BUILD/hamgr}
+			[ "$impl" = hamgr-before ] && bin=$base
+			HAMGR=$bin HM_PREFIX="hc$$x$r$n${impl:0:1}${impl:6:1}-" HM_LOGDIR=$log \
+				ct_bench_run "$log" "$r $impl n=$n" timeout -k 10 300 \
+				bash "$here/ctsync_run.sh" "${impl%-before}" "$n" || continue
+			[ "$impl" = hamgr-before ] && CT_LINE=${CT_LINE/impl=hamgr /impl=hamgr-before }
+			echo "$CT_LINE" | tee -a "$results"
 		done
 	done
 done
@@ -60,7 +65,7 @@ ratio() {
 echo
 printf '%-8s %-11s %12s %10s %10s\n' N impl "rate (e/s)" "lag_ms" "commit_ms"
 for n in $sizes; do
-	for impl in hamgr conntrackd; do
+	for impl in $impls; do
 		printf '%-8s %-11s %12s %10s %10s\n' "$n" "$impl" "$(med "$impl" "$n" rate)" \
 			"$(med "$impl" "$n" lag)" "$(med "$impl" "$n" commit)"
 	done

@@ -28,6 +28,8 @@
 . "$(dirname "$0")/../test/netns/lib.sh"
 # shellcheck source=test/netns/lib_ctsync.sh
 . "$(dirname "$0")/../test/netns/lib_ctsync.sh"
+# shellcheck source=bench/lib_ct.sh
+. "$(dirname "$0")/lib_ct.sh"
 
 IMPL=${1:?usage: ctsync_run.sh IMPL N}
 N=${2:?flows}
@@ -46,50 +48,6 @@ done
 lib_exec srv nft add table ip sink
 lib_exec srv nft add chain ip sink in '{ type filter hook input priority 0; policy accept; }'
 lib_exec srv nft add rule ip sink in udp dport 10000-10100 drop
-
-ctd_conf() {
-	local n=$1 me=$2 peer=$3
-	cat >"$LIB_TMP/$n.ctd.conf" <<-EOF
-		Sync {
-			Mode FTFW {
-			}
-			UDP {
-				IPv4_address $me
-				IPv4_Destination_Address $peer
-				Port 3781
-				Interface eth2
-				SndSocketBuffer 24985600
-				RcvSocketBuffer 24985600
-				Checksum on
-			}
-		}
-		General {
-			HashSize 262144
-			HashLimit 1048576
-			LogFile $LIB_TMP/$n.ctd.log
-			Syslog off
-			LockFile $LIB_TMP/$n.ctd.lock
-			UNIX {
-				Path $LIB_TMP/$n.ctd.ctl
-			}
-			NetlinkBufferSize 2097152
-			NetlinkBufferSizeMaxGrowth 134217728
-			NetlinkEventsReliable On
-			Filter From Userspace {
-				Protocol Accept {
-					TCP
-					UDP
-					ICMP
-				}
-				Address Ignore {
-					IPv4_address 127.0.0.1
-					IPv4_address 192.0.2.2
-					IPv4_address 192.0.2.3
-				}
-			}
-		}
-	EOF
-}
 
 cached() {
 	if [ "$IMPL" = hamgr ]; then
@@ -147,8 +105,10 @@ lib_log "fwb caches $c of $M entries after $repl_ms ms"
 if [ "$IMPL" = hamgr ]; then
 	ct_fail fwa
 	ct_wait_state fwb MASTER 10
-	lib_poll 60 ct_status fwb '.conntrack_sync.last_commit // empty' | grep -q . ||
-		lib_fail "no commit"
+	# the commit's end from fwb's log: hactl answers during the commit
+	# (the loop runs between batches), and polling it every 20 ms would
+	# take CPU from the commit it measures
+	lib_wait_log fwb "conntrack-sync: commit (done|failed)" 60
 	commit_ms=$(ct_status fwb '.conntrack_sync.last_commit.duration_ms')
 else
 	# conntrackd -c returns once the commit is done (checked: the

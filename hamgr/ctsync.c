@@ -293,6 +293,7 @@ void ctsync_hold(struct ctsync *s, bool held)
 	if (held) {
 		if (s->holders++ == 0) {
 			log_notice("conntrack-sync: sending this node's connections");
+			ctsync_kernel_listen(s, true);
 			s->own_seq = OWN_SEQ_BASE;
 			s->flushing = false;
 		}
@@ -304,6 +305,7 @@ void ctsync_hold(struct ctsync *s, bool held)
 		return;
 	s->leaving = 0;
 	s->flushing = false;
+	ctsync_kernel_listen(s, false);
 	/* A receiver again: what it had is old, the sender tells it anew. */
 	log_notice("conntrack-sync: receiving (cache emptied, full dump requested)");
 	ctsync_batches_drop(s);

@@ -1,13 +1,19 @@
 /* ctsync_kernel: the three ctnetlink sockets of conntrack-sync (libmnl,
  * NETLINK_NETFILTER), each an sd-event io source:
  *  - events: the NFNLGRP_CONNTRACK_NEW/UPDATE/DESTROY groups, with a large
- *    receive buffer; ENOBUFS (the kernel dropped events) is counted and
+ *    receive buffer, joined only while the node is the sender (a
+ *    receiver's membership made the kernel build an event for every entry
+ *    its commit wrote: a third of the commit's time, then as long again to
+ *    read them); ENOBUFS (the kernel dropped events) is counted and
  *    answered with a full dump, never passed over;
  *  - dump: IPCTNL_MSG_CT_GET with NLM_F_DUMP, read a bounded number of
  *    datagrams per loop iteration;
  *  - commands: the commit (CT_NEW) and flush (CT_DELETE) runs, one batch
  *    of CTSYNC_COMMIT_CHUNK messages in one sendmsg, then its acks, then
- *    an sd-event defer before the next batch.
+ *    an sd-event defer before the next batch (at idle priority: a defer is
+ *    always pending since its creation, so at the same priority as the
+ *    timers and sockets it would win every loop iteration and hold them
+ *    off until the commit's end).
  * ctnetlink has no nfnetlink transactions (NFNL_MSG_BATCH_BEGIN is for
  * subsystems with a commit, such as nf_tables, and ctnetlink answers it
  * with EOPNOTSUPP): a batch here is many requests in one datagram, which
@@ -329,9 +335,25 @@ static int on_defer(sd_event_source *es, void *arg)
 
 /* ---- open and close ---------------------------------------------------------- */
 
-static int join(struct mnl_socket *nl, unsigned group)
+static int member(struct mnl_socket *nl, int opt, unsigned group)
 {
-	return mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group));
+	return mnl_socket_setsockopt(nl, opt, &group, sizeof(group));
+}
+
+int ctsync_kernel_listen(struct ctsync *s, bool on)
+{
+	static const unsigned groups[] = { NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_UPDATE,
+					   NFNLGRP_CONNTRACK_DESTROY };
+	int opt = on ? NETLINK_ADD_MEMBERSHIP : NETLINK_DROP_MEMBERSHIP;
+	size_t i;
+
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		if (member(s->ev_nl, opt, groups[i]) < 0) {
+			log_warn("conntrack-sync: %s the conntrack event groups",
+				 on ? "joining" : "leaving");
+			return -1;
+		}
+	return 0;
 }
 
 int ctsync_kernel_open(struct ctsync *s, char *err, size_t errlen)
@@ -344,9 +366,10 @@ int ctsync_kernel_open(struct ctsync *s, char *err, size_t errlen)
 	s->cmd_nl = nl_open();
 	if (!s->ev_nl || !s->dump_nl || !s->cmd_nl)
 		what = "netlink socket (NETLINK_NETFILTER)";
-	else if (join(s->ev_nl, NFNLGRP_CONNTRACK_NEW) < 0 ||
-		 join(s->ev_nl, NFNLGRP_CONNTRACK_UPDATE) < 0 ||
-		 join(s->ev_nl, NFNLGRP_CONNTRACK_DESTROY) < 0)
+	/* a first membership checks the groups exist (nf_conntrack_netlink);
+	 * the events socket joins them for good as the sender (ctsync_hold) */
+	else if (member(s->ev_nl, NETLINK_ADD_MEMBERSHIP, NFNLGRP_CONNTRACK_NEW) < 0 ||
+		 member(s->ev_nl, NETLINK_DROP_MEMBERSHIP, NFNLGRP_CONNTRACK_NEW) < 0)
 		what = "conntrack event groups";
 	else if (setbuf_force(s->ev_nl, SO_RCVBUFFORCE, SO_RCVBUF, EV_RCVBUF) < 0 ||
 		 setbuf_force(s->dump_nl, SO_RCVBUFFORCE, SO_RCVBUF, EV_RCVBUF) < 0 ||
@@ -368,6 +391,8 @@ int ctsync_kernel_open(struct ctsync *s, char *err, size_t errlen)
 					    EPOLLIN, on_cmd, s);
 		if (r >= 0)
 			r = sd_event_add_defer(s->event, &s->defer, on_defer, s);
+		if (r >= 0)
+			r = sd_event_source_set_priority(s->defer, SD_EVENT_PRIORITY_IDLE);
 		if (r >= 0)
 			r = sd_event_source_set_enabled(s->defer, SD_EVENT_OFF);
 		if (r < 0)

@@ -136,6 +136,8 @@ void ctsync_resend(struct ctsync *s, uint64_t first, uint64_t last);
 
 int ctsync_kernel_open(struct ctsync *s, char *err, size_t errlen);
 void ctsync_kernel_close(struct ctsync *s);
+/* Join (ON) or leave the conntrack event groups: the sender's events. */
+int ctsync_kernel_listen(struct ctsync *s, bool on);
 /* Ask the kernel for its whole table; entries arrive through
  * ctsync_take(..., dump = true), then ctsync_dump_done(). */
 int ctsync_kernel_dump(struct ctsync *s);

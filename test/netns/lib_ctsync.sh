@@ -120,7 +120,7 @@ ct_firewall() {
 }
 
 # The hamgr config of firewall N with priority P; "nosync": conntrack-sync
-# off and no sync section (the control).
+# off and no sync section (the control). Adverts every CT_INTERVAL (100ms).
 ct_conf() {
 	local n=$1 prio=$2 peer sync=true
 	[ "$n" = fwa ] && peer=$(ct_sync_addr fwb) || peer=$(ct_sync_addr fwa)
@@ -131,7 +131,7 @@ instance out {
     interface = \"eth0\"
     vrid = 51
     priority = $prio
-    advert-interval = 100ms
+    advert-interval = ${CT_INTERVAL:-100ms}
     vips = {\"$CT_VIP_OUT/$CT_PLEN\"}
     conntrack-sync = $sync
 }
@@ -139,7 +139,7 @@ instance in {
     interface = \"eth1\"
     vrid = 52
     priority = $prio
-    advert-interval = 100ms
+    advert-interval = ${CT_INTERVAL:-100ms}
     vips = {\"$CT_VIP_IN/$CT_PLEN\"}
     conntrack-sync = $sync
 }"
