@@ -87,6 +87,7 @@ struct instance {
 	struct fsm fsm;
 	struct vrrp_sub *sub;            /* adverts in and out (vrrp_rx.c) */
 	sd_event_source *timer;
+	sd_event_source *start_src;     /* the fsm's start, from the loop */
 	int ifindex;
 	uint8_t family;                 /* advert family: the first VIP's */
 	struct ipaddr group;            /* 224.0.0.18 / ff02::12 */
