@@ -165,7 +165,7 @@ bench-hb: all
 
 # Protocol "hamgr" under CPU starvation (issue 12): hamgr-hb at 1ms and
 # 10ms without and with realtime-priority, keepalived and VRRPv3 at 10ms,
-# 2 x nproc busy loops (bench/README.md; about 40 min with the defaults).
+# 2 x nproc busy loops (bench/README.md; about 37 min with the defaults).
 bench-starve-hb: all
 	@HM_BUILD=$(abspath $(B)) bench/starvation_hb.sh
 

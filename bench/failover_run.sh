@@ -227,7 +227,9 @@ else
 fi
 WIRE=$!
 LIB_BG+=("$WIRE")
-# The VIP leaving n1 and arriving on n2, with the kernel's timestamps.
+# The VIP leaving n1 and arriving on n2. ip -ts stamps each event with the
+# time ip itself read it (gettimeofday, not a kernel timestamp): a monitor
+# scheduled late shifts it, by up to a millisecond on a busy 2-CPU machine.
 MON=()
 for n in n1 n2; do
 	timeout "$wire_s" ip -n "$(lib_ns $n)" -ts monitor address >"$LIB_TMP/addr-$n.txt" 2>&1 &

@@ -115,8 +115,9 @@ starvation_table() {
 		awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, ($4 == "keepalived" ? "-" : $5), $6, ($3 == "cpu" ? "-" : $7), $8, $9, $10 }'
 }
 
-# The protocol "hamgr" section (bench/failover_hb.sh) is written by hand,
-# with its reading of the numbers: kept as it is, at the end of the page.
+# The protocol "hamgr" sections (bench/failover_hb.sh, starvation_hb.sh)
+# are written by hand, with their reading of the numbers: kept as they are,
+# at the end of the page.
 KEEP=$(sed -n '/^## Protocol hamgr: node death and handover$/,$p' "$DOC" 2>/dev/null)
 
 {

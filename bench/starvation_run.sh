@@ -52,8 +52,8 @@ sleep 2
 lib_log_mark n1
 lib_log_mark n2
 hz=$(getconf CLK_TCK)
-# Every VIP added or removed on either node during the load, with the
-# kernel's timestamps. Bounded by time.
+# Every VIP added or removed on either node during the load. Bounded by
+# time.
 MON=()
 for n in n1 n2; do
 	timeout $((SECS + 30)) ip -n "$(lib_ns $n)" -ts monitor address >"$LIB_TMP/addr-$n.txt" 2>&1 &
