@@ -1,5 +1,5 @@
 # hamgr — one GNU make, pkg-config for every library.
-# Targets: all check unit core-symbols explore netns test-db demo bench bench-hb bench-ctstall bench-deps chaos fuzz install deps clean asan
+# Targets: all check unit core-symbols explore netns test-db demo bench bench-hb bench-ctstall bench-starve-hb bench-deps chaos fuzz install deps clean asan
 
 PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -51,7 +51,7 @@ EXPLORE_BIN := $(B)/explore/explore $(B)/explore/explore_mutant $(B)/explore/exp
 
 PROGS := $(B)/hamgr $(if $(HACTL_SRC),$(B)/hactl)
 
-.PHONY: all check unit core-symbols explore netns test-db demo bench bench-hb bench-ctstall bench-deps chaos fuzz install deps clean asan
+.PHONY: all check unit core-symbols explore netns test-db demo bench bench-hb bench-ctstall bench-starve-hb bench-deps chaos fuzz install deps clean asan
 all: $(PROGS) $(TOOL_BIN) $(UNIT_BIN) $(EXPLORE_BIN)
 
 $(B)/obj/hamgr/core/%.o: hamgr/core/%.c
@@ -168,6 +168,12 @@ bench: all
 # to keepalived and VRRPv3 at 10ms (bench/README.md; about 12 min).
 bench-hb: all
 	@HM_BUILD=$(abspath $(B)) bench/failover_hb.sh
+
+# Protocol "hamgr" under CPU starvation (issue 12): hamgr-hb at 1ms and
+# 10ms without and with realtime-priority, keepalived and VRRPv3 at 10ms,
+# 2 x nproc busy loops (bench/README.md; about 37 min with the defaults).
+bench-starve-hb: all
+	@HM_BUILD=$(abspath $(B)) bench/starvation_hb.sh
 
 # Conntrack sync (issue 8): the stall of a TCP stream through a firewall
 # pair when the master fails, hamgr at 50 and 100 ms next to keepalived +

@@ -45,6 +45,8 @@
 # shellcheck disable=SC2034,SC2154
 # shellcheck source=test/netns/lib.sh
 . "$(dirname "$0")/../test/netns/lib.sh"
+# shellcheck source=bench/lib_hb.sh
+. "$(dirname "$0")/lib_hb.sh"
 
 IMPL=${1:?usage: failover_run.sh IMPL INTERVAL SCENARIO}
 INTERVAL=${2:?interval}
@@ -59,7 +61,7 @@ case $SCENARIO in death | stop | rate) ;; switch) [ "$IMPL" != keepalived ] ||
 	lib_fail "switch needs hactl: hamgr only" ;; *) lib_fail "unknown scenario $SCENARIO" ;; esac
 # lib.sh knows hamgr and keepalived; hamgr-hb is hamgr with another config.
 LIB_IMPL=${IMPL%-hb}
-HBPORT=694
+HBPORT=$HB_BENCH_PORT
 # Transitions are logged at notice level: no -d, so that hamgr does not pay
 # for debug lines keepalived does not write either.
 HM_HAMGR_ARGS=${HM_HAMGR_ARGS-}
@@ -99,17 +101,14 @@ vrrp_instance $INST {
     }
 }"
 	elif [ "$IMPL" = hamgr-hb ]; then
-		# One key for both nodes, 0600 (hamgr refuses anything looser).
-		if [ ! -s "$LIB_TMP/authkey" ]; then
-			(umask 077 && "$LIB_HAMGR" --genkey >"$LIB_TMP/authkey") ||
-				lib_fail "hamgr --genkey failed"
-		fi
-		lib_hamgr_start "$n" "auth-key-file = \"$LIB_TMP/authkey\"
+		# One key for both nodes (lib_hb.sh).
+		hb_bench_key
+		lib_hamgr_start "$n" "$(hb_bench_global)
 instance $INST {
     interface = \"eth0\"
     vrid = 51
     priority = $prio
-    protocol = \"hamgr\"
+$(hb_bench_instance)
     advert-interval = $INTERVAL
     vips = {\"$VIP/24\"}
 }"
@@ -228,7 +227,9 @@ else
 fi
 WIRE=$!
 LIB_BG+=("$WIRE")
-# The VIP leaving n1 and arriving on n2, with the kernel's timestamps.
+# The VIP leaving n1 and arriving on n2. ip -ts stamps each event with the
+# time ip itself read it (gettimeofday, not a kernel timestamp): a monitor
+# scheduled late shifts it, by up to a millisecond on a busy 2-CPU machine.
 MON=()
 for n in n1 n2; do
 	timeout "$wire_s" ip -n "$(lib_ns $n)" -ts monitor address >"$LIB_TMP/addr-$n.txt" 2>&1 &

@@ -2,8 +2,12 @@
 # lib_scale.sh: what scale_run.sh and starvation_run.sh share: N instances
 # per node (VRIDs 1..N, one VIP each: 198.51.100.4 .. .253, then
 # 2001:db8:100::5:K), for hamgr or keepalived; CPU and memory of a daemon.
-# Needs IMPL, N, INTERVAL and lib.sh; RT (realtime-priority, hamgr) may be
+# Needs IMPL (hamgr, hamgr-hb: protocol "hamgr", see lib_hb.sh, or
+# keepalived), N, INTERVAL and lib.sh; RT (realtime-priority, hamgr) may be
 # set.
+
+# shellcheck source=bench/lib_hb.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib_hb.sh"
 
 vip() {
 	if [ "$1" -le 250 ]; then echo "198.51.100.$((3 + $1))/24"
@@ -22,8 +26,10 @@ conf() {
 		done
 	else
 		[ "${RT:-0}" -gt 0 ] && printf 'realtime-priority = %d\n' "$RT"
+		if [ "$IMPL" = hamgr-hb ]; then hb_bench_global; fi
 		for ((k = 1; k <= N; k++)); do
 			printf 'instance i%d {\n    interface = "eth0"\n    vrid = %d\n' "$k" "$k"
+			if [ "$IMPL" = hamgr-hb ]; then hb_bench_instance; fi
 			printf '    priority = %d\n    advert-interval = %s\n    vips = {"%s"}\n}\n' \
 				"$prio" "$INTERVAL" "$(vip "$k")"
 		done
@@ -34,6 +40,7 @@ start() {
 	if [ "$IMPL" = keepalived ]; then
 		lib_keepalived_start "$1" "$(conf "$2" "$1")"
 	else
+		if [ "$IMPL" = hamgr-hb ]; then hb_bench_key; fi
 		lib_hamgr_start "$1" "$(conf "$2" "$1")"
 	fi
 }

@@ -115,9 +115,10 @@ starvation_table() {
 		awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, ($4 == "keepalived" ? "-" : $5), $6, ($3 == "cpu" ? "-" : $7), $8, $9, $10 }'
 }
 
-# The sections from protocol "hamgr" on (bench/failover_hb.sh; the send
-# path, measured with perf) are written by hand, with their reading of the
-# numbers: kept as they are, at the end of the page.
+# The sections from protocol "hamgr" on (bench/failover_hb.sh,
+# starvation_hb.sh; the send path, measured with perf; the conntrack-sync
+# stall) are written by hand, with their reading of the numbers: kept as
+# they are, at the end of the page.
 KEEP=$(sed -n '/^## Protocol hamgr: node death and handover$/,$p' "$DOC" 2>/dev/null)
 
 {

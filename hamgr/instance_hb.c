@@ -209,13 +209,32 @@ static void take(struct instance *in, const struct hbproto_msg *m)
 /* At most one answer per millisecond, or per interval if shorter: a flood
  * of challenges cannot make us flood; the next heartbeat carries the
  * answer anyway. */
+static void answer(struct instance *in);
+
+static int on_answer_due(sd_event_source *s, uint64_t usec, void *arg)
+{
+	struct instance *in = arg;
+
+	in->hb_answer_src = sd_event_source_disable_unref(in->hb_answer_src);
+	answer(in);
+	return 0;
+}
+
 static void answer(struct instance *in)
 {
 	uint64_t now = instance_now(in), gap = in->conf.advert_interval_us < 1000 ?
 					       in->conf.advert_interval_us : 1000;
 
-	if (in->hb_answered_at && now - in->hb_answered_at < gap)
+	/* Within the gap: answer once it has passed (not at the next
+	 * heartbeat, a second away for a backup: a master would not know
+	 * its new backup meanwhile). One pending answer at most. */
+	if (in->hb_answered_at && now - in->hb_answered_at < gap) {
+		if (!in->hb_answer_src &&
+		    sd_event_add_time(in->env->event, &in->hb_answer_src, CLOCK_MONOTONIC,
+				      in->hb_answered_at + gap, 0, on_answer_due, in) < 0)
+			in->hb_answer_src = NULL;
 		return;
+	}
 	in->hb_answered_at = now;
 	hbproto_count_answer(in->env->hb);
 	if (in->conf.protocol == CONF_PROTO_HAMGR && in->fsm.state == FSM_MASTER &&
@@ -273,6 +292,7 @@ void hbwire_drain(struct instance *in)
 
 void hbwire_close(struct instance *in)
 {
+	in->hb_answer_src = sd_event_source_disable_unref(in->hb_answer_src);
 	path_close_all(in);
 	if (in->env->hb)
 		hbproto_del(in->env->hb, in->hbsub);

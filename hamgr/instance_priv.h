@@ -126,6 +126,7 @@ struct instance {
 	struct hbproto_sub *hbsub;
 	uint64_t hb_epoch;              /* times this node became MASTER */
 	uint64_t hb_answered_at;        /* the last message sent to answer */
+	sd_event_source *hb_answer_src; /* an answer due once the gap passed */
 	struct instance_hb_last {       /* the newest counter taken per node */
 		char node[HEARTBEAT_NAME_MAX + 1];
 		uint64_t boot_id, counter;
