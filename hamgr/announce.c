@@ -13,6 +13,15 @@
 #include "hello_io.h"
 #include "quorum_corosync.h"
 
+uint8_t announce_flags(const struct instance *in)
+{
+	return (in->fsm.standby ? HELLO_F_STANDBY : 0) |
+	       (in->fsm.link_up ? HELLO_F_LINK_UP : 0) |
+	       (!pipeline_released(&in->pipe) ? HELLO_F_HELD : 0) |
+	       ((in->fsm.fault & FSM_FAULT_TRACK) ? HELLO_F_TRACK_FAULT : 0) |
+	       (in->fsm.prio != in->conf.priority ? HELLO_F_TRACK_DOWN : 0);
+}
+
 bool announce_running(const struct instance *in)
 {
 	return in->env->hb || (in->conf.protocol == CONF_PROTO_VRRP3 && in->env->hello);
@@ -39,11 +48,7 @@ void announce_send(struct instance *in, uint8_t type, const char *target)
 	h.priority = in->conf.priority;
 	/* The priority we compete with: tracks applied, 0 in standby. */
 	h.effective = fsm_effective_priority(&in->fsm);
-	h.flags = (in->fsm.standby ? HELLO_F_STANDBY : 0) |
-		  (in->fsm.link_up ? HELLO_F_LINK_UP : 0) |
-		  (!pipeline_released(&in->pipe) ? HELLO_F_HELD : 0) |
-		  ((in->fsm.fault & FSM_FAULT_TRACK) ? HELLO_F_TRACK_FAULT : 0) |
-		  (in->fsm.prio != in->conf.priority ? HELLO_F_TRACK_DOWN : 0);
+	h.flags = announce_flags(in);
 	h.seq = ++in->hello_seq;
 	snprintf(h.node, sizeof(h.node), "%s", in->env->node_name);
 	if (target)

@@ -30,16 +30,14 @@ static void fill(struct instance *in, struct heartbeat *hb, uint8_t type, uint8_
 	hb->state = (uint8_t)in->fsm.state;
 	hb->priority = in->conf.priority;
 	hb->effective = effective;
-	hb->flags = (in->fsm.standby ? HELLO_F_STANDBY : 0) |
-		    (in->fsm.link_up ? HELLO_F_LINK_UP : 0) |
-		    (!pipeline_released(&in->pipe) ? HELLO_F_HELD : 0) |
-		    (in->fsm.prio != in->conf.priority ? HELLO_F_TRACK_DOWN : 0);
+	hb->flags = announce_flags(in);
 	hb->tracks = (uint8_t)(in->conf.n_tracks > 255 ? 255 : in->conf.n_tracks);
 	for (i = 0; i < in->conf.n_tracks && hb->tracks_down < hb->tracks; i++)
 		if (in->tracks[i].t.known && !in->tracks[i].t.up)
 			hb->tracks_down++;
-	if ((in->fsm.fault & FSM_FAULT_TRACK) && hb->tracks_down)
-		hb->flags |= HELLO_F_TRACK_FAULT;
+	/* The codec wants a track down behind "track fault". */
+	if (!hb->tracks_down)
+		hb->flags &= (uint8_t)~HELLO_F_TRACK_FAULT;
 	hb->interval_us = (uint32_t)in->conf.advert_interval_us;
 	hb->epoch = in->hb_epoch;
 	snprintf(hb->node, sizeof(hb->node), "%s", in->env->node_name ? in->env->node_name : "");

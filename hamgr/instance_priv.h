@@ -199,6 +199,8 @@ int path_send_all(struct instance *in, struct heartbeat *hb);
 void path_heard(struct instance *in, size_t p, uint64_t now);
 
 /* announce.c */
+/* The HELLO_F_* flags this node announces now (both protocols). */
+uint8_t announce_flags(const struct instance *in);
 /* Announcements run: hello_io for vrrp3, the heartbeats for "hamgr". */
 bool announce_running(const struct instance *in);
 /* A decoded announcement, whatever carried it: the node table, the
