@@ -170,7 +170,7 @@ struct conf {
 	uint16_t heartbeat_port;        /* protocol "hamgr": UDP, default 694 */
 	char control_group[CONF_NAME_MAX]; /* socket group; empty: root's group */
 	char state_dir[CONF_PATH_MAX];  /* standby marks; default /var/lib/hamgr */
-	int realtime_priority;          /* 0 off (default), 1..99: SCHED_FIFO */
+	int realtime_priority;          /* 0 off, 1..99: SCHED_FIFO (REALTIME_DEFAULT) */
 	/* Lines of the values checked on the system (preflight.h); 0: the
 	 * default, not written in the file. */
 	int control_socket_line, control_group_line, state_dir_line;
@@ -209,6 +209,11 @@ int conf_instance_copy(struct conf_instance *dst, const struct conf_instance *sr
 /* Free what c's arrays hold (a copy's, or those of an instance in a struct
  * conf, which conf_free() releases itself) and set them empty. */
 void conf_instance_release(struct conf_instance *c);
+
+/* The same resource, the same track (lines aside: a line added above one
+ * on reload does not make it another). */
+bool conf_resource_equal(const struct conf_resource *a, const struct conf_resource *b);
+bool conf_track_equal(const struct conf_track *a, const struct conf_track *b);
 
 /* The same sync sections (lines aside). */
 bool conf_sync_equal(const struct conf_sync *a, const struct conf_sync *b);

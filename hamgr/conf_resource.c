@@ -122,3 +122,13 @@ void conf_resource_build(cfg_t *sec, struct conf_instance *in)
 	for (i = 0; i < in->n_resources; i++)
 		build_one(cfg_getnsec(sec, "resource", (unsigned)i), &in->resources[i]);
 }
+
+bool conf_resource_equal(const struct conf_resource *a, const struct conf_resource *b)
+{
+	struct conf_resource x, y;      /* copies: memcmp also covers fields added later */
+
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	x.line = y.line = 0;
+	return memcmp(&x, &y, sizeof(x)) == 0;
+}

@@ -104,3 +104,17 @@ void conf_track_build(cfg_t *sec, struct conf_instance *in)
 	for (i = 0; i < in->n_tracks; i++)
 		build_one(cfg_getnsec(sec, "track", (unsigned)i), &in->tracks[i]);
 }
+
+bool conf_track_equal(const struct conf_track *a, const struct conf_track *b)
+{
+	struct conf_track x, y;         /* copies: memcmp also covers fields added later */
+
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	x.line = y.line = 0;
+	if (x.interface_line)
+		x.interface_line = 1;   /* set or not is part of the track */
+	if (y.interface_line)
+		y.interface_line = 1;
+	return memcmp(&x, &y, sizeof(x)) == 0;
+}

@@ -425,8 +425,13 @@ void daemon_realtime(struct daemon *d)
 
 	if (want == d->rt.priority && (want == 0 || d->rt.fifo))
 		return;
+	/* Not fatal: a container or a unit with RestrictRealtime= refuses it,
+	 * and hamgr still works, only less sure of its timing under load. */
 	if (realtime_apply(want, &d->rt) < 0)
-		log_warnx("realtime-priority %d: %s", want, d->rt.error);
+		log_warnx("realtime-priority %d%s: %s; running with the normal policy "
+			  "(realtime-priority = 0 says so)", want,
+			  want == REALTIME_DEFAULT ? " (the default)" : "", d->rt.error);
 	else if (want)
-		log_notice("realtime: SCHED_FIFO priority %d, memory locked", want);
+		log_notice("realtime: SCHED_FIFO priority %d%s", want,
+			   d->rt.locked ? ", memory locked" : "");
 }

@@ -360,10 +360,10 @@ bool instance_can_reconfigure(const struct instance *in, const struct conf_insta
 	if (in->conf.n_tracks != ci->n_tracks || in->conf.n_resources != ci->n_resources)
 		return false;
 	for (i = 0; i < ci->n_tracks; i++)
-		if (memcmp(&in->conf.tracks[i], &ci->tracks[i], sizeof(ci->tracks[i])))
+		if (!conf_track_equal(&in->conf.tracks[i], &ci->tracks[i]))
 			return false;
 	for (i = 0; i < ci->n_resources; i++)
-		if (memcmp(&in->conf.resources[i], &ci->resources[i], sizeof(ci->resources[i])))
+		if (!conf_resource_equal(&in->conf.resources[i], &ci->resources[i]))
 			return false;
 	return true;
 }

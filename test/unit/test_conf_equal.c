@@ -1,0 +1,103 @@
+/* test_conf_equal: conf_resource_equal and conf_track_equal, what a reload
+ * uses to keep an instance running: the same resource or track further
+ * down the file (a global option added at the top) is the same; any
+ * setting changed is not. Also the default realtime-priority. */
+#include "conf_fixture.h"
+#include "cu_main.h"
+#include "realtime.h"
+
+#define RES_TRACK                                        \
+	"  resource db {\n"                              \
+	"    script = /usr/lib/hamgr/resource-scripts/mysql\n" \
+	"    phase = before-vips\n"                      \
+	"    params = {\"max_lag=3\"}\n"                 \
+	"  }\n"                                          \
+	"  track link {\n"                               \
+	"    interface = eth1\n"                         \
+	"  }\n"                                          \
+	"  track http {\n"                               \
+	"    command = \"/bin/true\"\n"                  \
+	"    weight = -50\n"                             \
+	"  }\n"
+
+/* The first instance's resource 0 and tracks 0, 1 of a and b compared. */
+static void expect_equal(const char *a_text, const char *b_text, bool res_eq, bool tracks_eq)
+{
+	struct conf *a = parse_ok(a_text), *b = parse_ok(b_text);
+
+	if (a && b) {
+		const struct conf_instance *x = &a->instances[0], *y = &b->instances[0];
+
+		CU_ASSERT_EQUAL(conf_resource_equal(&x->resources[0], &y->resources[0]), res_eq);
+		CU_ASSERT_EQUAL(conf_track_equal(&x->tracks[0], &y->tracks[0]) &&
+					conf_track_equal(&x->tracks[1], &y->tracks[1]),
+				tracks_eq);
+	}
+	conf_free(a);
+	conf_free(b);
+}
+
+static void test_lines_aside(void)
+{
+	expect_equal(INST(RES_TRACK), INST(RES_TRACK), true, true);
+	/* Two lines added above: every line number moves, nothing else. */
+	expect_equal(INST(RES_TRACK), "realtime-priority = 20\n\n" INST(RES_TRACK), true, true);
+	expect_equal(INST(RES_TRACK), INST("  priority = 150\n" RES_TRACK), true, true);
+}
+
+static void test_changes(void)
+{
+	const char *a = INST(RES_TRACK);
+
+	expect_equal(a, INST("  resource db {\n"
+			     "    script = /usr/lib/hamgr/resource-scripts/mysql\n"
+			     "    phase = before-vips\n"
+			     "    params = {\"max_lag=4\"}\n"
+			     "  }\n"
+			     "  track link {\n    interface = eth1\n  }\n"
+			     "  track http {\n    command = \"/bin/true\"\n    weight = -50\n  }\n"),
+		     false, true);
+	expect_equal(a, INST("  resource db {\n"
+			     "    script = /usr/lib/hamgr/resource-scripts/mysql\n"
+			     "    phase = before-vips\n"
+			     "    params = {\"max_lag=3\"}\n"
+			     "  }\n"
+			     "  track link {\n    interface = eth2\n  }\n"
+			     "  track http {\n    command = \"/bin/true\"\n    weight = -50\n  }\n"),
+		     true, false);
+	expect_equal(a, INST("  resource db {\n"
+			     "    script = /usr/lib/hamgr/resource-scripts/mysql\n"
+			     "    phase = before-vips\n"
+			     "    params = {\"max_lag=3\"}\n"
+			     "  }\n"
+			     "  track link {\n    interface = eth1\n  }\n"
+			     "  track http {\n    command = \"/bin/true\"\n    weight = -40\n  }\n"),
+		     true, false);
+}
+
+static void test_realtime_default(void)
+{
+	struct conf *c = parse_ok(INST(""));
+
+	if (c)
+		CU_ASSERT_EQUAL(c->realtime_priority, REALTIME_DEFAULT);
+	conf_free(c);
+	c = parse_ok("realtime-priority = 0\n" INST(""));
+	if (c)
+		CU_ASSERT_EQUAL(c->realtime_priority, 0);
+	conf_free(c);
+}
+
+static CU_TestInfo tests[] = {
+	{ "the same resource and tracks further down", test_lines_aside },
+	{ "a param, an interface, a weight changed", test_changes },
+	{ "realtime-priority: on by default, 0 turns it off", test_realtime_default },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "conf equal", NULL, NULL, NULL, NULL, tests },
+	CU_SUITE_INFO_NULL,
+};
+
+CU_MAIN(suites)
