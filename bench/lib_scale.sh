@@ -4,7 +4,7 @@
 # 2001:db8:100::5:K), for hamgr or keepalived; CPU and memory of a daemon.
 # Needs IMPL (hamgr, hamgr-hb: protocol "hamgr", see lib_hb.sh, or
 # keepalived), N, INTERVAL and lib.sh; RT (realtime-priority, hamgr) may be
-# set.
+# set, 0 included (off); unset, the config leaves hamgr's default.
 
 # shellcheck source=bench/lib_hb.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib_hb.sh"
@@ -25,7 +25,8 @@ conf() {
 			printf '    virtual_ipaddress {\n        %s dev eth0\n    }\n}\n' "$(vip "$k")"
 		done
 	else
-		[ "${RT:-0}" -gt 0 ] && printf 'realtime-priority = %d\n' "$RT"
+		# RT unset: hamgr's default (realtime-priority 10 since 2026-12-01)
+		[ -n "${RT:-}" ] && printf 'realtime-priority = %d\n' "$RT"
 		if [ "$IMPL" = hamgr-hb ]; then hb_bench_global; fi
 		for ((k = 1; k <= N; k++)); do
 			printf 'instance i%d {\n    interface = "eth0"\n    vrid = %d\n' "$k" "$k"

@@ -77,18 +77,22 @@ GP
 }
 
 addrs_table() {
-	echo "| impl | VIPs | SIGTERM to first address ms | first to last ms | SIGTERM to last ms | decision to last ms |"
-	echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-	fields "$OUT/addrs.csv" impl vips stop_to_first_ms first_to_last_ms stop_to_last_ms decision_to_last_ms |
-		sort | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, ($6 < 0 ? "-" : $6) }'
+	echo "| IPv4 + IPv6 | impl | SIGTERM to first address ms | first to last ms | SIGTERM to last ms | decision to last ms |"
+	echo "| --- | --- | ---: | ---: | ---: | ---: |"
+	fields "$OUT/addrs.csv" v4 v6 impl stop_to_first_ms first_to_last_ms stop_to_last_ms decision_to_last_ms |
+		sort -t$'\t' -k1,1nr -k3,3 | awk -F'\t' 'function d(x) { return x == "" || x < 0 ? "-" : x }
+			{ printf "| %s + %s | %s | %s | %s | %s | %s |\n", d($1), d($2), $3, d($4), $5, d($6), d($7) }'
 }
 
 addrs_chart() {
 	local d=$OUT/addrs.dat
 	local term=${BENCH_TERM:-'svg size 640,360 dynamic font "sans,12"'}
 	[ -s "$OUT/addrs.csv" ] && command -v gnuplot >/dev/null || return 0
-	fields "$OUT/addrs.csv" impl stop_to_first_ms first_to_last_ms |
-		awk -F'\t' '{ n[$1]++; a[$1] += $2; b[$1] += $3 }
+	# one bar per implementation and layout ("hamgr 200/800"); ip, the
+	# kernel's floor, has no SIGTERM
+	fields "$OUT/addrs.csv" impl v4 v6 stop_to_first_ms first_to_last_ms |
+		awk -F'\t' '{ k = $1 " " ($2 == "" ? 200 : $2) "/" ($3 == "" ? 800 : $3)
+			n[k]++; a[k] += ($4 < 0 ? 0 : $4); b[k] += $5 }
 			END { for (i in n) printf "%s\t%.0f\t%.0f\n", i, a[i] / n[i], b[i] / n[i] }' |
 		sort >"$d"
 	gnuplot <<GP
@@ -167,12 +171,21 @@ MD
 
 ## Takeover of 1,000 addresses
 
-One instance with 200 IPv4 VIPs (the advert family) and 800 IPv6 ones
-(moved unlisted); the master gets SIGTERM and the backup takes over.
-Times from `ip -ts monitor address` on the new master. hamgr's master
-removes its addresses before it sends priority 0 (docs/DESIGN.md, "the
-takeover pipeline"), hence a later first address; "decision" is the
-BACKUP -> MASTER line of the new master's log.
+One instance with 1,000 VIPs, in two layouts: 1,000 IPv4 (200 listed
+in the advert, the rest moved unlisted) and 200 IPv4 + 800 IPv6 (the IPv6
+ones unlisted); the master gets SIGTERM and the backup takes over. Times
+from `ip -ts monitor address` on the new master. hamgr's master removes
+its addresses before it sends priority 0 (docs/DESIGN.md, "the takeover
+pipeline"), hence a later first address; "decision" is the BACKUP ->
+MASTER line of the new master's log. Impl "ip" is what a notify script
+would do: no daemon, one `ip -batch` adding the same addresses on the
+same interface, one netlink request per address, watched the same way
+("decision": the moment before ip starts). The kernel walks the interface's address list on every add
+(IPv4: inet_rtm_newaddr and __inet_insert_ifa; IPv6: ipv6_mc_up visits
+every multicast group of the interface on every add, one solicited-node
+group per address), so n addresses cost it O(n^2): in `perf`, 1,000 IPv4
+adds take about 10 ms of kernel time on this machine and 800 IPv6 adds
+about 100 ms, whoever asks.
 
 MD
 	addrs_table

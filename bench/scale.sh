@@ -3,12 +3,15 @@
 # the same run, each run in fresh namespaces (see bench/README.md):
 #   scale       idle CPU and RSS of master and backup with 1, 100 and 255
 #               instances at 100 ms (scale_run.sh)
-#   addrs       takeover of one instance with 1,000 VIPs: SIGTERM / the
-#               decision to the last address on the new master (addrs_run.sh)
+#   addrs       takeover of one instance with 1,000 VIPs (1,000 IPv4, and
+#               200 IPv4 + 800 IPv6): SIGTERM / the decision to the last
+#               address on the new master, beside one ip -batch adding
+#               the same addresses (addrs_run.sh)
 #   starvation  100 instances at 100 ms and 1 at 10 ms; the host's CPUs
 #               saturated by 2 x nproc busy loops, or the backup SIGSTOPped
-#               for 50 ms at random times; hamgr without and with
-#               realtime-priority, and keepalived (starvation_run.sh)
+#               for 50 ms at random times; hamgr with realtime-priority 0
+#               (off), with BENCH_RT (default 50) and with its default (10),
+#               and keepalived (starvation_run.sh)
 # Results: $HM_BUILD/bench/{scale,addrs,starvation}.csv (one RESULT line
 # per run); bench/report.sh turns them into docs/BENCHMARKS.md.
 # Environment: BENCH_ONLY (sections, default "scale addrs starvation"),
@@ -76,8 +79,11 @@ for section in $ONLY; do
 	addrs)
 		: >"$OUT/addrs.csv"
 		for ((k = 0; k < ${BENCH_ADDR_RUNS:-3}; k++)); do
-			for impl in $IMPLS; do
-				run "$OUT/addrs.csv" 120 addrs_run.sh "$impl"
+			for layout in "1000 0" "200 800"; do
+				for impl in $IMPLS ip; do
+					# shellcheck disable=SC2086 # layout: two words
+					run "$OUT/addrs.csv" 120 addrs_run.sh "$impl" $layout
+				done
 			done
 		done ;;
 	starvation)
@@ -91,6 +97,8 @@ for section in $ONLY; do
 							starvation_run.sh hamgr $cfg $load 0
 						BENCH_SECS=$secs run "$OUT/starvation.csv" $((secs + 150)) \
 							starvation_run.sh hamgr $cfg $load "$RT"
+						BENCH_SECS=$secs run "$OUT/starvation.csv" $((secs + 150)) \
+							starvation_run.sh hamgr $cfg $load default
 					else
 						BENCH_SECS=$secs run "$OUT/starvation.csv" $((secs + 150)) \
 							starvation_run.sh "$impl" $cfg $load

@@ -2,7 +2,8 @@
 # starvation_hb.sh: protocol "hamgr" (issue 12) under CPU starvation: the
 # host's CPUs saturated by 2 x nproc busy loops for BENCH_SECS while a
 # settled pair (n1 master, n2 backup, one instance) must keep its roles.
-# Cells (IMPL@INTERVAL@RT, RT = hamgr's realtime-priority, 0 = off):
+# Cells (IMPL@INTERVAL@RT, RT = hamgr's realtime-priority, 0 = off,
+# "default" = the config silent, hamgr's default of 10):
 # hamgr-hb (hamgr with protocol "hamgr", a key from hamgr --genkey) at 1 ms
 # and 10 ms, each without and with realtime-priority 50, next to keepalived
 # and hamgr's VRRPv3 at 10 ms, runs interleaved (run k of every cell, then
@@ -91,7 +92,7 @@ EOF
 	for cell in $CELLS; do
 		IFS=@ read -r impl iv rt <<<"$cell"
 		[ "$impl" = hamgr-hb ] || continue
-		[ "$iv" = 10ms ] || { [ "$iv" = 1ms ] && [ "${rt:-0}" -gt 0 ]; } || continue
+		[ "$iv" = 10ms ] || { [ "$iv" = 1ms ] && [ "${rt:-0}" != 0 ]; } || continue
 		awk -v impl="$impl" -v iv="$iv" -v rt="${rt:-0}" -v ld="$LOAD" '
 			{ delete v; for (i = 2; i <= NF; i++) { split($i, p, "="); v[p[1]] = p[2] } }
 			v["impl"] == impl && v["interval"] == iv && v["rt"] == rt && v["load"] == ld {
@@ -118,7 +119,7 @@ for cell in $CELLS; do
 	IFS=@ read -r impl iv rt <<<"$cell"
 	case $impl in hamgr | hamgr-hb | keepalived) ;; *) die "bad implementation in cell $cell" 2 ;; esac
 	[[ $iv =~ ^[0-9]+(ms|s)$ ]] || die "bad interval in cell $cell" 2
-	[[ ${rt:-0} =~ ^[0-9]+$ ]] || die "bad realtime-priority in cell $cell" 2
+	[[ ${rt:-0} =~ ^([0-9]+|default)$ ]] || die "bad realtime-priority in cell $cell" 2
 done
 trap 'sweep' EXIT
 trap 'note interrupted; exit 130' INT
