@@ -25,7 +25,7 @@ conf() {
 			printf '    virtual_ipaddress {\n        %s dev eth0\n    }\n}\n' "$(vip "$k")"
 		done
 	else
-		# RT unset: hamgr's default (realtime-priority 10 since 2026-12-01)
+		# RT unset: hamgr's default (auto: 10 below 50 ms intervals, else 0)
 		[ -n "${RT:-}" ] && printf 'realtime-priority = %d\n' "$RT"
 		if [ "$IMPL" = hamgr-hb ]; then hb_bench_global; fi
 		for ((k = 1; k <= N; k++)); do

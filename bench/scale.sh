@@ -10,7 +10,8 @@
 #   starvation  100 instances at 100 ms and 1 at 10 ms; the host's CPUs
 #               saturated by 2 x nproc busy loops, or the backup SIGSTOPped
 #               for 50 ms at random times; hamgr with realtime-priority 0
-#               (off), with BENCH_RT (default 50) and with its default (10),
+#               (off), with BENCH_RT (default 50) and with its default
+#               (auto: 10 at 10 ms, 0 at 100 ms),
 #               and keepalived (starvation_run.sh)
 # Results: $HM_BUILD/bench/{scale,addrs,starvation}.csv (one RESULT line
 # per run); bench/report.sh turns them into docs/BENCHMARKS.md.

@@ -3,7 +3,7 @@
 # host's CPUs saturated by 2 x nproc busy loops for BENCH_SECS while a
 # settled pair (n1 master, n2 backup, one instance) must keep its roles.
 # Cells (IMPL@INTERVAL@RT, RT = hamgr's realtime-priority, 0 = off,
-# "default" = the config silent, hamgr's default of 10):
+# "default" = the config silent, hamgr's default: 10 below 50 ms):
 # hamgr-hb (hamgr with protocol "hamgr", a key from hamgr --genkey) at 1 ms
 # and 10 ms, each without and with realtime-priority 50, next to keepalived
 # and hamgr's VRRPv3 at 10 ms, runs interleaved (run k of every cell, then

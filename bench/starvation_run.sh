@@ -11,7 +11,7 @@
 #                     times (every 0.2 to 1 s) for BENCH_SECS
 #     RT        hamgr's realtime-priority, written into the config (default
 #               0: off); "default" leaves the config silent (hamgr's
-#               default, 10)
+#               default: 10 below 50 ms intervals, else 0)
 #
 # Two nodes settle (n1 master of every instance, n2 backup), then the load
 # runs; the backup must take nothing over and the master lose nothing.

@@ -374,6 +374,7 @@ static int cmd_status(struct daemon *d, struct json_object *args,
 		struct json_object *rt = json_object_new_object();
 
 		add(rt, "priority", json_object_new_int(d->rt.priority));
+		add(rt, "auto", json_object_new_boolean(d->conf->realtime_priority == REALTIME_AUTO));
 		add(rt, "policy", json_object_new_string(d->rt.fifo ? "fifo" : "other"));
 		add(rt, "memory_locked", json_object_new_boolean(d->rt.locked));
 		add(rt, "error", d->rt.error[0] ? json_object_new_string(d->rt.error) : NULL);

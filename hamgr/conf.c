@@ -172,7 +172,7 @@ cfg_opt_t conf_root_opts[] = {
 	CFG_INT_CB("heartbeat-port", HEARTBEAT_PORT, CFGF_NONE, conf_cb_int),
 	CFG_STR_CB("control-group", NULL, CFGF_NODEFAULT, conf_cb_name),
 	CFG_STR_CB("state-directory", CONF_DEFAULT_STATE_DIR, CFGF_NONE, conf_cb_path),
-	CFG_INT_CB("realtime-priority", REALTIME_DEFAULT, CFGF_NONE, conf_cb_int),
+	CFG_INT_CB("realtime-priority", REALTIME_AUTO, CFGF_NONE, conf_cb_int),
 	CFG_SEC("instance", conf_instance_opts, SUBSECTION),
 	CFG_SEC("sync", conf_sync_opts, CFGF_MULTI),
 	CFG_END()

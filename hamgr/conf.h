@@ -170,7 +170,8 @@ struct conf {
 	uint16_t heartbeat_port;        /* protocol "hamgr": UDP, default 694 */
 	char control_group[CONF_NAME_MAX]; /* socket group; empty: root's group */
 	char state_dir[CONF_PATH_MAX];  /* standby marks; default /var/lib/hamgr */
-	int realtime_priority;          /* 0 off, 1..99: SCHED_FIFO (REALTIME_DEFAULT) */
+	int realtime_priority;          /* 0 off, 1..99: SCHED_FIFO; REALTIME_AUTO (default):
+					   realtime_effective() decides */
 	/* Lines of the values checked on the system (preflight.h); 0: the
 	 * default, not written in the file. */
 	int control_socket_line, control_group_line, state_dir_line;

@@ -419,9 +419,21 @@ void daemon_on_stopped(void *arg, struct instance *in)
 		daemon_maybe_exit(d);
 }
 
+static uint64_t shortest_interval(const struct conf *c)
+{
+	uint64_t m = 0;
+	size_t i;
+
+	for (i = 0; i < c->n_instances; i++)
+		if (!m || c->instances[i].advert_interval_us < m)
+			m = c->instances[i].advert_interval_us;
+	return m;
+}
+
 void daemon_realtime(struct daemon *d)
 {
-	int want = d->conf->realtime_priority;
+	bool autom = d->conf->realtime_priority == REALTIME_AUTO;
+	int want = realtime_effective(d->conf->realtime_priority, shortest_interval(d->conf));
 
 	if (want == d->rt.priority && (want == 0 || d->rt.fifo))
 		return;
@@ -430,8 +442,10 @@ void daemon_realtime(struct daemon *d)
 	if (realtime_apply(want, &d->rt) < 0)
 		log_warnx("realtime-priority %d%s: %s; running with the normal policy "
 			  "(realtime-priority = 0 says so)", want,
-			  want == REALTIME_DEFAULT ? " (the default)" : "", d->rt.error);
+			  autom ? " (the default for an advert interval under 50 ms)" : "",
+			  d->rt.error);
 	else if (want)
-		log_notice("realtime: SCHED_FIFO priority %d%s", want,
-			   d->rt.locked ? ", memory locked" : "");
+		log_notice("realtime: SCHED_FIFO priority %d%s%s", want,
+			   d->rt.locked ? ", memory locked" : "",
+			   autom ? " (the default for an advert interval under 50 ms)" : "");
 }

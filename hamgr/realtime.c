@@ -27,6 +27,14 @@
 #define REALTIME_LOCK 1
 #endif
 
+int realtime_effective(int configured, uint64_t shortest_interval_us)
+{
+	if (configured != REALTIME_AUTO)
+		return configured;
+	return shortest_interval_us && shortest_interval_us < REALTIME_AUTO_BELOW_US
+		       ? REALTIME_DEFAULT : 0;
+}
+
 int realtime_apply(int priority, struct realtime_state *st)
 {
 	struct sched_param sp = { .sched_priority = priority };

@@ -9,11 +9,23 @@
 
 #include <stdbool.h>
 
-/* realtime-priority when the config does not say: on, below the kernel's
- * threaded interrupt handlers (50), which deliver the adverts. Measured:
- * with it no false takeover at 10 ms under CPU starvation (docs/
- * BENCHMARKS.md), without it one every 10-20 s. */
+#include <stdint.h>
+
+/* realtime-priority when the config does not say (REALTIME_AUTO): on, at
+ * REALTIME_DEFAULT, when an instance advertises more often than every
+ * REALTIME_AUTO_BELOW_US, else off. Measured (docs/BENCHMARKS.md): at 10
+ * ms on a CPU-starved host one false takeover every 10-20 s with the
+ * normal policy, none with SCHED_FIFO; at 100 ms none either way, while
+ * SCHED_FIFO costs 255 instances about twice the CPU (each wakeup of a
+ * real-time task is dearer) and mlockall 4 MB of RSS. 10 is below the
+ * kernel's threaded interrupt handlers (50), which deliver the adverts. */
+#define REALTIME_AUTO (-1)
 #define REALTIME_DEFAULT 10
+#define REALTIME_AUTO_BELOW_US 50000ULL
+
+/* The priority in force for a configured one (REALTIME_AUTO or 0..99)
+ * and the shortest advert interval of the config's instances (0: none). */
+int realtime_effective(int configured, uint64_t shortest_interval_us);
 
 struct realtime_state {
 	int priority;           /* configured: 0 off, 1..99 */

@@ -1,7 +1,8 @@
 /* test_conf_equal: conf_resource_equal and conf_track_equal, what a reload
  * uses to keep an instance running: the same resource or track further
  * down the file (a global option added at the top) is the same; any
- * setting changed is not. Also the default realtime-priority. */
+ * setting changed is not. Also the default realtime-priority (auto) and
+ * what it comes to. */
 #include "conf_fixture.h"
 #include "cu_main.h"
 #include "realtime.h"
@@ -80,18 +81,27 @@ static void test_realtime_default(void)
 	struct conf *c = parse_ok(INST(""));
 
 	if (c)
-		CU_ASSERT_EQUAL(c->realtime_priority, REALTIME_DEFAULT);
+		CU_ASSERT_EQUAL(c->realtime_priority, REALTIME_AUTO);
 	conf_free(c);
 	c = parse_ok("realtime-priority = 0\n" INST(""));
 	if (c)
 		CU_ASSERT_EQUAL(c->realtime_priority, 0);
 	conf_free(c);
+	/* auto: SCHED_FIFO 10 below 50 ms, off from 50 ms and without
+	 * instances; a configured value is what it says */
+	CU_ASSERT_EQUAL(realtime_effective(REALTIME_AUTO, 10000), REALTIME_DEFAULT);
+	CU_ASSERT_EQUAL(realtime_effective(REALTIME_AUTO, 49999), REALTIME_DEFAULT);
+	CU_ASSERT_EQUAL(realtime_effective(REALTIME_AUTO, 50000), 0);
+	CU_ASSERT_EQUAL(realtime_effective(REALTIME_AUTO, 1000000), 0);
+	CU_ASSERT_EQUAL(realtime_effective(REALTIME_AUTO, 0), 0);
+	CU_ASSERT_EQUAL(realtime_effective(0, 10000), 0);
+	CU_ASSERT_EQUAL(realtime_effective(20, 1000000), 20);
 }
 
 static CU_TestInfo tests[] = {
 	{ "the same resource and tracks further down", test_lines_aside },
 	{ "a param, an interface, a weight changed", test_changes },
-	{ "realtime-priority: on by default, 0 turns it off", test_realtime_default },
+	{ "realtime-priority: auto by default (on below 50 ms), 0 off", test_realtime_default },
 	CU_TEST_INFO_NULL,
 };
 
