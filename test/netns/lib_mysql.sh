@@ -149,6 +149,7 @@ my_primary_setup() {
 		GRANT RELOAD, PROCESS, CONNECTION ADMIN, READ_ONLY ADMIN, REPLICATION SLAVE ADMIN, SLAVE MONITOR,
 			BINLOG MONITOR ON *.* TO hamgr@localhost;
 		GRANT SELECT ON mysql.global_priv TO hamgr@localhost;
+		GRANT SELECT ON mysql.roles_mapping TO hamgr@localhost;
 		CREATE USER repl@'$MY_NET' IDENTIFIED BY 'repl-pw';
 		GRANT REPLICATION SLAVE ON *.* TO repl@'$MY_NET';
 		CREATE DATABASE app;

@@ -10,6 +10,10 @@
 #     it a replica of b and clears the mark;
 #   - the same back to a, then b rejoins a: both servers hold the same
 #     rows and every acknowledged insert.
+#   - start on the replica b, run by hand for other app_user accounts,
+#     warns about READ_ONLY ADMIN held directly or through a role (a
+#     default role, nested in another), naming the role, and not about a
+#     role without it.
 # shellcheck source=test/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=test/netns/lib_mysql.sh
@@ -96,4 +100,41 @@ done
 sum() { my_val "$1" "SELECT CONCAT(COUNT(*), ' ', BIT_XOR(CRC32(CONCAT_WS(',', id, sid, at)))) FROM app.t"; }
 lib_assert_eq "a and b hold the same rows" "$(sum a)" "$(sum b)"
 lib_log "acknowledged inserts: $(wc -l <"$LIB_TMP/acked"), on both servers; rows: $(sum a)"
+
+# Accounts the client does not use (one holding READ_ONLY ADMIN through
+# a default role could write to a read-only server).
+my_sql a "CREATE USER app_d@'$MY_NET';
+	GRANT READ_ONLY ADMIN ON *.* TO app_d@'$MY_NET';
+	CREATE ROLE app_ro_admin;
+	GRANT READ_ONLY ADMIN ON *.* TO app_ro_admin;
+	CREATE ROLE app_outer;
+	GRANT app_ro_admin TO app_outer;
+	CREATE USER app_r@'$MY_NET';
+	GRANT app_outer TO app_r@'$MY_NET';
+	SET DEFAULT ROLE app_outer FOR app_r@'$MY_NET';
+	CREATE ROLE app_plain;
+	GRANT SELECT ON app.* TO app_plain;
+	CREATE USER app_p@'$MY_NET';
+	GRANT app_plain TO app_p@'$MY_NET';
+	SET DEFAULT ROLE app_plain FOR app_p@'$MY_NET'" || lib_fail "a: accounts and roles not created"
+my_wait_caught_up b a 5
+# ro_warn USER: start on b for app_user USER; its warning lines in $W.
+ro_warn() {
+	my_rs b -p "app_user=$1" start
+	lib_assert_eq "mysql start on b, app_user=$1" 0 "$MY_RC"
+	W=$(grep -F 'WARNING' <<<"$MY_OUT")
+}
+ro_warn app_d
+lib_assert_eq "the warning for app_d" \
+	"start: WARNING: app_user 'app_d'@'$MY_NET' holds READ_ONLY ADMIN: it can write to a read-only server (REVOKE READ_ONLY ADMIN ON *.* FROM ...)" \
+	"$W"
+ro_warn "app_r@$MY_NET"
+lib_assert_eq "the warning for app_r" \
+	"start: WARNING: app_user 'app_r'@'$MY_NET' holds READ_ONLY ADMIN through role app_ro_admin (granted via app_outer): it can write to a read-only server (REVOKE READ_ONLY ADMIN ON *.* FROM ...)" \
+	"$W"
+ro_warn app_p
+lib_assert_eq "the warning for app_p (its role lacks READ_ONLY ADMIN)" "" "$W"
+ro_warn app
+lib_assert_eq "the warning for app (the client)" "" "$W"
+lib_assert_eq "b read_only" 1 "$(my_ro b)"
 lib_pass
