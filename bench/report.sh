@@ -160,8 +160,9 @@ MD
 ## Idle CPU and memory against instances
 
 Two nodes, N VRRPv3 instances each at 100 ms (one VIP each), once every
-instance settled: CPU time (user + system, keepalived's VRRP child
-included) over the measured seconds, resident memory at the end.
+instance settled: CPU time (the scheduler's account in nanoseconds,
+/proc/PID/task/*/schedstat, keepalived's VRRP child included) over the
+measured seconds, resident memory at the end.
 
 MD
 	scale_table

@@ -45,15 +45,14 @@ lib_require_root
 scale_setup
 sleep "$WARMUP"
 lib_log_mark n2
-hz=$(getconf CLK_TCK)
-a1=$(ticks n1) a2=$(ticks n2) ts=$(lib_now_ms)
+a1=$(cpu_ns n1) a2=$(cpu_ns n2) ts=$(lib_now_ms)
 sleep "$SECS"
-b1=$(ticks n1) b2=$(ticks n2) te=$(lib_now_ms)
+b1=$(cpu_ns n1) b2=$(cpu_ns n2) te=$(lib_now_ms)
 r1=$(rss_kb n1) r2=$(rss_kb n2)
 false_to=$(count_state n2 MASTER)
-pct() { awk -v d="$1" -v hz="$hz" -v ms=$((te - ts)) 'BEGIN { printf "%.2f", d / hz * 100000 / ms }'; }
-lib_log "master cpu $(pct $((b1 - a1)))%, backup cpu $(pct $((b2 - a2)))%, rss $r1 / $r2 kB"
+lib_log "master cpu $(pct $((b1 - a1)) $((te - ts)))%, backup cpu $(pct $((b2 - a2)) $((te - ts)))%," \
+	"rss $r1 / $r2 kB"
 lib_daemon_stop n1 TERM
 lib_daemon_stop n2 TERM
-echo "RESULT impl=${BENCH_LABEL:-$IMPL} n=$N interval=$INTERVAL master_cpu=$(pct $((b1 - a1))) backup_cpu=$(pct $((b2 - a2))) master_rss_kb=$r1 backup_rss_kb=$r2 settle_s=$SETTLE_S false_takeovers=$false_to"
+echo "RESULT impl=${BENCH_LABEL:-$IMPL} n=$N interval=$INTERVAL master_cpu=$(pct $((b1 - a1)) $((te - ts))) backup_cpu=$(pct $((b2 - a2)) $((te - ts))) master_rss_kb=$r1 backup_rss_kb=$r2 settle_s=$SETTLE_S false_takeovers=$false_to"
 lib_pass

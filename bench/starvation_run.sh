@@ -54,7 +54,6 @@ scale_setup
 sleep 2
 lib_log_mark n1
 lib_log_mark n2
-hz=$(getconf CLK_TCK)
 # Every VIP added or removed on either node during the load. Bounded by
 # time.
 MON=()
@@ -63,7 +62,7 @@ for n in n1 n2; do
 	MON+=("$!")
 done
 LIB_BG+=("${MON[@]}")
-a2=$(ticks n2) ts=$(lib_now_ms)
+a2=$(cpu_ns n2) ts=$(lib_now_ms)
 stops=0
 if [ "$LOAD" = cpu ]; then
 	loops=()
@@ -92,10 +91,10 @@ sleep 1
 # below cover the same time.
 kill -TERM "${MON[@]}" 2>/dev/null
 wait "${MON[@]}" 2>/dev/null
-b2=$(ticks n2) te=$(lib_now_ms)
+b2=$(cpu_ns n2) te=$(lib_now_ms)
 false_to=$(count_state n2 MASTER)
 lost=$(($(count_state n1 BACKUP) + $(count_state n1 INIT) + $(count_state n1 FAULT)))
-cpu=$(awk -v d=$((b2 - a2)) -v hz="$hz" -v ms=$((te - ts)) 'BEGIN { printf "%.2f", d / hz * 100000 / ms }')
+cpu=$(pct $((b2 - a2)) $((te - ts)))
 lib_log "false takeovers on the backup: $false_to, roles lost on the master: $lost"
 # Which transitions, when, and why (hamgr: "no advert from X for N ms").
 if [ "$false_to" -gt 0 ] || [ "$lost" -gt 0 ]; then
