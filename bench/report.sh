@@ -46,8 +46,11 @@ scale_chart() {
 	local term=${BENCH_TERM:-'svg size 760,480 dynamic font "sans,12"'}
 	[ -s "$OUT/scale.csv" ] && command -v gnuplot >/dev/null || return 0
 	for impl in hamgr keepalived hamgr-before; do
+		# the mean of the rounds at each count
 		fields "$OUT/scale.csv" n impl master_cpu backup_cpu |
-			awk -F'\t' -v i="$impl" '$2 == i' | sort -n -k1,1 >"$d.$impl.dat"
+			awk -F'\t' -v i="$impl" '$2 == i { k[$1]++; m[$1] += $3; b[$1] += $4 }
+				END { for (n in k) printf "%s\t%s\t%.3f\t%.3f\n", n, i, m[n] / k[n], b[n] / k[n] }' |
+			sort -n -k1,1 >"$d.$impl.dat"
 	done
 	# log scale: a 0 (below the tick resolution) is drawn at 0.01
 	local u3="using 1:(\$3 < 0.01 ? 0.01 : \$3)" u4="using 1:(\$4 < 0.01 ? 0.01 : \$4)"

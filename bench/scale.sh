@@ -36,9 +36,11 @@ RUN_ID=0
 mkdir -p "$OUT/logs"
 
 note() { echo "bench: $*" >&2; }
+# sweep [PREFIX]: kill and delete what is left in the run's namespaces
+# (every run's by default).
 sweep() {
 	local ns pids
-	for ns in $(ip netns list 2>/dev/null | awk '{ print $1 }' | grep "^$PREFIX"); do
+	for ns in $(ip netns list 2>/dev/null | awk '{ print $1 }' | grep "^${1:-$PREFIX}"); do
 		pids=$(ip netns pids "$ns" 2>/dev/null)
 		[ -n "$pids" ] && kill -KILL $pids 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
@@ -49,29 +51,44 @@ trap 'note interrupted; exit 130' INT
 trap 'note terminated; exit 143' TERM
 [ "$(id -u)" -eq 0 ] || { note "needs root (network namespaces)"; exit 77; }
 
-# run CSV TIMEOUT SCRIPT ARGS...: one run, its RESULT line appended to CSV.
-run() {
-	local csv=$1 to=$2 script=$3 line
-	shift 3
-	RUN_ID=$((RUN_ID + 1))
-	note "run $RUN_ID: $script $*"
-	line=$(HM_PREFIX="$PREFIX$RUN_ID-" HM_LOGDIR="$OUT/logs/$RUN_ID" \
-		timeout -k 10 "$to" "$here/$script" "$@" 2>&1 | tee "$OUT/logs/$RUN_ID.out" |
+# run_id ID CSV TIMEOUT SCRIPT ARGS...: run number ID, its RESULT line
+# appended to CSV; run CSV TIMEOUT SCRIPT ARGS...: the next number.
+run_id() {
+	local id=$1 csv=$2 to=$3 script=$4 line
+	shift 4
+	note "run $id: $script $*"
+	line=$(HM_PREFIX="$PREFIX$id-" HM_LOGDIR="$OUT/logs/$id" \
+		timeout -k 10 "$to" "$here/$script" "$@" 2>&1 | tee "$OUT/logs/$id.out" |
 		grep '^RESULT' | tail -n 1)
-	sweep
+	sweep "$PREFIX$id-"
 	if [ -n "$line" ]; then echo "$line" >>"$csv"; note "  $line"
-	else note "  run $RUN_ID failed: $OUT/logs/$RUN_ID.out"; fi
+	else note "  run $id failed: $OUT/logs/$id.out"; fi
+}
+run() {
+	RUN_ID=$((RUN_ID + 1))
+	run_id "$RUN_ID" "$@"
 }
 
 T0=$SECONDS
 for section in $ONLY; do
 	case $section in
 	scale)
+		# Every implementation at once, each pair in its own namespaces:
+		# idle CPU moves by tens of percent from one minute to the next on
+		# a VM, so sequential runs compare two different machines; side by
+		# side they share it (together they load it by a few percent).
+		# BENCH_SCALE_RUNS rounds.
 		: >"$OUT/scale.csv"
-		for n in $NS; do
-			for impl in $IMPLS; do
-				run "$OUT/scale.csv" $((120 + n)) scale_run.sh "$impl" "$n" 100ms
+		for ((k = 0; k < ${BENCH_SCALE_RUNS:-3}; k++)); do
+			for n in $NS; do
+				for impl in $IMPLS; do
+					RUN_ID=$((RUN_ID + 1))
+					run_id "$RUN_ID" "$OUT/scale.csv" $((120 + n)) scale_run.sh "$impl" "$n" 100ms &
+				done
+				wait
 			done
+		done
+		for n in $NS; do
 			if [ -n "${BENCH_BASE_HAMGR:-}" ]; then
 				HAMGR=$BENCH_BASE_HAMGR BENCH_LABEL=hamgr-before \
 					run "$OUT/scale.csv" $((120 + n)) scale_run.sh hamgr "$n" 100ms

@@ -58,7 +58,7 @@ table() {
 	echo "hamgr starvation bench (protocol hamgr), $(sed -n 's/^date=//p' "$META" 2>/dev/null)"
 	sed -n 's/^\(machine\|loadavg\|command\)=/\1: /p' "$META" 2>/dev/null
 	cat <<'EOF'
-load: 2 x nproc busy loops (sh -c 'while :; do :; done') on the host for the
+load: 2 x nproc busy loops (bash: while [ $SECONDS -lt N ]; do :; done) on the host for the
 seconds of each run; both nodes and their daemons share the starved CPUs.
 false: the backup's transitions to MASTER with the master healthy (total, runs
 with any, per run); lost: the master's transitions out of MASTER; vip: VIP
