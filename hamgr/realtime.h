@@ -16,7 +16,7 @@
  * REALTIME_AUTO_BELOW_US, else off. Measured (docs/BENCHMARKS.md): at 10
  * ms on a CPU-starved host one false takeover every 10-20 s with the
  * normal policy, none with SCHED_FIFO; at 100 ms none either way, while
- * SCHED_FIFO costs 255 instances about twice the CPU (each wakeup of a
+ * SCHED_FIFO costs 255 instances about 1.5 x the CPU (each wakeup of a
  * real-time task is dearer) and mlockall 4 MB of RSS. 10 is below the
  * kernel's threaded interrupt handlers (50), which deliver the adverts. */
 #define REALTIME_AUTO (-1)
