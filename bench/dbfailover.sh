@@ -44,15 +44,9 @@ T0=$SECONDS
 
 die() { echo "dbbench: $*" >&2; exit "${2:-1}"; }
 note() { echo "dbbench: $*" >&2; }
-sweep() {
-	local ns pids
-	for ns in $(ip netns list 2>/dev/null | awk '{ print $1 }' | grep "^$PREFIX"); do
-		pids=$(ip netns pids "$ns" 2>/dev/null)
-		# shellcheck disable=SC2086 # one word per pid
-		[ -n "$pids" ] && kill -KILL $pids 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
-}
+# shellcheck source=bench/lib_sweep.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib_sweep.sh"
+sweep() { bench_sweep "$PREFIX"; }
 on_exit() {
 	local rc=$?
 	trap - EXIT INT TERM

@@ -76,16 +76,11 @@ LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 die() { echo "bench: $*" >&2; exit "${2:-1}"; }
 note() { echo "bench: $*" >&2; }
 
+# shellcheck source=bench/lib_sweep.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib_sweep.sh"
 # Everything a run left behind (a run killed by its timeout cleans up after
 # itself; this is for the bench being interrupted). Only our own prefix.
-sweep() {
-	local ns pids
-	for ns in $(ip netns list 2>/dev/null | awk '{ print $1 }' | grep "^$PREFIX"); do
-		pids=$(ip netns pids "$ns" 2>/dev/null)
-		[ -n "$pids" ] && kill -KILL $pids 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
-}
+sweep() { bench_sweep "$PREFIX"; }
 on_exit() {
 	local rc=$?
 	trap - EXIT INT TERM

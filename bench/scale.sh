@@ -36,16 +36,11 @@ RUN_ID=0
 mkdir -p "$OUT/logs"
 
 note() { echo "bench: $*" >&2; }
-# sweep [PREFIX]: kill and delete what is left in the run's namespaces
-# (every run's by default).
-sweep() {
-	local ns pids
-	for ns in $(ip netns list 2>/dev/null | awk '{ print $1 }' | grep "^${1:-$PREFIX}"); do
-		pids=$(ip netns pids "$ns" 2>/dev/null)
-		[ -n "$pids" ] && kill -KILL $pids 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
-}
+# shellcheck source=bench/lib_sweep.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib_sweep.sh"
+# sweep [PREFIX]: what is left in the run's namespaces (every run's by
+# default).
+sweep() { bench_sweep "${1:-$PREFIX}"; }
 trap 'sweep' EXIT
 trap 'note interrupted; exit 130' INT
 trap 'note terminated; exit 143' TERM

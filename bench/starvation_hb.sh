@@ -42,15 +42,9 @@ RUN_ID=0
 
 note() { echo "bench: $*" >&2; }
 die() { note "$1"; exit "${2:-1}"; }
-sweep() {
-	local ns pids
-	for ns in $(ip netns list 2>/dev/null | awk '{ print $1 }' | grep "^$PREFIX"); do
-		pids=$(ip netns pids "$ns" 2>/dev/null)
-		# shellcheck disable=SC2086 # several pids
-		[ -n "$pids" ] && kill -KILL $pids 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
-}
+# shellcheck source=bench/lib_sweep.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib_sweep.sh"
+sweep() { bench_sweep "$PREFIX"; }
 
 # The table from the CSV: one row per cell, in the order of CELLS.
 table() {
