@@ -432,7 +432,8 @@ static uint64_t shortest_interval(const struct conf *c)
 
 void daemon_realtime(struct daemon *d)
 {
-	bool autom = d->conf->realtime_priority == REALTIME_AUTO;
+	const char *dflt = d->conf->realtime_priority == REALTIME_AUTO
+				   ? " (the default for an advert interval under 50 ms)" : "";
 	int want = realtime_effective(d->conf->realtime_priority, shortest_interval(d->conf));
 
 	if (want == d->rt.priority && (want == 0 || d->rt.fifo))
@@ -441,11 +442,8 @@ void daemon_realtime(struct daemon *d)
 	 * and hamgr still works, only less sure of its timing under load. */
 	if (realtime_apply(want, &d->rt) < 0)
 		log_warnx("realtime-priority %d%s: %s; running with the normal policy "
-			  "(realtime-priority = 0 says so)", want,
-			  autom ? " (the default for an advert interval under 50 ms)" : "",
-			  d->rt.error);
+			  "(realtime-priority = 0 says so)", want, dflt, d->rt.error);
 	else if (want)
 		log_notice("realtime: SCHED_FIFO priority %d%s%s", want,
-			   d->rt.locked ? ", memory locked" : "",
-			   autom ? " (the default for an advert interval under 50 ms)" : "");
+			   d->rt.locked ? ", memory locked" : "", dflt);
 }

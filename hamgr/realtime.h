@@ -8,7 +8,6 @@
 #define HAMGR_REALTIME_H
 
 #include <stdbool.h>
-
 #include <stdint.h>
 
 /* realtime-priority when the config does not say (REALTIME_AUTO): on, at
@@ -28,7 +27,7 @@
 int realtime_effective(int configured, uint64_t shortest_interval_us);
 
 struct realtime_state {
-	int priority;           /* configured: 0 off, 1..99 */
+	int priority;           /* asked for (realtime_effective): 0 off, 1..99 */
 	bool fifo;              /* SCHED_FIFO is in force */
 	bool locked;            /* mlockall is in force (never in ASan builds:
 				 * it would fault in terabytes of shadow) */
