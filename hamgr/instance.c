@@ -236,6 +236,8 @@ int instance_start(struct instance *in)
 				  in->conf.name, in->conf.interface,
 				  in->family == IPADDR_V4 ? "IPv4" : "IPv6 link-local");
 		fsm_link(&in->fsm, now, false, &acts);
+		/* whatever that says is not lost for the start moving to the loop */
+		instance_apply(in, &acts);
 	}
 	if (statefile_marked(in->env->state_dir, "standby", in->conf.name)) {
 		log_notice("instance %s: in standby (remembered from before the restart)",

@@ -204,9 +204,6 @@ static void take(struct instance *in, const struct hbproto_msg *m)
 	}
 }
 
-/* At most one answer per millisecond, or per interval if shorter: a flood
- * of challenges cannot make us flood; the next heartbeat carries the
- * answer anyway. */
 static void answer(struct instance *in);
 
 static int on_answer_due(sd_event_source *s, uint64_t usec, void *arg)
@@ -218,6 +215,9 @@ static int on_answer_due(sd_event_source *s, uint64_t usec, void *arg)
 	return 0;
 }
 
+/* At most one answer per millisecond, or per interval if shorter: a flood
+ * of challenges cannot make us flood; the next heartbeat carries the
+ * answer anyway. */
 static void answer(struct instance *in)
 {
 	uint64_t now = instance_now(in), gap = in->conf.advert_interval_us < 1000 ?
