@@ -21,7 +21,8 @@
 #   BENCH_RUNS    runs per cell (default 5)
 #   BENCH_MODES   default "async" (also: semisync, lagging: b's promote
 #                 refuses, see dbfailover_run.sh)
-#   BENCH_IMPLS   default "hamgr keepalived"
+#   BENCH_IMPLS   default "hamgr hamgr-pair keepalived" (hamgr-pair:
+#                 unicast pair with settle-gate = 0s)
 #   MY_ATTEMPT_S  the client's bound on one insert (default here 0.1 s:
 #                 the client retries that often, so the switch time is
 #                 not rounded up to a long attempt)
@@ -34,7 +35,7 @@ ROOT=$(cd "$BENCH_DIR/.." && pwd)
 export HM_BUILD=${HM_BUILD:-$ROOT/build}
 RUNS=${BENCH_RUNS:-5}
 MODES=${BENCH_MODES:-async}
-IMPLS=${BENCH_IMPLS:-hamgr keepalived}
+IMPLS=${BENCH_IMPLS:-hamgr hamgr-pair keepalived}
 export MY_ATTEMPT_S=${MY_ATTEMPT_S:-0.1}
 OUT=${BENCH_OUT:-$HM_BUILD/bench}
 PREFIX=hd$$r
@@ -130,11 +131,13 @@ ok=1
 				"$(sum "$CSV" "$impl" "$mode" 8)" "$(sum "$CSV" "$impl" "$mode" 10)"
 			[ "$sn" != "$r" ] && echo "    ($((r - sn)) run(s) without any insert acknowledged by the new primary)"
 		done
-		h=$(stats "$CSV" hamgr "$mode" 4 | cut -d' ' -f2)
 		kk=$(stats "$CSV" keepalived "$mode" 4 | cut -d' ' -f2)
-		if [[ $h =~ ^[0-9]+$ ]] && [[ $kk =~ ^[0-9]+$ ]] && [ "$kk" -gt 0 ]; then
-			echo "    $mode: median switch hamgr/keepalived = $(awk -v a="$h" -v b="$kk" 'BEGIN { printf "%.2f", a / b }')"
-		fi
+		for impl in hamgr hamgr-pair; do
+			h=$(stats "$CSV" $impl "$mode" 4 | cut -d' ' -f2)
+			if [[ $h =~ ^[0-9]+$ ]] && [[ $kk =~ ^[0-9]+$ ]] && [ "$kk" -gt 0 ]; then
+				echo "    $mode: median switch $impl/keepalived = $(awk -v a="$h" -v b="$kk" 'BEGIN { printf "%.2f", a / b }')"
+			fi
+		done
 	done
 } >"$TXT"
 cat "$TXT"

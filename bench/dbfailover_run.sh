@@ -5,6 +5,9 @@
 #   bench/dbfailover_run.sh IMPL [MODE]
 #     IMPL  hamgr       the mysql resource script as a before-vips resource
 #                       (test/netns/lib_mysql.sh's configuration)
+#           hamgr-pair  the same as a pair: unicast to each other and
+#                       settle-gate = 0s (promote as soon as the master is
+#                       declared down, no settle gate; hamgr.conf(5))
 #           keepalived  Debian's keepalived 2.2.7 with the same script's
 #                       promote as notify_master (keepalived brings the VIP
 #                       up and runs the script at the same time)
@@ -36,9 +39,9 @@
 IMPL=${1:?usage: dbfailover_run.sh IMPL [MODE]}
 MODE=${2:-async}
 VIP=198.51.100.50
-case $IMPL in hamgr | keepalived) ;; *) lib_fail "unknown implementation $IMPL" ;; esac
+case $IMPL in hamgr | hamgr-pair | keepalived) ;; *) lib_fail "unknown implementation $IMPL" ;; esac
 case $MODE in async | lagging) cnf="" ;; semisync) cnf=$MY_SEMISYNC_CNF ;; *) lib_fail "unknown mode $MODE" ;; esac
-LIB_IMPL=$IMPL
+LIB_IMPL=${IMPL%-pair}
 lib_require_root
 lib_require_hamgr
 my_require
@@ -75,15 +78,19 @@ notify_script() {
 }
 
 for n in a b; do
-	prio=200
-	[ $n = b ] && prio=100
-	if [ "$IMPL" = hamgr ]; then
-		extra=$(my_hamgr_extra $n)
-	else
+	prio=200 peer=198.51.100.2 peers=""
+	[ $n = b ] && prio=100 peer=198.51.100.1
+	if [ "$IMPL" = keepalived ]; then
 		extra="    notify_master $(notify_script $n)"
+	else
+		extra=$(my_hamgr_extra $n)
 	fi
-	lib_vrrp_conf $n name=db prio=$prio preempt=false int=100ms extra="$extra"
-	if [ "$IMPL" = hamgr ]; then
+	if [ "$IMPL" = hamgr-pair ]; then
+		peers=$peer
+		extra+=$'\n    settle-gate = 0s'
+	fi
+	lib_vrrp_conf $n name=db prio=$prio preempt=false int=100ms peers="$peers" extra="$extra"
+	if [ "$LIB_IMPL" = hamgr ]; then
 		lib_hamgr_start $n "$LIB_CONF_TEXT"
 	else
 		lib_keepalived_start $n "${LIB_CONF_TEXT/global_defs \{/global_defs {
@@ -124,7 +131,7 @@ ro=$(grep -c 'ERROR 1290' "$LIB_TMP/client.log")
 first=$(awk -v f="$fault" '$4 == "ok" && $5 == 2 && $3 >= f { print $3; exit }' "$LIB_TMP/client.log")
 switch=-1
 [ -n "$first" ] && switch=$((first - fault))
-if [ "$IMPL" = hamgr ]; then
+if [ "$LIB_IMPL" = hamgr ]; then
 	plog=$(lib_log_since_mark b | grep 'db/db promote: promote: ')
 else
 	plog=$(cat "$LIB_TMP/b.notify.log" 2>/dev/null)

@@ -153,6 +153,7 @@ cfg_opt_t conf_instance_opts[] = {
 	CFG_INT_CB("garp-rate", 1000, CFGF_NONE, conf_cb_int),
 	CFG_BOOL_CB("conntrack-sync", cfg_false, CFGF_NONE, conf_cb_bool),
 	CFG_STR_CB("startup-gate", "0s", CFGF_NONE, conf_cb_duration),
+	CFG_STR_CB("settle-gate", NULL, CFGF_NODEFAULT, conf_cb_duration),
 	CFG_STR_CB("fail-holdoff", "60s", CFGF_NONE, conf_cb_duration),
 	CFG_STR_CB("fence", NULL, CFGF_NODEFAULT, conf_cb_command),
 	CFG_INT_CB("quorum-nodes", 0, CFGF_NONE, conf_cb_int),

@@ -118,6 +118,11 @@ struct conf_instance {
 	uint64_t startup_gate_us;       /* irreversible steps wait this long after a
 					   start-up mastership unless a peer confirms;
 					   0: default (2 x Master_Down_Interval + 1 s) */
+	bool settle_gate_set;           /* settle-gate written: irreversible steps */
+	uint64_t settle_gate_us;        /* wait this long after a failover (0:
+					   not at all); not set: two advert
+					   intervals. Below that only where the
+					   node hears one peer (a pair) */
 	enum conf_quorum quorum;        /* who says whether the node may hold
 					   the role: nobody, the majority count
 					   (quorum-nodes), corosync's votequorum */

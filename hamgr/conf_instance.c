@@ -224,6 +224,33 @@ static void allowed_checks(cfg_t *sec, const struct conf_instance *in)
 		family_check(sec, in, "allowed-peers", &in->allowed_peers[i], i);
 }
 
+/* settle-gate: the settle gate waits, after a failover, for a second
+ * backup that took over at the same instant (docs/DESIGN.md, F1). Only a
+ * node that hears a single peer can do without it: one unicast peer, or
+ * one allowed peer that is a host address. Longer than the default is
+ * always allowed. */
+static void settle_checks(cfg_t *sec, struct conf_instance *in)
+{
+	int line = conf_line_of(sec, "settle-gate", 0, in->line);
+	uint64_t dflt = 2 * in->advert_interval_us;
+	char lo[32];
+	bool pair = in->n_unicast_peers == 1 ||
+		    (in->n_allowed_peers == 1 &&
+		     in->allowed_peers[0].prefixlen ==
+		      (in->allowed_peers[0].family == IPADDR_V4 ? 32 : 128));
+
+	if (!cfg_size(sec, "settle-gate"))
+		return;
+	in->settle_gate_set = true;
+	in->settle_gate_us = conf_getduration(sec, "settle-gate");
+	if (in->settle_gate_us < dflt && !pair)
+		conf_report(line, "settle-gate: %s is shorter than two advert intervals (%s), "
+		            "which only a pair may use: two backups could promote at once, "
+		            "expected exactly one unicast-peers or allowed-peers address, or "
+		            "settle-gate >= %s", cfg_getstr(sec, "settle-gate"),
+		            conf_duration_str(lo, sizeof(lo), dflt), lo);
+}
+
 static void addresses(cfg_t *sec, struct conf_instance *in)
 {
 	in->n_vips = addr_list(sec, "vips", true, &in->vips);
@@ -241,6 +268,7 @@ static void addresses(cfg_t *sec, struct conf_instance *in)
 	list_dups(sec, "allowed-peers", in->allowed_peers, in->n_allowed_peers, true);
 	peer_checks(sec, in);
 	allowed_checks(sec, in);
+	settle_checks(sec, in);
 }
 
 void conf_instance_cross_check(cfg_t *root, const struct conf *c, size_t i, size_t j)

@@ -248,6 +248,7 @@ struct dur_range {
 static const struct dur_range dur_ranges[] = {
 	{ "instance", "preempt-delay", 0, HOUR_US, false },
 	{ "instance", "startup-gate", 0, HOUR_US, false },
+	{ "instance", "settle-gate", 0, 60 * US_PER_S, false },
 	{ "instance", "fail-holdoff", 0, HOUR_US, false },
 	{ "instance", "fence-timeout", US_PER_S, HOUR_US, false },
 	{ "instance", "quorum-wait", 100 * US_PER_MS, 600 * US_PER_S, false },

@@ -42,6 +42,8 @@ void instance_fsm_config(struct fsm_config *fc, const struct conf_instance *ci,
 	fc->adver_int_us = (uint32_t)ci->advert_interval_us;
 	fc->preempt = ci->preempt;
 	fc->preempt_delay_us = ci->preempt_delay_us;
+	fc->settle_fixed = ci->settle_gate_set;
+	fc->settle_gate_us = ci->settle_gate_us;
 	/* The longer of the two: a witness and a quorum may both be set. */
 	fc->down_wait_us = tracks_witness_wait(ci);
 	if (q > fc->down_wait_us)

@@ -418,7 +418,10 @@ void takeover_acquire(struct instance *in)
 	/* Only when something waits: a node without irreversible steps goes
 	 * straight on. */
 	if (!in->fsm.confirmed && has_gated(&in->pipe)) {
-		if (in->fsm.settle)
+		if (in->fsm.settle && !fsm_gate_us(&in->fsm, 0))
+			log_info("instance %s: irreversible steps go on at once (settle-gate 0: "
+				 "a pair, no second backup to wait for)", in->conf.name);
+		else if (in->fsm.settle)
 			log_info("instance %s: irreversible steps wait %llu ms for a backup that "
 				 "took over at the same instant to show itself", in->conf.name,
 				 (unsigned long long)ms(fsm_gate_us(&in->fsm, 0)));

@@ -79,7 +79,14 @@ uint64_t fsm_gate_us(const struct fsm *f, uint64_t startup_gate_us)
 	uint64_t intv = f->master_adver_int_us > f->cfg.adver_int_us ? f->master_adver_int_us
 								    : f->cfg.adver_int_us;
 
-	return f->settle ? 2 * intv : startup_gate_us;
+	if (!f->settle)
+		return startup_gate_us;
+	/* settle-gate shortens only a takeover from a master that went
+	 * silent. After a release a pair needs the full gate too: two
+	 * masters of VRRP's moment that both give the role up each take the
+	 * other's priority 0 for their master's release and both take over
+	 * after the same Skew_Time (the checker's pair0-equal/reorder). */
+	return f->cfg.settle_fixed && f->silent_known ? f->cfg.settle_gate_us : 2 * intv;
 }
 
 uint64_t fsm_master_down_interval(const struct fsm *f)

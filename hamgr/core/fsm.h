@@ -43,6 +43,9 @@ struct fsm_config {
 					 a master cut off from its witness or its
 					 quorum needs to see it and step down
 					 (0: none) */
+	bool settle_fixed;            /* settle gate set by the operator: */
+	uint64_t settle_gate_us;      /* ... this long (0: none); otherwise two
+					 advert intervals (fsm_gate_us) */
 };
 
 enum fsm_action_type {
@@ -173,10 +176,13 @@ struct fsm {
 uint64_t fsm_skew_time(const struct fsm *f);
 /* How long gated (irreversible) steps wait for confirmation of the
  * current unconfirmed mastership: after a failover (a master that was
- * heard went silent or released), two advert intervals, time enough for
- * the advert of another backup that took over at the same instant to
- * arrive and the tie to be decided; otherwise (nobody heard since start,
- * or preempting a master that may still hold) startup_gate_us. */
+ * heard went silent or released), the settle gate: two advert intervals,
+ * time enough for the advert of another backup that took over at the
+ * same instant to arrive and the tie to be decided, or cfg.settle_gate_us
+ * when cfg.settle_fixed (a pair, where no such backup exists) and the
+ * master went silent (not after a release: see fsm.c); otherwise
+ * (nobody heard since start, or preempting a master that may still hold)
+ * startup_gate_us. */
 uint64_t fsm_gate_us(const struct fsm *f, uint64_t startup_gate_us);
 
 /* Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time, plus the

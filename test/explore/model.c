@@ -48,6 +48,8 @@ static void node_reset(struct world *w, int i)
 	fc.adver_int_us = c->intv;
 	fc.preempt = c->preempt;
 	fc.down_wait_us = world_down_wait(c);
+	fc.settle_fixed = c->settle_fixed;
+	fc.settle_gate_us = c->settle;
 	fsm_init(&w->nd[i].f, &fc, world_ip(i));
 	pipeline_init(&w->nd[i].p, steps, XSTEPS);
 	memset(w->nd[i].until, 0, sizeof(w->nd[i].until));

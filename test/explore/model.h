@@ -88,6 +88,9 @@ struct xcfg {
 	uint32_t intv;          /* advert interval */
 	uint64_t dmax;          /* an advert arrives at most this long after it is sent */
 	uint64_t gate;          /* start-up gate; 0: the daemon's 2 x MDI + 1 s */
+	bool settle_fixed;      /* settle-gate set: settle (0: none), not two
+				   advert intervals (pairs only) */
+	uint64_t settle;
 	uint64_t holdoff;       /* fail-holdoff */
 	uint64_t deadline;      /* resource steps' deadline */
 	uint64_t down;          /* a crashed node stays down at least this long */

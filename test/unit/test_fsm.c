@@ -3019,6 +3019,15 @@ static void test_confirmed(void)
 	EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
 	CU_ASSERT(!f.confirmed && f.settle);
 	EQU(fsm_gate_us(&f, 9 * SEC), 2 * SEC);
+	/* settle-gate set (a pair): that length, 0 included, after a master
+	 * that went silent; the start-up gate is not its business. */
+	f.cfg.settle_fixed = true;
+	f.cfg.settle_gate_us = 0;
+	EQU(fsm_gate_us(&f, 9 * SEC), 0);
+	f.cfg.settle_gate_us = 5 * SEC;
+	EQU(fsm_gate_us(&f, 9 * SEC), 5 * SEC);
+	f.settle = false;
+	EQU(fsm_gate_us(&f, 9 * SEC), 9 * SEC);
 	/* Release seen: the same (F1 of the election checker: backups of
 	 * different priorities race after their Skew_Time). */
 	mk(&f, 100, SEC, "10.0.0.1");
@@ -3028,6 +3037,10 @@ static void test_confirmed(void)
 	EQS(do_timer(&f, 3 * SEC + 609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	EQU(f.cause, FSM_CAUSE_RELEASE_SEEN);
 	CU_ASSERT(!f.confirmed && f.settle);
+	/* ... and settle-gate does not shorten it: after a release even a
+	 * pair may have two successors (the checker's pair0-equal/reorder). */
+	f.cfg.settle_fixed = true;
+	EQU(fsm_gate_us(&f, 9 * SEC), 2 * SEC);
 	/* A release from a node we do not follow is not our master's. */
 	mk(&f, 100, SEC, "10.0.0.1");
 	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
