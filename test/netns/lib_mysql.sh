@@ -42,7 +42,8 @@ MY_NET=198.51.100.%
 # outlasts the client's attempt (0.5 s), so a commit the replica never
 # acknowledged is never acknowledged to the client. STOP SLAVE on a
 # semi-sync replica connects to the primary to end its dump thread: 1 s
-# for that, not 5 (the promote of a replica whose primary is dead).
+# for that, not 5 (promote KILLs the IO thread first and does not wait for
+# it, t_mysql_semisync_stop runs with 5; a plain STOP SLAVE does).
 # shellcheck disable=SC2034 # used by the scenarios and the bench
 MY_SEMISYNC_CNF="rpl_semi_sync_master_enabled = ON
 rpl_semi_sync_slave_enabled = ON
