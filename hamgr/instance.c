@@ -202,6 +202,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *arg)
 		wire_drain(in);
 	fsm_timer(&in->fsm, now, &acts);
 	instance_apply(in, &acts);
+	announce_piggyback(in, now);
 	takeover_timer(in, now);
 	instance_rearm(in);
 	return 0;
