@@ -20,8 +20,8 @@
 # measured, default 20), BENCH_STARVE_SECS (default 120), BENCH_ADDR_RUNS
 # (default 3), BENCH_IMPLS (default "hamgr keepalived"), BENCH_RT (the
 # realtime-priority tried, default 50), BENCH_BASE_HAMGR (an older hamgr
-# binary: the scale section runs it too, as "hamgr-before", and the
-# starvation section with the stopped backup).
+# binary: the scale section runs it too, as "hamgr-before", side by side
+# with the others, and the starvation section with the stopped backup).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 HM_BUILD=${HM_BUILD:-$here/../build}
@@ -80,14 +80,14 @@ for section in $ONLY; do
 					RUN_ID=$((RUN_ID + 1))
 					run_id "$RUN_ID" "$OUT/scale.csv" $((120 + n)) scale_run.sh "$impl" "$n" 100ms &
 				done
+				# the older binary too, in the same minute as the others
+				if [ -n "${BENCH_BASE_HAMGR:-}" ]; then
+					RUN_ID=$((RUN_ID + 1))
+					HAMGR=$BENCH_BASE_HAMGR BENCH_LABEL=hamgr-before \
+						run_id "$RUN_ID" "$OUT/scale.csv" $((120 + n)) scale_run.sh hamgr "$n" 100ms &
+				fi
 				wait
 			done
-		done
-		for n in $NS; do
-			if [ -n "${BENCH_BASE_HAMGR:-}" ]; then
-				HAMGR=$BENCH_BASE_HAMGR BENCH_LABEL=hamgr-before \
-					run "$OUT/scale.csv" $((120 + n)) scale_run.sh hamgr "$n" 100ms
-			fi
 		done ;;
 	addrs)
 		: >"$OUT/addrs.csv"

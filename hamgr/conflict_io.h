@@ -4,7 +4,9 @@
  * limit 255 required) becomes a claim of an address by a MAC, handed to
  * the callback; core/conflict.c decides what a claim means. Opened when
  * an instance first holds its VIPs, paused while it does not. The probes
- * go out through garp.c. */
+ * go out through garp.c. The sockets are shared: one per interface and
+ * family for every instance there (each an entry the kernel walks for
+ * every packet the interface receives), read while any instance listens. */
 #ifndef HAMGR_CONFLICT_IO_H
 #define HAMGR_CONFLICT_IO_H
 
@@ -27,8 +29,9 @@ void conflict_io_close(struct conflict_io *io);
 /* Stop or resume handing claims up, keeping the sockets: closing an
  * AF_PACKET socket waits for the kernel's RCU grace period (10-20 ms
  * measured), which a master releasing its VIPs at 1 ms heartbeats cannot
- * afford, and opening one costs as much on the new master. Resuming drops
- * what queued meanwhile. */
+ * afford, and opening one costs as much on the new master. Claims from
+ * while paused are never handed up (the first to resume on a socket
+ * nobody read drops what queued meanwhile). */
 void conflict_io_pause(struct conflict_io *io, bool paused);
 
 /* io listens on ifindex for exactly these families. */

@@ -110,8 +110,11 @@ static int ifmac(int fd, int ifindex, uint8_t mac[ETH_ALEN])
 {
 	struct ifreq ifr;
 
+	/* The name through our own socket: if_indextoname opens and closes
+	 * one per call, and this runs for every probe and announcement. */
 	memset(&ifr, 0, sizeof(ifr));
-	if (!if_indextoname((unsigned)ifindex, ifr.ifr_name))
+	ifr.ifr_ifindex = ifindex;
+	if (ioctl(fd, SIOCGIFNAME, &ifr) < 0)
 		return -errno;
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
 		return -errno;

@@ -87,6 +87,8 @@ struct instance {
 	struct fsm fsm;
 	struct vrrp_sub *sub;            /* adverts in and out (vrrp_rx.c) */
 	sd_event_source *timer;
+	uint64_t timer_at;              /* what timer is armed at, 0: off */
+	uint64_t timer_acc;             /* its accuracy (us) as last set */
 	sd_event_source *start_src;     /* the fsm's start, from the loop */
 	int ifindex;
 	uint8_t family;                 /* advert family: the first VIP's */
@@ -98,6 +100,7 @@ struct instance {
 	struct log_ratelimit send_rl;
 	struct peers peers;
 	sd_event_source *hello_timer;
+	uint64_t hello_due;             /* the next announcement (monotonic us) */
 	uint32_t hello_seq;
 	/* takeover (takeover.c) */
 	struct pipeline pipe;
@@ -210,6 +213,8 @@ bool announce_rx(struct instance *in, const struct ipaddr *src, const struct hel
 /* src passes allowed-peers; else the drop is counted and logged. */
 bool announce_allowed(struct instance *in, const struct ipaddr *src);
 void announce_send(struct instance *in, uint8_t type, const char *target);
+/* An advert went out or came in: the announcement goes too if due soon. */
+void announce_piggyback(struct instance *in, uint64_t now);
 /* How often this instance announces itself: 1 s, or with quorum-nodes its
  * advert interval (10 ms .. 1 s). */
 uint64_t announce_period(const struct conf_instance *ci);

@@ -241,6 +241,7 @@ static bool handle_packet(void *arg, const struct vrrp_pkt *p)
 	instance_apply(in, &acts);
 	if (in->fsm.state == FSM_MASTER && in->fsm.confirmed)
 		takeover_confirm(in);
+	announce_piggyback(in, now);
 	instance_rearm(in);
 	return !lists_ours(in, adv);
 }

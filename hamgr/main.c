@@ -154,7 +154,10 @@ static int setup_loop(struct daemon *d)
 	/* sd_event_add_child (resource scripts, agents) needs SIGCHLD blocked. */
 	script_block_sigchld();
 	signal(SIGPIPE, SIG_IGN);
-	if ((r = sd_event_default(&d->env.event)) < 0 ||
+	/* A loop of our own, not sd_event_default's: the default loop checks
+	 * its thread with a gettid() system call on every iteration (one per
+	 * advert sent or read), and nothing here shares it. */
+	if ((r = sd_event_new(&d->env.event)) < 0 ||
 	    (r = sd_event_add_signal(d->env.event, NULL, SIGTERM, on_sigterm, d)) < 0 ||
 	    (r = sd_event_add_signal(d->env.event, NULL, SIGINT, on_sigterm, d)) < 0 ||
 	    (r = sd_event_add_signal(d->env.event, NULL, SIGHUP, on_sighup, d)) < 0) {
