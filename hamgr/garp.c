@@ -111,7 +111,8 @@ static int ifmac(int fd, int ifindex, uint8_t mac[ETH_ALEN])
 	struct ifreq ifr;
 
 	/* The name through our own socket: if_indextoname opens and closes
-	 * one per call, and this runs for every probe and announcement. */
+	 * one per call, and this runs for every conflict probe and
+	 * gratuitous ARP / NA sent. */
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_ifindex = ifindex;
 	if (ioctl(fd, SIOCGIFNAME, &ifr) < 0)

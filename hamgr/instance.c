@@ -256,6 +256,7 @@ int instance_start(struct instance *in)
 			      1 /* us accuracy: failover timing is the product */,
 			      on_timer, in);
 	in->timer_acc = 1;
+	in->timer_at = 0;       /* added off (below): instance_rearm arms it */
 	if (r < 0) {
 		log_warnx("instance %s: sd_event_add_time: %s", in->conf.name, strerror(-r));
 		return -1;

@@ -418,13 +418,15 @@ void takeover_acquire(struct instance *in)
 	/* Only when something waits: a node without irreversible steps goes
 	 * straight on. */
 	if (!in->fsm.confirmed && has_gated(&in->pipe)) {
-		if (in->fsm.settle && !fsm_gate_us(&in->fsm, 0))
+		uint64_t settle = fsm_gate_us(&in->fsm, 0);
+
+		if (in->fsm.settle && !settle)
 			log_info("instance %s: irreversible steps go on at once (settle-gate 0: "
 				 "a pair, no second backup to wait for)", in->conf.name);
 		else if (in->fsm.settle)
 			log_info("instance %s: irreversible steps wait %llu ms for a backup that "
 				 "took over at the same instant to show itself", in->conf.name,
-				 (unsigned long long)ms(fsm_gate_us(&in->fsm, 0)));
+				 (unsigned long long)ms(settle));
 		else if (in->fsm.awaiting_release)
 			log_notice("instance %s: preempting %s: irreversible steps wait up to %llu ms "
 				   "for it to release", in->conf.name,
