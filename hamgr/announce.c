@@ -33,6 +33,7 @@ void announce_send(struct instance *in, uint8_t type, const char *target)
 	uint8_t buf[HELLO_MAX_LEN];
 	size_t len, i;
 
+	in->hello_flags = announce_flags(in);
 	/* Protocol "hamgr", or a key to sign with: the heartbeat stream. */
 	if (in->env->hb) {
 		hbwire_announce(in, type == HELLO_HANDOVER ? HEARTBEAT_HANDOVER_REQ

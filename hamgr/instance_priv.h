@@ -101,6 +101,7 @@ struct instance {
 	struct peers peers;
 	sd_event_source *hello_timer;
 	uint64_t hello_due;             /* the next announcement (monotonic us) */
+	uint8_t hello_flags;            /* announce_flags() as last announced */
 	uint32_t hello_seq;
 	/* takeover (takeover.c) */
 	struct pipeline pipe;

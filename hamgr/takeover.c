@@ -385,8 +385,14 @@ void takeover_dispatch(struct instance *in, struct pipeline_actions *acts)
 			exec_one(in, &more.a[i]);
 		in->dispatch_depth--;
 	}
-	if (!in->dispatch_depth)
-		instance_rearm(in);
+	if (in->dispatch_depth)
+		return;
+	/* "held" flips when the first step starts or the last one is
+	 * undone: peers hear of it now, not with the next periodic
+	 * announcement (the RELEASED action has announced already). */
+	if (announce_flags(in) != in->hello_flags)
+		announce_send(in, HELLO_ANNOUNCE, NULL);
+	instance_rearm(in);
 }
 
 /* The start-up gate: how long gated steps wait for a peer to confirm. */
