@@ -252,13 +252,14 @@ static void on_claim(void *arg, const struct conflict_claim *cl)
 
 static void probe_round(struct instance *in, uint64_t now)
 {
+	const struct ipaddr *src = in->have_primary ? &in->fsm.primary : NULL;
 	size_t i, k;
 
 	if (garp_ifmac(in->env->garp, in->ifindex, in->mac) < 0)
 		memset(in->mac, 0, sizeof(in->mac));
 	for (k = 0; k < in->conf.n_vips && k < ALARMS_PROBE_MAX; k++) {
 		i = in->probe_next++ % in->conf.n_vips;
-		if (garp_probe(in->env->garp, in->ifindex, &in->conf.vips[i]) < 0)
+		if (garp_probe(in->env->garp, in->ifindex, src, &in->conf.vips[i]) < 0)
 			log_debug("instance %s: conflict probe failed", in->conf.name);
 	}
 	conflict_probed(&in->alarms, now, randombytes_random());

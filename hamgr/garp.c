@@ -51,18 +51,22 @@ static int open_arp(void)
 }
 
 /* A raw ICMPv6 socket gets a copy of every ICMPv6 packet; block them all so
- * nothing queues up on a socket that only sends. */
+ * nothing queues up on a socket that only sends. No multicast loopback:
+ * our own NA / NS would come back to our stack, which has nothing to
+ * learn from them and checks each against every group the interface
+ * joined (one per IPv6 VIP). */
 static int open_na(void)
 {
 	struct icmp6_filter filt;
-	int hops = GARP_HOPLIMIT;
+	int hops = GARP_HOPLIMIT, loop = 0;
 	int fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
 
 	if (fd < 0)
 		return -1;
 	ICMP6_FILTER_SETBLOCKALL(&filt);
 	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt, sizeof(filt)) < 0 ||
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) < 0) {
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &loop, sizeof(loop)) < 0) {
 		int e = errno;
 
 		close(fd);
@@ -202,10 +206,13 @@ static int send_na(struct garp *g, int ifindex, const struct ipaddr *vip)
 }
 
 /* A neighbour solicitation for vip to its solicited-node group, with our
- * MAC as source link-layer address, from the address the kernel picks
- * (link-local for this link-local destination). A host that has the
- * address answers with a solicited NA to that source. */
-static int send_ns(struct garp *g, int ifindex, const struct ipaddr *vip)
+ * MAC as source link-layer address, from src, or (NULL) the address the
+ * kernel picks: link-local for this link-local destination, but picking
+ * walks every address of the interface, so with thousands of VIPs a
+ * round of probes without src holds the loop for hundreds of ms. A host
+ * that has the address answers with a solicited NA to that source. */
+static int send_ns(struct garp *g, int ifindex, const struct ipaddr *src,
+		   const struct ipaddr *vip)
 {
 	const struct ipaddr group = {                   /* ff02::1:ffXX:XXXX */
 		.family = IPADDR_V6, .prefixlen = 128,
@@ -213,11 +220,12 @@ static int send_ns(struct garp *g, int ifindex, const struct ipaddr *vip)
 		       [14] = vip->a[14], [15] = vip->a[15] }
 	};
 
-	return send_nd(g, ifindex, ND_NEIGHBOR_SOLICIT, 0, ND_OPT_SOURCE_LINKADDR, NULL, &group,
+	return send_nd(g, ifindex, ND_NEIGHBOR_SOLICIT, 0, ND_OPT_SOURCE_LINKADDR, src, &group,
 		       vip);
 }
 
-int garp_probe(struct garp *g, int ifindex, const struct ipaddr *vip)
+int garp_probe(struct garp *g, int ifindex, const struct ipaddr *src6,
+	       const struct ipaddr *vip)
 {
 	static const uint8_t any[4];
 
@@ -226,7 +234,8 @@ int garp_probe(struct garp *g, int ifindex, const struct ipaddr *vip)
 	if (vip->family == IPADDR_V4)
 		return send_arp_request(g, ifindex, any, vip->a);
 	if (vip->family == IPADDR_V6)
-		return send_ns(g, ifindex, vip);
+		return send_ns(g, ifindex,
+			       src6 && src6->family == IPADDR_V6 ? src6 : NULL, vip);
 	return -EAFNOSUPPORT;
 }
 
