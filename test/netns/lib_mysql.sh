@@ -238,6 +238,26 @@ my_hamgr_extra() {
 	CONF
 }
 
+# my_example FILE NODE [NODE2]: a shipped example (etc/examples/db-pair*.conf)
+# for NODE, with NODE2's "NODE2: VALUE" comments applied when given (so
+# they are checked too), for this run: 10.0.0.N -> 198.51.100.N,
+# /usr/lib/hamgr/ -> this tree, the server's socket, credentials files and
+# state file -> NODE's MariaDB (my_server).
+my_example() {
+	local file=$1 n=$2 node2=${3:-} d args=()
+	d=$(my_dir "$n")
+	[ -n "$node2" ] && args+=(-e "s/^([[:space:]]*[a-z-]+[[:space:]]*=[[:space:]]*)[^#]*#[[:space:]]*$node2:[[:space:]]*([^;#]*[^;#[:space:]]).*\$/\\1\\2/")
+	sed -E "${args[@]}" \
+		-e 's/10\.0\.0\.([0-9]+)/198.51.100.\1/g' \
+		-e "s|/usr/lib/hamgr/agents/|$LIB_ROOT/agents/|g" \
+		-e "s|/usr/lib/hamgr/resource-scripts/|$LIB_ROOT/resource-scripts/|g" \
+		-e "s|/etc/hamgr/mysql-admin.cnf|$d/admin.cnf|g" \
+		-e "s|/etc/hamgr/mysql-repl.cnf|$d/repl.cnf|g" \
+		-e "s|/run/mysqld/mysqld.sock|$d/sock|g" \
+		-e "s|/var/lib/hamgr/mysql.state|$d/hamgr.state|g" \
+		"$file"
+}
+
 # my_rs NODE ACTION [ARG]: run the resource script by hand in NODE's
 # namespace, as the operator would (-p for each param); output in $MY_OUT,
 # exit status in $MY_RC.

@@ -11,7 +11,8 @@
 #     track to the gateway 198.51.100.254) run side by side: the first
 #     node of each takes over and serves; SIGTERM on it and the second
 #     takes over and serves.
-# db-pair.conf runs in t_examples_db (it needs the MariaDB pair).
+# db-pair.conf runs in t_examples_db and db-pair-fast.conf in t_portblock
+# (they need the MariaDB pair).
 # shellcheck source=test/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=test/netns/lib_web.sh

@@ -29,26 +29,9 @@ my_primary_setup db01
 my_replica_setup db02 db01
 my_heartbeat_event db01 db02
 
-# example NODE [NODE2]: the shipped file for NODE (with NODE2's comments
-# applied when given), for this run's addresses and paths.
-example() {
-	local n=$1 node2=${2:-} d args=()
-	d=$(my_dir "$n")
-	[ -n "$node2" ] && args+=(-e "s/^([[:space:]]*[a-z-]+[[:space:]]*=[[:space:]]*)[^#]*#[[:space:]]*$node2:[[:space:]]*([^;#]*[^;#[:space:]]).*\$/\\1\\2/")
-	sed -E "${args[@]}" \
-		-e 's/10\.0\.0\.([0-9]+)/198.51.100.\1/g' \
-		-e "s|/usr/lib/hamgr/agents/|$LIB_ROOT/agents/|g" \
-		-e "s|/usr/lib/hamgr/resource-scripts/|$LIB_ROOT/resource-scripts/|g" \
-		-e "s|/etc/hamgr/mysql-admin.cnf|$d/admin.cnf|g" \
-		-e "s|/etc/hamgr/mysql-repl.cnf|$d/repl.cnf|g" \
-		-e "s|/run/mysqld/mysqld.sock|$d/sock|g" \
-		-e "s|/var/lib/hamgr/mysql.state|$d/hamgr.state|g" \
-		"$EX"
-}
-
-lib_hamgr_start db01 "$(example db01)"
+lib_hamgr_start db01 "$(my_example "$EX" db01)"
 lib_wait_log db01 'takeover complete' 20
-lib_hamgr_start db02 "$(example db02 db02)"
+lib_hamgr_start db02 "$(my_example "$EX" db02 db02)"
 lib_wait_log db02 'INIT -> BACKUP' 5
 lib_wait_holders $VIP db01 3
 lib_assert_eq "db01 read_only (primary)" 0 "$(my_ro db01)"
