@@ -21,8 +21,9 @@
 #   BENCH_RUNS    runs per cell (default 5)
 #   BENCH_MODES   default "async" (also: semisync, lagging: b's promote
 #                 refuses, see dbfailover_run.sh)
-#   BENCH_IMPLS   default "hamgr hamgr-pair keepalived" (hamgr-pair:
-#                 unicast pair with settle-gate = 0s)
+#   BENCH_IMPLS   default "hamgr hamgr-pair hamgr-gate keepalived" (hamgr-pair:
+#                 unicast pair with settle-gate = 0s; hamgr-gate: that
+#                 pair with db-pair-fast.conf's portblock gate)
 #   MY_ATTEMPT_S  the client's bound on one insert (default here 0.1 s:
 #                 the client retries that often, so the switch time is
 #                 not rounded up to a long attempt)
@@ -35,7 +36,7 @@ ROOT=$(cd "$BENCH_DIR/.." && pwd)
 export HM_BUILD=${HM_BUILD:-$ROOT/build}
 RUNS=${BENCH_RUNS:-5}
 MODES=${BENCH_MODES:-async}
-IMPLS=${BENCH_IMPLS:-hamgr hamgr-pair keepalived}
+IMPLS=${BENCH_IMPLS:-hamgr hamgr-pair hamgr-gate keepalived}
 export MY_ATTEMPT_S=${MY_ATTEMPT_S:-0.1}
 OUT=${BENCH_OUT:-$HM_BUILD/bench}
 PREFIX=hd$$r
@@ -132,7 +133,8 @@ ok=1
 			[ "$sn" != "$r" ] && echo "    ($((r - sn)) run(s) without any insert acknowledged by the new primary)"
 		done
 		kk=$(stats "$CSV" keepalived "$mode" 4 | cut -d' ' -f2)
-		for impl in hamgr hamgr-pair; do
+		for impl in $IMPLS; do
+			[ "$impl" != keepalived ] || continue
 			h=$(stats "$CSV" $impl "$mode" 4 | cut -d' ' -f2)
 			if [[ $h =~ ^[0-9]+$ ]] && [[ $kk =~ ^[0-9]+$ ]] && [ "$kk" -gt 0 ]; then
 				echo "    $mode: median switch $impl/keepalived = $(awk -v a="$h" -v b="$kk" 'BEGIN { printf "%.2f", a / b }')"

@@ -8,6 +8,11 @@
 #           hamgr-pair  the same as a pair: unicast to each other and
 #                       settle-gate = 0s (promote as soon as the master is
 #                       declared down, no settle gate; hamgr.conf(5))
+#           hamgr-gate  hamgr-pair with the address first, closed
+#                       (etc/examples/db-pair-fast.conf): the mysql
+#                       resource after the VIPs and irreversible, then a
+#                       portblock gate on 3306 that opens once it is
+#                       writable; clients are refused (TCP reset) meanwhile
 #           keepalived  Debian's keepalived 2.2.7 with the same script's
 #                       promote as notify_master (keepalived brings the VIP
 #                       up and runs the script at the same time)
@@ -39,9 +44,9 @@
 IMPL=${1:?usage: dbfailover_run.sh IMPL [MODE]}
 MODE=${2:-async}
 VIP=198.51.100.50
-case $IMPL in hamgr | hamgr-pair | keepalived) ;; *) lib_fail "unknown implementation $IMPL" ;; esac
+case $IMPL in hamgr | hamgr-pair | hamgr-gate | keepalived) ;; *) lib_fail "unknown implementation $IMPL" ;; esac
 case $MODE in async | lagging) cnf="" ;; semisync) cnf=$MY_SEMISYNC_CNF ;; *) lib_fail "unknown mode $MODE" ;; esac
-LIB_IMPL=${IMPL%-pair}
+LIB_IMPL=${IMPL%-*}
 lib_require_root
 lib_require_hamgr
 my_require
@@ -85,7 +90,13 @@ for n in a b; do
 	else
 		extra=$(my_hamgr_extra $n)
 	fi
-	if [ "$IMPL" = hamgr-pair ]; then
+	if [ "$IMPL" = hamgr-gate ]; then
+		extra=${extra/phase = \"before-vips\"/phase = \"after-vips\"
+		        irreversible = true}
+		extra+=$(printf '\n    resource gate {\n        script = "%s"\n        timeout = 10s\n%s\n    }' \
+			"$LIB_ROOT/resource-scripts/portblock" "        params = {\"ip=$VIP\", \"portno=3306\"}")
+	fi
+	if [ "$IMPL" = hamgr-pair ] || [ "$IMPL" = hamgr-gate ]; then
 		peers=$peer
 		extra+=$'\n    settle-gate = 0s'
 	fi
