@@ -262,6 +262,12 @@ void hbwire_rx(struct instance *in, size_t p, const struct hbproto_msg *m)
 			as0.src = l->addr;
 			take(in, &as0);
 		}
+	} else if (m->verdict == REPLAY_ERR_UNVERIFIED && in->conf.protocol == CONF_PROTO_HAMGR &&
+		   m->hb->type == HEARTBEAT_BEAT &&
+		   m->hb->state == FSM_MASTER && m->hb->priority) {
+		/* An authentic master whose boot we have not joined yet: give
+		 * the join its round trip before a start-up takeover. */
+		fsm_hold_for_join(&in->fsm, instance_now(in));
 	}
 	if (m->answer)
 		answer(in);

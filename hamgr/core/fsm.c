@@ -248,6 +248,7 @@ void fsm_start(struct fsm *f, uint64_t now, struct fsm_actions *out)
 		return;
 	f->shutdown = false;
 	f->heard = false;
+	f->join_held = false;
 	if (f->fault) {
 		fsm_i_set_state(f, now, FSM_FAULT,
 			  f->fault & FSM_FAULT_LINK ? FSM_CAUSE_LINK_DOWN : FSM_CAUSE_TRACK_DOWN,

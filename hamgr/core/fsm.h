@@ -141,6 +141,7 @@ struct fsm {
 	 * confirm: with three nodes a higher one may not have spoken yet. */
 	bool confirmed;
 	bool heard;                   /* a valid advert from another node since start */
+	bool join_held;               /* fsm_hold_for_join used since start */
 	bool settle;                  /* master after a failover: confirmed after the
 					 short settle gate, not the start-up one */
 	bool awaiting_release;        /* master by preempting `preempted`, which
@@ -284,6 +285,15 @@ int fsm_take_over(struct fsm *f, uint64_t now, const char *why, struct fsm_actio
  * switchover), and waits a full Master_Down_Interval from now instead of
  * racing the chosen node after Skew_Time. */
 void fsm_yield(struct fsm *f, uint64_t now);
+
+/* A master spoke whose messages do not count yet (protocol "hamgr": an
+ * authentic heartbeat of a boot not joined, the nonce round trip under
+ * way) while this BACKUP has heard no master since its start: wait a
+ * full Master_Down_Interval from now before taking over, once per start.
+ * A node that starts next to a running master then never takes the role
+ * because its join came late (a busy host, 10 ms intervals); a replayed
+ * heartbeat can delay a starting node's takeover by that much, once. */
+void fsm_hold_for_join(struct fsm *f, uint64_t now);
 
 /* Priority this node competes with now: 0 in standby or hold-off, else
  * the configured one moved by the tracks. */

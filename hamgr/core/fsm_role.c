@@ -239,3 +239,14 @@ void fsm_yield(struct fsm *f, uint64_t now)
 	f->release_seen = false;
 	f->master_down_timer = now + fsm_master_down_interval(f);
 }
+
+void fsm_hold_for_join(struct fsm *f, uint64_t now)
+{
+	uint64_t until = now + fsm_master_down_interval(f);
+
+	if (f->state != FSM_BACKUP || f->heard || f->join_held)
+		return;
+	f->join_held = true;
+	if (f->master_down_timer && f->master_down_timer < until)
+		f->master_down_timer = until;
+}

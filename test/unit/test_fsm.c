@@ -1224,6 +1224,56 @@ static void test_take_over_and_yield(void)
 	CU_ASSERT(!f.yielded);
 }
 
+/* A master whose boot is not joined yet (protocol "hamgr") holds a starting
+ * backup's takeover one more Master_Down_Interval, once per start, and only
+ * before any master was heard. */
+static void test_hold_for_join(void)
+{
+	struct fsm f;
+	uint64_t mdi;
+
+	mk(&f, 100, 10 * MS, "10.0.0.2");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	mdi = fsm_master_down_interval(&f);
+	EQU(fsm_next_deadline(&f), T0 + mdi);
+	/* The join is under way 30 ms in: the takeover waits from then. */
+	fsm_hold_for_join(&f, T0 + 30 * MS);
+	EQU(fsm_next_deadline(&f), T0 + 30 * MS + mdi);
+	EQS(do_timer(&f, T0 + mdi), "");
+	/* Once per start: a second unjoined heartbeat moves nothing. */
+	fsm_hold_for_join(&f, T0 + 60 * MS);
+	EQU(fsm_next_deadline(&f), T0 + 30 * MS + mdi);
+	/* No master after all (a replay): MASTER at the held deadline. */
+	EQS(do_timer(&f, T0 + 30 * MS + mdi), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+
+	/* The join completes in time: the master is followed, nothing moves. */
+	mk(&f, 100, 10 * MS, "10.0.0.2");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	fsm_hold_for_join(&f, T0 + 20 * MS);
+	EQS(do_recv(&f, T0 + 40 * MS, "10.0.0.1", 200, 10 * MS), "");
+	EQU(fsm_next_deadline(&f), T0 + 40 * MS + mdi);
+	/* Heard once: later unjoined boots (the master restarted) do not
+	 * hold; Master_Down runs from the last advert as usual. */
+	mk(&f, 100, 10 * MS, "10.0.0.2");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, T0 + 5 * MS, "10.0.0.1", 200, 10 * MS), "");
+	fsm_hold_for_join(&f, T0 + 20 * MS);
+	EQU(fsm_next_deadline(&f), T0 + 5 * MS + mdi);
+	/* A restart of this node arms it again. */
+	mk(&f, 100, 10 * MS, "10.0.0.2");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	fsm_hold_for_join(&f, T0 + 10 * MS);
+	acts.n = 0;
+	fsm_shutdown(&f, T0 + 20 * MS, &acts);
+	EQS(do_start(&f, T0 + SEC), "STATE(INIT>BACKUP)");
+	fsm_hold_for_join(&f, T0 + SEC + 10 * MS);
+	EQU(fsm_next_deadline(&f), T0 + SEC + 10 * MS + mdi);
+	/* Not in MASTER: nothing. */
+	EQS(do_timer(&f, T0 + SEC + 10 * MS + mdi), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	fsm_hold_for_join(&f, T0 + 2 * SEC);
+	EQU(f.state, FSM_MASTER);
+}
+
 /* ---- suite: timelines (simulation) ------------------------------------- */
 
 static void test_sim_two_nodes(void)
@@ -3171,6 +3221,7 @@ static CU_TestInfo oper_tests[] = {
 	{ "switchover, nobody takes over: role back", test_switchover_nobody_takes_over },
 	{ "switchover: follow a lower master until MASTER", test_switchover_yields_until_master },
 	{ "handover by name: take over, or wait and follow", test_take_over_and_yield },
+	{ "an unjoined master holds a start-up takeover once", test_hold_for_join },
 	CU_TEST_INFO_NULL,
 };
 
