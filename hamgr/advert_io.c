@@ -258,8 +258,13 @@ int advert_io_recv_many(struct advert_io *io, struct advert_rx *rx, unsigned n, 
 	*more = false;
 	if (n > UDP_IO_BATCH_MAX)
 		n = UDP_IO_BATCH_MAX;
-	for (i = 0; i < n; i++)
-		m[i] = (struct udp_io_msg){ .buf = rx[i].buf, .cap = sizeof(rx[i].buf) };
+	/* buf and cap only: udp_io_recv_many fills len and meta of the
+	 * datagrams it returns, and a compound literal would clear all
+	 * 32 x 80 bytes on every wakeup. */
+	for (i = 0; i < n; i++) {
+		m[i].buf = rx[i].buf;
+		m[i].cap = sizeof(rx[i].buf);
+	}
 	r = udp_io_recv_many(io->fd, m, n);
 	if (r <= 0)
 		return r;
