@@ -29,6 +29,12 @@ struct advert_io {
 	int ifindex;
 	char ifname[IFNAMSIZ];
 	uint32_t kdrops;        /* SO_RXQ_OVFL, as last reported */
+	/* The receive batch, kept between reads (udp_io_batch_recv): m's
+	 * buffers are set up for rx_for, the caller's array. */
+	struct udp_io_batch *batch;
+	const struct advert_rx *rx_for;
+	unsigned n_for;                 /* m[0..n_for) point into rx_for */
+	struct udp_io_msg m[UDP_IO_BATCH_MAX];
 };
 
 /* "call on ifname: strerror" into err; closes io, returns NULL. */
@@ -152,6 +158,9 @@ struct advert_io *advert_io_open(unsigned family, int ifindex, const char *ifnam
 	if (!io)
 		return fail(NULL, err, errlen, "calloc", ifname);
 	io->fd = -1;
+	io->batch = udp_io_batch_new();
+	if (!io->batch)
+		return fail(io, err, errlen, "calloc", ifname);
 	io->family = family;
 	io->join = join;
 	io->ifindex = ifindex;
@@ -184,6 +193,7 @@ void advert_io_close(struct advert_io *io)
 		return;
 	if (io->fd >= 0)
 		close(io->fd);
+	udp_io_batch_free(io->batch);
 	free(io);
 }
 
@@ -251,16 +261,24 @@ static void fill_rx(const struct advert_io *io, struct advert_rx *rx,
  * for IPv4 with IP_MULTICAST_ALL off. */
 int advert_io_recv_many(struct advert_io *io, struct advert_rx *rx, unsigned n, bool *more)
 {
-	struct udp_io_msg m[UDP_IO_BATCH_MAX];
+	struct udp_io_msg *m = io->m;
 	unsigned i, kept = 0;
 	int r;
 
 	*more = false;
 	if (n > UDP_IO_BATCH_MAX)
 		n = UDP_IO_BATCH_MAX;
-	for (i = 0; i < n; i++)
-		m[i] = (struct udp_io_msg){ .buf = rx[i].buf, .cap = sizeof(rx[i].buf) };
-	r = udp_io_recv_many(io->fd, m, n);
+	/* Set up once for the caller's array (vrrp_rx reads into the same
+	 * one every time), not on every wakeup. */
+	if (rx != io->rx_for || n > io->n_for) {
+		for (i = 0; i < n; i++) {
+			m[i].buf = rx[i].buf;
+			m[i].cap = sizeof(rx[i].buf);
+		}
+		io->rx_for = rx;
+		io->n_for = n;
+	}
+	r = udp_io_batch_recv(io->fd, io->batch, m, n);
 	if (r <= 0)
 		return r;
 	*more = (unsigned)r == n;

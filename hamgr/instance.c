@@ -170,8 +170,9 @@ void instance_rearm(struct instance *in)
 	if (!in->timer)
 		return;
 	if (d == 0) {
-		if (in->timer_at)
+		if (in->timer_on)
 			sd_event_source_set_enabled(in->timer, SD_EVENT_OFF);
+		in->timer_on = false;
 		in->timer_at = 0;
 		return;
 	}
@@ -185,7 +186,14 @@ void instance_rearm(struct instance *in)
 	if (d == in->timer_at)
 		return;
 	sd_event_source_set_time(in->timer, d);
-	sd_event_source_set_enabled(in->timer, SD_EVENT_ONESHOT);
+	/* SD_EVENT_ON, not ONESHOT: a oneshot is switched off by sd-event when
+	 * it fires and had to be switched on again here, two more moves in
+	 * its timer queues per advert for a timer that is nearly always
+	 * armed (a master's next advert, a backup's Master_Down). Every
+	 * on_timer ends here and moves it, or switches it off above. */
+	if (!in->timer_on)
+		sd_event_source_set_enabled(in->timer, SD_EVENT_ON);
+	in->timer_on = true;
 	in->timer_at = d;
 }
 
@@ -195,7 +203,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *arg)
 	struct fsm_actions acts = { .n = 0 };
 	uint64_t now = instance_now(in);
 
-	in->timer_at = 0;       /* a oneshot: off now */
+	in->timer_at = 0;       /* passed: instance_rearm below must move it */
 	/* A backup's timer fires: the master down, unless the loop was late
 	 * (CPU starved, stopped) and its adverts wait unread. Read them
 	 * first: they restart the timer. */
@@ -257,6 +265,7 @@ int instance_start(struct instance *in)
 			      on_timer, in);
 	in->timer_acc = 1;
 	in->timer_at = 0;       /* added off (below): instance_rearm arms it */
+	in->timer_on = false;
 	if (r < 0) {
 		log_warnx("instance %s: sd_event_add_time: %s", in->conf.name, strerror(-r));
 		return -1;

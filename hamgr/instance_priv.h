@@ -87,8 +87,10 @@ struct instance {
 	struct fsm fsm;
 	struct vrrp_sub *sub;            /* adverts in and out (vrrp_rx.c) */
 	sd_event_source *timer;
-	uint64_t timer_at;              /* what timer is armed at, 0: off */
+	uint64_t timer_at;              /* what timer is armed at, 0: none
+					   (off, or fired and not moved yet) */
 	uint64_t timer_acc;             /* its accuracy (us) as last set */
+	bool timer_on;                  /* enabled (SD_EVENT_ON) in sd-event */
 	sd_event_source *start_src;     /* the fsm's start, from the loop */
 	int ifindex;
 	uint8_t family;                 /* advert family: the first VIP's */

@@ -7,6 +7,7 @@
 #include "instance_priv.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,7 +49,9 @@ static size_t build_advert(struct instance *in, uint8_t priority,
 	struct advert adv;
 	size_t i;
 
-	memset(&adv, 0, sizeof(adv));
+	/* The header only: advert_encode reads addrs[0..count), which the
+	 * loop below writes (the whole struct is 4.6 kB, per advert sent). */
+	memset(&adv, 0, offsetof(struct advert, addrs));
 	adv.version = ADVERT_VERSION;
 	adv.type = ADVERT_TYPE_ADVERT;
 	adv.vrid = in->conf.vrid;

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -142,8 +143,13 @@ ssize_t udp_io_recv(int fd, void *buf, size_t len, struct udp_io_meta *meta)
 	return n;
 }
 
-static void meta_src(struct udp_io_meta *meta, const struct sockaddr_storage *from)
+/* namelen as the kernel returned it: 0 when the datagram had no address
+ * (from is then not even read: it was never cleared). */
+static void meta_src(struct udp_io_meta *meta, const struct sockaddr_storage *from,
+		     socklen_t namelen)
 {
+	if (namelen < sizeof(from->ss_family))
+		return;
 	if (from->ss_family == AF_INET)
 		ipaddr_from_bytes(&meta->src, IPADDR_V4,
 				  &((const struct sockaddr_in *)from)->sin_addr);
@@ -152,38 +158,81 @@ static void meta_src(struct udp_io_meta *meta, const struct sockaddr_storage *fr
 				  &((const struct sockaddr_in6 *)from)->sin6_addr);
 }
 
-int udp_io_recv_many(int fd, struct udp_io_msg *m, unsigned n)
-{
+struct udp_io_batch {
+	unsigned n;                     /* headers set up for m[0..n) */
+	const void *buf0;               /* m[0].buf they were set up with */
 	union { char b[UDP_IO_CMSG_SPACE]; struct cmsghdr h; } c[UDP_IO_BATCH_MAX];
 	struct sockaddr_storage from[UDP_IO_BATCH_MAX];
 	struct mmsghdr mm[UDP_IO_BATCH_MAX];
 	struct iovec iov[UDP_IO_BATCH_MAX];
+};
+
+struct udp_io_batch *udp_io_batch_new(void)
+{
+	return calloc(1, sizeof(struct udp_io_batch));
+}
+
+void udp_io_batch_free(struct udp_io_batch *b) { free(b); }
+
+/* Only the headers: from[] and c[] are the kernel's to write (touching
+ * one cache line of each of 32 addresses per read was a good part of an
+ * idle backup's cost per advert). */
+static void batch_setup(struct udp_io_batch *b, const struct udp_io_msg *m, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		b->iov[i] = (struct iovec){ .iov_base = m[i].buf, .iov_len = m[i].cap };
+		b->mm[i] = (struct mmsghdr){ .msg_hdr = {
+			.msg_name = &b->from[i], .msg_namelen = sizeof(b->from[i]),
+			.msg_iov = &b->iov[i], .msg_iovlen = 1,
+			.msg_control = b->c[i].b, .msg_controllen = sizeof(b->c[i].b),
+		} };
+	}
+	b->n = n;
+	b->buf0 = n ? m[0].buf : NULL;
+}
+
+static int batch_recv(int fd, struct udp_io_batch *b, struct udp_io_msg *m, unsigned n)
+{
 	unsigned i;
 	int r;
 
-	if (n > UDP_IO_BATCH_MAX)
-		n = UDP_IO_BATCH_MAX;
-	for (i = 0; i < n; i++) {
-		iov[i] = (struct iovec){ .iov_base = m[i].buf, .iov_len = m[i].cap };
-		memset(&mm[i], 0, sizeof(mm[i]));
-		mm[i].msg_hdr.msg_name = &from[i];
-		mm[i].msg_hdr.msg_namelen = sizeof(from[i]);
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
-		mm[i].msg_hdr.msg_control = c[i].b;
-		mm[i].msg_hdr.msg_controllen = sizeof(c[i].b);
-		from[i].ss_family = AF_UNSPEC;
-	}
 	do {
-		r = recvmmsg(fd, mm, n, MSG_DONTWAIT, NULL);
+		r = recvmmsg(fd, b->mm, n, MSG_DONTWAIT, NULL);
 	} while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return errno == EWOULDBLOCK ? 0 : -errno;
 	for (i = 0; i < (unsigned)r; i++) {
+		struct msghdr *h = &b->mm[i].msg_hdr;
+
 		memset(&m[i].meta, 0, sizeof(m[i].meta));
-		m[i].len = mm[i].msg_len;
-		parse_cmsgs(&mm[i].msg_hdr, &m[i].meta);
-		meta_src(&m[i].meta, &from[i]);
+		m[i].len = b->mm[i].msg_len;
+		parse_cmsgs(h, &m[i].meta);
+		meta_src(&m[i].meta, &b->from[i], h->msg_namelen);
+		/* What the kernel wrote back, ready for the next read. */
+		h->msg_namelen = sizeof(b->from[i]);
+		h->msg_controllen = sizeof(b->c[i].b);
+		h->msg_flags = 0;
 	}
 	return r;
+}
+
+int udp_io_batch_recv(int fd, struct udp_io_batch *b, struct udp_io_msg *m, unsigned n)
+{
+	if (n > UDP_IO_BATCH_MAX)
+		n = UDP_IO_BATCH_MAX;
+	if (n != b->n || (n && m[0].buf != b->buf0))
+		batch_setup(b, m, n);
+	return batch_recv(fd, b, m, n);
+}
+
+int udp_io_recv_many(int fd, struct udp_io_msg *m, unsigned n)
+{
+	struct udp_io_batch b;
+
+	if (n > UDP_IO_BATCH_MAX)
+		n = UDP_IO_BATCH_MAX;
+	batch_setup(&b, m, n);
+	return batch_recv(fd, &b, m, n);
 }

@@ -75,7 +75,8 @@ size_t advert_encode(const struct advert *adv, const struct ipaddr *src,
 /* Decode a VRRPv3 packet (no IP header) that arrived with the given source,
  * destination and TTL/hop limit. Fills out and returns ADVERT_OK, or the
  * first reason it fails. Checks: length, version, type, TTL, count vs
- * length, checksum, VRID != 0, interval != 0. Never logs. */
+ * length, checksum, VRID != 0, interval != 0. Never logs. Only
+ * out->addrs[0..count) are written (the rest is left as it was). */
 enum advert_reason advert_decode(const uint8_t *buf, size_t len,
 				 const struct ipaddr *src, const struct ipaddr *dst,
 				 uint8_t ttl, struct advert *out);
