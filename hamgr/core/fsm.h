@@ -288,8 +288,9 @@ void fsm_yield(struct fsm *f, uint64_t now);
 
 /* A master spoke whose messages do not count yet (protocol "hamgr": an
  * authentic heartbeat of a boot not joined, the nonce round trip under
- * way) while this BACKUP has heard no master since its start: wait a
- * full Master_Down_Interval from now before taking over, once per start.
+ * way) while this BACKUP has heard no master since its start: wait one
+ * more Master_Down_Interval beyond its deadline before taking over, once
+ * per start.
  * A node that starts next to a running master then never takes the role
  * because its join came late (a busy host, 10 ms intervals); a replayed
  * heartbeat can delay a starting node's takeover by that much, once. */

@@ -242,11 +242,12 @@ void fsm_yield(struct fsm *f, uint64_t now)
 
 void fsm_hold_for_join(struct fsm *f, uint64_t now)
 {
-	uint64_t until = now + fsm_master_down_interval(f);
-
-	if (f->state != FSM_BACKUP || f->heard || f->join_held)
+	if (f->state != FSM_BACKUP || f->heard || f->join_held || !f->master_down_timer)
 		return;
 	f->join_held = true;
-	if (f->master_down_timer && f->master_down_timer < until)
-		f->master_down_timer = until;
+	/* One more interval beyond the deadline, not from now: the master's
+	 * first heartbeat comes within an interval of our start, so "from
+	 * now" would add next to nothing. */
+	f->master_down_timer = (f->master_down_timer > now ? f->master_down_timer : now) +
+			       fsm_master_down_interval(f);
 }

@@ -1236,15 +1236,16 @@ static void test_hold_for_join(void)
 	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
 	mdi = fsm_master_down_interval(&f);
 	EQU(fsm_next_deadline(&f), T0 + mdi);
-	/* The join is under way 30 ms in: the takeover waits from then. */
-	fsm_hold_for_join(&f, T0 + 30 * MS);
-	EQU(fsm_next_deadline(&f), T0 + 30 * MS + mdi);
+	/* The join is under way 3 ms in: one more interval beyond the
+	 * deadline (not from now, which would add 3 ms). */
+	fsm_hold_for_join(&f, T0 + 3 * MS);
+	EQU(fsm_next_deadline(&f), T0 + 2 * mdi);
 	EQS(do_timer(&f, T0 + mdi), "");
 	/* Once per start: a second unjoined heartbeat moves nothing. */
 	fsm_hold_for_join(&f, T0 + 60 * MS);
-	EQU(fsm_next_deadline(&f), T0 + 30 * MS + mdi);
+	EQU(fsm_next_deadline(&f), T0 + 2 * mdi);
 	/* No master after all (a replay): MASTER at the held deadline. */
-	EQS(do_timer(&f, T0 + 30 * MS + mdi), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	EQS(do_timer(&f, T0 + 2 * mdi), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 
 	/* The join completes in time: the master is followed, nothing moves. */
 	mk(&f, 100, 10 * MS, "10.0.0.2");
@@ -1267,9 +1268,9 @@ static void test_hold_for_join(void)
 	fsm_shutdown(&f, T0 + 20 * MS, &acts);
 	EQS(do_start(&f, T0 + SEC), "STATE(INIT>BACKUP)");
 	fsm_hold_for_join(&f, T0 + SEC + 10 * MS);
-	EQU(fsm_next_deadline(&f), T0 + SEC + 10 * MS + mdi);
+	EQU(fsm_next_deadline(&f), T0 + SEC + 2 * mdi);
 	/* Not in MASTER: nothing. */
-	EQS(do_timer(&f, T0 + SEC + 10 * MS + mdi), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	EQS(do_timer(&f, T0 + SEC + 2 * mdi), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
 	fsm_hold_for_join(&f, T0 + 2 * SEC);
 	EQU(f.state, FSM_MASTER);
 }
