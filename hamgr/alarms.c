@@ -250,9 +250,30 @@ static void on_claim(void *arg, const struct conflict_claim *cl)
  * n_vips / ALARMS_PROBE_MAX rounds, 10 s apart). */
 #define ALARMS_PROBE_MAX 256
 
+/* The source of IPv6 probes: the instance's own address when it speaks
+ * IPv6, else (IPv4 adverts, IPv6 VIPs among the addresses) the
+ * interface's link-local one, looked up once a round. Without a source
+ * the kernel picks one for every NS by walking all of the interface's
+ * addresses: thousands of VIPs made a round of probes hold the loop. */
+static bool probe_src6(struct instance *in, struct ipaddr *out)
+{
+	size_t i;
+
+	if (in->have_primary && in->fsm.primary.family == IPADDR_V6) {
+		*out = in->fsm.primary;
+		return true;
+	}
+	for (i = 0; i < in->conf.n_vips && in->conf.vips[i].family != IPADDR_V6; i++)
+		;
+	return i < in->conf.n_vips &&
+	       vip_source(in->env->vip, in->ifindex, IPADDR_V6, false, in->conf.vips,
+			  in->conf.n_vips, out) == 0;
+}
+
 static void probe_round(struct instance *in, uint64_t now)
 {
-	const struct ipaddr *src = in->have_primary ? &in->fsm.primary : NULL;
+	struct ipaddr src6;
+	const struct ipaddr *src = probe_src6(in, &src6) ? &src6 : NULL;
 	size_t i, k;
 
 	if (garp_ifmac(in->env->garp, in->ifindex, in->mac) < 0)

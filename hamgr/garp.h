@@ -26,8 +26,8 @@ int garp_send(struct garp *g, int ifindex, const struct ipaddr *vip);
 /* Ask whether another host has vip (conflict detection): IPv4, an ARP
  * probe (RFC 5227: broadcast request, sender address 0.0.0.0, so no cache
  * learns anything from it; a host that has the address replies to our
- * MAC); IPv6, a neighbour solicitation from src6 (the instance's own
- * address on the interface; NULL or not IPv6: the kernel picks, at a cost
+ * MAC); IPv6, a neighbour solicitation from src6 (an IPv6 address of
+ * ours on the interface; NULL or not IPv6: the kernel picks, at a cost
  * that grows with the addresses on the interface) to the VIP's
  * solicited-node group (a host that has it answers with a solicited NA).
  * The answers are conflict_io's. Returns 0 or -errno. */
