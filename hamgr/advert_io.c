@@ -29,11 +29,11 @@ struct advert_io {
 	int ifindex;
 	char ifname[IFNAMSIZ];
 	uint32_t kdrops;        /* SO_RXQ_OVFL, as last reported */
-	/* The receive batch, kept between reads (udp_io_batch_recv): m's
-	 * buffers are set up for rx_for, the caller's array. */
+	/* The receive batch, kept between reads: m and the batch's headers
+	 * are set up for rx_for[0..n_for), the caller's array. */
 	struct udp_io_batch *batch;
 	const struct advert_rx *rx_for;
-	unsigned n_for;                 /* m[0..n_for) point into rx_for */
+	unsigned n_for;
 	struct udp_io_msg m[UDP_IO_BATCH_MAX];
 };
 
@@ -270,11 +270,12 @@ int advert_io_recv_many(struct advert_io *io, struct advert_rx *rx, unsigned n, 
 		n = UDP_IO_BATCH_MAX;
 	/* Set up once for the caller's array (vrrp_rx reads into the same
 	 * one every time), not on every wakeup. */
-	if (rx != io->rx_for || n > io->n_for) {
+	if (rx != io->rx_for || n != io->n_for) {
 		for (i = 0; i < n; i++) {
 			m[i].buf = rx[i].buf;
 			m[i].cap = sizeof(rx[i].buf);
 		}
+		udp_io_batch_setup(io->batch, m, n);
 		io->rx_for = rx;
 		io->n_for = n;
 	}

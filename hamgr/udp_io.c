@@ -159,8 +159,6 @@ static void meta_src(struct udp_io_meta *meta, const struct sockaddr_storage *fr
 }
 
 struct udp_io_batch {
-	unsigned n;                     /* headers set up for m[0..n) */
-	const void *buf0;               /* m[0].buf they were set up with */
 	union { char b[UDP_IO_CMSG_SPACE]; struct cmsghdr h; } c[UDP_IO_BATCH_MAX];
 	struct sockaddr_storage from[UDP_IO_BATCH_MAX];
 	struct mmsghdr mm[UDP_IO_BATCH_MAX];
@@ -177,7 +175,7 @@ void udp_io_batch_free(struct udp_io_batch *b) { free(b); }
 /* Only the headers: from[] and c[] are the kernel's to write (touching
  * one cache line of each of 32 addresses per read was a good part of an
  * idle backup's cost per advert). */
-static void batch_setup(struct udp_io_batch *b, const struct udp_io_msg *m, unsigned n)
+void udp_io_batch_setup(struct udp_io_batch *b, const struct udp_io_msg *m, unsigned n)
 {
 	unsigned i;
 
@@ -189,8 +187,6 @@ static void batch_setup(struct udp_io_batch *b, const struct udp_io_msg *m, unsi
 			.msg_control = b->c[i].b, .msg_controllen = sizeof(b->c[i].b),
 		} };
 	}
-	b->n = n;
-	b->buf0 = n ? m[0].buf : NULL;
 }
 
 static int batch_recv(int fd, struct udp_io_batch *b, struct udp_io_msg *m, unsigned n)
@@ -220,11 +216,7 @@ static int batch_recv(int fd, struct udp_io_batch *b, struct udp_io_msg *m, unsi
 
 int udp_io_batch_recv(int fd, struct udp_io_batch *b, struct udp_io_msg *m, unsigned n)
 {
-	if (n > UDP_IO_BATCH_MAX)
-		n = UDP_IO_BATCH_MAX;
-	if (n != b->n || (n && m[0].buf != b->buf0))
-		batch_setup(b, m, n);
-	return batch_recv(fd, b, m, n);
+	return batch_recv(fd, b, m, n > UDP_IO_BATCH_MAX ? UDP_IO_BATCH_MAX : n);
 }
 
 int udp_io_recv_many(int fd, struct udp_io_msg *m, unsigned n)
@@ -233,6 +225,6 @@ int udp_io_recv_many(int fd, struct udp_io_msg *m, unsigned n)
 
 	if (n > UDP_IO_BATCH_MAX)
 		n = UDP_IO_BATCH_MAX;
-	batch_setup(&b, m, n);
+	udp_io_batch_setup(&b, m, n);
 	return batch_recv(fd, &b, m, n);
 }

@@ -57,14 +57,14 @@ struct udp_io_msg {
 #define UDP_IO_BATCH_MAX 64
 int udp_io_recv_many(int fd, struct udp_io_msg *m, unsigned n);
 
-/* The same with message headers kept between reads in b: set up again
- * only when n or the buffers change (b compares m[0].buf: the caller
- * keeps m[i].buf and cap as they were, with the same m[0].buf), so a
- * socket read on every wakeup does not write 32 headers each time.
- * m[i].buf and cap are read only when the headers are set up. */
+/* The same with message headers kept between reads in b, so a socket
+ * read on every wakeup does not write 32 headers each time: setup points
+ * b's headers at m[0..n)'s buf and cap (again whenever they change);
+ * recv then reads into them, n at most what was set up. */
 struct udp_io_batch;
 struct udp_io_batch *udp_io_batch_new(void);
 void udp_io_batch_free(struct udp_io_batch *b);
+void udp_io_batch_setup(struct udp_io_batch *b, const struct udp_io_msg *m, unsigned n);
 int udp_io_batch_recv(int fd, struct udp_io_batch *b, struct udp_io_msg *m, unsigned n);
 
 #endif
