@@ -30,6 +30,11 @@ struct json_object *api_paths_json(struct instance *in, uint64_t now);
 /* The heartbeat object (protocol "hamgr"), or NULL when it is not running. */
 struct json_object *api_heartbeat_json(const struct hbproto *h);
 
+/* The status of the daemon's instances (all, or the one named only), the
+ * presence of their VIPs read with one address dump per interface. */
+struct daemon;
+struct json_object *api_instances_json(struct daemon *d, const char *only);
+
 struct vrrp_rx;
 /* The vrrp_receive object (api_rx.c): the shared receive path's counters,
  * or NULL when it is not open. */

@@ -182,6 +182,14 @@ const struct track *instance_track(const struct instance *in, size_t i,
  * 0 for each of conf.n_vips; 0, or <0 when unknown. */
 int instance_vips_present(struct instance *in, uint8_t *present);
 
+/* The same for n instances at once, with one dump per interface however
+ * many instances share it (a status of 255 instances made 255 dumps of
+ * 255+ addresses and held the loop past a Master_Down_Interval).
+ * present[k] holds instance k's conf.n_vips entries, NULL for an
+ * instance that is not asked about; an instance without its interface
+ * gets zeros. 0, or <0 when unknown (then present is undefined). */
+int instances_vips_present(struct instance *const *inst, size_t n, uint8_t *const *present);
+
 /* Monotonic now as the instance sees it (the event loop's time). */
 uint64_t instance_time(struct instance *in);
 bool instance_link_up(const struct instance *in);

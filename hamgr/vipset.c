@@ -351,6 +351,67 @@ int instance_vips_present(struct instance *in, uint8_t *present)
 				present);
 }
 
+/* The VIPs of every asked instance on ifindex, in one array. */
+static size_t gather_vips(struct instance *const *inst, size_t n, uint8_t *const *present,
+			  int ifindex, struct ipaddr *all)
+{
+	size_t k, m = 0;
+
+	for (k = 0; k < n; k++)
+		if (present[k] && inst[k]->ifindex == ifindex) {
+			if (all)
+				memcpy(all + m, inst[k]->conf.vips,
+				       inst[k]->conf.n_vips * sizeof(*all));
+			m += inst[k]->conf.n_vips;
+		}
+	return m;
+}
+
+static int present_on(struct instance *const *inst, size_t n, uint8_t *const *present,
+		      int ifindex)
+{
+	size_t m = gather_vips(inst, n, present, ifindex, NULL), k, at = 0;
+	struct ipaddr *all = calloc(m ? m : 1, sizeof(*all));
+	uint8_t *got = calloc(m ? m : 1, 1);
+	int rc = -ENOMEM;
+
+	if (all && got) {
+		gather_vips(inst, n, present, ifindex, all);
+		rc = vip_present_many(inst[0]->env->vip, ifindex, all, m, got);
+	}
+	for (k = 0; rc == 0 && k < n; k++)
+		if (present[k] && inst[k]->ifindex == ifindex) {
+			memcpy(present[k], got + at, inst[k]->conf.n_vips);
+			at += inst[k]->conf.n_vips;
+		}
+	free(all);
+	free(got);
+	return rc;
+}
+
+int instances_vips_present(struct instance *const *inst, size_t n, uint8_t *const *present)
+{
+	size_t k, j;
+	int rc;
+
+	for (k = 0; k < n; k++) {
+		int ifx = present[k] ? inst[k]->ifindex : -1;
+		bool seen = false;
+
+		if (ifx < 0)
+			continue;
+		if (!ifx) {
+			memset(present[k], 0, inst[k]->conf.n_vips);
+			continue;
+		}
+		for (j = 0; j < k && !seen; j++)
+			seen = present[j] && inst[j]->ifindex == ifx;
+		if (!seen && (rc = present_on(inst, n, present, ifx)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* A crashed earlier run (kill -9) leaves its VIPs on the interface; left
  * there, two nodes would answer for one address. The address owner
  * (priority 255) owns them for real and keeps them. One dump finds them,

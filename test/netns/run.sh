@@ -3,6 +3,7 @@
 # as arguments), each under `timeout`, and prints PASS/FAIL/SKIP with the
 # duration; on failure the tail of the scenario's output and of every log
 # it kept (hamgr, keepalived, responders). Ends with
+#   failed: NAME: REASON       (one line per failed scenario)
 #   netns: N passed, N failed, N skipped
 # and exits 1 if any scenario failed.
 #
@@ -29,6 +30,15 @@ fi
 
 results=$(mktemp -d /tmp/hamgr-netns.XXXXXX)
 pass=0 fail=0 skip=0 i=0
+failed=()
+
+# The scenario's own "FAIL: ..." line (lib_fail), else its last line.
+fail_reason() {
+	local line
+	line=$(grep -o 'FAIL: .*' "$1" | tail -n 1)
+	[ -n "$line" ] || line=$(grep -v '^$' "$1" | tail -n 1)
+	printf '%s' "${line:0:300}"
+}
 suite_t0=${EPOCHREALTIME//[.,]/}
 
 # Namespaces a scenario left behind (it was killed before its trap ran):
@@ -80,6 +90,11 @@ for t in "${tests[@]}"; do
 		[ $rc -eq 124 ] || [ $rc -eq 137 ] && why=" (timed out after $timeout_s s)"
 		printf 'FAIL  %-22s %6s s  exit %d%s\n' "$name" "$dur" "$rc" "$why"
 		fail=$((fail + 1))
+		# The reason first: a CI page that shows only the head of this
+		# block, or only the end of the run, still shows it.
+		reason=$(fail_reason "$results/$name.out")
+		echo "  why: $reason"
+		failed+=("$name: $reason")
 		echo "  ---- last lines of $name's output"
 		tail -n 25 "$results/$name.out" | sed 's/^/  | /'
 		for log in "$results/$name"/*.log; do
@@ -94,6 +109,9 @@ done
 
 suite_t1=${EPOCHREALTIME//[.,]/}
 total=$(awk -v d=$((suite_t1 - suite_t0)) 'BEGIN { printf "%.1f", d / 1e6 }')
+for f in "${failed[@]}"; do
+	echo "failed: $f"
+done
 echo "netns: $pass passed, $fail failed, $skip skipped ($total s)"
 if [ $fail -eq 0 ] && [ "${HM_KEEP:-0}" != 1 ]; then
 	rm -rf "$results"
