@@ -22,7 +22,7 @@
 #           refuses; the run then lasts 5 s after the fault
 #
 # A MariaDB primary on a, a GTID replica on b, VRRP with 100 ms adverts
-# (priority 200 and 100, no preemption), a client in c inserting through
+# (priorities BENCH_PRIOS, "A B", default 254 and 244; no preemption), a client in c inserting through
 # the VIP without pause (test/netns/scripts/my-insert). Once 100 inserts
 # are acknowledged, a's daemon is SIGKILLed and its link cut (the fault);
 # the run ends when b has acknowledged 100 inserts, or 15 s after the
@@ -82,9 +82,10 @@ notify_script() {
 	echo "$f"
 }
 
+read -r PRIO_A PRIO_B <<<"${BENCH_PRIOS:-254 244}"
 for n in a b; do
-	prio=200 peer=198.51.100.2 peers=""
-	[ $n = b ] && prio=100 peer=198.51.100.1
+	prio=$PRIO_A peer=198.51.100.2 peers=""
+	[ $n = b ] && prio=$PRIO_B peer=198.51.100.1
 	if [ "$IMPL" = keepalived ]; then
 		extra="    notify_master $(notify_script $n)"
 	else

@@ -37,7 +37,7 @@ lib_wait_holders $VIP db01 3
 lib_assert_eq "db01 read_only (primary)" 0 "$(my_ro db01)"
 lib_assert_eq "db02 read_only (replica)" 1 "$(my_ro db02)"
 grep -q 'node-name = "db02"' "$LIB_TMP/db02.conf" || lib_fail "db02's file was not made from its comments"
-grep -q 'priority        = 100' "$LIB_TMP/db02.conf" || lib_fail "db02's priority comment not applied"
+grep -q 'priority        = 244$' "$LIB_TMP/db02.conf" || lib_fail "db02's priority comment not applied"
 my_wait_caught_up db02 db01 10
 
 # db01 dies: db02 is promoted, then takes the address.

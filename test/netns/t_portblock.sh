@@ -123,7 +123,7 @@ LIB_INST[a]=db LIB_INST[b]=db
 lib_wait_log a 'takeover complete' 20
 lib_wait_state b BACKUP 5
 lib_wait_holders $VIP a 3
-grep -q 'priority        = 100' "$LIB_TMP/b.conf" || lib_fail "b's file was not made from the db02 comments"
+grep -q 'priority        = 244$' "$LIB_TMP/b.conf" || lib_fail "b's file was not made from the db02 comments"
 lib_assert_eq "a read_only (primary)" 0 "$(my_ro a)"
 lib_assert_eq "b read_only (replica)" 1 "$(my_ro b)"
 lib_wait_log b 'portblock: closed tcp 3306 on 198.51.100.33' 5
