@@ -8,8 +8,11 @@
 #   hb_keys NODE LINE...          NODE's key file ($LIB_TMP/NODE.authkey, 0600)
 #   hb_start NODE [lib_vrrp_conf args] [port=N]
 #                                 hamgr with protocol "hamgr" on NODE, its
-#                                 key file as auth-key-file (int=10ms unless
-#                                 given); the text is kept for hb_restart
+#                                 key file as auth-key-file (int=30ms unless
+#                                 given: Master_Down ~110 ms, so a VM that
+#                                 stalls a daemon 40 ms, as seen under ASan,
+#                                 moves nothing; at 10 ms it did); the text
+#                                 is kept for hb_restart
 #   hb_restart NODE               start NODE again with the same config
 #   hb_rekey NODE LINE...         new key file, then SIGHUP (HB_REKEY=hup,
 #                                 the default) or a restart (HB_REKEY=restart)
@@ -91,7 +94,7 @@ hb_keys() {
 
 # hb_conf NODE [lib_vrrp_conf args] [port=N]: the text in HB_CONF_TEXT.
 hb_conf() {
-	local n=$1 kv port="" args=() int=int=10ms extra=""
+	local n=$1 kv port="" args=() int=int=30ms extra=""
 	shift
 	for kv in "$@"; do
 		case $kv in

@@ -1,6 +1,6 @@
 #!/bin/bash
 # t_hb_pair: two nodes run protocol "hamgr" (authenticated heartbeat over
-# UDP 694, one shared key) at 10 ms, n1 priority 200, n2 100, preempt off
+# UDP 694, one shared key) at 30 ms, n1 priority 200, n2 100, preempt off
 # (so a node that starts again comes back as backup and nothing moves).
 #  - n1 is elected; heartbeats flow (sent and received counted) and no
 #    heartbeat of the pair is dropped for a decode or key reason;
@@ -93,7 +93,7 @@ rejoin() {
 	assert_no_bad_drops "$m"
 }
 
-lib_log "--- election at 10 ms"
+lib_log "--- election at 30 ms"
 hb_start n1 prio=200 preempt=false
 lib_wait_state n1 MASTER 5
 hb_start n2 prio=100 preempt=false
@@ -105,8 +105,8 @@ hb_metrics n1
 tx1=$(hb_tx n1)
 hb_metrics n2
 rx2=$(hb_rx n2)
-lib_assert_ge "n1's heartbeats sent (master, 10 ms, > 1 s)" "$tx1" 50
-lib_assert_ge "n2's heartbeats received" "$rx2" 50
+lib_assert_ge "n1's heartbeats sent (master, 30 ms, > 1 s)" "$tx1" 25
+lib_assert_ge "n2's heartbeats received" "$rx2" 25
 assert_no_bad_drops n1
 assert_no_bad_drops n2
 lib_assert_eq "n2's transitions" "INIT->BACKUP" "$(hb_transitions n2)"
@@ -123,7 +123,7 @@ lib_sampler_start $VIP 30
 lib_probe_start c -d 8 -u -t 500 $VIP 7000
 sleep 1
 t0=$(lib_now_ms)
-# The link first: at 10 ms the backup takes over within ~40 ms, before a
+# The link first: at 30 ms the backup takes over within ~110 ms, before a
 # killed master's stale VIP would be out of the sampler's sight.
 lib_link_cut n1
 lib_daemon_stop n1 KILL
@@ -137,7 +137,7 @@ lib_assert_eq "first answering node" n1 "$PROBE_first"
 lib_assert_eq "last answering node" n2 "$PROBE_last"
 lib_assert_eq "switches" 1 "$PROBE_switches"
 lib_log "client-visible outage: longest gap $PROBE_longest_gap_ms ms, switch $PROBE_switch_ms ms"
-lib_assert_le "takeover ms after kill -9 at 10 ms" "$took" 1500
+lib_assert_le "takeover ms after kill -9 at 30 ms" "$took" 1500
 lib_assert_le "client-visible outage ms" "$PROBE_longest_gap_ms" 1500
 
 lib_log "--- n1 starts again: joins, BACKUP, nothing moves"

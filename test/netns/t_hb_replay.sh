@@ -1,6 +1,6 @@
 #!/bin/bash
 # t_hb_replay: a rogue captures 50 heartbeats of the master n1 (protocol
-# "hamgr", 10 ms, n1 200, n2 100, preempt off) and sends them again, from
+# "hamgr", 30 ms, n1 200, n2 100, preempt off) and sends them again, from
 # n1's address, at 1000 per second:
 #  A  while n1 lives: refused (dup/old), nothing moves;
 #  B  while n1 dies (kill -9): the replays of the dead boot do not keep n2
@@ -82,7 +82,7 @@ lib_sampler_start $VIP 20
 hb_rogue_bg rogue replay -i eth0 -f "$CAP" -A -r 1000 -n 5000 -d 5
 sleep 0.5
 t0=$(lib_now_ms)
-# The link first: at 10 ms the backup takes over within ~40 ms, before a
+# The link first: at 30 ms the backup takes over within ~110 ms, before a
 # killed master's stale VIP would be out of the sampler's sight.
 lib_link_cut n1
 lib_daemon_stop n1 KILL

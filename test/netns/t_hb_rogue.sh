@@ -1,6 +1,6 @@
 #!/bin/bash
 # t_hb_rogue: a rogue on the segment of a protocol "hamgr" pair (n1 200
-# master, n2 100, 10 ms, one shared key) floods heartbeats claiming to be
+# master, n2 100, 30 ms, one shared key) floods heartbeats claiming to be
 # the other node as MASTER with priority 255, each with one defect: a
 # random tag (nokey), a key the pair does not have (wrongkey), the tag cut
 # short (trunc) and every rejection of the decoder (short, magic, version,
@@ -108,7 +108,7 @@ hb_rogue_bg rogue send -i eth0 -s 198.51.100.1 -N n1 -P 255 -S 2 -K "$RK" -k all
 	-r 1000 -n 5000 -d 5
 sleep 0.5
 t0=$(lib_now_ms)
-# The link first: at 10 ms the backup takes over within ~40 ms, before a
+# The link first: at 30 ms the backup takes over within ~110 ms, before a
 # killed master's stale VIP would be out of the sampler's sight.
 lib_link_cut n1
 lib_daemon_stop n1 KILL
