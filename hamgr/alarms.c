@@ -169,27 +169,19 @@ static void vip_gone(struct instance *in, const struct ipaddr *vip, uint64_t now
 			  (unsigned long long)(CONFLICT_READD_WINDOW_US / 1000000u));
 }
 
-void instance_addr_event(struct instance *in, int ifindex, const struct ipaddr *addr,
-			 bool deleted)
+static int cmp_ip(const void *a, const void *b);
+
+/* Whether each VIP is here: from one notification (addr, deleted) or,
+ * addr NULL, from present[] (a dump). Gone ones are reported and added
+ * back, unless the link took them. */
+static void addr_check(struct instance *in, const struct ipaddr *addr, bool deleted,
+		       const uint8_t *present)
 {
-	uint8_t one, *present = &one;
-	uint64_t now;
+	uint64_t now = now_of(in);
 	bool up = false, link_checked = false, link_down = false;
 	int idx;
 	size_t i;
 
-	if (!in->alarms.holding || in->stopping || (ifindex && ifindex != in->ifindex))
-		return;
-	now = now_of(in);
-	/* One notification says what happened to its address; lost ones
-	 * (addr NULL) are made up for with one dump of the interface. */
-	if (!addr) {
-		present = calloc(in->conf.n_vips ? in->conf.n_vips : 1, 1);
-		if (!present || instance_vips_present(in, present) < 0) {
-			free(present);
-			return;
-		}
-	}
 	for (i = 0; i < in->conf.n_vips; i++) {
 		const struct ipaddr *v = &in->conf.vips[i];
 		bool here;
@@ -212,9 +204,55 @@ void instance_addr_event(struct instance *in, int ifindex, const struct ipaddr *
 			break;
 		vip_gone(in, v, now);
 	}
-	if (present != &one)
-		free(present);
 	rearm(in);
+}
+
+static bool addr_watched(const struct instance *in)
+{
+	return in && in->alarms.holding && !in->stopping;
+}
+
+void instance_addr_event(struct instance *in, int ifindex, const struct ipaddr *addr,
+			 bool deleted)
+{
+	if (!addr_watched(in) || (ifindex && ifindex != in->ifindex))
+		return;
+	/* Every notification comes to every instance: with many VIPs, one
+	 * that is none of ours is told by a binary search, not a walk. */
+	if (addr && in->vips_sorted &&
+	    !bsearch(addr, in->vips_sorted, in->conf.n_vips, sizeof(*in->vips_sorted), cmp_ip))
+		return;
+	if (addr) {
+		addr_check(in, addr, deleted, NULL);
+		return;
+	}
+	instances_addr_lost(&in, 1);
+}
+
+void instances_addr_lost(struct instance *const *all, size_t n_all)
+{
+	struct instance **in = calloc(n_all ? n_all : 1, sizeof(*in));
+	uint8_t **present = calloc(n_all ? n_all : 1, sizeof(*present));
+	size_t i, n = 0;
+	bool ok = in && present;
+
+	for (i = 0; ok && i < n_all; i++) {
+		if (!addr_watched(all[i]))
+			continue;
+		in[n] = all[i];
+		present[n] = calloc(all[i]->conf.n_vips + 1, 1);
+		ok = present[n++] != NULL;
+	}
+	/* One dump per interface for all of them: after a burst that
+	 * overflowed the watch (thousands of addresses), one per instance
+	 * would hold the loop as long as a status did (api_instance.c). */
+	if (ok && n && instances_vips_present(in, n, present) == 0)
+		for (i = 0; i < n; i++)
+			addr_check(in[i], NULL, false, present[i]);
+	for (i = 0; present && i < n; i++)
+		free(present[i]);
+	free(present);
+	free(in);
 }
 
 /* ---- conflict probes ---------------------------------------------------- */

@@ -116,6 +116,9 @@ void instance_free(struct instance *in);
  * added back (alarms.c). */
 void instance_addr_event(struct instance *in, int ifindex, const struct ipaddr *addr,
 			 bool deleted);
+/* Notifications were lost: check every holding instance of inst[0..n)
+ * (NULL entries skipped) with one address dump per interface. */
+void instances_addr_lost(struct instance *const *inst, size_t n);
 
 /* The alarms and their counters, for status. */
 const struct conflict *instance_alarms(const struct instance *in);

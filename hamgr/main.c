@@ -84,6 +84,10 @@ static void on_addr(void *arg, int ifindex, const struct ipaddr *addr, bool dele
 	struct daemon *d = arg;
 	size_t i;
 
+	if (!addr) {
+		instances_addr_lost(d->inst, d->n_inst);
+		return;
+	}
 	for (i = 0; i < d->n_inst; i++)
 		if (d->inst[i])
 			instance_addr_event(d->inst[i], ifindex, addr, deleted);
