@@ -232,26 +232,19 @@ void instance_addr_event(struct instance *in, int ifindex, const struct ipaddr *
 void instances_addr_lost(struct instance *const *all, size_t n_all)
 {
 	struct instance **in = calloc(n_all ? n_all : 1, sizeof(*in));
-	uint8_t **present = calloc(n_all ? n_all : 1, sizeof(*present));
+	uint8_t **present;
 	size_t i, n = 0;
-	bool ok = in && present;
 
-	for (i = 0; ok && i < n_all; i++) {
-		if (!addr_watched(all[i]))
-			continue;
-		in[n] = all[i];
-		present[n] = calloc(all[i]->conf.n_vips + 1, 1);
-		ok = present[n++] != NULL;
-	}
+	for (i = 0; in && i < n_all; i++)
+		if (addr_watched(all[i]))
+			in[n++] = all[i];
 	/* One dump per interface for all of them: after a burst that
 	 * overflowed the watch (thousands of addresses), one per instance
 	 * would hold the loop as long as a status did (api_instance.c). */
-	if (ok && n && instances_vips_present(in, n, present) == 0)
-		for (i = 0; i < n; i++)
-			addr_check(in[i], NULL, false, present[i]);
+	present = n ? instances_presence(in, n) : NULL;
 	for (i = 0; present && i < n; i++)
-		free(present[i]);
-	free(present);
+		addr_check(in[i], NULL, false, present[i]);
+	instances_presence_free(present, n);
 	free(in);
 }
 

@@ -313,27 +313,16 @@ struct json_object *api_instances_json(struct daemon *d, const char *only)
 {
 	struct json_object *arr = json_object_new_array();
 	struct instance **in = calloc(d->n_inst ? d->n_inst : 1, sizeof(*in));
-	uint8_t **present = calloc(d->n_inst ? d->n_inst : 1, sizeof(*present));
-	bool known = false;
+	uint8_t **present;
 	size_t i, n = 0;
 
-	for (i = 0; in && present && i < d->n_inst; i++) {
-		if (!d->inst[i] || (only && strcmp(only, instance_name(d->inst[i])) != 0))
-			continue;
-		in[n] = d->inst[i];
-		present[n++] = calloc(instance_conf(d->inst[i])->n_vips + 1, 1);
-	}
-	if (in && present) {
-		known = true;
-		for (i = 0; i < n; i++)
-			known = known && present[i];
-		known = known && n && instances_vips_present(in, n, present) == 0;
-	}
+	for (i = 0; in && i < d->n_inst; i++)
+		if (d->inst[i] && (!only || strcmp(only, instance_name(d->inst[i])) == 0))
+			in[n++] = d->inst[i];
+	present = in ? instances_presence(in, n) : NULL;
 	for (i = 0; i < n; i++)
-		json_object_array_add(arr, instance_json(d, in[i], known ? present[i] : NULL));
-	for (i = 0; present && i < n; i++)
-		free(present[i]);
-	free(present);
+		json_object_array_add(arr, instance_json(d, in[i], present ? present[i] : NULL));
+	instances_presence_free(present, n);
 	free(in);
 	return arr;
 }

@@ -181,17 +181,14 @@ size_t instance_n_tracks(const struct instance *in);
 const struct track *instance_track(const struct instance *in, size_t i,
 				   const char **last_line, int *last_rc, uint64_t *last_at);
 
-/* Which VIPs are on the interface now (one address dump): present[i] 1 or
- * 0 for each of conf.n_vips; 0, or <0 when unknown. */
-int instance_vips_present(struct instance *in, uint8_t *present);
-
-/* The same for n instances at once, with one dump per interface however
- * many instances share it (a status of 255 instances made 255 dumps of
- * 255+ addresses and held the loop past a Master_Down_Interval).
- * present[k] holds instance k's conf.n_vips entries, NULL for an
- * instance that is not asked about; an instance without its interface
- * gets zeros. 0, or <0 when unknown (then present is undefined). */
-int instances_vips_present(struct instance *const *inst, size_t n, uint8_t *const *present);
+/* Which VIPs of inst[0..n) are on their interfaces now, with one address
+ * dump per interface however many instances share it (a status of 255
+ * instances made 255 dumps of 255+ addresses and held the loop past a
+ * Master_Down_Interval): p[k][i] is 1 or 0 for each of instance k's
+ * conf.n_vips (all 0 for an instance without its interface). NULL when
+ * unknown. Free with instances_presence_free. */
+uint8_t **instances_presence(struct instance *const *inst, size_t n);
+void instances_presence_free(uint8_t **present, size_t n);
 
 /* Monotonic now as the instance sees it (the event loop's time). */
 uint64_t instance_time(struct instance *in);

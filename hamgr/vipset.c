@@ -341,24 +341,15 @@ bool vipset_step_cancel(struct instance *in)
 
 /* ---- presence ---- */
 
-int instance_vips_present(struct instance *in, uint8_t *present)
-{
-	if (!in->ifindex) {
-		memset(present, 0, in->conf.n_vips);
-		return 0;
-	}
-	return vip_present_many(in->env->vip, in->ifindex, in->conf.vips, in->conf.n_vips,
-				present);
-}
-
-/* The VIPs of every asked instance on ifindex, in one array. */
-static size_t gather_vips(struct instance *const *inst, size_t n, uint8_t *const *present,
-			  int ifindex, struct ipaddr *all)
+/* The VIPs of every instance on ifindex, in one array (all NULL: only
+ * how many). */
+static size_t gather_vips(struct instance *const *inst, size_t n, int ifindex,
+			  struct ipaddr *all)
 {
 	size_t k, m = 0;
 
 	for (k = 0; k < n; k++)
-		if (present[k] && inst[k]->ifindex == ifindex) {
+		if (inst[k]->ifindex == ifindex) {
 			if (all)
 				memcpy(all + m, inst[k]->conf.vips,
 				       inst[k]->conf.n_vips * sizeof(*all));
@@ -370,17 +361,17 @@ static size_t gather_vips(struct instance *const *inst, size_t n, uint8_t *const
 static int present_on(struct instance *const *inst, size_t n, uint8_t *const *present,
 		      int ifindex)
 {
-	size_t m = gather_vips(inst, n, present, ifindex, NULL), k, at = 0;
+	size_t m = gather_vips(inst, n, ifindex, NULL), k, at = 0;
 	struct ipaddr *all = calloc(m ? m : 1, sizeof(*all));
 	uint8_t *got = calloc(m ? m : 1, 1);
 	int rc = -ENOMEM;
 
 	if (all && got) {
-		gather_vips(inst, n, present, ifindex, all);
+		gather_vips(inst, n, ifindex, all);
 		rc = vip_present_many(inst[0]->env->vip, ifindex, all, m, got);
 	}
 	for (k = 0; rc == 0 && k < n; k++)
-		if (present[k] && inst[k]->ifindex == ifindex) {
+		if (inst[k]->ifindex == ifindex) {
 			memcpy(present[k], got + at, inst[k]->conf.n_vips);
 			at += inst[k]->conf.n_vips;
 		}
@@ -389,27 +380,48 @@ static int present_on(struct instance *const *inst, size_t n, uint8_t *const *pr
 	return rc;
 }
 
-int instances_vips_present(struct instance *const *inst, size_t n, uint8_t *const *present)
+static int vips_present(struct instance *const *inst, size_t n, uint8_t *const *present)
 {
 	size_t k, j;
 	int rc;
 
+	/* Instances without their interface keep their zeros. */
 	for (k = 0; k < n; k++) {
-		int ifx = present[k] ? inst[k]->ifindex : -1;
+		int ifx = inst[k]->ifindex;
 		bool seen = false;
 
-		if (ifx < 0)
+		if (!ifx)
 			continue;
-		if (!ifx) {
-			memset(present[k], 0, inst[k]->conf.n_vips);
-			continue;
-		}
 		for (j = 0; j < k && !seen; j++)
-			seen = present[j] && inst[j]->ifindex == ifx;
+			seen = inst[j]->ifindex == ifx;
 		if (!seen && (rc = present_on(inst, n, present, ifx)) < 0)
 			return rc;
 	}
 	return 0;
+}
+
+uint8_t **instances_presence(struct instance *const *inst, size_t n)
+{
+	uint8_t **present = calloc(n ? n : 1, sizeof(*present));
+	size_t k;
+
+	for (k = 0; present && k < n; k++)
+		if (!(present[k] = calloc(inst[k]->conf.n_vips + 1, 1))) {
+			instances_presence_free(present, k);
+			return NULL;
+		}
+	if (present && vips_present(inst, n, present) < 0) {
+		instances_presence_free(present, n);
+		return NULL;
+	}
+	return present;
+}
+
+void instances_presence_free(uint8_t **present, size_t n)
+{
+	for (size_t k = 0; present && k < n; k++)
+		free(present[k]);
+	free(present);
 }
 
 /* A crashed earlier run (kill -9) leaves its VIPs on the interface; left
@@ -420,16 +432,16 @@ void vipset_remove_stale(struct instance *in)
 {
 	char a[IPADDR_STRLEN];
 	struct ipaddr *stale;
-	uint8_t *present;
+	uint8_t **present;
 	size_t i, n = 0;
 
 	if (in->conf.priority == 255 || !in->ifindex)
 		return;
-	present = calloc(in->conf.n_vips, 1);
+	present = instances_presence(&in, 1);
 	stale = calloc(in->conf.n_vips, sizeof(*stale));
-	if (present && stale && instance_vips_present(in, present) == 0) {
+	if (present && stale) {
 		for (i = 0; i < in->conf.n_vips; i++) {
-			if (!present[i])
+			if (!present[0][i])
 				continue;
 			stale[n++] = in->conf.vips[i];
 			if (n <= VIPSET_LOG_MAX)
@@ -443,6 +455,6 @@ void vipset_remove_stale(struct instance *in)
 				   in->conf.name, n - VIPSET_LOG_MAX, in->conf.interface);
 		change(in, stale, n, false);
 	}
-	free(present);
+	instances_presence_free(present, 1);
 	free(stale);
 }
