@@ -169,7 +169,10 @@ static void vip_gone(struct instance *in, const struct ipaddr *vip, uint64_t now
 			  (unsigned long long)(CONFLICT_READD_WINDOW_US / 1000000u));
 }
 
-static int cmp_ip(const void *a, const void *b);
+static int cmp_ip(const void *a, const void *b)
+{
+	return ipaddr_cmp(a, b);
+}
 
 /* Whether each VIP is here: from one notification (addr, deleted) or,
  * addr NULL, from present[] (a dump). Gone ones are reported and added
@@ -219,14 +222,10 @@ void instance_addr_event(struct instance *in, int ifindex, const struct ipaddr *
 		return;
 	/* Every notification comes to every instance: with many VIPs, one
 	 * that is none of ours is told by a binary search, not a walk. */
-	if (addr && in->vips_sorted &&
+	if (in->vips_sorted &&
 	    !bsearch(addr, in->vips_sorted, in->conf.n_vips, sizeof(*in->vips_sorted), cmp_ip))
 		return;
-	if (addr) {
-		addr_check(in, addr, deleted, NULL);
-		return;
-	}
-	instances_addr_lost(&in, 1);
+	addr_check(in, addr, deleted, NULL);
 }
 
 void instances_addr_lost(struct instance *const *all, size_t n_all)
@@ -398,11 +397,6 @@ void alarms_hold(struct instance *in, bool holding)
 		conflict_io_pause(in->cio, true);
 	}
 	rearm(in);
-}
-
-static int cmp_ip(const void *a, const void *b)
-{
-	return ipaddr_cmp(a, b);
 }
 
 /* Many VIPs: a sorted copy for the other_vrid check (255 listed against

@@ -29,15 +29,13 @@ static struct json_object *vips_json(struct instance *in, const uint8_t *present
 	const struct conf_instance *c = instance_conf(in);
 	struct json_object *arr = json_object_new_array();
 	char buf[IPADDR_STRLEN];
-	int known = present ? 0 : -1;
 	size_t i;
 
 	for (i = 0; i < c->n_vips; i++) {
 		struct json_object *v = json_object_new_object();
-		int p = known < 0 ? -1 : present[i];
 
 		add(v, "address", json_object_new_string(ipaddr_str_prefix(&c->vips[i], buf, sizeof(buf))));
-		add(v, "present", p < 0 ? NULL : json_object_new_boolean(p == 1));
+		add(v, "present", present ? json_object_new_boolean(present[i] == 1) : NULL);
 		json_object_array_add(arr, v);
 	}
 	return arr;

@@ -111,9 +111,9 @@ bool instance_stopped(const struct instance *in);
  * scripts are killed. */
 void instance_free(struct instance *in);
 
-/* Feed an address notification from addr_watch (ifindex 0, addr NULL:
- * notifications were lost, check everything): a VIP removed while held is
- * added back (alarms.c). */
+/* Feed an address notification from addr_watch (addr on ifindex added,
+ * or deleted): a VIP removed while held is added back (alarms.c). Lost
+ * notifications go to instances_addr_lost. */
 void instance_addr_event(struct instance *in, int ifindex, const struct ipaddr *addr,
 			 bool deleted);
 /* Notifications were lost: check every holding instance of inst[0..n)
