@@ -64,15 +64,19 @@ for t in "${tests[@]}"; do
 		fail=$((fail + 1))
 		continue
 	fi
-	export HM_PREFIX="hm$$x$i-" HM_LOGDIR="$results/$name"
+	# A scenario named twice gets its own files each time: a shared
+	# directory handed the second run the first one's status files.
+	out=$results/$name
+	[ -e "$out.out" ] && out=$results/$name.$i
+	export HM_PREFIX="hm$$x$i-" HM_LOGDIR="$out"
 	t0=${EPOCHREALTIME//[.,]/}
-	timeout -k 20 "$timeout_s" bash "$t" >"$results/$name.out" 2>&1
+	timeout -k 20 "$timeout_s" bash "$t" >"$out.out" 2>&1
 	rc=$?
 	t1=${EPOCHREALTIME//[.,]/}
 	dur=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e6 }')
 	left=$(sweep "$HM_PREFIX")
 	if [ -n "$left" ] && [ $rc -eq 0 ]; then
-		echo "left behind:$left" >>"$results/$name.out"
+		echo "left behind:$left" >>"$out.out"
 		rc=1
 	fi
 	case $rc in
@@ -82,7 +86,7 @@ for t in "${tests[@]}"; do
 		;;
 	77)
 		printf 'SKIP  %-22s %6s s  %s\n' "$name" "$dur" \
-			"$(grep -o 'SKIP: .*' "$results/$name.out" | tail -n 1 | cut -c7-)"
+			"$(grep -o 'SKIP: .*' "$out.out" | tail -n 1 | cut -c7-)"
 		skip=$((skip + 1))
 		;;
 	*)
@@ -92,17 +96,17 @@ for t in "${tests[@]}"; do
 		fail=$((fail + 1))
 		# The reason first: a CI page that shows only the head of this
 		# block, or only the end of the run, still shows it.
-		reason=$(fail_reason "$results/$name.out")
+		reason=$(fail_reason "$out.out")
 		echo "  why: $reason"
 		failed+=("$name: $reason")
 		echo "  ---- last lines of $name's output"
-		tail -n 25 "$results/$name.out" | sed 's/^/  | /'
-		for log in "$results/$name"/*.log; do
+		tail -n 25 "$out.out" | sed 's/^/  | /'
+		for log in "$out"/*.log; do
 			[ -f "$log" ] || continue
 			echo "  ---- last lines of $(basename "$log")"
 			grep -v '^$' "$log" | tail -n 12 | sed 's/^/  | /'
 		done
-		echo "  ---- everything: $results/$name.out and $results/$name/"
+		echo "  ---- everything: $out.out and $out/"
 		;;
 	esac
 done
