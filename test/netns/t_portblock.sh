@@ -164,8 +164,17 @@ lib_assert_ge "refused attempts during b's promote" "$refused" 1
 first=$(my_first_ack b "$fault")
 late=$(tail -n +"$from" "$LIB_TMP/client.log" | grep -E "$REFUSED_RE" | awk -v f="$first" '$2 >= f' | wc -l)
 lib_assert_eq "refused attempts begun after b's first acknowledgement" 0 "$late"
-slow=$(tail -n +"$from" "$LIB_TMP/client.log" | grep -E "$REFUSED_RE" | awk '$3 - $2 > 100' | wc -l)
-lib_assert_eq "refused attempts that took over 100 ms (a lost SYN, not a reset)" 0 "$slow"
+# A SYN the closed port dropped instead of resetting would not come back
+# as a refusal at all: the client retransmits it only after 1 s, so the
+# attempt is cut off at MY_ATTEMPT_S (timeout(1), rc 124). Once the
+# address is up on b (its gratuitous ARP sent with it; 50 ms for the
+# client to take it) and until b acknowledges, while the gate is closed,
+# no attempt may end that way. (How long a refusal took says nothing
+# here: that is mostly the client's process start, 100 to 230 ms on a
+# loaded VM; and a slow client is cut off after an acknowledgement too.)
+cutoff=$(tail -n +"$from" "$LIB_TMP/client.log" | awk -v v="$((t_vip / 1000 + 50))" -v f="$first" \
+	'$4 == "err" && ($5 == 124 || $5 == 137) && $2 >= v && $2 < f' | wc -l)
+lib_assert_eq "attempts cut off (a dropped SYN, not a reset) begun while b's gate was closed" 0 "$cutoff"
 lib_assert_eq "read-only errors the client saw" 0 "$(ro_errors)"
 gate_is b open
 
