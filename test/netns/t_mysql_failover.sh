@@ -49,7 +49,9 @@ lib_assert_eq "a read_only after its promote" 0 "$(my_ro a)"
 lib_assert_eq "b read_only" 1 "$(my_ro b)"
 
 my_client_start c $VIP 1 40
-lib_poll 15 my_acks_from 1 100 || lib_fail "the client got fewer than 100 inserts acknowledged by a"
+# 50, not more: one insert is one client process, 15 ms here when the
+# machine is quiet and 140 ms when it is busy (a loaded VM)
+lib_poll 20 my_acks_from 1 50 || lib_fail "the client got fewer than 50 inserts acknowledged by a"
 my_wait_caught_up b a 5
 if [ "${MY_SEMISYNC:-0}" = 1 ]; then
 	lib_assert_eq "a: semi-sync master status" "Rpl_semi_sync_master_status	ON" \
@@ -65,7 +67,7 @@ lib_daemon_stop a KILL
 lib_link_cut a
 lib_wait_log b 'takeover complete' 20
 lib_wait_vip b $VIP 3
-lib_poll 15 my_acks_from 2 100 || lib_fail "fewer than 100 inserts acknowledged by b after the failover"
+lib_poll 20 my_acks_from 2 50 || lib_fail "fewer than 50 inserts acknowledged by b after the failover"
 my_client_stop
 lib_log "b's promote:"
 lib_log_since_mark b | grep -E 'promote' | sed 's/^/    /'

@@ -104,6 +104,8 @@ sleep 0.7
 my_ids b >"$LIB_TMP/ids.b"
 lost=$(comm -23 <(sort "$LIB_TMP/acked") <(sort "$LIB_TMP/ids.b") | wc -l)
 lib_log "inserts a acknowledged: $(wc -l <"$LIB_TMP/acked")"
-lib_assert_ge "inserts a acknowledged" "$(wc -l <"$LIB_TMP/acked")" 50
+# (enough for the loss check to mean something; a slow VM, where every
+# insert's client process takes 40-140 ms to start, gave 33-45)
+lib_assert_ge "inserts a acknowledged" "$(wc -l <"$LIB_TMP/acked")" 20
 lib_assert_eq "acknowledged inserts missing on b" 0 "$lost"
 lib_pass
