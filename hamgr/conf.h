@@ -108,6 +108,7 @@ struct conf_instance {
 	size_t n_allowed_peers;
 	struct ipaddr *vips;            /* with prefix length; at least one */
 	size_t n_vips;
+	int vips_line;
 	unsigned garp_repeat;           /* 1..100, default 3 */
 	unsigned garp_rate;             /* GARP/NA per second, 10..100000, default 1000 */
 	bool conntrack_sync;            /* default false */

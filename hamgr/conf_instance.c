@@ -254,6 +254,7 @@ static void settle_checks(cfg_t *sec, struct conf_instance *in)
 static void addresses(cfg_t *sec, struct conf_instance *in)
 {
 	in->n_vips = addr_list(sec, "vips", true, &in->vips);
+	in->vips_line = conf_line_of(sec, "vips", 0, in->line);
 	in->n_unicast_peers = addr_list(sec, "unicast-peers", false, &in->unicast_peers);
 	in->n_allowed_peers = addr_list(sec, "allowed-peers", true, &in->allowed_peers);
 	if (in->n_vips == 0) {

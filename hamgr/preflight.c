@@ -20,6 +20,9 @@
 
 #define PREFLIGHT_ARGV_MAX 64
 #define WHY_MAX (2 * CONF_PATH_MAX + 128)
+/* Above this many solicited-node groups on one interface, hamgr -t warns:
+ * 256 cost the kernel about 10 ms to add, 800 about 100 ms. */
+#define PREFLIGHT_SOLICITED_WARN 256
 
 /* The problem with the lowest line, "FILE:LINE: ..." in err. */
 struct report {
@@ -296,6 +299,48 @@ static void warn_corosync(const struct conf *c, const struct conf_instance *in,
 	warn(arg, msg);
 }
 
+/* Many IPv6 VIPs on one interface, each in a solicited-node group of its
+ * own: the kernel (6.x) walks every group of the interface on each IPv6
+ * address it adds (ipv6_find_idev -> ipv6_mc_up), so a takeover that adds
+ * n of them costs O(n^2): about 100 ms for 800 here (docs/BENCHMARKS.md).
+ * Said once per interface, at its first instance, with the remedy. */
+static void warn_solicited(const struct conf *c, size_t first, preflight_warn_fn *warn,
+			   void *arg)
+{
+	const struct conf_instance *in = &c->instances[first];
+	struct ipaddr *all = NULL, *grown;
+	size_t i, n = 0, groups;
+	char msg[CONF_PATH_MAX + 512];
+
+	for (i = 0; i < first; i++)
+		if (!strcmp(c->instances[i].interface, in->interface))
+			return;         /* said at that one */
+	for (i = first; i < c->n_instances; i++) {
+		const struct conf_instance *o = &c->instances[i];
+
+		if (strcmp(o->interface, in->interface))
+			continue;
+		grown = realloc(all, (n + o->n_vips) * sizeof(*all));
+		if (!grown) {
+			free(all);
+			return;
+		}
+		all = grown;
+		memcpy(all + n, o->vips, o->n_vips * sizeof(*all));
+		n += o->n_vips;
+	}
+	groups = ipaddr_solicited_groups(all, n);
+	free(all);
+	if (groups == (size_t)-1 || groups <= PREFLIGHT_SOLICITED_WARN)
+		return;
+	snprintf(msg, sizeof(msg), "%s:%d: the IPv6 VIPs on %s join %zu solicited-node multicast "
+		 "groups: the kernel walks all of an interface's groups on every address it adds, so "
+		 "bringing them up at a takeover takes time that grows with the square of that number "
+		 "(800: about 100 ms); VIPs that share their last 24 bits share one group "
+		 "(hamgr.conf(5), vips)", c->file, in->vips_line, in->interface, groups);
+	warn(arg, msg);
+}
+
 void preflight_warnings(const struct conf *c, preflight_warn_fn *warn, void *arg)
 {
 	bool asked = false;
@@ -306,6 +351,7 @@ void preflight_warnings(const struct conf *c, preflight_warn_fn *warn, void *arg
 
 		warn_interface(c, in->interface, in->interface_line, warn, arg);
 		warn_corosync(c, in, &asked, warn, arg);
+		warn_solicited(c, i, warn, arg);
 		for (j = 0; j < in->n_tracks; j++)
 			if (in->tracks[j].kind == CONF_TRACK_INTERFACE)
 				warn_interface(c, in->tracks[j].interface,

@@ -22,7 +22,9 @@ int preflight_check(const struct conf *c, char *err, size_t errlen);
 typedef void preflight_warn_fn(void *arg, const char *msg);
 
 /* What a start logs and survives: interfaces (of instances and tracks)
- * that do not exist, since they may appear later; instance by instance. */
+ * that do not exist, since they may appear later; instance by instance.
+ * And what works but is slow: more IPv6 VIPs on one interface, in
+ * solicited-node groups of their own, than a takeover adds quickly. */
 void preflight_warnings(const struct conf *c, preflight_warn_fn *warn, void *arg);
 
 /* The program a resource runs: script as given, or for type "ocf" with

@@ -127,3 +127,29 @@ bool ipaddr_is_linklocal6(const struct ipaddr *ip)
 {
 	return ip->family == IPADDR_V6 && ip->a[0] == 0xfe && (ip->a[1] & 0xc0) == 0x80;
 }
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+size_t ipaddr_solicited_groups(const struct ipaddr *ip, size_t n)
+{
+	uint32_t *low = malloc((n ? n : 1) * sizeof(*low));
+	size_t i, m = 0, groups = 0;
+
+	if (!low)
+		return (size_t)-1;
+	for (i = 0; i < n; i++)
+		if (ip[i].family == IPADDR_V6)
+			low[m++] = (uint32_t)ip[i].a[13] << 16 | (uint32_t)ip[i].a[14] << 8 |
+				   ip[i].a[15];
+	qsort(low, m, sizeof(*low), cmp_u32);
+	for (i = 0; i < m; i++)
+		if (i == 0 || low[i] != low[i - 1])
+			groups++;
+	free(low);
+	return groups;
+}

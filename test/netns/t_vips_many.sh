@@ -50,6 +50,20 @@ conf 100 "$(vips 900 100)" >"$LIB_TMP/v1000.conf"
 conf 100 "$VIPS" >"$LIB_TMP/v4096.conf"
 "$LIB_HAMGR" -t -f "$LIB_TMP/v4096.conf" >"$LIB_TMP/t.out" 2>&1 ||
 	{ cat "$LIB_TMP/t.out"; lib_fail "hamgr -t refused 4,096 VIPs"; }
+# ... and says what 3,996 IPv6 VIPs with their own last 24 bits cost
+# (hamgr.conf(5), vips), and nothing of the kind when they share them
+grep -q "v4096.conf:6: the IPv6 VIPs on eth0 join $N6 solicited-node multicast groups" "$LIB_TMP/t.out" ||
+	{ cat "$LIB_TMP/t.out"; lib_fail "hamgr -t did not warn of $N6 solicited-node groups"; }
+lib_log "    | $(grep solicited "$LIB_TMP/t.out" | cut -c1-150)..."
+shared=""
+for ((k = 1; k <= N6; k++)); do shared+="\"2001:db8:100:0:a:$(printf %x "$k"):0:1/64\", "; done
+conf 100 "${shared%, }" >"$LIB_TMP/v4096s.conf"
+"$LIB_HAMGR" -t -f "$LIB_TMP/v4096s.conf" >"$LIB_TMP/t.out" 2>&1 ||
+	{ cat "$LIB_TMP/t.out"; lib_fail "hamgr -t refused $N6 VIPs that share their last 24 bits"; }
+if grep -q solicited "$LIB_TMP/t.out"; then
+	cat "$LIB_TMP/t.out"
+	lib_fail "hamgr -t warned of VIPs that share one solicited-node group"
+fi
 conf 100 "$(vips 3997 100)" >"$LIB_TMP/v4097.conf"
 "$LIB_HAMGR" -t -f "$LIB_TMP/v4097.conf" >"$LIB_TMP/t.out" 2>&1 &&
 	lib_fail "hamgr -t accepted 4,097 VIPs"

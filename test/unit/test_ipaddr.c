@@ -268,6 +268,34 @@ static void test_network_and_lists(void)
 	CU_ASSERT(ipaddr_in_prefixes(&a, nets, 2));
 }
 
+/* VIPs in one /64 with their own last 24 bits join a group each; the
+ * address plan that keeps the last 24 bits (the varying part higher up)
+ * shares one; IPv4 ones join none. */
+static void test_solicited_groups(void)
+{
+	static const char *const own[] = { "2001:db8:100::b:1", "2001:db8:100::b:2",
+					    "2001:db8:100::b:3", "198.51.100.10" };
+	static const char *const shared[] = { "2001:db8:100::1:0:1", "2001:db8:100::2:0:1",
+					       "2001:db8:100::3:0:1", "2001:db8:100::3:0:2" };
+	struct ipaddr a[4];
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		CU_ASSERT_EQUAL_FATAL(ipaddr_parse(own[i], false, &a[i]), 0);
+	CU_ASSERT_EQUAL(ipaddr_solicited_groups(a, 4), 3);
+	CU_ASSERT_EQUAL(ipaddr_solicited_groups(a + 3, 1), 0);
+	CU_ASSERT_EQUAL(ipaddr_solicited_groups(a, 0), 0);
+	for (i = 0; i < 4; i++)
+		CU_ASSERT_EQUAL_FATAL(ipaddr_parse(shared[i], false, &a[i]), 0);
+	CU_ASSERT_EQUAL(ipaddr_solicited_groups(a, 3), 1);
+	CU_ASSERT_EQUAL(ipaddr_solicited_groups(a, 4), 2);
+	/* only the last 24 bits: ::100:0:1 and ::1:0:1 differ above them */
+	CU_ASSERT_EQUAL_FATAL(ipaddr_parse("2001:db8:100::100:0:1", false, &a[3]), 0);
+	CU_ASSERT_EQUAL(ipaddr_solicited_groups(a, 4), 1);
+	CU_ASSERT_EQUAL_FATAL(ipaddr_parse("2001:db8:100::1:1:1", false, &a[3]), 0);
+	CU_ASSERT_EQUAL(ipaddr_solicited_groups(a, 4), 2);
+}
+
 static CU_TestInfo tests_parse[] = {
 	{ "IPv4 without prefix", test_parse_v4 },
 	{ "IPv4 with prefix", test_parse_v4_prefix },
@@ -288,6 +316,7 @@ static CU_TestInfo tests_str[] = {
 	{ "string round trip", test_str_roundtrip },
 	{ "unset and small buffers", test_str_unset_and_small },
 	{ "from_bytes, link-local", test_from_bytes_and_linklocal },
+	{ "solicited-node groups", test_solicited_groups },
 	CU_TEST_INFO_NULL,
 };
 

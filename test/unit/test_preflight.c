@@ -219,6 +219,59 @@ static void test_interfaces(void)
 	conf_free(c);
 }
 
+/* Instance NAME on lo with N IPv6 VIPs from K: in a /64, each with
+ * its own last 24 bits, or (shared) all with the same. */
+static void add_v6_instance(char *text, size_t len, const char *name, int vrid, int k, int n,
+			    int shared)
+{
+	size_t at = strlen(text);
+	int i;
+
+	at += (size_t)snprintf(text + at, len - at, "instance %s {\n  interface = lo\n"
+			       "  vrid = %d\n  vips = {", name, vrid);
+	for (i = k; i < k + n && at < len; i++)
+		at += (size_t)snprintf(text + at, len - at, shared ? "%s\"2001:db8:100:0:b:%x:0:1\""
+				       : "%s\"2001:db8:100::b:%x\"", i > k ? ", " : "", i);
+	if (at < len)
+		snprintf(text + at, len - at, "}\n}\n");
+}
+
+static void solicited_warnings(int shared, int n1, int n2, char *warnings)
+{
+	static char text[32768];
+	char err[CONF_ERR_MAX];
+	struct conf *c = NULL;
+
+	text[0] = '\0';
+	add_v6_instance(text, sizeof(text), "a", 51, 1, n1, shared);
+	add_v6_instance(text, sizeof(text), "b", 52, 1 + n1, n2, shared);
+	CU_ASSERT_EQUAL_FATAL(conf_parse_string(text, "t.conf", "node", &c, err, sizeof(err)), 0);
+	warnings[0] = '\0';
+	preflight_warnings(c, add_warning, warnings);
+	conf_free(c);
+}
+
+/* More than 256 solicited-node groups on one interface, counted over all
+ * its instances: one warning, at the first instance's vips; none when the
+ * VIPs share their last 24 bits, none at 256. */
+static void test_solicited(void)
+{
+	char warnings[1024];
+	const char *w;
+
+	solicited_warnings(0, 200, 100, warnings);
+	CU_ASSERT_PTR_NOT_NULL(strstr(warnings, "t.conf:4: the IPv6 VIPs on lo join 300 "
+					       "solicited-node multicast groups"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(warnings, "share their last 24 bits"));
+	w = strstr(warnings, "solicited-node");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+	CU_ASSERT_PTR_NULL(strstr(w + 1, "solicited-node"));      /* once: not at b */
+	solicited_warnings(0, 200, 56, warnings);
+	CU_ASSERT_STRING_EQUAL(warnings, "");
+	solicited_warnings(1, 200, 100, warnings);
+	CU_ASSERT_STRING_EQUAL(warnings, "");
+}
+
 static CU_TestInfo tests[] = {
 	{ "programs present", test_ok },
 	{ "missing, not executable, not a file", test_missing },
@@ -226,6 +279,7 @@ static CU_TestInfo tests[] = {
 	{ "group, directories, socket path", test_system },
 	{ "system checks in file order", test_system_order },
 	{ "missing interfaces are warnings", test_interfaces },
+	{ "many solicited-node groups warn", test_solicited },
 	CU_TEST_INFO_NULL,
 };
 
