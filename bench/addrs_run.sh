@@ -9,6 +9,10 @@
 #            198.18.0.0/15 (the rest moved unlisted, as the other family);
 #            IPv6 2001:db8:100::b:K/64, moved unlisted (keepalived's
 #            virtual_ipaddress_excluded)
+#   ADDRS_V6_PLAN=shared: the IPv6 VIPs 2001:db8:100:0:b:K:0:1/64
+#            instead, all with the same last 24 bits, so they share one
+#            solicited-node multicast group (the kernel walks every group
+#            of the interface on each IPv6 add: hamgr.conf(5), vips)
 #
 # n1 (priority 200) holds every VIP, n2 (100) is backup, advert interval
 # 100 ms. `ip -ts monitor address` runs on n2; n1 gets SIGTERM (it
@@ -20,7 +24,7 @@
 # starts; one request per address), watched by the same monitor.
 # Last line of stdout:
 #   RESULT impl=I vips=N v4=N4 v6=N6 stop_to_first_ms=A first_to_last_ms=B
-#          stop_to_last_ms=C decision_to_last_ms=D
+#          stop_to_last_ms=C decision_to_last_ms=D plan=own|shared
 # (decision_to_last_ms is -1 for keepalived, whose log has no
 # milliseconds; stop_to_* are -1 for ip). Exit status: 0 measured,
 # 1 failed, 77 skipped.
@@ -45,7 +49,13 @@ v4() {
 	if [ "$1" -lt 200 ]; then echo "198.51.100.$((10 + $1))/24"
 	else echo "198.18.$((($1 - 200) / 250)).$((1 + ($1 - 200) % 250))/15"; fi
 }
-v6() { printf '2001:db8:100::b:%x/64' "$1"; }
+PLAN=${ADDRS_V6_PLAN:-own}
+case $PLAN in
+own) V6_FMT='2001:db8:100::b:%x/64' V6_RE='2001:db8:100::b:' ;;
+shared) V6_FMT='2001:db8:100:0:b:%x:0:1/64' V6_RE='2001:db8:100:0:b:' ;;
+*) lib_fail "ADDRS_V6_PLAN must be own or shared" ;;
+esac
+v6() { printf "$V6_FMT" "$1"; }
 conf() {
 	local prio=$1 k
 	if [ "$IMPL" = keepalived ]; then
@@ -70,7 +80,7 @@ conf() {
 }
 held() {
 	ip -n "$LIB_PREFIX$1" -o addr show dev eth0 2>/dev/null |
-		grep -Ec 'inet6 2001:db8:100::b:|inet 198\.51\.100\.(1?[0-9]{2}|2[0-4][0-9])/|inet 198\.1[89]\.'
+		grep -Ec "inet6 $V6_RE"'|inet 198\.51\.100\.(1?[0-9]{2}|2[0-4][0-9])/|inet 198\.1[89]\.'
 }
 held_is() { [ "$(held "$1")" = "$2" ]; }
 start() {
@@ -115,7 +125,7 @@ kill "$mon" 2>/dev/null
 wait "$mon" 2>/dev/null
 [ "$IMPL" = ip ] || lib_daemon_reap n1
 # [2025-12-01T15:58:52.123456] 3: eth0    inet 198.51.100.10/24 ...
-grep -v Deleted "$LIB_TMP/mon" | grep -E 'inet6? (198\.51\.100\.|198\.1[89]\.|2001:db8:100::b:)' |
+grep -v Deleted "$LIB_TMP/mon" | grep -E 'inet6? (198\.51\.100\.|198\.1[89]\.|'"$V6_RE)" |
 	sed -E 's/^\[[0-9-]+T([0-9:.]+)\].*/\1/' >"$LIB_TMP/mon.t"
 seen=$(wc -l <"$LIB_TMP/mon.t")
 [ "$seen" -ge "$N" ] || lib_fail "ip monitor saw $seen of $N addresses"
@@ -131,5 +141,5 @@ s2f=-1 s2l=-1
 lib_log "SIGTERM -> first $s2f ms, first -> last $((last - first)) ms, decision -> last $dec ms"
 [ "$IMPL" = ip ] || lib_daemon_stop n2 TERM
 echo "RESULT impl=$IMPL vips=$N v4=$N4 v6=$N6 stop_to_first_ms=$s2f first_to_last_ms=$((last - first))" \
-	"stop_to_last_ms=$s2l decision_to_last_ms=$dec"
+	"stop_to_last_ms=$s2l decision_to_last_ms=$dec plan=$PLAN"
 lib_pass
