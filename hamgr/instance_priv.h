@@ -14,6 +14,10 @@
 #include "log.h"
 #include "resource.h"
 
+/* How many sources of dropped adverts an instance remembers (see
+ * drop_src below). */
+#define WIRE_DROP_SRCS 8
+
 struct vrrp_sub;
 struct hbproto_sub;
 struct hbproto_msg;
@@ -99,6 +103,12 @@ struct instance {
 	struct instance_stats stats;
 	struct log_ratelimit drop_rl;
 	struct log_ratelimit hello_drop_rl; /* announcements' drops */
+	/* The sources of the adverts dropped lately (a ring): a source not
+	 * among them is logged from drop_new_rl, so one that keeps sending
+	 * cannot use drop_rl up and hide another's first drop. */
+	struct ipaddr drop_src[WIRE_DROP_SRCS];
+	unsigned drop_src_next;
+	struct log_ratelimit drop_new_rl;
 	struct log_ratelimit send_rl;
 	struct peers peers;
 	sd_event_source *hello_timer;
@@ -178,7 +188,8 @@ void wire_drain(struct instance *in);
 bool wire_allowed(const struct instance *in, const struct ipaddr *src);
 /* A packet of kind what ("advert") from src dropped for reason: an event
  * for the first of its reason, a log line rate-limited (drop_rl; other
- * kinds than adverts hello_drop_rl). */
+ * kinds than adverts hello_drop_rl; an advert from a source that is not
+ * among the last WIRE_DROP_SRCS dropped ones, drop_new_rl). */
 void wire_log_drop(struct instance *in, const char *what, const char *reason,
 		   const struct ipaddr *src, bool first, uint64_t now);
 

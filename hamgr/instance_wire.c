@@ -159,20 +159,41 @@ static enum advert_reason check_packet(struct instance *in, const struct advert_
 	return advert_check_interval(adv, (uint16_t)(in->conf.advert_interval_us / 10000u));
 }
 
+/* True when src is not among the instance's last dropped sources; it is
+ * then one of them (the oldest goes). */
+static bool drop_src_new(struct instance *in, const struct ipaddr *src)
+{
+	size_t i;
+
+	for (i = 0; i < WIRE_DROP_SRCS; i++)
+		if (ipaddr_eq(&in->drop_src[i], src))
+			return false;
+	in->drop_src[in->drop_src_next] = *src;
+	in->drop_src_next = (in->drop_src_next + 1) % WIRE_DROP_SRCS;
+	return true;
+}
+
 void wire_log_drop(struct instance *in, const char *what, const char *reason,
 		   const struct ipaddr *src, bool first, uint64_t now)
 {
 	char a[IPADDR_STRLEN];
 	const char *from = src->family ? ipaddr_str(src, a, sizeof(a)) : "?";
+	struct log_ratelimit *rl = &in->drop_rl;
 	unsigned supp;
 
 	if (first)
 		events_add(in->conf.name, "drop", NULL, NULL, "first %s dropped for %s from %s",
 			   what, reason, from);
 	/* Announcements have their own budget: a node that announces itself
-	 * every second must not hide the adverts' drops. */
-	if (log_ratelimit_ok(strcmp(what, "advert") ? &in->hello_drop_rl : &in->drop_rl, now,
-			     &supp))
+	 * every second must not hide the adverts' drops. A new source has
+	 * one too: a misconfigured peer that keeps sending must not hide a
+	 * second offender (a flood of forged sources still costs at most a
+	 * burst a window). */
+	if (strcmp(what, "advert"))
+		rl = &in->hello_drop_rl;
+	else if (src->family && drop_src_new(in, src))
+		rl = &in->drop_new_rl;
+	if (log_ratelimit_ok(rl, now, &supp))
 		log_warnx("instance %s: dropped %s from %s: %s%s", in->conf.name, what, from,
 			  reason, supp ? " (more drops suppressed)" : "");
 }
