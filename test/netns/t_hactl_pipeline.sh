@@ -37,7 +37,10 @@ lib_bridge
 lib_node n1 "${ADDR[n1]}"
 lib_node n2 "${ADDR[n2]}"
 
-# NODE's resources and its track, which pings the other node.
+# NODE's resources and its track, which pings the other node (a timeout
+# well above ping's 0.3 s: the agent's own start took over 200 ms under
+# ASan on a slow VM, and a check cut off at its timeout has no exit
+# code for the status to show).
 extra() {
 	RES_OPTS="        monitor-interval = 300ms" res_section db before-vips sleep_promote=0.2
 	RES_OPTS="        monitor-interval = 300ms" res_section web after-vips sleep_promote=0.1 \
@@ -45,8 +48,8 @@ extra() {
 	cat <<CONF
     track peer {
         command = "$LIB_ROOT/agents/check-ping -W 0.3 ${ADDR[${OTHER[$1]}]}"
-        interval = 500ms
-        timeout = 500ms
+        interval = 1s
+        timeout = 900ms
         rise = 1
         fall = 2
         weight = -60

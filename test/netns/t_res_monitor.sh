@@ -63,7 +63,12 @@ lib_assert_log n1 'failed its monitor on the master \(restart 2 of 2\)'
 lib_assert_log n1 'failed its monitor on the master \(restart limit 2 reached\)'
 lib_assert_eq "n1 promotes (1 + 1 + 2 restarts)" 4 "$(res_count n1 app promote)"
 lib_assert_eq "n1 demotes (1 + 2 restarts + the release)" 4 "$(res_count n1 app demote)"
-lib_assert_eq "n1 failed monitors on the master" 4 "$(res_count_rc n1 app monitor 7 "$t0")"
+# (those that ended before the release's demote: one more may end on n1
+# as a backup before the test removes the fail file, on a slow machine)
+t_rel=$(res_time_nth n1 app demote begin 4)
+lib_assert_eq "n1 failed monitors on the master" 4 \
+	"$(awk -v t0="$t0" -v t1="$t_rel" '$2 == "n1" && $3 == "app" && $4 == "monitor" &&
+		$5 == "end" && $6 == 7 && $1 >= t0 && $1 < t1' "$RES_LOG" | wc -l)"
 res_promoted n1 app && lib_fail "n1 left app promoted"
 res_assert_before "n1 last demote done -> n2 promote begins" \
 	"$(res_time_nth n1 app demote end 4)" "$(res_time n2 app promote begin)"
