@@ -309,6 +309,7 @@ static void warn_solicited(const struct conf *c, size_t first, preflight_warn_fn
 {
 	const struct conf_instance *in = &c->instances[first];
 	struct ipaddr *all = NULL, *grown;
+	uint8_t *bits;
 	size_t i, n = 0, groups;
 	char msg[CONF_PATH_MAX + 512];
 
@@ -329,9 +330,11 @@ static void warn_solicited(const struct conf *c, size_t first, preflight_warn_fn
 		memcpy(all + n, o->vips, o->n_vips * sizeof(*all));
 		n += o->n_vips;
 	}
-	groups = ipaddr_solicited_groups(all, n);
+	bits = calloc(1, IPADDR_SOLICITED_BITS_BYTES);
+	groups = bits ? ipaddr_solicited_groups(all, n, bits) : 0;
+	free(bits);
 	free(all);
-	if (groups == (size_t)-1 || groups <= PREFLIGHT_SOLICITED_WARN)
+	if (groups <= PREFLIGHT_SOLICITED_WARN)
 		return;
 	snprintf(msg, sizeof(msg), "%s:%d: the IPv6 VIPs on %s join %zu solicited-node multicast "
 		 "groups: the kernel walks all of an interface's groups on every address it adds, so "

@@ -128,28 +128,20 @@ bool ipaddr_is_linklocal6(const struct ipaddr *ip)
 	return ip->family == IPADDR_V6 && ip->a[0] == 0xfe && (ip->a[1] & 0xc0) == 0x80;
 }
 
-static int cmp_u32(const void *x, const void *y)
+size_t ipaddr_solicited_groups(const struct ipaddr *ip, size_t n, uint8_t *bits)
 {
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	size_t i, groups = 0;
 
-	return a < b ? -1 : a > b;
-}
+	for (i = 0; i < n; i++) {
+		uint32_t low;
 
-size_t ipaddr_solicited_groups(const struct ipaddr *ip, size_t n)
-{
-	uint32_t *low = malloc((n ? n : 1) * sizeof(*low));
-	size_t i, m = 0, groups = 0;
-
-	if (!low)
-		return (size_t)-1;
-	for (i = 0; i < n; i++)
-		if (ip[i].family == IPADDR_V6)
-			low[m++] = (uint32_t)ip[i].a[13] << 16 | (uint32_t)ip[i].a[14] << 8 |
-				   ip[i].a[15];
-	qsort(low, m, sizeof(*low), cmp_u32);
-	for (i = 0; i < m; i++)
-		if (i == 0 || low[i] != low[i - 1])
+		if (ip[i].family != IPADDR_V6)
+			continue;
+		low = (uint32_t)ip[i].a[13] << 16 | (uint32_t)ip[i].a[14] << 8 | ip[i].a[15];
+		if (!(bits[low >> 3] & (1u << (low & 7)))) {
+			bits[low >> 3] |= (uint8_t)(1u << (low & 7));
 			groups++;
-	free(low);
+		}
+	}
 	return groups;
 }

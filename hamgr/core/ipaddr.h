@@ -52,12 +52,16 @@ bool ipaddr_in_prefixes(const struct ipaddr *ip, const struct ipaddr *nets, size
 /* True for fe80::/10. */
 bool ipaddr_is_linklocal6(const struct ipaddr *ip);
 
+/* One bit for every possible last 24 bits of an address: 2 MB. */
+#define IPADDR_SOLICITED_BITS_BYTES ((size_t)1 << 21)
+
 /* How many solicited-node multicast groups (RFC 4291 2.7.1: ff02::1:ff
  * and an address's last 24 bits) the IPv6 addresses among ip[0..n) join
  * between them; IPv4 ones count for nothing. The kernel walks all of an
  * interface's groups on every IPv6 address it adds, so this number, not
- * the count of addresses, is what makes adding many of them slow.
- * Returns (size_t)-1 when out of memory. */
-size_t ipaddr_solicited_groups(const struct ipaddr *ip, size_t n);
+ * the count of addresses, is what makes adding many of them slow. bits:
+ * IPADDR_SOLICITED_BITS_BYTES of zeroes, the caller's (the core does not
+ * allocate); left with the groups' bits set. */
+size_t ipaddr_solicited_groups(const struct ipaddr *ip, size_t n, uint8_t *bits);
 
 #endif

@@ -277,23 +277,27 @@ static void test_solicited_groups(void)
 					    "2001:db8:100::b:3", "198.51.100.10" };
 	static const char *const shared[] = { "2001:db8:100::1:0:1", "2001:db8:100::2:0:1",
 					       "2001:db8:100::3:0:1", "2001:db8:100::3:0:2" };
+	static uint8_t bits[IPADDR_SOLICITED_BITS_BYTES];
 	struct ipaddr a[4];
 	size_t i;
 
+/* each count from zeroed bits */
+#define GROUPS(from, n) (memset(bits, 0, sizeof(bits)), ipaddr_solicited_groups(from, n, bits))
 	for (i = 0; i < 4; i++)
 		CU_ASSERT_EQUAL_FATAL(ipaddr_parse(own[i], false, &a[i]), 0);
-	CU_ASSERT_EQUAL(ipaddr_solicited_groups(a, 4), 3);
-	CU_ASSERT_EQUAL(ipaddr_solicited_groups(a + 3, 1), 0);
-	CU_ASSERT_EQUAL(ipaddr_solicited_groups(a, 0), 0);
+	CU_ASSERT_EQUAL(GROUPS(a, 4), 3);
+	CU_ASSERT_EQUAL(GROUPS(a + 3, 1), 0);
+	CU_ASSERT_EQUAL(GROUPS(a, 0), 0);
 	for (i = 0; i < 4; i++)
 		CU_ASSERT_EQUAL_FATAL(ipaddr_parse(shared[i], false, &a[i]), 0);
-	CU_ASSERT_EQUAL(ipaddr_solicited_groups(a, 3), 1);
-	CU_ASSERT_EQUAL(ipaddr_solicited_groups(a, 4), 2);
+	CU_ASSERT_EQUAL(GROUPS(a, 3), 1);
+	CU_ASSERT_EQUAL(GROUPS(a, 4), 2);
 	/* only the last 24 bits: ::100:0:1 and ::1:0:1 differ above them */
 	CU_ASSERT_EQUAL_FATAL(ipaddr_parse("2001:db8:100::100:0:1", false, &a[3]), 0);
-	CU_ASSERT_EQUAL(ipaddr_solicited_groups(a, 4), 1);
+	CU_ASSERT_EQUAL(GROUPS(a, 4), 1);
 	CU_ASSERT_EQUAL_FATAL(ipaddr_parse("2001:db8:100::1:1:1", false, &a[3]), 0);
-	CU_ASSERT_EQUAL(ipaddr_solicited_groups(a, 4), 2);
+	CU_ASSERT_EQUAL(GROUPS(a, 4), 2);
+#undef GROUPS
 }
 
 static CU_TestInfo tests_parse[] = {
