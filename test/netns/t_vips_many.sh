@@ -21,8 +21,9 @@ N6=3996 N4=100 N=4096
 # vips: the first $1 IPv6 VIPs 2001:db8:100::a:K/64, then $2 IPv4 ones
 # 198.51.100.100 + K /24, as a hamgr list.
 vips() {
-	local k out=""
-	for ((k = 1; k <= $1; k++)); do out+="\"2001:db8:100::a:$(printf %x "$k")/64\", "; done
+	local k h out=""
+	# (printf -v: a $(printf) per address would start thousands of shells)
+	for ((k = 1; k <= $1; k++)); do printf -v h %x "$k"; out+="\"2001:db8:100::a:$h/64\", "; done
 	for ((k = 0; k < $2; k++)); do out+="\"198.51.100.$((100 + k))/24\", "; done
 	echo "${out%, }"
 }
@@ -56,7 +57,7 @@ grep -q "v4096.conf:6: the IPv6 VIPs on eth0 join $N6 solicited-node multicast g
 	{ cat "$LIB_TMP/t.out"; lib_fail "hamgr -t did not warn of $N6 solicited-node groups"; }
 lib_log "    | $(grep solicited "$LIB_TMP/t.out" | cut -c1-150)..."
 shared=""
-for ((k = 1; k <= N6; k++)); do shared+="\"2001:db8:100:0:a:$(printf %x "$k"):0:1/64\", "; done
+for ((k = 1; k <= N6; k++)); do printf -v h %x "$k"; shared+="\"2001:db8:100:0:a:$h:0:1/64\", "; done
 conf 100 "${shared%, }" >"$LIB_TMP/v4096s.conf"
 "$LIB_HAMGR" -t -f "$LIB_TMP/v4096s.conf" >"$LIB_TMP/t.out" 2>&1 ||
 	{ cat "$LIB_TMP/t.out"; lib_fail "hamgr -t refused $N6 VIPs that share their last 24 bits"; }
