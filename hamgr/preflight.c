@@ -308,32 +308,23 @@ static void warn_solicited(const struct conf *c, size_t first, preflight_warn_fn
 			   void *arg)
 {
 	const struct conf_instance *in = &c->instances[first];
-	struct ipaddr *all = NULL, *grown;
 	uint8_t *bits;
-	size_t i, n = 0, groups;
+	size_t i, groups = 0;
 	char msg[CONF_PATH_MAX + 512];
 
 	for (i = 0; i < first; i++)
 		if (!strcmp(c->instances[i].interface, in->interface))
 			return;         /* said at that one */
-	for (i = first; i < c->n_instances; i++) {
-		const struct conf_instance *o = &c->instances[i];
-
-		if (strcmp(o->interface, in->interface))
-			continue;
-		grown = realloc(all, (n + o->n_vips) * sizeof(*all));
-		if (!grown) {
-			free(all);
-			return;
-		}
-		all = grown;
-		memcpy(all + n, o->vips, o->n_vips * sizeof(*all));
-		n += o->n_vips;
-	}
 	bits = calloc(1, IPADDR_SOLICITED_BITS_BYTES);
-	groups = bits ? ipaddr_solicited_groups(all, n, bits) : 0;
+	if (!bits)
+		return;
+	/* one bitmap for all of the interface's instances: a group two of
+	 * them share counts once */
+	for (i = first; i < c->n_instances; i++)
+		if (!strcmp(c->instances[i].interface, in->interface))
+			groups += ipaddr_solicited_groups(c->instances[i].vips,
+							  c->instances[i].n_vips, bits);
 	free(bits);
-	free(all);
 	if (groups <= PREFLIGHT_SOLICITED_WARN)
 		return;
 	snprintf(msg, sizeof(msg), "%s:%d: the IPv6 VIPs on %s join %zu solicited-node multicast "

@@ -61,7 +61,8 @@ bool ipaddr_is_linklocal6(const struct ipaddr *ip);
  * interface's groups on every IPv6 address it adds, so this number, not
  * the count of addresses, is what makes adding many of them slow. bits:
  * IPADDR_SOLICITED_BITS_BYTES of zeroes, the caller's (the core does not
- * allocate); left with the groups' bits set. */
+ * allocate); left with the groups' bits set, so calls over several lists
+ * with the same bits count a group they share once. */
 size_t ipaddr_solicited_groups(const struct ipaddr *ip, size_t n, uint8_t *bits);
 
 #endif
