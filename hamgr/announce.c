@@ -177,7 +177,7 @@ void announce_quorum(struct instance *in)
 
 void instance_quorum_changed(struct instance *in)
 {
-	if (in->timer && !in->stopped)         /* started, not yet stopped */
+	if (in->timer.set && !in->stopped)         /* started, not yet stopped */
 		announce_quorum(in);
 }
 

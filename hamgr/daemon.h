@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "core/hello.h"
 #include "log.h"
+#include "deadline.h"
 #include "instance.h"
 #include "realtime.h"
 
@@ -22,6 +23,7 @@ struct daemon {
 	char hostname[CONF_NAME_MAX];
 	struct conf *conf;
 	struct instance_env env;
+	struct deadlines deadlines;     /* the instances' timers (env.deadlines) */
 	struct instance **inst;         /* entries may be NULL after a failed reload */
 	size_t n_inst;
 	uint64_t start_us;              /* monotonic */

@@ -148,7 +148,7 @@ void instance_apply(struct instance *in, const struct fsm_actions *acts)
 
 /* How late the timer may fire for deadline d (us). A master's next advert
  * may go up to 2 % of the interval late (2 ms at 100 ms; no drift: the
- * fsm keeps them on a grid): sd-event then wakes once for every advert
+ * fsm keeps them on a grid): the loop then wakes once for every advert
  * due in that window instead of once per advert, and the backups read
  * them in one batch. 255 instances at 100 ms: about 500 wakeups a second
  * instead of 2,550 on each node, the wakeups being most of the idle CPU
@@ -163,47 +163,24 @@ static uint64_t timer_accuracy(const struct instance *in, uint64_t d, uint64_t p
 
 void instance_rearm(struct instance *in)
 {
-	uint64_t d = fsm_next_deadline(&in->fsm), p = pipeline_next_deadline(&in->pipe), acc;
+	uint64_t d = fsm_next_deadline(&in->fsm), p = pipeline_next_deadline(&in->pipe);
 
 	if (p && (!d || p < d))
 		d = p;
-	if (!in->timer)
+	if (!in->timer.set)
 		return;
-	if (d == 0) {
-		if (in->timer_on)
-			sd_event_source_set_enabled(in->timer, SD_EVENT_OFF);
-		in->timer_on = false;
-		in->timer_at = 0;
-		return;
-	}
-	acc = timer_accuracy(in, d, p);
-	if (acc != in->timer_acc) {
-		sd_event_source_set_time_accuracy(in->timer, acc);
-		in->timer_acc = acc;
-	}
-	/* Armed there already (an announcement, another VRID's advert):
-	 * moving the source in sd-event's queues would cost for nothing. */
-	if (d == in->timer_at)
-		return;
-	sd_event_source_set_time(in->timer, d);
-	/* SD_EVENT_ON, not ONESHOT: a oneshot is switched off by sd-event when
-	 * it fires and had to be switched on again here, two more moves in
-	 * its timer queues per advert for a timer that is nearly always
-	 * armed (a master's next advert, a backup's Master_Down). Every
-	 * on_timer ends here and moves it, or switches it off above. */
-	if (!in->timer_on)
-		sd_event_source_set_enabled(in->timer, SD_EVENT_ON);
-	in->timer_on = true;
-	in->timer_at = d;
+	if (d == 0)
+		deadline_off(&in->timer);
+	else
+		deadline_set(&in->timer, d, timer_accuracy(in, d, p));
 }
 
-static int on_timer(sd_event_source *s, uint64_t usec, void *arg)
+static void on_timer(struct deadline *dl, uint64_t now, void *arg)
 {
 	struct instance *in = arg;
 	struct fsm_actions acts = { .n = 0 };
-	uint64_t now = instance_now(in);
 
-	in->timer_at = 0;       /* passed: instance_rearm below must move it */
+	(void)dl;
 	/* A backup's timer fires: the master down, unless the loop was late
 	 * (CPU starved, stopped) and its adverts wait unread. Read them
 	 * first: they restart the timer. */
@@ -215,7 +192,6 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *arg)
 	announce_piggyback(in, now);
 	takeover_timer(in, now);
 	instance_rearm(in);
-	return 0;
 }
 
 /* The fsm starts from the event loop, once every instance has opened its
@@ -260,17 +236,12 @@ int instance_start(struct instance *in)
 	if (in->ifindex && wire_open(in) < 0)
 		return -1;
 	alarms_prepare(in);
-	r = sd_event_add_time(in->env->event, &in->timer, CLOCK_MONOTONIC, 0,
-			      1 /* us accuracy: failover timing is the product */,
-			      on_timer, in);
-	in->timer_acc = 1;
-	in->timer_at = 0;       /* added off (below): instance_rearm arms it */
-	in->timer_on = false;
+	/* Added off: instance_rearm arms it. */
+	r = deadline_add(in->env->deadlines, &in->timer, on_timer, in);
 	if (r < 0) {
-		log_warnx("instance %s: sd_event_add_time: %s", in->conf.name, strerror(-r));
+		log_warnx("instance %s: deadline_add: %s", in->conf.name, strerror(-r));
 		return -1;
 	}
-	sd_event_source_set_enabled(in->timer, SD_EVENT_OFF);
 	announce_start(in);
 	if (!up || !in->have_primary) {
 		if (up)
@@ -325,7 +296,7 @@ void instance_free(struct instance *in)
 	takeover_free(in);
 	wire_close(in);
 	announce_stop(in);
-	in->timer = sd_event_source_disable_unref(in->timer);
+	deadline_del(&in->timer);
 	in->start_src = sd_event_source_disable_unref(in->start_src);
 	conf_instance_release(&in->conf);
 	free(in);

@@ -29,6 +29,7 @@ struct quorum_corosync;
 
 struct instance_env {
 	sd_event *event;
+	struct deadlines *deadlines;    /* the loop's (deadline.h) */
 	struct vip_ctx *vip;
 	struct garp *garp;
 	struct link_watch *links;

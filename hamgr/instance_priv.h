@@ -5,6 +5,7 @@
 #define HAMGR_INSTANCE_PRIV_H
 
 #include "instance.h"
+#include "deadline.h"
 #include "core/conflict.h"
 #include "core/heartbeat.h"
 #include "core/pace.h"
@@ -90,11 +91,8 @@ struct instance {
 	struct instance_env *env;
 	struct fsm fsm;
 	struct vrrp_sub *sub;            /* adverts in and out (vrrp_rx.c) */
-	sd_event_source *timer;
-	uint64_t timer_at;              /* what timer is armed at, 0: none
-					   (off, or fired and not moved yet) */
-	uint64_t timer_acc;             /* its accuracy (us) as last set */
-	bool timer_on;                  /* enabled (SD_EVENT_ON) in sd-event */
+	struct deadline timer;          /* the fsm's and the pipeline's next
+					   deadline (deadline.h); .set: started */
 	sd_event_source *start_src;     /* the fsm's start, from the loop */
 	int ifindex;
 	uint8_t family;                 /* advert family: the first VIP's */

@@ -161,6 +161,7 @@ static int setup_loop(struct daemon *d)
 	/* A loop of our own, not sd_event_default's: the default loop checks
 	 * its thread with a gettid() system call on every iteration (one per
 	 * advert sent or read), and nothing here shares it. */
+	d->env.deadlines = &d->deadlines;
 	if ((r = sd_event_new(&d->env.event)) < 0 ||
 	    (r = sd_event_add_signal(d->env.event, NULL, SIGTERM, on_sigterm, d)) < 0 ||
 	    (r = sd_event_add_signal(d->env.event, NULL, SIGINT, on_sigterm, d)) < 0 ||
@@ -302,9 +303,10 @@ static int run(struct daemon *d)
 		   d->conf_path);
 	sd_notify(0, "READY=1");
 	daemon_notify_status(d);
-	r = sd_event_loop(d->env.event);
+	r = deadlines_loop(d->env.event, &d->deadlines);
 	daemon_stop_instances(d);
 	close_adapters(d);
+	deadlines_free(&d->deadlines);
 	free(d->past_transitions);
 	log_notice("hamgr stopped");
 	return r < 0 ? 1 : 0;

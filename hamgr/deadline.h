@@ -1,0 +1,94 @@
+/* deadline: the instances' timers, kept by the event loop itself instead
+ * of as one sd-event time source each.
+ *
+ * sd-event waits for its time sources on a timerfd: moving the earliest
+ * of them costs a timerfd_settime() and a timer that fires a read(). A
+ * master's advert timer moves and fires every advert: two system calls
+ * per advert on top of the send and the epoll_wait() that are the work.
+ * keepalived's master makes only those two, and its idle cost at 1
+ * instance was below ours for that reason.
+ *
+ * So a deadline that may fire a millisecond or more late (a master's next
+ * advert: 2 % of the interval, 2 ms at 100 ms) is waited for with epoll's
+ * timeout instead (deadlines_loop): sd-event passes epoll a timeout in
+ * milliseconds, rounded up, which such a deadline can take. Every other
+ * deadline (Master_Down, the pipeline's steps: failover timing) must fire
+ * on time and waits on one sd-event timer shared by the set, armed at the
+ * earliest of them, as precise as before.
+ *
+ * Everything else (monitors, tracks, announcements, control clients)
+ * stays in sd-event: those fire seldom. */
+#ifndef HAMGR_DEADLINE_H
+#define HAMGR_DEADLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <systemd/sd-event.h>
+
+struct deadline;
+typedef void deadline_fn(struct deadline *d, uint64_t now, void *arg);
+
+/* One timer; its owner embeds it. Fields are the module's own. */
+struct deadline {
+	uint64_t at;            /* CLOCK_MONOTONIC us; 0: off */
+	uint64_t latest;        /* it may fire as late as this (coalescing) */
+	deadline_fn *fire;
+	void *arg;
+	struct deadlines *set;  /* NULL: not added */
+	size_t slot;            /* its index in set->v */
+};
+
+/* Every deadline of one loop. Zero-initialised is empty. */
+struct deadlines {
+	struct deadline **v;    /* slots; NULL: deleted while running */
+	size_t n, cap;
+	bool running;           /* in deadlines_run: deletions leave holes */
+	bool holes;
+	sd_event_source *precise; /* the timer of the on-time deadlines */
+	uint64_t precise_at;    /* what it is armed at; 0: off */
+};
+
+/* A deadline that may be this late (us) or more waits with epoll's
+ * timeout: up to 1 ms of rounding and the kernel's default timer slack
+ * (50 us) must fit. The others wait on the timer. */
+#define DEADLINE_PRECISE_US 1100
+
+/* Add d (off) to s; fire is called once when it is due, with the loop's
+ * time, and d is off again then (deadline_set re-arms it). 0, or -ENOMEM. */
+int deadline_add(struct deadlines *s, struct deadline *d, deadline_fn *fire, void *arg);
+
+/* Take d out of its set (if in one); safe from within a fire callback. */
+void deadline_del(struct deadline *d);
+
+/* Arm d at `at` (CLOCK_MONOTONIC us, non-zero); it may fire up to
+ * `accuracy` us later so that deadlines falling due together are served
+ * in one wakeup (0 or 1: on time). */
+void deadline_set(struct deadline *d, uint64_t at, uint64_t accuracy);
+
+/* Disarm d. */
+void deadline_off(struct deadline *d);
+
+/* When the loop must wake: *coarse, the earliest `at` of the armed
+ * deadlines that may be DEADLINE_PRECISE_US late or more (for epoll's
+ * timeout: rounded up to the millisecond it is still before their
+ * `latest`); *precise, the earliest `at` of the others (for the timer).
+ * 0: none of that kind. */
+void deadlines_wake(const struct deadlines *s, uint64_t *coarse, uint64_t *precise);
+
+/* Fire every deadline due at `now` (at <= now), in slot order. Returns
+ * how many fired. */
+size_t deadlines_run(struct deadlines *s, uint64_t now);
+
+/* sd_event_loop() with the deadlines of s: sd-event's sources dispatched
+ * one per iteration as sd_event_run() does, the due deadlines fired after
+ * each, epoll's timeout cut to the next coarse deadline and the shared
+ * timer moved to the next precise one. Returns the loop's exit code
+ * (sd_event_exit), or a negative errno. */
+int deadlines_loop(sd_event *e, struct deadlines *s);
+
+/* Free the slot array and the timer (the deadlines are their owners'). */
+void deadlines_free(struct deadlines *s);
+
+#endif

@@ -1,0 +1,180 @@
+/* test_deadline: the instances' timers kept by the loop (deadline.c):
+ * which fire when, deletion from a callback, the split between epoll's
+ * timeout and the shared timer, and the loop itself on a real sd-event. */
+#include "deadline.h"
+#include "cu_main.h"
+
+#include <time.h>
+
+struct rec {
+	struct deadline d;
+	unsigned fired;
+	uint64_t at_now;            /* the now it was called with */
+	struct deadline *kill;      /* deleted by this one's callback */
+	struct deadline *rearm;     /* set again by this one's callback */
+	sd_event *exit_loop;        /* this one ends the loop */
+};
+
+static void fire(struct deadline *d, uint64_t now, void *arg)
+{
+	struct rec *r = arg;
+
+	(void)d;
+	r->fired++;
+	r->at_now = now;
+	if (r->kill)
+		deadline_del(r->kill);
+	if (r->rearm)
+		deadline_set(r->rearm, now + 10, 1);
+	if (r->exit_loop)
+		sd_event_exit(r->exit_loop, 42);
+}
+
+static void add(struct deadlines *s, struct rec *r)
+{
+	*r = (struct rec){ .fired = 0 };
+	CU_ASSERT_EQUAL(deadline_add(s, &r->d, fire, r), 0);
+}
+
+static void test_due_only(void)
+{
+	struct deadlines s = { 0 };
+	struct rec a, b, c;
+	uint64_t coarse, precise;
+
+	add(&s, &a);
+	add(&s, &b);
+	add(&s, &c);
+	deadlines_wake(&s, &coarse, &precise);
+	CU_ASSERT(coarse == 0 && precise == 0);     /* added off */
+	deadline_set(&a.d, 1000, 1);
+	deadline_set(&b.d, 2000, 1);
+	CU_ASSERT_EQUAL(deadlines_run(&s, 999), 0);
+	CU_ASSERT_EQUAL(deadlines_run(&s, 1500), 1);
+	CU_ASSERT(a.fired == 1 && a.at_now == 1500 && b.fired == 0 && c.fired == 0);
+	/* a fired deadline is off until set again */
+	CU_ASSERT_EQUAL(deadlines_run(&s, 1600), 0);
+	CU_ASSERT_EQUAL(deadlines_run(&s, 5000), 1);
+	CU_ASSERT(a.fired == 1 && b.fired == 1);
+	deadline_set(&c.d, 3000, 1);
+	deadline_off(&c.d);
+	CU_ASSERT_EQUAL(deadlines_run(&s, 9000), 0);
+	deadlines_free(&s);
+}
+
+static void test_coarse_and_precise(void)
+{
+	struct deadlines s = { 0 };
+	struct rec adv, down, late;
+	uint64_t coarse, precise;
+
+	add(&s, &adv);
+	add(&s, &down);
+	add(&s, &late);
+	/* a master's advert: 2 ms late is fine -> epoll's timeout */
+	deadline_set(&adv.d, 100000, 2000);
+	/* Master_Down: on time -> the timer */
+	deadline_set(&down.d, 50000, 1);
+	deadline_set(&late.d, 70000, DEADLINE_PRECISE_US - 1);
+	deadlines_wake(&s, &coarse, &precise);
+	CU_ASSERT_EQUAL(coarse, 100000);
+	CU_ASSERT_EQUAL(precise, 50000);
+	deadline_off(&down.d);
+	deadlines_wake(&s, &coarse, &precise);
+	CU_ASSERT_EQUAL(precise, 70000);
+	deadline_set(&late.d, 70000, DEADLINE_PRECISE_US);
+	deadlines_wake(&s, &coarse, &precise);
+	CU_ASSERT(coarse == 70000 && precise == 0);
+	/* at 0 would read as off: it is kept armed */
+	deadline_set(&down.d, 0, 1);
+	deadlines_wake(&s, &coarse, &precise);
+	CU_ASSERT_EQUAL(precise, 1);
+	deadlines_free(&s);
+}
+
+static void test_delete_from_callback(void)
+{
+	struct deadlines s = { 0 };
+	struct rec a, b, c, d;
+
+	add(&s, &a);
+	add(&s, &b);
+	add(&s, &c);
+	add(&s, &d);
+	/* a deletes c (due too, not yet run); b re-arms itself */
+	a.kill = &c.d;
+	deadline_set(&a.d, 10, 1);
+	deadline_set(&b.d, 10, 1);
+	deadline_set(&c.d, 10, 1);
+	deadline_set(&d.d, 10, 1);
+	b.rearm = &b.d;
+	CU_ASSERT_EQUAL(deadlines_run(&s, 100), 3);
+	CU_ASSERT(a.fired == 1 && b.fired == 1 && c.fired == 0 && d.fired == 1);
+	CU_ASSERT_PTR_NULL(c.d.set);
+	CU_ASSERT_EQUAL(s.n, 3);                    /* the hole closed */
+	CU_ASSERT(s.v[0] == &a.d && s.v[1] == &b.d && s.v[2] == &d.d);
+	CU_ASSERT(d.d.slot == 2);
+	/* b re-armed at 110 */
+	CU_ASSERT_EQUAL(deadlines_run(&s, 109), 0);
+	CU_ASSERT_EQUAL(deadlines_run(&s, 110), 1);
+	CU_ASSERT_EQUAL(b.fired, 2);
+	/* deleted outside a run: the last slot moves into the gap */
+	deadline_del(&a.d);
+	CU_ASSERT(s.n == 2 && s.v[0] == &d.d && d.d.slot == 0);
+	deadline_del(&a.d);                         /* twice: nothing */
+	CU_ASSERT_EQUAL(s.n, 2);
+	deadlines_free(&s);
+}
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* The loop on a real sd-event: both kinds fire, never early, in the
+ * order of their deadlines, and sd_event_exit from a callback ends it
+ * with its code. (No upper bound on lateness: machines are noisy.) */
+static void test_loop(void)
+{
+	struct deadlines s = { 0 };
+	struct rec coarse, precise, last;
+	sd_event *e = NULL;
+	uint64_t t0 = mono_us();
+
+	CU_ASSERT_FATAL(sd_event_new(&e) >= 0);
+	add(&s, &coarse);
+	add(&s, &precise);
+	add(&s, &last);
+	deadline_set(&precise.d, t0 + 20000, 1);
+	deadline_set(&coarse.d, t0 + 30000, 2000);
+	deadline_set(&last.d, t0 + 60000, 1);
+	last.exit_loop = e;
+	CU_ASSERT_EQUAL(deadlines_loop(e, &s), 42);
+	CU_ASSERT(precise.fired == 1 && coarse.fired == 1 && last.fired == 1);
+	CU_ASSERT(precise.at_now >= t0 + 20000);
+	CU_ASSERT(coarse.at_now >= t0 + 30000);
+	CU_ASSERT(last.at_now >= t0 + 60000);
+	CU_ASSERT(precise.at_now < coarse.at_now && coarse.at_now < last.at_now);
+	CU_ASSERT(mono_us() >= t0 + 60000);
+	deadlines_free(&s);
+	CU_ASSERT_PTR_NULL(s.precise);
+	sd_event_unref(e);
+}
+
+static CU_TestInfo tests[] = {
+	{ "only due deadlines fire, once", test_due_only },
+	{ "epoll's timeout or the shared timer", test_coarse_and_precise },
+	{ "deleted and re-armed from a callback", test_delete_from_callback },
+	{ "the loop on sd-event", test_loop },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "deadline", NULL, NULL, NULL, NULL, tests },
+	CU_SUITE_INFO_NULL,
+};
+
+CU_MAIN(suites)
