@@ -54,20 +54,29 @@ void deadline_off(struct deadline *d)
 	d->at = d->latest = 0;
 }
 
-void deadlines_wake(const struct deadlines *s, uint64_t *coarse, uint64_t *precise)
+void deadlines_wake(const struct deadlines *s, uint64_t now, uint64_t *coarse,
+		    uint64_t *precise)
 {
 	size_t i;
 
 	*coarse = *precise = 0;
 	for (i = 0; i < s->n; i++) {
 		const struct deadline *d = s->v[i];
-		uint64_t *w;
+		uint64_t *w, t = d ? d->at : 0;
 
-		if (!d || !d->at)
+		if (!t)
 			continue;
-		w = d->latest - d->at >= DEADLINE_PRECISE_US ? coarse : precise;
-		if (!*w || d->at < *w)
-			*w = d->at;
+		if (d->latest - d->at >= DEADLINE_PRECISE_US) {
+			w = coarse;
+		} else if (t > now + DEADLINE_ARM_US) {
+			/* on time, but not yet near: epoll until it is */
+			w = coarse;
+			t -= DEADLINE_ARM_US;
+		} else {
+			w = precise;
+		}
+		if (!*w || t < *w)
+			*w = t;
 	}
 }
 
@@ -152,17 +161,15 @@ int deadlines_loop(sd_event *e, struct deadlines *s)
 	int r;
 
 	while (sd_event_get_state(e) != SD_EVENT_FINISHED) {
-		uint64_t coarse, precise, now, timeout = UINT64_MAX;
+		uint64_t coarse, precise, now = mono_us(), timeout = UINT64_MAX;
 
-		deadlines_wake(s, &coarse, &precise);
+		deadlines_wake(s, now, &coarse, &precise);
 		if ((r = arm_precise(e, s, precise)) < 0)
 			return r;
 		r = sd_event_prepare(e);
 		if (r == 0) {
-			if (coarse) {
-				now = mono_us();
+			if (coarse)
 				timeout = coarse > now ? coarse - now : 0;
-			}
 			r = sd_event_wait(e, timeout);
 		}
 		if (r > 0)

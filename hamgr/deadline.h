@@ -13,8 +13,9 @@
  * timeout instead (deadlines_loop): sd-event passes epoll a timeout in
  * milliseconds, rounded up, which such a deadline can take. Every other
  * deadline (Master_Down, the pipeline's steps: failover timing) must fire
- * on time and waits on one sd-event timer shared by the set, armed at the
- * earliest of them, as precise as before.
+ * on time: it waits with epoll's timeout too until it is 2 ms away, then
+ * on one sd-event timer shared by the set, armed at the earliest of
+ * them, as precise as before.
  *
  * Everything else (monitors, tracks, announcements, control clients)
  * stays in sd-event: those fire seldom. */
@@ -70,12 +71,21 @@ void deadline_set(struct deadline *d, uint64_t at, uint64_t accuracy);
 /* Disarm d. */
 void deadline_off(struct deadline *d);
 
-/* When the loop must wake: *coarse, the earliest `at` of the armed
- * deadlines that may be DEADLINE_PRECISE_US late or more (for epoll's
- * timeout: rounded up to the millisecond it is still before their
- * `latest`); *precise, the earliest `at` of the others (for the timer).
- * 0: none of that kind. */
-void deadlines_wake(const struct deadlines *s, uint64_t *coarse, uint64_t *precise);
+/* An on-time deadline further than this (us) from `now` waits with
+ * epoll's timeout until it is this close, and on the timer from then on:
+ * a backup's Master_Down, pushed back by every advert, then never moves
+ * the timer while its master is alive (one timerfd_settime per advert
+ * saved), and when the master is gone the timer is set once, 2 ms ahead. */
+#define DEADLINE_ARM_US 2000
+
+/* When the loop must wake, at `now`: *coarse for epoll's timeout, the
+ * earliest `at` of the armed deadlines that may be DEADLINE_PRECISE_US
+ * late or more (rounded up to the millisecond it is still before their
+ * `latest`) and of DEADLINE_ARM_US before the on-time ones further away
+ * than that; *precise for the timer, the earliest `at` of the on-time
+ * ones nearer than that. 0: none of that kind. */
+void deadlines_wake(const struct deadlines *s, uint64_t now, uint64_t *coarse,
+		    uint64_t *precise);
 
 /* Fire every deadline due at `now` (at <= now), in slot order. Returns
  * how many fired. */

@@ -45,7 +45,7 @@ static void test_due_only(void)
 	add(&s, &a);
 	add(&s, &b);
 	add(&s, &c);
-	deadlines_wake(&s, &coarse, &precise);
+	deadlines_wake(&s, 0, &coarse, &precise);
 	CU_ASSERT(coarse == 0 && precise == 0);     /* added off */
 	deadline_set(&a.d, 1000, 1);
 	deadline_set(&b.d, 2000, 1);
@@ -66,29 +66,60 @@ static void test_coarse_and_precise(void)
 {
 	struct deadlines s = { 0 };
 	struct rec adv, down, late;
-	uint64_t coarse, precise;
+	uint64_t coarse, precise, now = 49000;
 
 	add(&s, &adv);
 	add(&s, &down);
 	add(&s, &late);
 	/* a master's advert: 2 ms late is fine -> epoll's timeout */
 	deadline_set(&adv.d, 100000, 2000);
-	/* Master_Down: on time -> the timer */
+	/* Master_Down, 1 ms away: on time -> the timer */
 	deadline_set(&down.d, 50000, 1);
-	deadline_set(&late.d, 70000, DEADLINE_PRECISE_US - 1);
-	deadlines_wake(&s, &coarse, &precise);
+	deadline_set(&late.d, 50500, DEADLINE_PRECISE_US - 1);
+	deadlines_wake(&s, now, &coarse, &precise);
 	CU_ASSERT_EQUAL(coarse, 100000);
 	CU_ASSERT_EQUAL(precise, 50000);
 	deadline_off(&down.d);
-	deadlines_wake(&s, &coarse, &precise);
-	CU_ASSERT_EQUAL(precise, 70000);
-	deadline_set(&late.d, 70000, DEADLINE_PRECISE_US);
-	deadlines_wake(&s, &coarse, &precise);
-	CU_ASSERT(coarse == 70000 && precise == 0);
+	deadlines_wake(&s, now, &coarse, &precise);
+	CU_ASSERT_EQUAL(precise, 50500);
+	deadline_set(&late.d, 50500, DEADLINE_PRECISE_US);
+	deadlines_wake(&s, now, &coarse, &precise);
+	CU_ASSERT(coarse == 50500 && precise == 0);
 	/* at 0 would read as off: it is kept armed */
 	deadline_set(&down.d, 0, 1);
-	deadlines_wake(&s, &coarse, &precise);
+	deadlines_wake(&s, now, &coarse, &precise);
 	CU_ASSERT_EQUAL(precise, 1);
+	deadlines_free(&s);
+}
+
+/* An on-time deadline far away waits with epoll until DEADLINE_ARM_US
+ * before it: a backup's Master_Down, pushed back by each advert, never
+ * reaches the timer while the master lives. */
+static void test_far_ontime(void)
+{
+	struct deadlines s = { 0 };
+	struct rec down;
+	uint64_t coarse, precise, t = 1000000, mdi = 360000;
+
+	add(&s, &down);
+	deadline_set(&down.d, t + mdi, 1);
+	deadlines_wake(&s, t, &coarse, &precise);
+	CU_ASSERT(coarse == t + mdi - DEADLINE_ARM_US && precise == 0);
+	/* adverts every 100 ms push it back: still epoll only */
+	for (int i = 1; i <= 5; i++) {
+		t += 100000;
+		deadline_set(&down.d, t + mdi, 1);
+		deadlines_wake(&s, t, &coarse, &precise);
+		CU_ASSERT(coarse == t + mdi - DEADLINE_ARM_US && precise == 0);
+	}
+	/* the master is gone: woken ARM_US early (or a little later, epoll
+	 * rounds up), the timer takes it, to the microsecond */
+	deadlines_wake(&s, t + mdi - DEADLINE_ARM_US, &coarse, &precise);
+	CU_ASSERT(coarse == 0 && precise == t + mdi);
+	deadlines_wake(&s, t + mdi - DEADLINE_ARM_US + 1000, &coarse, &precise);
+	CU_ASSERT(coarse == 0 && precise == t + mdi);
+	CU_ASSERT_EQUAL(deadlines_run(&s, t + mdi - 1), 0);
+	CU_ASSERT_EQUAL(deadlines_run(&s, t + mdi), 1);
 	deadlines_free(&s);
 }
 
@@ -150,7 +181,7 @@ static void test_loop(void)
 	add(&s, &last);
 	deadline_set(&precise.d, t0 + 20000, 1);
 	deadline_set(&coarse.d, t0 + 30000, 2000);
-	deadline_set(&last.d, t0 + 60000, 1);
+	deadline_set(&last.d, t0 + 60000, 1);        /* far: epoll, then the timer */
 	last.exit_loop = e;
 	CU_ASSERT_EQUAL(deadlines_loop(e, &s), 42);
 	CU_ASSERT(precise.fired == 1 && coarse.fired == 1 && last.fired == 1);
@@ -167,6 +198,7 @@ static void test_loop(void)
 static CU_TestInfo tests[] = {
 	{ "only due deadlines fire, once", test_due_only },
 	{ "epoll's timeout or the shared timer", test_coarse_and_precise },
+	{ "on time but far: epoll until near", test_far_ontime },
 	{ "deleted and re-armed from a callback", test_delete_from_callback },
 	{ "the loop on sd-event", test_loop },
 	CU_TEST_INFO_NULL,
