@@ -175,14 +175,23 @@ ct_cached_at_least() {
 	[ "${c:-0}" -ge "$2" ]
 }
 
+# ct_lines FILE: its lines (0: none); ct_more_lines FILE N: more than N.
+ct_lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+ct_more_lines() { [ "$(ct_lines "$1")" -gt "$2" ]; }
+
 # Start the echo server and the client's flows (N TCP connections, one
 # streaming, one UDP) for SECS seconds.
 ct_flows_start() {
-	local n=$1 secs=$2
+	local n=$1 secs=$2 lines
+	lines=$(ct_lines "$LIB_TMP/server.status")
 	lib_exec srv python3 "$CT_FLOWS" serve "$CT_SRV" "$CT_PORT" --for $((secs + 10)) \
 		--status "$LIB_TMP/server.status" >>"$LIB_TMP/server.log" 2>&1 &
 	LIB_BG+=("$!")
-	sleep 0.3
+	# Listening once it wrote its first status line. A fixed 0.3 s was
+	# too short for python's start on a loaded machine: every connect was
+	# refused and the client (which does not retry) ran with no flows.
+	lib_poll 10 ct_more_lines "$LIB_TMP/server.status" "$lines" ||
+		lib_fail "the echo server did not start"
 	lib_exec cli python3 "$CT_FLOWS" run "$CT_SRV" "$CT_PORT" --conns "$n" \
 		--for "$secs" --status "$LIB_TMP/client.status" >>"$LIB_TMP/client.log" 2>&1 &
 	CT_CLIENT=$!
@@ -215,20 +224,24 @@ ct_fail() {
 
 ct_client_stop() {
 	local i
+	# The server's count while the client still holds its connections:
+	# once the client stops they close, and the server's next line (once
+	# a second) says conns=0; a slow machine reached the check after it.
+	tail -n 1 "$LIB_TMP/server.status" >"$LIB_TMP/server.status.atstop"
 	: >"$LIB_TMP/client.status.stop"
 	for ((i = 0; i < 100; i++)); do
 		kill -0 "$CT_CLIENT" 2>/dev/null || break
 		sleep 0.05
 	done
 	lib_log "client: $(tail -n 1 "$LIB_TMP/client.status")"
-	lib_log "server: $(tail -n 1 "$LIB_TMP/server.status")"
+	lib_log "server: $(cat "$LIB_TMP/server.status.atstop") (at the client's stop)"
 }
 
-# The server's side of the byte counts: every connection still open, and
-# it has sent back every byte it took in.
+# The server's side of the byte counts when the client was stopped: every
+# connection still open, and it has sent back every byte it took in.
 ct_server_check() {
 	local last
-	last=$(tail -n 1 "$LIB_TMP/server.status")
+	last=$(cat "$LIB_TMP/server.status.atstop")
 	lib_assert_eq "server: connections open" "$1" "$(tr ' ' '\n' <<<"$last" | sed -n 's/^conns=//p')"
 	lib_assert_eq "server: bytes echoed" "$(tr ' ' '\n' <<<"$last" | sed -n 's/^bytes_in=//p')" \
 		"$(tr ' ' '\n' <<<"$last" | sed -n 's/^bytes_out=//p')"
