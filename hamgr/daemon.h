@@ -8,8 +8,8 @@
 
 #include "conf.h"
 #include "core/hello.h"
-#include "log.h"
 #include "deadline.h"
+#include "log.h"
 #include "instance.h"
 #include "realtime.h"
 

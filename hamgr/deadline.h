@@ -4,9 +4,9 @@
  * sd-event waits for its time sources on a timerfd: moving the earliest
  * of them costs a timerfd_settime() and a timer that fires a read(). A
  * master's advert timer moves and fires every advert: two system calls
- * per advert on top of the send and the epoll_wait() that are the work.
- * keepalived's master makes only those two, and its idle cost at 1
- * instance was below ours for that reason.
+ * per advert on top of the send and the epoll_wait() that are the work
+ * (keepalived's master makes only those two), and with 255 instances each
+ * move also re-sorts sd-event's queues of 255 time sources.
  *
  * So a deadline that may fire a millisecond or more late (a master's next
  * advert: 2 % of the interval, 2 ms at 100 ms) is waited for with epoll's

@@ -158,10 +158,10 @@ static int setup_loop(struct daemon *d)
 	/* sd_event_add_child (resource scripts, agents) needs SIGCHLD blocked. */
 	script_block_sigchld();
 	signal(SIGPIPE, SIG_IGN);
+	d->env.deadlines = &d->deadlines;
 	/* A loop of our own, not sd_event_default's: the default loop checks
 	 * its thread with a gettid() system call on every iteration (one per
 	 * advert sent or read), and nothing here shares it. */
-	d->env.deadlines = &d->deadlines;
 	if ((r = sd_event_new(&d->env.event)) < 0 ||
 	    (r = sd_event_add_signal(d->env.event, NULL, SIGTERM, on_sigterm, d)) < 0 ||
 	    (r = sd_event_add_signal(d->env.event, NULL, SIGINT, on_sigterm, d)) < 0 ||
@@ -295,6 +295,7 @@ static int run(struct daemon *d)
 	if (daemon_start_instances(d) < 0) {
 		daemon_stop_instances(d);
 		close_adapters(d);
+		deadlines_free(&d->deadlines);
 		return 1;
 	}
 	log_notice("hamgr %s started: %zu instance(s) from %s", HAMGR_VERSION, d->n_inst,
