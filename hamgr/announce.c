@@ -11,6 +11,7 @@
 #include "core/quorum.h"
 #include "events.h"
 #include "hello_io.h"
+#include "monotime.h"
 #include "quorum_corosync.h"
 
 uint8_t announce_flags(const struct instance *in)
@@ -261,7 +262,7 @@ void announce_released(struct instance *in)
 		/* peers' table may change under the sends: keep a copy. */
 		snprintf(name, sizeof(name), "%s", to);
 		log_info("instance %s: handing the role to %s", in->conf.name, name);
-		in->handover_sent_at = hbwire_clock_us();
+		in->handover_sent_at = monotime_us();
 		announce_send(in, HELLO_HANDOVER, name);
 		announce_send(in, HELLO_HANDOVER, name);
 	}

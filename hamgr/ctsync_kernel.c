@@ -29,6 +29,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "monotime.h"
+
 #define EV_RCVBUF (32 << 20)      /* events: room for bursts */
 #define CMD_BUF (4 << 20)         /* commands: a batch and its acks */
 #define READS_PER_WAKE 64         /* bounded work per loop iteration */
@@ -152,14 +154,6 @@ int ctsync_kernel_dump(struct ctsync *s)
 
 /* ---- commit and flush ------------------------------------------------------- */
 
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 static void run_finish(struct ctsync *s, bool ok)
 {
 	struct ctsync_run *r = &s->run;
@@ -172,7 +166,7 @@ static void run_finish(struct ctsync *s, bool ok)
 		s->st.commits++;
 		if (!ok)
 			s->st.commit_failures++;
-		s->st.last_commit_us = mono_us() - r->started_us;
+		s->st.last_commit_us = monotime_us() - r->started_us;
 		s->st.last_commit_entries = r->entries;
 		log_info("conntrack-sync: commit %s: %llu entries (%llu refused) in %llu ms",
 			 ok ? "done" : "failed", (unsigned long long)r->entries,

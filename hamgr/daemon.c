@@ -18,6 +18,7 @@
 #include "events.h"
 #include "instance.h"
 #include "log.h"
+#include "monotime.h"
 #include "preflight.h"
 #include "quorum_corosync.h"
 
@@ -25,11 +26,7 @@
  * Type=notify-reload requires in the same message (252 ignores it). */
 void daemon_notify_reloading(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
-		   (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000u);
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)monotime_us());
 }
 
 /* STATUS= line for systemctl status: "web MASTER, db BACKUP". */

@@ -1,5 +1,6 @@
 /* deadline: the instances' timers, kept by the loop (see deadline.h). */
 #include "deadline.h"
+#include "monotime.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -118,14 +119,6 @@ size_t deadlines_run(struct deadlines *s, uint64_t now)
 	return fired;
 }
 
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 static int on_precise(sd_event_source *es, uint64_t usec, void *arg)
 {
 	/* Waking the loop was the point: deadlines_run follows the dispatch. */
@@ -161,7 +154,7 @@ int deadlines_loop(sd_event *e, struct deadlines *s)
 	int r;
 
 	while (sd_event_get_state(e) != SD_EVENT_FINISHED) {
-		uint64_t coarse, precise, now = mono_us(), timeout = UINT64_MAX;
+		uint64_t coarse, precise, now = monotime_us(), timeout = UINT64_MAX;
 
 		deadlines_wake(s, now, &coarse, &precise);
 		if ((r = arm_precise(e, s, precise)) < 0)
@@ -180,7 +173,7 @@ int deadlines_loop(sd_event *e, struct deadlines *s)
 			break;
 		/* The loop's time, as the sources just dispatched saw it. */
 		if (sd_event_now(e, CLOCK_MONOTONIC, &now) < 0)
-			now = mono_us();
+			now = monotime_us();
 		deadlines_run(s, now);
 	}
 	return sd_event_get_exit_code(e, &r) < 0 ? 0 : r;

@@ -17,18 +17,15 @@
 #include "core/hello.h"
 #include "events.h"
 #include "link.h"
+#include "monotime.h"
 #include "resource.h"
 
 uint64_t instance_now(struct instance *in)
 {
 	uint64_t now;
 
-	if (sd_event_now(in->env->event, CLOCK_MONOTONIC, &now) < 0) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		now = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-	}
+	if (sd_event_now(in->env->event, CLOCK_MONOTONIC, &now) < 0)
+		now = monotime_us();
 	return now;
 }
 

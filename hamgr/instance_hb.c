@@ -18,6 +18,7 @@
 #include "core/hello.h"
 #include "events.h"
 #include "hbproto.h"
+#include "monotime.h"
 
 /* What every heartbeat of ours says about this node and instance. */
 static void fill(struct instance *in, struct heartbeat *hb, uint8_t type, uint8_t effective)
@@ -155,20 +156,10 @@ static void as_advert(struct instance *in, const struct ipaddr *src, const struc
 		takeover_confirm(in);
 }
 
-/* The monotonic clock now, not the loop's time of this iteration: the
- * round trip of a handover is well under one. */
-uint64_t hbwire_clock_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 static void confirmed(struct instance *in, const struct ipaddr *src, const struct heartbeat *hb)
 {
 	char a[IPADDR_STRLEN];
-	uint64_t took = in->handover_sent_at ? hbwire_clock_us() - in->handover_sent_at : 0;
+	uint64_t took = in->handover_sent_at ? monotime_us() - in->handover_sent_at : 0;
 
 	if (!in->env->node_name || strcmp(hb->target, in->env->node_name))
 		return;

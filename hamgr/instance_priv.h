@@ -202,8 +202,6 @@ void hbwire_send_advert(struct instance *in, uint8_t priority);
  * change) or a handover request to target. */
 void hbwire_announce(struct instance *in, uint8_t type, const char *target);
 void hbwire_drain(struct instance *in);
-/* CLOCK_MONOTONIC in us, read now (handover round trips). */
-uint64_t hbwire_clock_us(void);
 
 /* instance_path.c: the heartbeat paths beside the interface */
 void path_open_all(struct instance *in);

@@ -14,6 +14,7 @@
 
 #include "core/ocf.h"
 #include "log.h"
+#include "monotime.h"
 #include "spawn.h"
 
 /* An output line is logged up to this many bytes, then cut ("..."); the
@@ -47,14 +48,6 @@ struct script_run {
 	unsigned win_lines, suppressed;
 	struct script_result res;
 };
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 int script_block_sigchld(void)
 {
@@ -174,7 +167,7 @@ static void line_done(struct script_run *run, bool cut)
 		if ((unsigned char)l[i] < 0x20 || l[i] == 0x7f)
 			l[i] = l[i] == '\t' ? ' ' : '?';
 	keep_last(run->res.last_line, l, n);
-	now = now_us();
+	now = monotime_us();
 	if (now - run->win_start_us >= SCRIPT_LOG_WINDOW_US) {
 		report_suppressed(run);
 		run->win_start_us = now;
@@ -319,7 +312,7 @@ static int on_child(sd_event_source *s, const siginfo_t *si, void *arg)
 		send_group(run, SIGKILL);
 	result_fill(&run->res, si->si_code == CLD_EXITED, si->si_status, run->kill_reason,
 		    spawn_exec_errno(run->errno_fd));
-	run->res.duration_us = now_us() - run->t0_us;
+	run->res.duration_us = monotime_us() - run->t0_us;
 	run->done(run->arg, &run->res);
 	/* sd-event reaps the zombie after this callback returns. */
 	run_free(run);
@@ -351,7 +344,7 @@ struct script_run *script_start(sd_event *e, const struct script_spec *spec,
 	run->res.timeout_us = spec->timeout_us;
 	run->done = done;
 	run->arg = arg;
-	run->t0_us = run->win_start_us = now_us();
+	run->t0_us = run->win_start_us = monotime_us();
 	if (spawn_piped(spec, &run->pid, &run->out_fd, &run->errno_fd, err, errlen) < 0) {
 		run->pid = 0;
 		run_free(run);
@@ -441,7 +434,7 @@ static int wait_until(pid_t pid, uint64_t deadline, int *status)
 			return 0;
 		if (w < 0 && errno != EINTR)
 			return 0; /* not ours any more: nothing to wait for */
-		if (now_us() >= deadline)
+		if (monotime_us() >= deadline)
 			return -1;
 		nanosleep(&step, NULL);
 	}
@@ -450,7 +443,7 @@ static int wait_until(pid_t pid, uint64_t deadline, int *status)
 int script_run_sync(const struct script_spec *spec, char *out, size_t outlen,
 		    struct script_result *r, char *err, size_t errlen)
 {
-	uint64_t t0 = now_us(), deadline = t0 + spec->timeout_us, now;
+	uint64_t t0 = monotime_us(), deadline = t0 + spec->timeout_us, now;
 	enum script_status reason = SCRIPT_EXITED;
 	size_t used = 0;
 	int rd, errno_fd, status = 0;
@@ -464,7 +457,7 @@ int script_run_sync(const struct script_spec *spec, char *out, size_t outlen,
 	if (spawn_piped(spec, &pid, &rd, &errno_fd, err, errlen) < 0)
 		return -1;
 	/* Read until end of file or the deadline. */
-	while ((now = now_us()) < deadline) {
+	while ((now = monotime_us()) < deadline) {
 		struct pollfd pfd = { .fd = rd, .events = POLLIN };
 		ssize_t n;
 		int ms = (int)((deadline - now + 999) / 1000);
@@ -492,7 +485,7 @@ int script_run_sync(const struct script_spec *spec, char *out, size_t outlen,
 	}
 	result_fill(r, WIFEXITED(status), WIFEXITED(status) ? WEXITSTATUS(status) :
 		    WTERMSIG(status), reason, spawn_exec_errno(errno_fd));
-	r->duration_us = now_us() - t0;
+	r->duration_us = monotime_us() - t0;
 	close(rd);
 	close(errno_fd);
 	return 0;

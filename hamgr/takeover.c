@@ -17,6 +17,7 @@
 
 #include "core/hello.h"
 #include "events.h"
+#include "monotime.h"
 #include "resource.h"
 
 #define TAKEOVER_MARGIN_US 3000000ULL      /* on top of a step's own timeout */
@@ -231,18 +232,10 @@ static void step_resource(struct instance *in, const struct pipeline_action *a, 
 	}
 }
 
-static uint64_t clock_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 void takeover_vips_done(struct instance *in, uint64_t token, bool add, bool sync)
 {
 	struct pipeline_actions acts = { .n = 0 };
-	uint64_t took = clock_us() - in->vstep_t0;
+	uint64_t took = monotime_us() - in->vstep_t0;
 
 	if (add)
 		alarms_hold(in, true);
@@ -263,7 +256,7 @@ void takeover_vips_done(struct instance *in, uint64_t token, bool add, bool sync
 
 static void step_vips(struct instance *in, const struct pipeline_action *a, bool start)
 {
-	in->vstep_t0 = clock_us();
+	in->vstep_t0 = monotime_us();
 	if (!start)
 		alarms_hold(in, false);
 	/* Few addresses are done at once; thousands go on from the loop. */

@@ -18,6 +18,7 @@
 
 #include "core/pace.h"
 #include "garp.h"
+#include "monotime.h"
 #include "vip.h"
 
 /* Log at most this many failed addresses one by one, then a count. */
@@ -234,19 +235,11 @@ void vipset_free(struct instance *in)
 #define STEP_CHUNK 32
 #define STEP_SLICE_US 10000ULL
 
-static uint64_t clock_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* One slice; true when the step is complete. */
 static bool step_slice(struct instance *in)
 {
 	struct vipset_step *j = &in->vstep;
-	uint64_t t0 = clock_us();
+	uint64_t t0 = monotime_us();
 
 	while (j->next < j->n) {
 		size_t m = j->n - j->next < STEP_CHUNK ? j->n - j->next : STEP_CHUNK;
@@ -256,7 +249,7 @@ static bool step_slice(struct instance *in)
 		if (j->add)
 			vipset_garp(in, j->v + j->next, m);
 		j->next += m;
-		if (clock_us() - t0 >= STEP_SLICE_US)
+		if (monotime_us() - t0 >= STEP_SLICE_US)
 			break;
 	}
 	return j->next >= j->n;

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <systemd/sd-event.h>
 
+#include "monotime.h"
 #include "script.h"
 
 static char cu_dir[64];
@@ -37,29 +38,21 @@ static inline int cu_child_clean(void)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static inline uint64_t cu_mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* Run the loop until *count reaches n, at most max_s seconds. */
 static inline void cu_loop_until(const unsigned *count, unsigned n, unsigned max_s)
 {
-	uint64_t end = cu_mono_us() + max_s * 1000000ULL;
+	uint64_t end = monotime_us() + max_s * 1000000ULL;
 
-	while (*count < n && cu_mono_us() < end)
+	while (*count < n && monotime_us() < end)
 		sd_event_run(cu_ev, 100000);
 }
 
 /* Run the loop for ms milliseconds whatever happens. */
 static inline void cu_loop_for(unsigned ms)
 {
-	uint64_t end = cu_mono_us() + ms * 1000ULL;
+	uint64_t end = monotime_us() + ms * 1000ULL;
 
-	while (cu_mono_us() < end)
+	while (monotime_us() < end)
 		sd_event_run(cu_ev, 20000);
 }
 

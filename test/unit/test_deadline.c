@@ -3,8 +3,7 @@
  * timeout and the shared timer, and the loop itself on a real sd-event. */
 #include "deadline.h"
 #include "cu_main.h"
-
-#include <time.h>
+#include "monotime.h"
 
 struct rec {
 	struct deadline d;
@@ -157,14 +156,6 @@ static void test_delete_from_callback(void)
 	deadlines_free(&s);
 }
 
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* The loop on a real sd-event: both kinds fire, never early, in the
  * order of their deadlines, and sd_event_exit from a callback ends it
  * with its code. (No upper bound on lateness: machines are noisy.) */
@@ -173,7 +164,7 @@ static void test_loop(void)
 	struct deadlines s = { 0 };
 	struct rec coarse, precise, last;
 	sd_event *e = NULL;
-	uint64_t t0 = mono_us();
+	uint64_t t0 = monotime_us();
 
 	CU_ASSERT_FATAL(sd_event_new(&e) >= 0);
 	add(&s, &coarse);
@@ -189,7 +180,7 @@ static void test_loop(void)
 	CU_ASSERT(coarse.at_now >= t0 + 30000);
 	CU_ASSERT(last.at_now >= t0 + 60000);
 	CU_ASSERT(precise.at_now < coarse.at_now && coarse.at_now < last.at_now);
-	CU_ASSERT(mono_us() >= t0 + 60000);
+	CU_ASSERT(monotime_us() >= t0 + 60000);
 	deadlines_free(&s);
 	CU_ASSERT_PTR_NULL(s.precise);
 	sd_event_unref(e);

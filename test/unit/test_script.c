@@ -190,9 +190,9 @@ static void test_flood(void)
 
 static void test_timeout(void)
 {
-	uint64_t t0 = cu_mono_us();
+	uint64_t t0 = monotime_us();
 	struct outcome o = run_body("sleep.sh", "sleep 30", 300);
-	uint64_t took = cu_mono_us() - t0;
+	uint64_t took = monotime_us() - t0;
 	char buf[64];
 
 	CU_ASSERT_EQUAL(o.calls, 1);
@@ -227,7 +227,7 @@ static bool gone(pid_t pid)
 static void test_term_ignored(void)
 {
 	char body[256];
-	uint64_t t0 = cu_mono_us();
+	uint64_t t0 = monotime_us();
 	struct outcome o;
 	pid_t bg;
 	int i;
@@ -244,7 +244,7 @@ static void test_term_ignored(void)
 	CU_ASSERT_EQUAL(o.r.status, SCRIPT_TIMEOUT);
 	CU_ASSERT_EQUAL(o.r.code, SIGKILL);
 	CU_ASSERT(o.r.duration_us >= 700000 && o.r.duration_us < 15000000);
-	CU_ASSERT(cu_mono_us() - t0 < 15000000);
+	CU_ASSERT(monotime_us() - t0 < 15000000);
 	CU_ASSERT_STRING_EQUAL(o.r.last_line, "started");
 	/* the background sleep died with its process group */
 	bg = (pid_t)atoi(cu_read_back("bg.pid"));
@@ -266,13 +266,13 @@ static void test_cancel(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(run);
 	cu_loop_for(200);
 	CU_ASSERT_EQUAL(o.calls, 0);
-	t0 = cu_mono_us();
+	t0 = monotime_us();
 	script_cancel(run);
 	script_cancel(run); /* twice is harmless */
 	cu_loop_until(&o.calls, 1, 20);
 	CU_ASSERT_EQUAL(o.calls, 1);
 	CU_ASSERT_EQUAL(o.r.status, SCRIPT_CANCELLED);
-	CU_ASSERT(cu_mono_us() - t0 < 10000000);
+	CU_ASSERT(monotime_us() - t0 < 10000000);
 	CU_ASSERT_STRING_EQUAL(o.r.last_line, "waiting");
 	CU_ASSERT_STRING_EQUAL(script_result_str(&o.r, buf, sizeof(buf)), "cancelled");
 	script_cancel(NULL);
@@ -449,10 +449,10 @@ static void test_run_sync(void)
 	/* killed at the timeout */
 	spec.argv = slow;
 	spec.timeout_us = 300000;
-	t0 = cu_mono_us();
+	t0 = monotime_us();
 	CU_ASSERT_EQUAL(script_run_sync(&spec, out, sizeof(out), &r, err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(r.status, SCRIPT_TIMEOUT);
-	CU_ASSERT(cu_mono_us() - t0 >= 250000 && cu_mono_us() - t0 < 10000000);
+	CU_ASSERT(monotime_us() - t0 >= 250000 && monotime_us() - t0 < 10000000);
 	CU_ASSERT_STRING_EQUAL(out, "begun\n");
 }
 
