@@ -174,7 +174,7 @@ static struct json_object *step_json(struct instance *in, size_t i, uint64_t now
 	add(o, "duration_ms", s->ran ? api_ms(s->last_duration_us) : NULL);
 	add(o, "running_ms", running ? api_ms(now > s->started_at ? now - s->started_at : 0)
 				     : NULL);
-	add(o, "restarts", jint(s->restarts));
+	add(o, "restarts", jint(pipeline_restarts(p, i, now)));
 	return o;
 }
 
@@ -232,6 +232,19 @@ static struct json_object *monitor_json(const struct resource *r, int rc, uint64
 	return o;
 }
 
+/* Restarts of resource i that count against its limit now (those of a
+ * window that passed without a failure no longer do). */
+static unsigned resource_restarts(struct instance *in, size_t i, uint64_t now)
+{
+	const struct pipeline *p = instance_pipeline(in);
+	size_t k;
+
+	for (k = 0; k < p->n; k++)
+		if (p->step[k].cfg.kind == PIPELINE_RESOURCE && p->step[k].cfg.index == i)
+			return pipeline_restarts(p, k, now);
+	return 0;
+}
+
 static struct json_object *resource_json(struct instance *in, size_t i, uint64_t now)
 {
 	const struct conf_resource *cr = &instance_conf(in)->resources[i];
@@ -257,6 +270,9 @@ static struct json_object *resource_json(struct instance *in, size_t i, uint64_t
 	add(o, "promotable", jbool(resource_promotable(r)));
 	add(o, "irreversible", jbool(cr->irreversible));
 	add(o, "monitor_interval_ms", jint((int64_t)(cr->monitor_interval_us / 1000u)));
+	add(o, "restart_limit", jint(cr->restart_limit));
+	add(o, "restart_window_ms", jint((int64_t)(cr->restart_window_us / 1000u)));
+	add(o, "restarts", jint(resource_restarts(in, i, now)));
 	add(o, "busy", jbool(resource_busy(r)));
 	add(o, "monitor", monitor_json(r, mon_rc, mon_at, now));
 	add(o, "actions", acts);

@@ -49,6 +49,9 @@ struct conf_resource {
 	uint64_t monitor_interval_us;   /* 0: no monitor (default) */
 	unsigned restart_limit;         /* monitor failures restarted before the
 					   node releases; default 3, 0: release at once */
+	uint64_t restart_window_us;     /* 0 (default): restart_limit counts
+					   failures in a row; else failures until
+					   this long passes without one */
 	bool irreversible;              /* gated at start-up; default: phase ==
 					   before-vips */
 	char params[CONF_PARAMS_MAX][CONF_PARAM_MAX]; /* "name=value" (ocf:

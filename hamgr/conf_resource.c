@@ -2,7 +2,7 @@
  * conf_resource.
  *
  *     resource NAME { script type phase timeout on-fail monitor-interval
- *                     restart-limit irreversible params }
+ *                     restart-limit restart-window irreversible params }
  *
  * Resources run in config order on takeover (reversed on release); the
  * syntax of each value is checked as it is read (conf_value.c), what needs
@@ -21,6 +21,7 @@ cfg_opt_t conf_resource_opts[] = {
 	CFG_STR_CB("on-fail", "release", CFGF_NONE, conf_cb_choice),
 	CFG_STR_CB("monitor-interval", "0s", CFGF_NONE, conf_cb_duration),
 	CFG_INT_CB("restart-limit", 3, CFGF_NONE, conf_cb_int),
+	CFG_STR_CB("restart-window", "0s", CFGF_NONE, conf_cb_duration),
 	CFG_BOOL_CB("irreversible", cfg_false, CFGF_NODEFAULT, conf_cb_bool),
 	CFG_STR_LIST_CB("params", NULL, CFGF_NONE, conf_cb_param),
 	HEADER,
@@ -70,6 +71,28 @@ static void script(cfg_t *r, struct conf_resource *res)
 		                            : "");
 }
 
+/* A window counts the failures the monitor finds: without a monitor it
+ * counts nothing, and one no longer than the monitor's interval clears
+ * the count before the next failure can be seen, so a flapping service
+ * would be restarted forever, which is what the window is there to stop. */
+static void restart_window(cfg_t *r, struct conf_resource *res)
+{
+	int line = conf_line_of(r, "restart-window", 0, res->line);
+	char w[32], m[32];
+
+	res->restart_window_us = conf_getduration(r, "restart-window");
+	if (!res->restart_window_us)
+		return;
+	conf_duration_str(w, sizeof(w), res->restart_window_us);
+	conf_duration_str(m, sizeof(m), res->monitor_interval_us);
+	if (!res->monitor_interval_us)
+		conf_report(line, "restart-window: %s without monitor-interval, expected "
+			    "monitor-interval too (the window counts the monitor's failures)", w);
+	else if (res->restart_window_us <= res->monitor_interval_us)
+		conf_report(line, "restart-window: %s is not longer than monitor-interval %s, "
+			    "expected 0s or more than monitor-interval", w, m);
+}
+
 /* Each name once: the environment would keep only one of them. */
 static void params(cfg_t *r, struct conf_resource *res)
 {
@@ -106,6 +129,7 @@ static void build_one(cfg_t *r, struct conf_resource *res)
 								  : CONF_ON_FAIL_IGNORE;
 	res->monitor_interval_us = conf_getduration(r, "monitor-interval");
 	res->restart_limit = (unsigned)cfg_getint(r, "restart-limit");
+	restart_window(r, res);
 	/* A step before the VIPs (promoting a replica) is the one that must
 	 * not follow a momentary mastership, see DESIGN.md. */
 	res->irreversible = cfg_size(r, "irreversible") ? cfg_getbool(r, "irreversible")

@@ -256,6 +256,7 @@ static const struct dur_range dur_ranges[] = {
 	{ "track", "timeout", 10 * US_PER_MS, HOUR_US, false },
 	{ "resource", "timeout", 100 * US_PER_MS, HOUR_US, true },
 	{ "resource", "monitor-interval", 100 * US_PER_MS, HOUR_US, true },
+	{ "resource", "restart-window", US_PER_S, 24 * HOUR_US, true },
 };
 
 static const struct dur_range *dur_range_of(cfg_t *cfg, cfg_opt_t *opt)

@@ -60,7 +60,8 @@ static void on_monitor_done(void *arg, uint64_t token, const struct resource_res
 		takeover_record(in, i, r);
 		if (held) {
 			struct pipeline_actions acts = { .n = 0 };
-			unsigned done = in->pipe.step[res->step].restarts,
+			/* what pipeline_failed() compares with the limit */
+			unsigned done = pipeline_restarts(&in->pipe, res->step, instance_now(in)),
 				 limit = in->conf.resources[i].restart_limit;
 
 			if (done < limit)

@@ -63,6 +63,7 @@ static struct pipeline_step_cfg step_for(struct instance *in, size_t i)
 		.gated = cr->irreversible,
 		.release_on_fail = cr->on_fail == CONF_ON_FAIL_RELEASE,
 		.restart_limit = cr->restart_limit,
+		.restart_window_us = cr->restart_window_us,
 	};
 
 	/* A queued action waits for the one before it (a start at instance

@@ -251,6 +251,8 @@ void pipeline_failed(struct pipeline *p, uint64_t now, size_t step,
 	s = &p->step[step];
 	if (s->state != PIPELINE_UP || p->restart >= 0)
 		return;
+	s->restarts = pipeline_restarts(p, step, now);
+	s->failed_at = now;
 	if (s->restarts >= s->cfg.restart_limit) {
 		give_up(p, step, out);
 	} else {
@@ -262,10 +264,25 @@ void pipeline_failed(struct pipeline *p, uint64_t now, size_t step,
 
 void pipeline_healthy(struct pipeline *p, size_t step)
 {
+	/* With a window, a healthy monitor between crashes is what a
+	 * flapping service looks like: it must not clear the count. */
 	if (step >= p->n || !p->want || p->restart >= 0 ||
-	    p->step[step].state != PIPELINE_UP)
+	    p->step[step].state != PIPELINE_UP || p->step[step].cfg.restart_window_us)
 		return;
 	p->step[step].restarts = 0;
+}
+
+unsigned pipeline_restarts(const struct pipeline *p, size_t step, uint64_t now)
+{
+	const struct pipeline_step *s;
+
+	if (step >= p->n)
+		return 0;
+	s = &p->step[step];
+	if (s->cfg.restart_window_us && s->restarts &&
+	    now - s->failed_at >= s->cfg.restart_window_us)
+		return 0;
+	return s->restarts;
 }
 
 void pipeline_regate(struct pipeline *p, uint64_t now, uint64_t gate_us)

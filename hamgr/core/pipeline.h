@@ -49,6 +49,13 @@ struct pipeline_step_cfg {
 				     margin); 0: no deadline */
 	unsigned restart_limit;   /* restarts after a failed monitor before
 				     the node gives the role up */
+	uint64_t restart_window_us; /* 0: restart_limit counts failures in
+				     a row (a healthy monitor clears the
+				     count); else the count is cleared only
+				     once this long passes without a failure,
+				     healthy monitors or not, so a service
+				     that keeps crashing between healthy
+				     monitors is given up too */
 };
 
 enum pipeline_action_type {
@@ -96,8 +103,11 @@ struct pipeline_step {
 	bool last_was_start;      /* the last finished run was a start */
 	uint64_t last_duration_us;
 	uint64_t started_at;      /* of the run in progress */
-	unsigned restarts;        /* in a row: since the last acquire or
-				     the last healthy monitor */
+	unsigned restarts;        /* since the last acquire, and the last
+				     healthy monitor (no window) or the last
+				     failure older than the window; see
+				     pipeline_restarts() */
+	uint64_t failed_at;       /* the last failure counted */
 };
 
 struct pipeline {
@@ -142,10 +152,16 @@ void pipeline_done(struct pipeline *p, uint64_t now, uint64_t token, bool ok,
 void pipeline_failed(struct pipeline *p, uint64_t now, size_t step,
 		     struct pipeline_actions *out);
 
-/* A monitor found step's resource healthy while held: the next failure
- * is the first of a new row (restart_limit counts failures in a row).
- * Ignored unless held with the step up and no restart pending. */
+/* A monitor found step's resource healthy while held: without a restart
+ * window, the next failure is the first of a new row (restart_limit counts
+ * failures in a row); with one, nothing changes. Ignored unless held with
+ * the step up and no restart pending. */
 void pipeline_healthy(struct pipeline *p, size_t step);
+
+/* The restarts that count against step's restart_limit at `now`: those
+ * of a window that has passed without a failure no longer do. What the
+ * next pipeline_failed() compares with the limit. */
+unsigned pipeline_restarts(const struct pipeline *p, size_t step, uint64_t now);
 
 /* A gate that is waiting ends gate_us from now instead (shorter or
  * longer). No-op when no gate is pending. */

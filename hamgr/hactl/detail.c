@@ -398,6 +398,11 @@ const char *detail_resource(struct json_object *res, char *buf, size_t len)
 								 sizeof(d)));
 	if (jbool(res, "busy") == 1)
 		out_buf_add(&b, "; busy");
+	if ((n = jint(res, "restarts", 0)) > 0 && jint(res, "restart_window_ms", 0) > 0)
+		out_buf_add(&b, "; restarted %lld of %lld, each failure within %s of the last", n,
+			    jint(res, "restart_limit", 0), dur(res, "restart_window_ms", d, sizeof(d)));
+	else if (n > 0)
+		out_buf_add(&b, "; restarted %lld of %lld in a row", n, jint(res, "restart_limit", 0));
 	if ((n = jint(res, "failures", 0)) > 0)
 		out_buf_add(&b, "; %lld of %lld runs failed", n, jint(res, "runs", 0));
 	if ((n = jint(res, "timeouts", 0)) > 0)

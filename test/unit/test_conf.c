@@ -1300,7 +1300,8 @@ static long long resource_value(const char *body, int what)
 		const struct conf_resource *r = &c->instances[0].resources[0];
 
 		v = what == 't' ? (long long)r->timeout_us :
-		    what == 'm' ? (long long)r->monitor_interval_us : r->restart_limit;
+		    what == 'm' ? (long long)r->monitor_interval_us :
+		    what == 'w' ? (long long)r->restart_window_us : r->restart_limit;
 	}
 	conf_free(c);
 	return v;
@@ -1321,6 +1322,19 @@ static const struct err_case resource_range_errors[] = {
 	  FILE_NAME ":7: restart-limit: -1 is out of range, expected 0..100" },
 	{ RES(SCRIPT "    restart-limit = 101\n"),
 	  FILE_NAME ":7: restart-limit: 101 is out of range, expected 0..100" },
+	{ RES(SCRIPT "    monitor-interval = 1s\n    restart-window = 999ms\n"),
+	  FILE_NAME ":8: restart-window: 999ms is out of range, expected 0s or 1s..86400s" },
+	{ RES(SCRIPT "    monitor-interval = 1s\n    restart-window = 86401s\n"),
+	  FILE_NAME ":8: restart-window: 86401s is out of range, expected 0s or 1s..86400s" },
+	{ RES(SCRIPT "    restart-window = 60s\n"),
+	  FILE_NAME ":7: restart-window: 60s without monitor-interval, expected "
+	  "monitor-interval too (the window counts the monitor's failures)" },
+	{ RES(SCRIPT "    monitor-interval = 10s\n    restart-window = 10s\n"),
+	  FILE_NAME ":8: restart-window: 10s is not longer than monitor-interval 10s, "
+	  "expected 0s or more than monitor-interval" },
+	{ RES(SCRIPT "    restart-window = 30s\n    monitor-interval = 60s\n"),
+	  FILE_NAME ":7: restart-window: 30s is not longer than monitor-interval 60s, "
+	  "expected 0s or more than monitor-interval" },
 	{ RES(SCRIPT "    irreversible = 2\n"),
 	  FILE_NAME ":7: irreversible: \"2\" is not a boolean, expected true or false" },
 };
@@ -1335,6 +1349,12 @@ static void test_resource_ranges(void)
 	CU_ASSERT_EQUAL(resource_value("    monitor-interval = 3600s\n", 'm'), 3600000000LL);
 	CU_ASSERT_EQUAL(resource_value("    restart-limit = 0\n", 'l'), 0);
 	CU_ASSERT_EQUAL(resource_value("    restart-limit = 100\n", 'l'), 100);
+	CU_ASSERT_EQUAL(resource_value("    restart-window = 0s\n", 'w'), 0);
+	CU_ASSERT_EQUAL(resource_value("", 'w'), 0);
+	CU_ASSERT_EQUAL(resource_value("    monitor-interval = 500ms\n    restart-window = 1s\n",
+				       'w'), 1000000);
+	CU_ASSERT_EQUAL(resource_value("    monitor-interval = 1s\n    restart-window = 86400s\n",
+				       'w'), 86400000000LL);
 	expect_errs(resource_range_errors, sizeof(resource_range_errors) / sizeof(resource_range_errors[0]));
 }
 

@@ -180,6 +180,20 @@ static void test_resource(void)
 		"\"timeouts\": 1}"), buf, sizeof(buf)),
 		"db before-vips: no action yet; monitor timed out after 5000 ms, 100ms ago; "
 		"1 of 3 runs failed; 1 timed out");
+	/* Restarts that count against the limit: in a row, or in a window. */
+	ASSERT_TEXT(detail_resource(J("{\"name\": \"web\", \"phase\": \"after-vips\","
+		"\"promotable\": false, \"actions\": {}, \"restarts\": 1,"
+		"\"restart_limit\": 3, \"restart_window_ms\": 0}"), buf, sizeof(buf)),
+		"web after-vips (start/stop): no action yet; restarted 1 of 3 in a row");
+	ASSERT_TEXT(detail_resource(J("{\"name\": \"web\", \"phase\": \"after-vips\","
+		"\"promotable\": false, \"actions\": {}, \"restarts\": 2,"
+		"\"restart_limit\": 3, \"restart_window_ms\": 300000}"), buf, sizeof(buf)),
+		"web after-vips (start/stop): no action yet; restarted 2 of 3, each failure "
+		"within 5m00s of the last");
+	ASSERT_TEXT(detail_resource(J("{\"name\": \"web\", \"phase\": \"after-vips\","
+		"\"promotable\": false, \"actions\": {}, \"restarts\": 0,"
+		"\"restart_limit\": 3, \"restart_window_ms\": 300000}"), buf, sizeof(buf)),
+		"web after-vips (start/stop): no action yet");
 }
 
 static void test_track(void)

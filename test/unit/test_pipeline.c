@@ -382,6 +382,66 @@ static void test_restart(void)
 	EQS(failed(6 * SEC, 0), "");
 }
 
+/* One restart of `step` (held, limit not reached): stop, start, held. */
+static void restart_ok(uint64_t t, size_t step)
+{
+	char want[16];
+
+	snprintf(want, sizeof(want), "STOP(%zu)", step);
+	EQS(failed(t, step), want);
+	snprintf(want, sizeof(want), "START(%zu)", step);
+	EQS(done(t, true), want);
+	EQS(done(t, true), "HELD");
+}
+
+/* restart-window: a service that crashes between healthy monitors is
+ * given up after its limit, as long as the failures come within the
+ * window of each other; a quiet window clears the count. */
+static void test_restart_window(void)
+{
+	struct pipeline_step_cfg s[2] = {
+		{ .kind = PIPELINE_VIPS },
+		{ .kind = PIPELINE_RESOURCE, .release_on_fail = true, .deadline_us = 40 * SEC,
+		  .restart_limit = 2, .restart_window_us = 60 * SEC },
+	};
+
+	pipeline_init(&P, s, 2);
+	EQS(acquire(T0, true, 0), "START(0)");
+	EQS(done(T0, true), "START(1)");
+	EQS(done(T0, true), "HELD");
+	/* Crashes 20 s apart, healthy in between: the count goes on. */
+	restart_ok(10 * SEC, 1);
+	pipeline_healthy(&P, 1);
+	CU_ASSERT(pipeline_restarts(&P, 1, 11 * SEC) == 1);
+	restart_ok(30 * SEC, 1);
+	pipeline_healthy(&P, 1);
+	CU_ASSERT(pipeline_restarts(&P, 1, 31 * SEC) == 2);
+	/* A window without a failure clears it: shown, and counted so. */
+	CU_ASSERT(pipeline_restarts(&P, 1, 89 * SEC) == 2);
+	CU_ASSERT(pipeline_restarts(&P, 1, 90 * SEC) == 0);
+	restart_ok(95 * SEC, 1);
+	CU_ASSERT(pipeline_restarts(&P, 1, 95 * SEC) == 1);
+	pipeline_healthy(&P, 1);
+	restart_ok(150 * SEC, 1);                 /* 55 s later: within */
+	pipeline_healthy(&P, 1);
+	/* The third within the window of the one before: the limit. */
+	EQS(failed(200 * SEC, 1), "GIVE_UP(1) STOP(1)");
+	EQS(done(200 * SEC, true), "STOP(0)");
+	EQS(done(200 * SEC, true), "VIPS_DOWN RELEASED");
+	/* A new acquire starts afresh, window or not. */
+	EQS(acquire(210 * SEC, true, 0), "START(0)");
+	EQS(done(210 * SEC, true), "START(1)");
+	EQS(done(210 * SEC, true), "HELD");
+	CU_ASSERT(pipeline_restarts(&P, 1, 211 * SEC) == 0);
+	restart_ok(212 * SEC, 1);
+	/* Out of range: nothing counts. */
+	CU_ASSERT(pipeline_restarts(&P, 7, 212 * SEC) == 0);
+	/* Without a window, the same healthy monitor clears the count. */
+	P.step[1].cfg.restart_window_us = 0;
+	pipeline_healthy(&P, 1);
+	CU_ASSERT(pipeline_restarts(&P, 1, 213 * SEC) == 0);
+}
+
 /* Random inputs, reproducible: after each, the ordering invariants hold
  * and no call comes near the action bound. */
 static void test_random(void)
@@ -392,7 +452,7 @@ static void test_random(void)
 		  .deadline_us = 3 * SEC, .restart_limit = 2 },
 		{ .kind = PIPELINE_VIPS },
 		{ .kind = PIPELINE_RESOURCE, .index = 1, .release_on_fail = true,
-		  .deadline_us = 3 * SEC, .restart_limit = 1 },
+		  .deadline_us = 3 * SEC, .restart_limit = 1, .restart_window_us = 2 * SEC },
 		{ .kind = PIPELINE_RESOURCE, .index = 2, .deadline_us = 3 * SEC },
 	};
 	unsigned seed = 0x50495045, round, k;
@@ -418,8 +478,10 @@ static void test_random(void)
 			else if (r < 65 && P.running >= 0)
 				pipeline_done(&P, now, rand() % 10 ? P.running_token : pending,
 					      rand() % 4 != 0, &acts);
-			else if (r < 70)
+			else if (r < 68)
 				pipeline_failed(&P, now, (size_t)(rand() % 6), &acts);
+			else if (r < 70)
+				pipeline_healthy(&P, (size_t)(rand() % 6));
 			else if (r < 75)
 				pipeline_confirm(&P, now, &acts);
 			else
@@ -477,6 +539,7 @@ static CU_TestInfo tests[] = {
 	{ "fence first", test_fence_first },
 	{ "step deadline", test_deadline },
 	{ "restart limit", test_restart },
+	{ "restart window", test_restart_window },
 	{ "random walk keeps the order", test_random },
 	CU_TEST_INFO_NULL,
 };
