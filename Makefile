@@ -230,7 +230,7 @@ DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libsystemd-dev 
 	libvotequorum-dev libcmap-dev libcorosync-common-dev
 DEB_TEST  := iproute2 nftables keepalived mandoc procps psmisc tcpdump systemd util-linux jq \
 	resource-agents curl iputils-ping python3 apache2 haproxy socat mariadb-server \
-	mariadb-client conntrack corosync
+	mariadb-client conntrack corosync systemd-container
 deps:
 	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
