@@ -3,7 +3,8 @@
  * One socket per interface and family (vrrp_rx.c shares it between the
  * instances), bound to the interface with SO_BINDTODEVICE so adverts from
  * other links never reach it. The source address of every send is pinned
- * (udp_io.c): the VRRP checksum covers it. */
+ * (the VRRP checksum covers it): IPv6 through udp_io.c's pktinfo, IPv4 in
+ * the IP header we write ourselves (IP_HDRINCL, as keepalived sends). */
 #include "advert_io.h"
 
 #include <arpa/inet.h>
@@ -29,6 +30,7 @@ struct advert_io {
 	int ifindex;
 	char ifname[IFNAMSIZ];
 	uint32_t kdrops;        /* SO_RXQ_OVFL, as last reported */
+	uint16_t ip_id;         /* IPv4: the last header's identification */
 	/* The receive batch, kept between reads: m and the batch's headers
 	 * are set up for rx_for[0..n_for), the caller's array. */
 	struct udp_io_batch *batch;
@@ -96,22 +98,22 @@ static const char *setup4(struct advert_io *io, bool join)
 
 	if (setsockopt(io->fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0)
 		return "setsockopt(IP_MULTICAST_IF)";
-	if (setint(io->fd, IPPROTO_IP, IP_MULTICAST_TTL, ADVERT_TTL) < 0)
-		return "setsockopt(IP_MULTICAST_TTL)";
-	if (setint(io->fd, IPPROTO_IP, IP_TTL, ADVERT_TTL) < 0)
-		return "setsockopt(IP_TTL)";
-	/* Network control precedence, as routers and keepalived send VRRP:
-	 * queues that honour it keep adverts ahead of bulk traffic. */
-	if (setint(io->fd, IPPROTO_IP, IP_TOS, 0xc0) < 0)
-		return "setsockopt(IP_TOS)";
+	/* We write the IP header (advert_io_send): TTL 255, network control
+	 * precedence (as routers and keepalived send VRRP: queues that
+	 * honour it keep adverts ahead of bulk traffic) and the source. The
+	 * kernel then neither builds one nor checks that the source is its
+	 * own on every send (the primary address is watched anyway). */
+	if (setint(io->fd, IPPROTO_IP, IP_HDRINCL, 1) < 0)
+		return "setsockopt(IP_HDRINCL)";
 	if (setint(io->fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) < 0)
 		return "setsockopt(IP_MULTICAST_LOOP)";
 	/* Only groups this socket joined: a unicast instance must not see
 	 * multicast adverts just because another socket joined 224.0.0.18. */
 	if (setint(io->fd, IPPROTO_IP, IP_MULTICAST_ALL, 0) < 0)
 		return "setsockopt(IP_MULTICAST_ALL)";
-	if (setint(io->fd, IPPROTO_IP, IP_PKTINFO, 1) < 0)
-		return "setsockopt(IP_PKTINFO)";
+	/* No IP_PKTINFO: the header we read carries both addresses and the
+	 * socket is bound to its interface, and with it the kernel would look
+	 * a route up for every advert received, to fill a field we ignore. */
 	if (join && membership(io, true) < 0)
 		return "setsockopt(IP_ADD_MEMBERSHIP, " ADVERT_MCAST4 ")";
 	return NULL;
@@ -207,6 +209,30 @@ uint32_t advert_io_kernel_drops(const struct advert_io *io)
 	return io->kdrops;
 }
 
+/* IPv4 with our own header; the kernel fills in the total length and the
+ * header checksum. An identification of 0 would have it draw a random
+ * one for every send: count instead (as keepalived does). */
+static int send4(struct advert_io *io, const struct ipaddr *src, const struct ipaddr *dst,
+		 const uint8_t *buf, size_t len)
+{
+	struct ip h = { .ip_v = 4, .ip_hl = sizeof(h) / 4, .ip_tos = 0xc0, .ip_ttl = ADVERT_TTL,
+			.ip_p = ADVERT_PROTO };
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct iovec iov[2] = { { .iov_base = &h, .iov_len = sizeof(h) },
+				{ .iov_base = (void *)buf, .iov_len = len } };
+	struct msghdr msg = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = iov,
+			      .msg_iovlen = 2 };
+
+	if (++io->ip_id == 0)
+		io->ip_id = 1;
+	h.ip_id = htons(io->ip_id);
+	if (src && src->family)
+		memcpy(&h.ip_src, src->a, 4);
+	memcpy(&h.ip_dst, dst->a, 4);
+	to.sin_addr = h.ip_dst;
+	return sendmsg(io->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
 int advert_io_send(struct advert_io *io, const struct ipaddr *src,
 		   const struct ipaddr *dst, const uint8_t *buf, size_t len)
 {
@@ -214,6 +240,8 @@ int advert_io_send(struct advert_io *io, const struct ipaddr *src,
 		return -EINVAL;
 	if (src && src->family && src->family != io->family)
 		return -EINVAL;
+	if (io->family == IPADDR_V4)
+		return send4(io, src, dst, buf, len);
 	return udp_io_send(io->fd, io->ifindex, src, dst, 0, buf, len);
 }
 
@@ -247,6 +275,8 @@ static void fill_rx(const struct advert_io *io, struct advert_rx *rx,
 	rx->ifindex = m->meta.ifindex;
 	rx->has_iphdr = io->family == IPADDR_V4;
 	if (io->family == IPADDR_V4) {
+		/* No pktinfo (setup4): bound to the interface, it is ours. */
+		rx->ifindex = io->ifindex;
 		fill_from_ip4(rx);
 	} else {
 		rx->src = m->meta.src;

@@ -29,7 +29,7 @@ struct advert_rx {
 	struct ipaddr src;     /* IPv6 only (IPv4: from the header) */
 	struct ipaddr dst;     /* IPv6 only */
 	uint8_t ttl;           /* IPv6 hop limit (IPv4: from the header) */
-	int ifindex;           /* ingress interface from pktinfo */
+	int ifindex;           /* ingress interface: IPv6 from pktinfo, IPv4 the bound one */
 };
 
 /* Open for family (IPADDR_V4/V6) on ifindex/ifname. With join true the

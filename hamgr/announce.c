@@ -182,6 +182,28 @@ void instance_quorum_changed(struct instance *in)
 		announce_quorum(in);
 }
 
+/* How early an announcement may leave with an advert sent or read: an
+ * advert interval, a quarter period at the most. */
+static uint64_t piggyback_window(const struct instance *in)
+{
+	uint64_t w = in->conf.advert_interval_us, q = announce_period(&in->conf) / 4;
+
+	return w < q ? w : q;
+}
+
+/* The timer of the announcement due at hello_due, a loop deadline (no
+ * system call to move it). While adverts flow, one of them carries the
+ * announcement first (announce_piggyback): the timer only fires for a node
+ * that neither sends nor hears adverts, a window after the due time.
+ * With a quorum the announcements are its clock: on time, and precise. */
+static void hello_arm(struct instance *in)
+{
+	bool quorum = in->conf.quorum == CONF_QUORUM_MAJORITY;
+
+	deadline_set(&in->hello_dl, in->hello_due + (quorum ? 0 : piggyback_window(in)),
+		     quorum ? 1 : 100000);
+}
+
 /* The periodic announcement, and the next one a period later (on the
  * grid: one sent early by announce_piggyback does not drift). */
 static void hello_beat(struct instance *in, uint64_t now)
@@ -193,50 +215,42 @@ static void hello_beat(struct instance *in, uint64_t now)
 	in->hello_due += p;
 	if (in->hello_due <= now)
 		in->hello_due = now + p;
-	sd_event_source_set_time(in->hello_timer, in->hello_due);
-	sd_event_source_set_enabled(in->hello_timer, SD_EVENT_ONESHOT);
+	hello_arm(in);
 }
 
-static int on_hello_timer(sd_event_source *s, uint64_t usec, void *arg)
+static void on_hello_timer(struct deadline *d, uint64_t now, void *arg)
 {
 	struct instance *in = arg;
 
-	hello_beat(in, instance_now(in));
-	return 0;
+	(void)d;
+	hello_beat(in, now);
 }
 
-/* An announcement due within an advert interval (a quarter period at the
- * most) goes now, in the wakeup of the advert sent or read, rather than
- * in one of its own a moment later: one instance at 100 ms woke 11 times
- * a second instead of 10 on either node, and its peer reads both
- * packets in one wakeup. */
+/* An announcement due within the window goes now, in the wakeup of the
+ * advert sent or read, rather than in one of its own a moment later: one
+ * instance at 100 ms woke 11 times a second instead of 10 on either node
+ * (and made a timerfd_settime() and a read() for it), and its peer reads
+ * both packets in one wakeup. */
 void announce_piggyback(struct instance *in, uint64_t now)
 {
-	uint64_t w = in->conf.advert_interval_us, q = announce_period(&in->conf) / 4;
-
-	if (in->hello_timer && now + (w < q ? w : q) >= in->hello_due)
+	if (in->hello_dl.set && now + piggyback_window(in) >= in->hello_due)
 		hello_beat(in, now);
 }
 
 int announce_start(struct instance *in)
 {
-	if (!announce_running(in))
+	if (!announce_running(in) || in->hello_dl.set)
 		return 0;
-	/* 100 ms of slack: sd-event wakes up once for every announcement due
-	 * in the same window, so hundreds of instances announce in a few
-	 * wakeups a second rather than one each. */
-	in->hello_due = instance_now(in) + announce_period(&in->conf);
-	if (sd_event_add_time(in->env->event, &in->hello_timer, CLOCK_MONOTONIC, in->hello_due,
-			      in->conf.quorum == CONF_QUORUM_MAJORITY ? 1000 : 100000,
-			      on_hello_timer, in) < 0)
+	if (deadline_add(in->env->deadlines, &in->hello_dl, on_hello_timer, in) < 0)
 		return -1;
-	sd_event_source_set_enabled(in->hello_timer, SD_EVENT_ONESHOT);
+	in->hello_due = instance_now(in) + announce_period(&in->conf);
+	hello_arm(in);
 	return 0;
 }
 
 void announce_stop(struct instance *in)
 {
-	in->hello_timer = sd_event_source_disable_unref(in->hello_timer);
+	deadline_del(&in->hello_dl);
 }
 
 /* Whom a release hands the role to: the node --to named; in protocol

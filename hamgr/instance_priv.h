@@ -109,7 +109,7 @@ struct instance {
 	struct log_ratelimit drop_new_rl;
 	struct log_ratelimit send_rl;
 	struct peers peers;
-	sd_event_source *hello_timer;
+	struct deadline hello_dl;       /* the announcement's (announce.c) */
 	uint64_t hello_due;             /* the next announcement (monotonic us) */
 	uint8_t hello_flags;            /* announce_flags() as last announced */
 	uint32_t hello_seq;
