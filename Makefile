@@ -204,8 +204,9 @@ asan:
 
 # Besides the programs, man pages, config example and unit: the
 # health-check agents (hamgr-scripts(7)) with the library they source,
-# every file in resource-scripts/, and the example configs of etc/examples/
-# under $(DOCDIR)/examples.
+# every script in resource-scripts/ with the files of resource-scripts/lib/
+# that the mysql script sources (mode 644, not scripts themselves), and the
+# example configs of etc/examples/ under $(DOCDIR)/examples.
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(PROGS) $(DESTDIR)$(SBINDIR)/
@@ -219,8 +220,10 @@ install: $(PROGS)
 	install -d $(DESTDIR)$(LIBDIR)/hamgr/agents
 	install -m 755 agents/check-* $(DESTDIR)$(LIBDIR)/hamgr/agents/
 	install -m 644 agents/agent-lib.sh $(DESTDIR)$(LIBDIR)/hamgr/agents/
-	if [ -d resource-scripts ]; then install -d $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts && \
-	  install -m 755 resource-scripts/* $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts/; fi
+	if [ -d resource-scripts ]; then install -d $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts/lib && \
+	  install -m 755 $(filter-out resource-scripts/lib,$(wildcard resource-scripts/*)) \
+	    $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts/ && \
+	  install -m 644 resource-scripts/lib/* $(DESTDIR)$(LIBDIR)/hamgr/resource-scripts/lib/; fi
 	if [ -d etc/examples ]; then install -d $(DESTDIR)$(DOCDIR)/examples && \
 	  install -m 644 etc/examples/* $(DESTDIR)$(DOCDIR)/examples/; fi
 

@@ -8,6 +8,9 @@
 #   - when a dies (hamgr SIGKILLed, link cut) b's promote is refused at
 #     its first query: the VIP never comes up on b, b stays read-only and
 #     a replica of a, untouched.
+# And the script's own input: validate-all names a bad param (OCF 6) and
+# accepts the defaults; meta-data needs no param at all and is OCF XML
+# listing every param the script reads (HAMGR_PARAM_*).
 # shellcheck source=test/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=test/netns/lib_res.sh
@@ -18,6 +21,24 @@ lib_require_root
 lib_require_hamgr
 my_require
 VIP=198.51.100.50
+
+lib_log "--- the script's params: validate-all, meta-data"
+out=$(HAMGR_PARAM_max_lag=soon "$MY_RS" validate-all)
+lib_assert_eq "validate-all, max_lag=soon: exit" 6 $?
+[[ $out == *"max_lag=soon: expected whole seconds"* ]] || lib_fail "validate-all said: $out"
+HAMGR_PARAM_max_lag=5 "$MY_RS" validate-all >/dev/null
+lib_assert_eq "validate-all, max_lag=5: exit" 0 $?
+"$MY_RS" -p max_lag=bad meta-data >"$LIB_TMP/meta.xml"
+lib_assert_eq "meta-data with a bad param: exit" 0 $?
+listed=$(python3 -c '
+import sys, xml.etree.ElementTree as E
+r = E.parse(sys.argv[1]).getroot()
+assert r.tag == "resource-agent" and r.get("name") == "mysql"
+print(" ".join(sorted(p.get("name") for p in r.iter("parameter"))))' "$LIB_TMP/meta.xml") ||
+	lib_fail "meta-data is not the XML expected"
+read_=$(cat "$MY_RS" "$LIB_ROOT"/resource-scripts/lib/mysql-*.sh | grep -o 'HAMGR_PARAM_[a-z_]*' |
+	sed 's/^HAMGR_PARAM_//' | grep -vx -e name -e '' | sort -u | tr '\n' ' ')
+lib_assert_eq "meta-data lists what the script reads" "${read_% }" "$listed"
 
 lib_bridge
 lib_node a 198.51.100.1
