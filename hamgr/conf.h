@@ -223,6 +223,13 @@ void conf_instance_release(struct conf_instance *c);
 /* The same resource, the same track (lines aside: a line added above one
  * on reload does not make it another). */
 bool conf_resource_equal(const struct conf_resource *a, const struct conf_resource *b);
+
+/* a and b are the same resource, their policy aside: they differ at most
+ * in timeout, on-fail, monitor-interval, restart-limit and restart-window,
+ * which a reload changes in place (takeover_reconfigure). Anything else
+ * (script, type, phase, irreversible, params, the name) makes another
+ * resource: the instance restarts. */
+bool conf_resource_same(const struct conf_resource *a, const struct conf_resource *b);
 bool conf_track_equal(const struct conf_track *a, const struct conf_track *b);
 
 /* The same sync sections (lines aside). */

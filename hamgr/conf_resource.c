@@ -147,6 +147,28 @@ void conf_resource_build(cfg_t *sec, struct conf_instance *in)
 		build_one(cfg_getnsec(sec, "resource", (unsigned)i), &in->resources[i]);
 }
 
+/* a's and b's copies with the fields a reload may change in place cleared. */
+static void without_policy(struct conf_resource *x)
+{
+	x->line = 0;
+	x->timeout_us = 0;
+	x->on_fail = 0;
+	x->monitor_interval_us = 0;
+	x->restart_limit = 0;
+	x->restart_window_us = 0;
+}
+
+bool conf_resource_same(const struct conf_resource *a, const struct conf_resource *b)
+{
+	struct conf_resource x, y;      /* copies: memcmp also covers fields added later */
+
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	without_policy(&x);
+	without_policy(&y);
+	return memcmp(&x, &y, sizeof(x)) == 0;
+}
+
 bool conf_resource_equal(const struct conf_resource *a, const struct conf_resource *b)
 {
 	struct conf_resource x, y;      /* copies: memcmp also covers fields added later */

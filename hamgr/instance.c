@@ -368,14 +368,17 @@ bool instance_can_reconfigure(const struct instance *in, const struct conf_insta
 		if (!ipaddr_eq(&in->conf.unicast_peers[i], &ci->unicast_peers[i]))
 			return false;
 	/* Tracks and resources carry running state (scripts, the pipeline):
-	 * a change to them restarts the instance. */
+	 * a change to them restarts the instance, but for a resource's
+	 * policy (timeouts, on-fail, monitor-interval, restart-limit and
+	 * -window), which takeover_reconfigure changes in place: tuning a
+	 * restart limit must not release the role. */
 	if (in->conf.n_tracks != ci->n_tracks || in->conf.n_resources != ci->n_resources)
 		return false;
 	for (i = 0; i < ci->n_tracks; i++)
 		if (!conf_track_equal(&in->conf.tracks[i], &ci->tracks[i]))
 			return false;
 	for (i = 0; i < ci->n_resources; i++)
-		if (!conf_resource_equal(&in->conf.resources[i], &ci->resources[i]))
+		if (!conf_resource_same(&in->conf.resources[i], &ci->resources[i]))
 			return false;
 	return true;
 }
@@ -393,7 +396,7 @@ static bool vip_in(const struct ipaddr *v, const struct ipaddr *list, size_t n)
 void instance_reconfigure(struct instance *in, const struct conf_instance *ci)
 {
 	struct fsm_actions acts = { .n = 0 };
-	struct conf_instance nc;
+	struct conf_instance nc, old;
 	struct fsm_config fc;
 	size_t i;
 
@@ -412,8 +415,10 @@ void instance_reconfigure(struct instance *in, const struct conf_instance *ci)
 				vipset_garp(in, &nc.vips[i], 1);
 			}
 	}
-	conf_instance_release(&in->conf);
+	old = in->conf;
 	in->conf = nc;
+	takeover_reconfigure(in, &old);
+	conf_instance_release(&old);
 	alarms_vips_changed(in);
 	/* A key added on reload: the signed announcements start now. */
 	if (in->env->hb && !in->hbsub && in->ifindex)

@@ -298,6 +298,13 @@ void takeover_confirm(struct instance *in);
 /* The gate shortens to the settle time (FSM_ACT_SETTLE). */
 void takeover_settle(struct instance *in);
 void takeover_shutdown(struct instance *in);
+/* A reload changed only the resources' policy (conf_resource_same):
+ * in->conf holds the new config and old the one before; the resources,
+ * their pipeline steps and monitors follow it without a restart. */
+void takeover_reconfigure(struct instance *in, const struct conf_instance *old);
+/* resources_life.c: resource i's monitor follows a monitor-interval a
+ * reload changed from old_us (0: none). */
+void takeover_monitor_reconf(struct instance *in, size_t i, uint64_t old_us);
 /* Shared by takeover.c and resources_life.c: run action a of resource i
  * (HAMGR_* context from the instance), record a result for hactl log,
  * carry out pipeline actions, stop the promotable resources (shutdown). */

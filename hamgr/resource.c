@@ -297,6 +297,12 @@ out:
 
 static int on_kick(sd_event_source *s, void *arg);
 
+void resource_set_conf(struct resource *r, const struct conf_resource *cr)
+{
+	if (conf_resource_same(&r->conf, cr))
+		r->conf = *cr;
+}
+
 struct resource *resource_new(sd_event *e, const struct conf_resource *cr,
 			      const char *instance, char *err, size_t errlen)
 {

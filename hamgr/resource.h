@@ -102,6 +102,10 @@ void resource_cancel(struct resource *r, uint64_t token);
 /* Timeout in force for an action (config, else meta-data, else 30 s). */
 uint64_t resource_timeout(const struct resource *r, enum resource_action a);
 
+/* A reload changed cr's policy (conf_resource_same(cr, r's) holds): the
+ * timeout applies from the next action on. */
+void resource_set_conf(struct resource *r, const struct conf_resource *cr);
+
 /* The last result of each action, for status; NULL when never run. */
 const struct resource_result *resource_last(const struct resource *r,
 					    enum resource_action a);

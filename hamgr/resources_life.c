@@ -135,6 +135,32 @@ void takeover_start_resources(struct instance *in)
 	}
 }
 
+void takeover_monitor_reconf(struct instance *in, size_t i, uint64_t old_us)
+{
+	struct instance_res *res = &in->res[i];
+	uint64_t us = in->conf.resources[i].monitor_interval_us;
+
+	if (us == old_us || in->stopping || !in->timer.set)
+		return;
+	if (!us) {
+		/* A monitor still running ends without a next one. */
+		res->monitor = sd_event_source_disable_unref(res->monitor);
+		return;
+	}
+	if (!res->monitor) {
+		if (sd_event_add_time_relative(in->env->event, &res->monitor, CLOCK_MONOTONIC, us,
+					       1000, on_monitor_timer, res) >= 0)
+			sd_event_source_set_enabled(res->monitor, SD_EVENT_ONESHOT);
+		return;
+	}
+	/* Waiting: the next one an interval from now. Running: its answer
+	 * arms the next with the new interval. */
+	if (!res->monitor_token) {
+		sd_event_source_set_time_relative(res->monitor, us);
+		sd_event_source_set_enabled(res->monitor, SD_EVENT_ONESHOT);
+	}
+}
+
 void takeover_stop_resources(struct instance *in)
 {
 	size_t i, n = 0;

@@ -73,6 +73,24 @@ static struct pipeline_step_cfg step_for(struct instance *in, size_t i)
 	return s;
 }
 
+void takeover_reconfigure(struct instance *in, const struct conf_instance *old)
+{
+	size_t i;
+
+	for (i = 0; i < in->conf.n_resources; i++) {
+		struct pipeline_step_cfg s;
+
+		if (conf_resource_equal(&old->resources[i], &in->conf.resources[i]))
+			continue;
+		log_info("instance %s: resource %s: timeouts, on-fail, monitor and restart "
+			 "policy as reloaded, in place", in->conf.name, in->conf.resources[i].name);
+		resource_set_conf(in->res[i].r, &in->conf.resources[i]);
+		s = step_for(in, i);
+		pipeline_set_policy(&in->pipe, in->res[i].step, &s);
+		takeover_monitor_reconf(in, i, old->resources[i].monitor_interval_us);
+	}
+}
+
 int takeover_init(struct instance *in, char *err, size_t errlen)
 {
 	struct pipeline_step_cfg steps[PIPELINE_MAX_STEPS];

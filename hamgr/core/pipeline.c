@@ -55,6 +55,22 @@ void pipeline_init(struct pipeline *p, const struct pipeline_step_cfg *steps, si
 	p->vips_down_said = p->released_said = true;
 }
 
+bool pipeline_set_policy(struct pipeline *p, size_t step, const struct pipeline_step_cfg *cfg)
+{
+	struct pipeline_step_cfg *c;
+
+	if (step >= p->n)
+		return false;
+	c = &p->step[step].cfg;
+	if (c->kind != cfg->kind || c->index != cfg->index || c->gated != cfg->gated)
+		return false;
+	c->release_on_fail = cfg->release_on_fail;
+	c->deadline_us = cfg->deadline_us;
+	c->restart_limit = cfg->restart_limit;
+	c->restart_window_us = cfg->restart_window_us;
+	return true;
+}
+
 static void run(struct pipeline *p, uint64_t now, size_t i, bool start,
 		struct pipeline_actions *out)
 {

@@ -130,6 +130,13 @@ struct pipeline {
 /* Set up, released, with n steps (n <= PIPELINE_MAX_STEPS). */
 void pipeline_init(struct pipeline *p, const struct pipeline_step_cfg *steps, size_t n);
 
+/* A reload changed step's policy: release_on_fail, deadline_us (from the
+ * next run on), restart_limit and restart_window_us (compared with the
+ * count so far from the next failure on). Its state and count stay. False,
+ * and nothing changed, if cfg is another step (kind, index or gated
+ * differ). */
+bool pipeline_set_policy(struct pipeline *p, size_t step, const struct pipeline_step_cfg *cfg);
+
 /* Become master. confirmed: see above; gate_us: how long gated steps wait
  * for confirmation. */
 void pipeline_acquire(struct pipeline *p, uint64_t now, bool confirmed, uint64_t gate_us,

@@ -76,6 +76,51 @@ static void test_changes(void)
 		     true, false);
 }
 
+#define DB_PHASE "    phase = before-vips\n"
+#define DB_PARAMS "    params = {\"max_lag=3\"}\n"
+
+/* db with the settings `body` (beside its script) against RES_TRACK's:
+ * conf_resource_equal says eq, conf_resource_same says same. */
+static void expect_policy(const char *body, bool eq, bool same)
+{
+	char text[1024];
+	struct conf *a, *b;
+
+	snprintf(text, sizeof(text), INST("  resource db {\n"
+					  "    script = /usr/lib/hamgr/resource-scripts/mysql\n"
+					  "%s"
+					  "  }\n"), body);
+	a = parse_ok(INST(RES_TRACK));
+	b = parse_ok(text);
+	if (a && b) {
+		const struct conf_resource *x = &a->instances[0].resources[0];
+		const struct conf_resource *y = &b->instances[0].resources[0];
+
+		CU_ASSERT_EQUAL(conf_resource_equal(x, y), eq);
+		CU_ASSERT_EQUAL(conf_resource_same(x, y), same);
+		CU_ASSERT_EQUAL(conf_resource_same(y, x), same);
+	}
+	conf_free(a);
+	conf_free(b);
+}
+
+/* What a reload changes in place (the policy) and what makes another
+ * resource (the instance restarts). */
+static void test_policy(void)
+{
+	expect_policy(DB_PHASE DB_PARAMS, true, true);
+	expect_policy(DB_PHASE DB_PARAMS "    timeout = 45s\n", false, true);
+	expect_policy(DB_PHASE DB_PARAMS "    on-fail = ignore\n", false, true);
+	expect_policy(DB_PHASE DB_PARAMS "    monitor-interval = 5s\n", false, true);
+	expect_policy(DB_PHASE DB_PARAMS "    monitor-interval = 5s\n    restart-limit = 5\n",
+		      false, true);
+	expect_policy(DB_PHASE DB_PARAMS "    monitor-interval = 5s\n    restart-window = 300s\n",
+		      false, true);
+	expect_policy(DB_PHASE DB_PARAMS "    irreversible = false\n", false, false);
+	expect_policy(DB_PHASE "    params = {\"max_lag=4\"}\n", false, false);
+	expect_policy("    phase = after-vips\n" DB_PARAMS, false, false);
+}
+
 static void test_realtime_default(void)
 {
 	struct conf *c = parse_ok(INST(""));
@@ -101,6 +146,7 @@ static void test_realtime_default(void)
 static CU_TestInfo tests[] = {
 	{ "the same resource and tracks further down", test_lines_aside },
 	{ "a param, an interface, a weight changed", test_changes },
+	{ "a resource's policy is the same resource", test_policy },
 	{ "realtime-priority: auto by default (on below 50 ms), 0 off", test_realtime_default },
 	CU_TEST_INFO_NULL,
 };

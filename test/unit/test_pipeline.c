@@ -394,6 +394,46 @@ static void restart_ok(uint64_t t, size_t step)
 	EQS(done(t, true), "HELD");
 }
 
+/* A reload raises the web server's restart limit while the pipeline is
+ * held: the count so far stays, the new limit applies to the next failure;
+ * lowering it gives the role up at the next one. Another step's config
+ * (kind, index or gated) is refused and changes nothing. */
+static void test_set_policy(void)
+{
+	struct pipeline_step_cfg c;
+
+	mk3();
+	EQS(acquire(T0, true, 0), "START(0)");
+	EQS(done(T0, true), "START(1)");
+	EQS(done(T0, true), "START(2)");
+	EQS(done(T0, true), "HELD");
+	restart_ok(2 * SEC, 2);                   /* 1 of its limit 1 */
+	c = P.step[2].cfg;
+	c.restart_limit = 3;
+	c.restart_window_us = 60 * SEC;
+	CU_ASSERT(pipeline_set_policy(&P, 2, &c));
+	CU_ASSERT_EQUAL(P.step[2].cfg.restart_limit, 3);
+	CU_ASSERT_EQUAL(P.step[2].state, PIPELINE_UP);
+	CU_ASSERT_EQUAL(pipeline_restarts(&P, 2, 3 * SEC), 1);
+	restart_ok(3 * SEC, 2);                   /* 2 of 3 */
+	pipeline_healthy(&P, 2);                  /* a window now: kept */
+	CU_ASSERT_EQUAL(pipeline_restarts(&P, 2, 4 * SEC), 2);
+	restart_ok(4 * SEC, 2);                   /* 3 of 3 */
+	c.restart_limit = 1;
+	CU_ASSERT(pipeline_set_policy(&P, 2, &c));
+	EQS(failed(5 * SEC, 2), "GIVE_UP(2) STOP(2)");
+	/* Not the same step: refused, nothing changed. */
+	c = P.step[1].cfg;
+	c.restart_limit = 9;
+	c.gated = !c.gated;
+	CU_ASSERT_FALSE(pipeline_set_policy(&P, 1, &c));
+	CU_ASSERT_NOT_EQUAL(P.step[1].cfg.restart_limit, 9);
+	c = P.step[1].cfg;
+	c.index++;
+	CU_ASSERT_FALSE(pipeline_set_policy(&P, 1, &c));
+	CU_ASSERT_FALSE(pipeline_set_policy(&P, 7, &c));
+}
+
 /* restart-window: a service that crashes between healthy monitors is
  * given up after its limit, as long as the failures come within the
  * window of each other; a quiet window clears the count. */
@@ -540,6 +580,7 @@ static CU_TestInfo tests[] = {
 	{ "step deadline", test_deadline },
 	{ "restart limit", test_restart },
 	{ "restart window", test_restart_window },
+	{ "policy changed by a reload", test_set_policy },
 	{ "random walk keeps the order", test_random },
 	CU_TEST_INFO_NULL,
 };
