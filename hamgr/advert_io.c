@@ -31,6 +31,7 @@ struct advert_io {
 	char ifname[IFNAMSIZ];
 	uint32_t kdrops;        /* SO_RXQ_OVFL, as last reported */
 	uint16_t ip_id;         /* IPv4: the last header's identification */
+	bool own_header;        /* IPv4: IP_HDRINCL on (see send4) */
 	/* The receive batch, kept between reads: m and the batch's headers
 	 * are set up for rx_for[0..n_for), the caller's array. */
 	struct udp_io_batch *batch;
@@ -98,13 +99,22 @@ static const char *setup4(struct advert_io *io, bool join)
 
 	if (setsockopt(io->fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0)
 		return "setsockopt(IP_MULTICAST_IF)";
-	/* We write the IP header (advert_io_send): TTL 255, network control
-	 * precedence (as routers and keepalived send VRRP: queues that
-	 * honour it keep adverts ahead of bulk traffic) and the source. The
-	 * kernel then neither builds one nor checks that the source is its
-	 * own on every send (the primary address is watched anyway). */
+	if (setint(io->fd, IPPROTO_IP, IP_MULTICAST_TTL, ADVERT_TTL) < 0)
+		return "setsockopt(IP_MULTICAST_TTL)";
+	if (setint(io->fd, IPPROTO_IP, IP_TTL, ADVERT_TTL) < 0)
+		return "setsockopt(IP_TTL)";
+	/* Network control precedence, as routers and keepalived send VRRP:
+	 * queues that honour it keep adverts ahead of bulk traffic. */
+	if (setint(io->fd, IPPROTO_IP, IP_TOS, 0xc0) < 0)
+		return "setsockopt(IP_TOS)";
+	/* We write the IP header (send4) with the same TTL, precedence and
+	 * the source: the kernel then neither builds one nor checks that the
+	 * source is its own on every send (the primary address is watched
+	 * anyway). The options above are for the header it builds when an
+	 * advert is too large for the link (send4). */
 	if (setint(io->fd, IPPROTO_IP, IP_HDRINCL, 1) < 0)
 		return "setsockopt(IP_HDRINCL)";
+	io->own_header = true;
 	if (setint(io->fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) < 0)
 		return "setsockopt(IP_MULTICAST_LOOP)";
 	/* Only groups this socket joined: a unicast instance must not see
@@ -211,7 +221,10 @@ uint32_t advert_io_kernel_drops(const struct advert_io *io)
 
 /* IPv4 with our own header; the kernel fills in the total length and the
  * header checksum. An identification of 0 would have it draw a random
- * one for every send: count instead (as keepalived does). */
+ * one for every send: count instead (as keepalived does). A header of our
+ * own is never fragmented: an advert larger than the link's MTU (255
+ * addresses on a 576-byte link) fails with EMSGSIZE, and the socket goes
+ * back to headers the kernel builds, and fragments, for good. */
 static int send4(struct advert_io *io, const struct ipaddr *src, const struct ipaddr *dst,
 		 const uint8_t *buf, size_t len)
 {
@@ -230,7 +243,14 @@ static int send4(struct advert_io *io, const struct ipaddr *src, const struct ip
 		memcpy(&h.ip_src, src->a, 4);
 	memcpy(&h.ip_dst, dst->a, 4);
 	to.sin_addr = h.ip_dst;
-	return sendmsg(io->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -errno : 0;
+	if (sendmsg(io->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+		return 0;
+	if (errno != EMSGSIZE)
+		return -errno;
+	if (setint(io->fd, IPPROTO_IP, IP_HDRINCL, 0) < 0)
+		return -EMSGSIZE;
+	io->own_header = false;
+	return udp_io_send(io->fd, io->ifindex, src, dst, 0, buf, len);
 }
 
 int advert_io_send(struct advert_io *io, const struct ipaddr *src,
@@ -240,7 +260,7 @@ int advert_io_send(struct advert_io *io, const struct ipaddr *src,
 		return -EINVAL;
 	if (src && src->family && src->family != io->family)
 		return -EINVAL;
-	if (io->family == IPADDR_V4)
+	if (io->family == IPADDR_V4 && io->own_header)
 		return send4(io, src, dst, buf, len);
 	return udp_io_send(io->fd, io->ifindex, src, dst, 0, buf, len);
 }
