@@ -191,17 +191,26 @@ static uint64_t piggyback_window(const struct instance *in)
 	return w < q ? w : q;
 }
 
+/* The grid the announcements' own timers fire on: every instance's that
+ * falls due within the same 100 ms fires in one wakeup. */
+#define HELLO_GRID_US 100000u
+
 /* The timer of the announcement due at hello_due, a loop deadline (no
  * system call to move it). While adverts flow, one of them carries the
  * announcement first (announce_piggyback): the timer only fires for a node
- * that neither sends nor hears adverts, a window after the due time.
- * With a quorum the announcements are its clock: on time, and precise. */
+ * that neither sends nor hears adverts, a window after the due time, on
+ * the grid (hundreds of instances in FAULT wake a few times a second, not
+ * once each). With a quorum the announcements are its clock: on time, and
+ * precise. */
 static void hello_arm(struct instance *in)
 {
-	bool quorum = in->conf.quorum == CONF_QUORUM_MAJORITY;
+	uint64_t at = in->hello_due + piggyback_window(in);
 
-	deadline_set(&in->hello_dl, in->hello_due + (quorum ? 0 : piggyback_window(in)),
-		     quorum ? 1 : 100000);
+	if (in->conf.quorum == CONF_QUORUM_MAJORITY)
+		deadline_set(&in->hello_dl, in->hello_due, 1);
+	else
+		deadline_set(&in->hello_dl, (at / HELLO_GRID_US + 1) * HELLO_GRID_US,
+			     HELLO_GRID_US);
 }
 
 /* The periodic announcement, and the next one a period later (on the
