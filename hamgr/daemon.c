@@ -268,8 +268,10 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	for (i = 0; i < nc->n_instances; i++) {
 		const struct conf_instance *ci = &nc->instances[i];
 		struct instance *old = take_instance(d, ci->name);
+		char what[CONF_NAME_MAX + 16];
+		const char *why = old ? instance_restart_reason(old, ci, what, sizeof(what)) : NULL;
 
-		if (old && instance_can_reconfigure(old, ci)) {
+		if (old && !why) {
 			instance_reconfigure(old, ci);
 			ni[i] = old;
 			continue;
@@ -282,8 +284,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 			continue;
 		}
 		if (old) {
-			log_notice("instance %s: interface, VRID, family, tracks or resources "
-				   "changed: restarting it", ci->name);
+			log_notice("instance %s: %s changed: restarting it", ci->name, why);
 			retire(d, old, ni[i]);
 		} else if (instance_start(ni[i]) < 0) {
 			log_warnx("instance %s: could not start after reload", ci->name);

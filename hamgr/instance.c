@@ -349,38 +349,50 @@ int instance_set_standby(struct instance *in, bool on, bool force, char *err, si
 	return 0;
 }
 
-bool instance_can_reconfigure(const struct instance *in, const struct conf_instance *ci)
+const char *instance_restart_reason(const struct instance *in, const struct conf_instance *ci,
+				    char *buf, size_t len)
 {
 	size_t i;
 
 	/* A fence step added or removed changes the pipeline. */
 	if (strcmp(in->conf.fence, ci->fence) || in->conf.fence_timeout_us != ci->fence_timeout_us)
-		return false;
+		return "fence";
 	if (in->conf.n_paths != ci->n_paths ||
 	    memcmp(in->conf.paths, ci->paths, sizeof(ci->paths)) != 0)
-		return false;
-	if (strcmp(in->conf.interface, ci->interface) != 0 || in->conf.vrid != ci->vrid ||
-	    in->family != ci->vips[0].family || in->conf.protocol != ci->protocol ||
-	    in->conf.n_unicast_peers != ci->n_unicast_peers ||
-	    (in->conf.n_unicast_peers == 0) != (ci->n_unicast_peers == 0))
-		return false;
+		return "paths";
+	if (strcmp(in->conf.interface, ci->interface) != 0)
+		return "interface";
+	if (in->conf.vrid != ci->vrid)
+		return "VRID";
+	if (in->family != ci->vips[0].family)
+		return "address family of the first VIP";
+	if (in->conf.protocol != ci->protocol)
+		return "protocol";
+	if (in->conf.n_unicast_peers != ci->n_unicast_peers)
+		return "unicast peers";
 	for (i = 0; i < ci->n_unicast_peers; i++)
 		if (!ipaddr_eq(&in->conf.unicast_peers[i], &ci->unicast_peers[i]))
-			return false;
+			return "unicast peers";
 	/* Tracks and resources carry running state (scripts, the pipeline):
 	 * a change to them restarts the instance, but for a resource's
 	 * policy (timeouts, on-fail, monitor-interval, restart-limit and
 	 * -window), which takeover_reconfigure changes in place: tuning a
 	 * restart limit must not release the role. */
-	if (in->conf.n_tracks != ci->n_tracks || in->conf.n_resources != ci->n_resources)
-		return false;
+	if (in->conf.n_tracks != ci->n_tracks)
+		return "the number of tracks";
+	if (in->conf.n_resources != ci->n_resources)
+		return "the number of resources";
 	for (i = 0; i < ci->n_tracks; i++)
-		if (!conf_track_equal(&in->conf.tracks[i], &ci->tracks[i]))
-			return false;
+		if (!conf_track_equal(&in->conf.tracks[i], &ci->tracks[i])) {
+			snprintf(buf, len, "track %s", ci->tracks[i].name);
+			return buf;
+		}
 	for (i = 0; i < ci->n_resources; i++)
-		if (!conf_resource_same(&in->conf.resources[i], &ci->resources[i]))
-			return false;
-	return true;
+		if (!conf_resource_same(&in->conf.resources[i], &ci->resources[i])) {
+			snprintf(buf, len, "resource %s", ci->resources[i].name);
+			return buf;
+		}
+	return NULL;
 }
 
 static bool vip_in(const struct ipaddr *v, const struct ipaddr *list, size_t n)

@@ -127,9 +127,12 @@ const struct conflict *instance_alarms(const struct instance *in);
 /* Feed a link notification from link_watch. */
 void instance_link_event(struct instance *in, int ifindex, const char *ifname, bool up);
 
-/* True when ci can be applied in place (same interface, VRID and advert
- * family); otherwise the instance must be stopped and started anew. */
-bool instance_can_reconfigure(const struct instance *in, const struct conf_instance *ci);
+/* NULL when ci can be applied in place (instance_reconfigure); otherwise
+ * what changed, for the log ("interface", "resource db", ...), and the
+ * instance must be stopped and started anew. The name of a resource or
+ * track points into ci, written to buf (of len bytes). */
+const char *instance_restart_reason(const struct instance *in, const struct conf_instance *ci,
+				    char *buf, size_t len);
 
 /* Apply a changed config in place without a needless transition: VIPs that
  * stay configured are not touched; added ones are added (and announced) and

@@ -69,7 +69,7 @@ lib_assert_eq "demotes after the second policy reload" 0 "$(res_count n1 db demo
 # Changed resource: restarted, the old one released first.
 lib_log_mark n1
 lib_vrrp_reload n1 prio=200 int=100ms extra="$(res_section db before-vips sleep_promote=0.1)"
-lib_wait_log n1 'restarting it' 3
+lib_wait_log n1 'resource db changed: restarting it' 3
 lib_wait_log n1 'takeover complete' 10
 lib_wait_holders $VIP n1 2
 res_assert_before "old db demote done -> old db stop" \
