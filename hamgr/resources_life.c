@@ -114,6 +114,14 @@ static int on_monitor_timer(sd_event_source *s, uint64_t usec, void *arg)
 	return 0;
 }
 
+/* res's monitor timer, its first run `us` from now. */
+static void monitor_add(struct instance *in, struct instance_res *res, uint64_t us)
+{
+	if (sd_event_add_time_relative(in->env->event, &res->monitor, CLOCK_MONOTONIC, us, 1000,
+				       on_monitor_timer, res) >= 0)
+		sd_event_source_set_enabled(res->monitor, SD_EVENT_ONESHOT);
+}
+
 void takeover_start_resources(struct instance *in)
 {
 	size_t i;
@@ -126,12 +134,8 @@ void takeover_start_resources(struct instance *in)
 		 * pipeline. */
 		if (resource_promotable(res->r))
 			takeover_run_action(in, i, RESOURCE_START, TOKEN_SIDE, on_side_done);
-		if (!in->conf.resources[i].monitor_interval_us)
-			continue;
-		if (sd_event_add_time_relative(in->env->event, &res->monitor, CLOCK_MONOTONIC,
-					       in->conf.resources[i].monitor_interval_us, 1000,
-					       on_monitor_timer, res) >= 0)
-			sd_event_source_set_enabled(res->monitor, SD_EVENT_ONESHOT);
+		if (in->conf.resources[i].monitor_interval_us)
+			monitor_add(in, res, in->conf.resources[i].monitor_interval_us);
 	}
 }
 
@@ -148,9 +152,7 @@ void takeover_monitor_reconf(struct instance *in, size_t i, uint64_t old_us)
 		return;
 	}
 	if (!res->monitor) {
-		if (sd_event_add_time_relative(in->env->event, &res->monitor, CLOCK_MONOTONIC, us,
-					       1000, on_monitor_timer, res) >= 0)
-			sd_event_source_set_enabled(res->monitor, SD_EVENT_ONESHOT);
+		monitor_add(in, res, us);
 		return;
 	}
 	/* Waiting: the next one an interval from now. Running: its answer
