@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/advert.h"
@@ -38,6 +40,9 @@ struct advert_io {
 	const struct advert_rx *rx_for;
 	unsigned n_for;
 	struct udp_io_msg m[UDP_IO_BATCH_MAX];
+	/* Monotonic time before the last read that emptied the queue: what
+	 * is read next arrived after it (arrival times are clamped to it). */
+	uint64_t emptied_us;
 };
 
 /* "call on ifname: strerror" into err; closes io, returns NULL. */
@@ -193,10 +198,47 @@ struct advert_io *advert_io_open(unsigned family, int ifindex, const char *ifnam
 	/* The kernel's count of what did not fit, with each packet (for the
 	 * receive path's kernel_drops); the status goes without it if not. */
 	(void)setint(io->fd, SOL_SOCKET, SO_RXQ_OVFL, 1);
+	/* Arrival times: a backup that reads its adverts late (vrrp_rx.c's
+	 * lazy sockets) times its master from when each one arrived. */
+	if (setint(io->fd, SOL_SOCKET, SO_TIMESTAMPNS, 1) < 0)
+		return fail(io, err, errlen, "setsockopt(SO_TIMESTAMPNS)", ifname);
 	call = family == IPADDR_V6 ? setup6(io, join) : setup4(io, join);
 	if (call)
 		return fail(io, err, errlen, call, ifname);
 	return io;
+}
+
+/* Offsets from the network header (SKF_NET_OFF), so the same program
+ * reads IPv4 raw sockets (handed the header) and IPv6 ones (not). */
+#define NET(off) ((uint32_t)SKF_NET_OFF + (off))
+#define LDB(off) BPF_STMT(BPF_LD | BPF_B | BPF_ABS, NET(off))
+#define PASS BPF_STMT(BPF_RET | BPF_K, 0xffffffffu)
+#define DROP BPF_STMT(BPF_RET | BPF_K, 0)
+
+int advert_io_releases_only(struct advert_io *io)
+{
+	/* The VRRP header's priority is its third byte. A header this
+	 * program cannot place (IPv4 options, IPv6 extension headers) passes:
+	 * a wakeup too many costs little, a release missed costs a takeover
+	 * a Master_Down_Interval late instead of after Skew_Time. */
+	static struct sock_filter v4[] = {
+		LDB(0), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x45, 0, 3),
+		LDB(20 + 2), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0),
+		DROP, PASS,
+	};
+	static struct sock_filter v6[] = {
+		LDB(6), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ADVERT_PROTO, 0, 3),
+		LDB(40 + 2), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0),
+		DROP, PASS,
+	};
+	struct sock_fprog prog = {
+		.len = sizeof(v4) / sizeof(v4[0]),
+		.filter = io->family == IPADDR_V6 ? v6 : v4,
+	};
+
+	if (setsockopt(io->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0)
+		return -errno;
+	return 0;
 }
 
 void advert_io_close(struct advert_io *io)
@@ -305,6 +347,28 @@ static void fill_rx(const struct advert_io *io, struct advert_rx *rx,
 	}
 }
 
+static uint64_t ts_us(const struct timespec *ts)
+{
+	return (uint64_t)ts->tv_sec * 1000000u + (uint64_t)ts->tv_nsec / 1000u;
+}
+
+/* A packet's arrival on the monotonic clock, from the kernel's realtime
+ * stamp and the two clocks read just before the read. A step of the
+ * realtime clock in between cannot move it outside what is certain: not
+ * later than the read, not earlier than the last read that emptied the
+ * queue. 0 when the kernel gave no stamp. */
+static uint64_t arrival(const struct udp_io_meta *meta, const struct timespec *mono,
+			const struct timespec *real, uint64_t floor_us)
+{
+	uint64_t now = ts_us(mono), rt = ts_us(real), at = meta->rt_ns / 1000u, ago;
+
+	if (!meta->rt_ns)
+		return 0;
+	ago = rt > at ? rt - at : 0;
+	at = ago < now ? now - ago : 0;
+	return at < floor_us ? floor_us : at;
+}
+
 /* An unbound IPv6 raw socket gets every group the host joined on the
  * interface (IPV6_MULTICAST_ALL only filters sockets bound to an address),
  * so a socket that did not join drops multicast here, as the kernel does
@@ -312,6 +376,8 @@ static void fill_rx(const struct advert_io *io, struct advert_rx *rx,
 int advert_io_recv_many(struct advert_io *io, struct advert_rx *rx, unsigned n, bool *more)
 {
 	struct udp_io_msg *m = io->m;
+	struct timespec mono, real;
+	uint64_t floor_us;
 	unsigned i, kept = 0;
 	int r;
 
@@ -329,7 +395,12 @@ int advert_io_recv_many(struct advert_io *io, struct advert_rx *rx, unsigned n, 
 		io->rx_for = rx;
 		io->n_for = n;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
 	r = udp_io_batch_recv(io->fd, io->batch, m, n);
+	floor_us = io->emptied_us;
+	if (r >= 0 && (unsigned)r < n)
+		io->emptied_us = ts_us(&mono);
 	if (r <= 0)
 		return r;
 	*more = (unsigned)r == n;
@@ -341,6 +412,7 @@ int advert_io_recv_many(struct advert_io *io, struct advert_rx *rx, unsigned n, 
 		if (kept != i)
 			memcpy(rx[kept].buf, rx[i].buf, m[i].len);
 		fill_rx(io, &rx[kept], &m[i]);
+		rx[kept].arrived_us = arrival(&m[i].meta, &mono, &real, floor_us);
 		if (io->family == IPADDR_V6 && !io->join && rx[kept].dst.a[0] == 0xff)
 			continue;
 		kept++;

@@ -30,6 +30,8 @@ struct advert_rx {
 	struct ipaddr dst;     /* IPv6 only */
 	uint8_t ttl;           /* IPv6 hop limit (IPv4: from the header) */
 	int ifindex;           /* ingress interface: IPv6 from pktinfo, IPv4 the bound one */
+	uint64_t arrived_us;   /* when the kernel queued it, on the monotonic
+				  clock (from its realtime stamp); 0: unknown */
 };
 
 /* Open for family (IPADDR_V4/V6) on ifindex/ifname. With join true the
@@ -52,6 +54,12 @@ int advert_io_send(struct advert_io *io, const struct ipaddr *src,
  * was queued, -errno on error. *more is set when the batch was full
  * (more may be queued). */
 int advert_io_recv_many(struct advert_io *io, struct advert_rx *rx, unsigned n, bool *more);
+
+/* Make io a wakeup for releases: a filter passes only adverts of
+ * priority 0 (and any the filter cannot read), so a backup that reads its
+ * master's adverts late still hears a release at once (vrrp_rx.c).
+ * Returns 0 or -errno. */
+int advert_io_releases_only(struct advert_io *io);
 
 /* The socket's drop counter as the kernel last reported it with a packet
  * (SO_RXQ_OVFL): packets it could not queue, the receive buffer full. 0

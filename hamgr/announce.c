@@ -254,12 +254,50 @@ int announce_start(struct instance *in)
 		return -1;
 	in->hello_due = instance_now(in) + announce_period(&in->conf);
 	hello_arm(in);
+	if (!in->hello_user) {
+		hello_io_user(in->env->hello, true, &in->hello_lazy);
+		in->hello_user = true;
+	}
 	return 0;
 }
 
 void announce_stop(struct instance *in)
 {
 	deadline_del(&in->hello_dl);
+	if (in->hello_user) {
+		hello_io_user(in->env->hello, false, &in->hello_lazy);
+		in->hello_user = false;
+	}
+}
+
+/* A steady master: every step up, nothing under way, and no other node's
+ * advert heard for a second (a healed partition's other master, a
+ * release: what it announces then is news at once); its adverts wake it
+ * often enough to read the announcements (announce_drain). Not in protocol
+ * "hamgr", whose handovers pick a successor from the announcements. */
+static bool steady_master(const struct instance *in, uint64_t now)
+{
+	const struct fsm *f = &in->fsm;
+
+	return in->conf.protocol != CONF_PROTO_HAMGR && f->state == FSM_MASTER &&
+	       in->conf.advert_interval_us <= ANNOUNCE_LAZY_US / 2 &&
+	       pipeline_held(&in->pipe) && !f->awaiting_release &&
+	       f->releasing == FSM_CAUSE_NONE && !in->handing_over &&
+	       now - in->advert_heard_at >= ANNOUNCE_LAZY_US;
+}
+
+void announce_vote(struct instance *in, bool steady_backup, uint64_t now)
+{
+	bool ok = in->conf.quorum == CONF_QUORUM_NONE &&
+		  (steady_backup || steady_master(in, now));
+
+	if (in->hello_user)
+		hello_io_vote(in->env->hello, &in->hello_lazy, ok);
+}
+
+void announce_drain(struct instance *in, uint64_t now, bool now_too)
+{
+	hello_io_drain_due(in->env->hello, now, now_too ? 0 : ANNOUNCE_LAZY_US / 2);
 }
 
 /* Whom a release hands the role to: the node --to named; in protocol
@@ -523,6 +561,11 @@ bool announce_rx(struct instance *in, const struct ipaddr *src, const struct hel
 	reclaim_after_heal(in, h, now);
 	if (h->type != HELLO_HANDOVER)
 		return false;
+	/* Adverts read late (vrrp_rx_lazy) first: taking the role over with
+	 * the old master's adverts still queued would have us read them as a
+	 * master, and yield to a node that no longer is one. */
+	if (in->fsm.state == FSM_BACKUP)
+		wire_drain(in);
 	/* Only the master we follow may hand its role over. */
 	if (!in->fsm.master_known || !ipaddr_eq(src, &in->fsm.master_addr))
 		return false;

@@ -15,6 +15,7 @@
 #include "ctlmsg.h"
 #include "daemon.h"
 #include "events.h"
+#include "hello_io.h"
 #include "instance.h"
 #include "log.h"
 
@@ -73,6 +74,7 @@ static int cmd_status(struct daemon *d, struct json_object *args,
 	add(o, "config", json_object_new_string(d->conf_path));
 	add(o, "uptime_ms", json_object_new_int64((int64_t)((now - d->start_us) / 1000u)));
 	add(o, "announcements", json_object_new_boolean(d->env.hello != NULL));
+	add(o, "announcements_read_late", json_object_new_boolean(hello_io_lazy(d->env.hello)));
 	{
 		struct json_object *rt = json_object_new_object();
 

@@ -34,5 +34,7 @@ struct json_object *api_receive_json(const struct vrrp_rx *v)
 	add(o, "kernel_drops", s->kernel_drops);
 	add(o, "other_vrid", s->other_vrid);
 	add(o, "sockets", s->sockets);
+	add(o, "lazy_sockets", s->lazy_sockets);
+	add(o, "release_wakeups", s->release_wakeups);
 	return o;
 }

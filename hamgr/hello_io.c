@@ -19,6 +19,7 @@
 #include "udp_io.h"
 
 #define HELLO_IO_MAX_JOINS 64
+#define HELLO_IO_RCVBUF (1 << 20)
 
 struct hello_sock {
 	struct hello_io *owner;
@@ -34,6 +35,10 @@ struct hello_io {
 	uint16_t port;
 	hello_io_cb cb;
 	void *arg;
+	size_t users, lazy_votes;       /* hello_io_user, hello_io_vote */
+	bool lazy;                      /* both sources off: read on drains */
+	bool dispatching;
+	uint64_t drained_at;            /* the last hello_io_drain_due read */
 };
 
 static int setint(int fd, int level, int name, int v)
@@ -54,6 +59,10 @@ static const char *sock_options(int fd, unsigned family)
 {
 	if (setint(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0)
 		return "SO_REUSEADDR";
+	/* Read late (hello_io_vote), half a second of 255 instances'
+	 * announcements waits here; root may go past rmem_max. */
+	if (setint(fd, SOL_SOCKET, SO_RCVBUFFORCE, HELLO_IO_RCVBUF) < 0)
+		(void)setint(fd, SOL_SOCKET, SO_RCVBUF, HELLO_IO_RCVBUF);
 	if (family == IPADDR_V4) {
 		if (setint(fd, IPPROTO_IP, IP_MULTICAST_TTL, ADVERT_TTL) < 0 ||
 		    setint(fd, IPPROTO_IP, IP_TTL, ADVERT_TTL) < 0)
@@ -96,15 +105,21 @@ static int sock_bind(int fd, unsigned family, uint16_t port)
 /* Above the longest valid datagram of either protocol, so that a longer
  * one arrives too long (and is refused by length), not cut to fit. */
 #define HELLO_IO_BUF 512
+/* A read late reads everything queued, up to this many batches (4,096
+ * datagrams, several seconds of 255 instances' announcements). */
+#define HELLO_IO_DRAIN_ROUNDS 256
 
-static int on_readable(sd_event_source *es, int fd, uint32_t revents, void *arg)
+/* Read and hand up at most rounds batches from s. */
+static void sock_read(struct hello_sock *s, int fd, int rounds)
 {
-	struct hello_sock *s = arg;
 	uint8_t buf[HELLO_IO_BATCH][HELLO_IO_BUF];
 	struct udp_io_msg m[HELLO_IO_BATCH];
 	int i, n, round;
 
-	for (round = 0; round < 2; round++) {
+	if (s->owner->dispatching || fd < 0)
+		return;
+	s->owner->dispatching = true;
+	for (round = 0; round < rounds; round++) {
 		for (i = 0; i < HELLO_IO_BATCH; i++)
 			m[i] = (struct udp_io_msg){ .buf = buf[i], .cap = sizeof(buf[i]) };
 		n = udp_io_recv_many(fd, m, HELLO_IO_BATCH);
@@ -115,6 +130,12 @@ static int on_readable(sd_event_source *es, int fd, uint32_t revents, void *arg)
 		if (n < HELLO_IO_BATCH)
 			break;
 	}
+	s->owner->dispatching = false;
+}
+
+static int on_readable(sd_event_source *es, int fd, uint32_t revents, void *arg)
+{
+	sock_read(arg, fd, 2);
 	return 0;
 }
 
@@ -218,10 +239,72 @@ int hello_io_send(struct hello_io *h, int ifindex, const struct ipaddr *src,
 	return udp_io_send(s->fd, ifindex, src, dst, h->port, buf, len);
 }
 
+static void set_lazy(struct hello_io *h)
+{
+	bool lazy = h->users && h->lazy_votes == h->users;
+	struct hello_sock *s[2] = { &h->s4, &h->s6 };
+	int i;
+
+	if (lazy == h->lazy)
+		return;
+	for (i = 0; i < 2; i++)
+		if (s[i]->src)
+			(void)sd_event_source_set_enabled(s[i]->src, lazy ? SD_EVENT_OFF
+									   : SD_EVENT_ON);
+	h->lazy = lazy;
+	/* What waits is read now, before the loop reads anything newer on
+	 * another socket: a handover queued here must come before the new
+	 * master's first advert (t_hactl_to: the other backup followed that
+	 * advert first and then ignored the handover as not its master's). */
+	if (!lazy) {
+		sock_read(&h->s4, h->s4.fd, HELLO_IO_DRAIN_ROUNDS);
+		sock_read(&h->s6, h->s6.fd, HELLO_IO_DRAIN_ROUNDS);
+	}
+}
+
+void hello_io_user(struct hello_io *h, bool add, bool *vote)
+{
+	if (!h)
+		return;
+	if (add) {
+		h->users++;
+	} else {
+		h->users--;
+		h->lazy_votes -= *vote;
+		*vote = false;
+	}
+	set_lazy(h);
+}
+
+void hello_io_vote(struct hello_io *h, bool *vote, bool ok)
+{
+	if (!h || *vote == ok)
+		return;
+	h->lazy_votes += ok;
+	h->lazy_votes -= *vote;
+	*vote = ok;
+	set_lazy(h);
+}
+
+bool hello_io_lazy(const struct hello_io *h)
+{
+	return h && h->lazy;
+}
+
+void hello_io_drain_due(struct hello_io *h, uint64_t now, uint64_t every_us)
+{
+	if (!h || !h->lazy || now - h->drained_at < every_us)
+		return;
+	h->drained_at = now;
+	/* All of it (bounded): what waited half a second from hundreds of
+	 * instances is more than one wakeup's two batches. */
+	sock_read(&h->s4, h->s4.fd, HELLO_IO_DRAIN_ROUNDS);
+	sock_read(&h->s6, h->s6.fd, HELLO_IO_DRAIN_ROUNDS);
+}
+
 void hello_io_drain(struct hello_io *h, unsigned family)
 {
 	struct hello_sock *s = family == IPADDR_V4 ? &h->s4 : &h->s6;
 
-	if (s->fd >= 0)
-		on_readable(s->src, s->fd, EPOLLIN, s);
+	sock_read(s, s->fd, 2);
 }

@@ -7,6 +7,7 @@
 #ifndef HAMGR_HELLO_IO_H
 #define HAMGR_HELLO_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -39,5 +40,19 @@ int hello_io_send(struct hello_io *h, int ifindex, const struct ipaddr *src,
 /* Read and hand up, now, what waits on family's socket (one bounded
  * batch): a backup does so before it declares the master down. */
 void hello_io_drain(struct hello_io *h, unsigned family);
+
+/* Read late. Each instance that announces itself is a user (add at
+ * its start, remove at its stop, which withdraws its vote) and votes,
+ * in *vote, whether what arrives may wait (a steady backup or master:
+ * instance.c). While every user may, the sockets are not watched and
+ * hello_io_drain_due reads them, from wakeups the instances have anyway:
+ * announcements are once a second and news in them can wait that long;
+ * an instance with anything to decide (a release, a handover, a quorum)
+ * votes no, and what is queued is read at once. */
+void hello_io_user(struct hello_io *h, bool add, bool *vote);
+void hello_io_vote(struct hello_io *h, bool *vote, bool ok);
+bool hello_io_lazy(const struct hello_io *h);
+/* While lazy, read both families if every_us passed since the last time. */
+void hello_io_drain_due(struct hello_io *h, uint64_t now, uint64_t every_us);
 
 #endif

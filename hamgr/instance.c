@@ -19,6 +19,7 @@
 #include "link.h"
 #include "monotime.h"
 #include "resource.h"
+#include "vrrp_rx.h"
 
 uint64_t instance_now(struct instance *in)
 {
@@ -158,9 +159,31 @@ static uint64_t timer_accuracy(const struct instance *in, uint64_t d, uint64_t p
 	return in->fsm.cfg.adver_int_us / 50 ? in->fsm.cfg.adver_int_us / 50 : 1;
 }
 
+/* A steady backup: it follows a live master and only its Master_Down
+ * timer runs on what it hears. Its adverts may then be read at that
+ * deadline, all at once (vrrp_rx_lazy; a release still wakes it at once).
+ * Not while it is deciding anything else: a lower master it may preempt,
+ * a release seen, a handover. */
+static void vote_lazy(struct instance *in)
+{
+	const struct fsm *f = &in->fsm;
+	bool ok = in->timer.set && in->conf.protocol != CONF_PROTO_HAMGR &&
+		  f->state == FSM_BACKUP && f->master_known && f->master_priority &&
+		  f->master_down_timer && !f->lower_seen && !f->release_seen &&
+		  !f->handover_wait;
+
+	vrrp_rx_lazy(in->env->vrrp, in->sub, ok, ok ? fsm_master_down_interval(f) : 0);
+	/* Its announcements too, if its socket really is read late (only
+	 * then does the deadline wake it to read them) and often enough. */
+	announce_vote(in, ok && vrrp_rx_is_lazy(in->sub) &&
+			  fsm_master_down_interval(f) <= ANNOUNCE_LAZY_US, instance_now(in));
+}
+
 void instance_rearm(struct instance *in)
 {
 	uint64_t d = fsm_next_deadline(&in->fsm), p = pipeline_next_deadline(&in->pipe);
+
+	vote_lazy(in);
 
 	if (p && (!d || p < d))
 		d = p;
@@ -182,11 +205,15 @@ static void on_timer(struct deadline *dl, uint64_t now, void *arg)
 	 * (CPU starved, stopped) and its adverts wait unread. Read them
 	 * first: they restart the timer. */
 	if (in->fsm.state == FSM_BACKUP && in->fsm.master_down_timer &&
-	    now >= in->fsm.master_down_timer)
+	    now >= in->fsm.master_down_timer) {
 		wire_drain(in);
+		/* and what the master announced (its name, for a fence) */
+		announce_drain(in, now, true);
+	}
 	fsm_timer(&in->fsm, now, &acts);
 	instance_apply(in, &acts);
 	announce_piggyback(in, now);
+	announce_drain(in, now, false);
 	takeover_timer(in, now);
 	instance_rearm(in);
 }

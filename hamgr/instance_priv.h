@@ -111,6 +111,9 @@ struct instance {
 	struct peers peers;
 	struct deadline hello_dl;       /* the announcement's (announce.c) */
 	uint64_t hello_due;             /* the next announcement (monotonic us) */
+	bool hello_user;                /* counted in hello_io_user */
+	bool hello_lazy;                /* its vote (hello_io_vote) */
+	uint64_t advert_heard_at;       /* the last valid advert of our VRID */
 	uint8_t hello_flags;            /* announce_flags() as last announced */
 	uint32_t hello_seq;
 	/* takeover (takeover.c) */
@@ -243,6 +246,16 @@ void announce_released(struct instance *in);
 int announce_check_successor(struct instance *in, const char *to, bool force,
 			     const char *cost, char *err, size_t errlen);
 void announce_stop(struct instance *in);
+/* Announcements may be read up to ANNOUNCE_LAZY_US late (hello_io_vote)
+ * while every instance is steady: a backup reading its adverts late
+ * (steady_backup, instance.c), or a confirmed master that heard no other
+ * node's advert for that long. Not with a quorum: the announcements are
+ * its clock. announce_drain reads them, from the instance's own timer,
+ * every ANNOUNCE_LAZY_US / 2 at most, or at once with now_too (a backup
+ * about to take over: the master's name for a fence). */
+#define ANNOUNCE_LAZY_US 1000000u
+void announce_vote(struct instance *in, bool steady_backup, uint64_t now);
+void announce_drain(struct instance *in, uint64_t now, bool now_too);
 
 /* vipset.c: the floating addresses of one instance */
 void vipset_add(struct instance *in, const struct ipaddr *v, size_t n);

@@ -233,6 +233,19 @@ static bool lists_ours(const struct instance *in, const struct advert *adv)
 	return true;
 }
 
+/* When an advert counts as heard. A backup's socket may be read late
+ * (vrrp_rx_lazy): its master is timed from when the advert arrived, not
+ * from when it was read, or every late read would push Master_Down back.
+ * Never later than the loop's now, and only in BACKUP, whose timers only
+ * ever restart from an advert: a master or a node in transition acts on
+ * what it hears now. */
+static uint64_t arrival(const struct instance *in, const struct advert_rx *rx, uint64_t now)
+{
+	if (in->fsm.state != FSM_BACKUP || !rx->arrived_us || rx->arrived_us > now)
+		return now;
+	return rx->arrived_us;
+}
+
 /* One packet from vrrp_rx: decoded once there, for our VRID, or for a
  * VRID nobody on the interface has (other_vrid), or undecodable. Returns
  * true when an advert of our VRID lists addresses we do not. */
@@ -241,7 +254,7 @@ static bool handle_packet(void *arg, const struct vrrp_pkt *p)
 	struct instance *in = arg;
 	struct fsm_actions acts = { .n = 0 };
 	const struct advert *adv = p->adv;
-	uint64_t now = instance_now(in);
+	uint64_t now = instance_now(in), at;
 	enum advert_reason r = p->reason;
 
 	if (r == ADVERT_OK)
@@ -260,8 +273,10 @@ static bool handle_packet(void *arg, const struct vrrp_pkt *p)
 		return false;
 	}
 	in->stats.adverts_rcvd++;
-	peers_note_advert(&in->peers, now, &p->src, adv->priority, adv->max_adver_int * 10000u);
-	fsm_recv(&in->fsm, now, &p->src, adv->priority, adv->max_adver_int * 10000u, &acts);
+	in->advert_heard_at = now;
+	at = arrival(in, p->rx, now);
+	peers_note_advert(&in->peers, at, &p->src, adv->priority, adv->max_adver_int * 10000u);
+	fsm_recv(&in->fsm, at, &p->src, adv->priority, adv->max_adver_int * 10000u, &acts);
 	instance_apply(in, &acts);
 	if (in->fsm.state == FSM_MASTER && in->fsm.confirmed)
 		takeover_confirm(in);

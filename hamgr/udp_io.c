@@ -8,13 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 /* Room for the control messages of one receive: pktinfo of either family,
- * a TTL or hop limit and the drop counter (the kernel sends only those
- * asked for). */
+ * a TTL or hop limit, the drop counter and the arrival time (the kernel
+ * sends only those asked for). */
 #define UDP_IO_CMSG_SPACE \
 	(CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(struct in_pktinfo)) + \
-	 2 * CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(uint32_t)))
+	 2 * CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(uint32_t)) + \
+	 CMSG_SPACE(sizeof(struct timespec)))
 
 /* Group and link-local destinations need the interface as scope. */
 static bool needs_scope6(const struct in6_addr *a)
@@ -110,6 +112,12 @@ static void parse_cmsgs(struct msghdr *msg, struct udp_io_meta *meta)
 			   cm->cmsg_len >= CMSG_LEN(sizeof(uint32_t))) {
 			memcpy(&meta->drops, CMSG_DATA(cm), sizeof(meta->drops));
 			meta->has_drops = true;
+		} else if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS &&
+			   cm->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+			meta->rt_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 		}
 	}
 }

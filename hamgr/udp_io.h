@@ -7,7 +7,8 @@
  * choice could be the VIP. A receive reports what the kernel knows of the
  * datagram (ingress interface, destination, TTL / hop limit), provided the
  * socket asked for it (IP_PKTINFO, IP_RECVTTL, IPV6_RECVPKTINFO,
- * IPV6_RECVHOPLIMIT, SO_RXQ_OVFL: the caller sets the options it needs). */
+ * IPV6_RECVHOPLIMIT, SO_RXQ_OVFL, SO_TIMESTAMPNS: the caller sets the
+ * options it needs). */
 #ifndef HAMGR_UDP_IO_H
 #define HAMGR_UDP_IO_H
 
@@ -37,6 +38,8 @@ struct udp_io_meta {
 	bool has_drops;         /* drops was reported (SO_RXQ_OVFL, once the
 				   socket dropped a packet) */
 	uint32_t drops;         /* the socket's drop counter when this one queued */
+	uint64_t rt_ns;         /* arrival on CLOCK_REALTIME (SO_TIMESTAMPNS), 0 if
+				   not reported */
 };
 
 /* Receive one datagram into buf without blocking (EINTR is retried).

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/epoll.h>
 
 #include "core/demux.h"
+#include "log.h"
 
 /* Packets read per wakeup: two recvmmsg batches at most, then the loop
  * runs timers and other sources before the rest (level-triggered). */
@@ -21,15 +23,33 @@
  * a 1.5 s stop at 10 ms with one 64-advert read). */
 #define VRRP_RX_DRAIN_ROUNDS 128
 
+/* A socket is read late (lazy) only while few instances share it and what
+ * queues within the longest wait fits many times over in its receive
+ * buffer (4 MB, thousands of adverts): a packet the kernel drops while
+ * nobody reads could be the master's. */
+#define VRRP_RX_LAZY_SUBS 8
+#define VRRP_RX_LAZY_BUDGET 256         /* packets queued at most in one wait */
+#define VRRP_RX_RATE_US 1000000         /* the packet rate's measuring window */
+
 struct vrrp_sock {
 	struct vrrp_rx *owner;
 	struct advert_io *io;
 	sd_event_source *src;
 	int ifindex;
+	char ifname[IFNAMSIZ];
 	unsigned family;
-	size_t refs;                    /* subscribers */
+	size_t refs;                    /* subscribers, and reads under way */
+	size_t subs;                    /* subscribers */
 	size_t multicast;               /* of them, multicast instances */
+	size_t lazy_ok;                 /* of them, those that may be read late */
 	uint32_t kdrops;                /* the kernel's drop count, as last seen */
+	bool lazy;                      /* read late: src is off */
+	bool never_lazy;                /* the kernel dropped while it was */
+	struct advert_io *wake;         /* releases only: wakes a lazy socket */
+	sd_event_source *wake_src;
+	uint64_t rate_since;            /* the packet rate: window start, */
+	uint64_t rate_count;            /* packets since, */
+	uint64_t rate_pps;              /* packets a second in the last window */
 };
 
 struct vrrp_sub {
@@ -38,6 +58,8 @@ struct vrrp_sub {
 	struct vrrp_sock *sock;
 	uint8_t vrid;
 	bool multicast;
+	bool lazy_ok;                   /* may be read within lazy_us */
+	uint64_t lazy_us;
 	vrrp_rx_fn fn;
 	void *arg;
 };
@@ -69,6 +91,8 @@ struct vrrp_rx *vrrp_rx_open(sd_event *event)
 static void sock_free(struct vrrp_sock *k)
 {
 	k->src = sd_event_source_disable_unref(k->src);
+	k->wake_src = sd_event_source_disable_unref(k->wake_src);
+	advert_io_close(k->wake);
 	advert_io_close(k->io);
 	free(k);
 }
@@ -165,10 +189,40 @@ static void dispatch_one(struct vrrp_rx *v, struct vrrp_sock *k, const struct ad
 	deliver(v, k, &p);
 }
 
+static void sock_update(struct vrrp_rx *v, struct vrrp_sock *k);
+
+/* What a read saw, for the decision to read k late: the packet rate, and
+ * drops, which end it for good. */
+static void note_read(struct vrrp_rx *v, struct vrrp_sock *k, uint64_t packets)
+{
+	uint32_t before = k->kdrops;
+	uint64_t now;
+
+	rxstats_kernel_drops(&v->stats, &k->kdrops, advert_io_kernel_drops(k->io));
+	if (k->kdrops != before && k->lazy) {
+		k->never_lazy = true;
+		log_warnx("VRRP receive on %s: the kernel dropped adverts while they were "
+			  "read late; reading each one as it comes from now on", k->ifname);
+	}
+	k->rate_count += packets;
+	if (sd_event_now(v->event, CLOCK_MONOTONIC, &now) < 0)
+		return;
+	if (!k->rate_since) {
+		k->rate_since = now;
+		k->rate_count = 0;
+	} else if (now - k->rate_since >= VRRP_RX_RATE_US) {
+		k->rate_pps = k->rate_count * 1000000u / (now - k->rate_since);
+		k->rate_since = now;
+		k->rate_count = 0;
+	}
+	sock_update(v, k);
+}
+
 /* One bounded read of k: returns true when more may be queued. */
 static bool read_sock(struct vrrp_rx *v, struct vrrp_sock *k, unsigned rounds)
 {
 	bool more = false;
+	uint64_t packets = 0;
 	unsigned r;
 	int n, i;
 
@@ -180,12 +234,13 @@ static bool read_sock(struct vrrp_rx *v, struct vrrp_sock *k, unsigned rounds)
 			break;
 		for (i = 0; i < n; i++)
 			dispatch_one(v, k, &v->rx[i]);
+		packets += n > 0 ? (uint64_t)n : 0;
 		if (!more)
 			break;
 	}
-	rxstats_kernel_drops(&v->stats, &k->kdrops, advert_io_kernel_drops(k->io));
 	rxstats_wakeup_end(&v->stats, more);
 	v->dispatching = false;
+	note_read(v, k, packets);
 	return more;
 }
 
@@ -200,6 +255,104 @@ static int on_readable(sd_event_source *es, int fd, uint32_t revents, void *arg)
 	read_sock(v, k, VRRP_RX_ROUNDS);
 	sock_release(v, k);
 	return 0;
+}
+
+/* A release (priority 0) came for a lazy socket: read everything now,
+ * so a backup takes over after Skew_Time as it would reading each advert.
+ * The wakeup socket's own copies are only the signal. */
+static int on_release(sd_event_source *es, int fd, uint32_t revents, void *arg)
+{
+	struct vrrp_sock *k = arg;
+	struct vrrp_rx *v = k->owner;
+	bool more;
+	int r;
+
+	for (r = 0; r < 8; r++)
+		if (advert_io_recv_many(k->wake, v->rx, VRRP_RX_BATCH, &more) <= 0 || !more)
+			break;
+	if (!k->lazy)
+		return 0;       /* read as it comes: the release is read already */
+	v->stats.release_wakeups++;
+	k->refs++;
+	read_sock(v, k, VRRP_RX_DRAIN_ROUNDS);
+	sock_release(v, k);
+	return 0;
+}
+
+/* The wakeup for releases, opened the first time k goes lazy (a master's
+ * socket never pays for a second copy of each advert). */
+static int wake_open(struct vrrp_rx *v, struct vrrp_sock *k)
+{
+	char err[256];
+	int r;
+
+	k->wake = advert_io_open(k->family, k->ifindex, k->ifname, k->multicast > 0,
+				 err, sizeof(err));
+	if (!k->wake) {
+		log_warnx("VRRP receive: %s; reading each advert as it comes", err);
+		return -1;
+	}
+	r = advert_io_releases_only(k->wake);
+	if (r >= 0)
+		r = sd_event_add_io(v->event, &k->wake_src, advert_io_fd(k->wake), EPOLLIN,
+				    on_release, k);
+	if (r < 0) {
+		log_warnx("VRRP receive on %s: release filter: %s; reading each advert as it "
+			  "comes", k->ifname, strerror(-r));
+		advert_io_close(k->wake);
+		k->wake = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The longest any subscriber of k may wait for its adverts, if all may. */
+static uint64_t sock_lazy_us(const struct vrrp_rx *v, const struct vrrp_sock *k)
+{
+	uint64_t us = 0;
+	size_t i;
+
+	for (i = 0; i < v->n_slots; i++)
+		if (v->slot[i] && v->slot[i]->sock == k && v->slot[i]->lazy_us > us)
+			us = v->slot[i]->lazy_us;
+	return us;
+}
+
+/* Read k as packets come, or only when a subscriber's deadline (or a
+ * release) asks: an idle backup then wakes about once a
+ * Master_Down_Interval instead of with every advert. */
+static void sock_update(struct vrrp_rx *v, struct vrrp_sock *k)
+{
+	bool lazy = !k->never_lazy && k->subs && k->lazy_ok == k->subs &&
+		    k->subs <= VRRP_RX_LAZY_SUBS && k->rate_since && k->rate_pps &&
+		    k->rate_pps * sock_lazy_us(v, k) <= VRRP_RX_LAZY_BUDGET * 1000000ull;
+
+	if (lazy == k->lazy)
+		return;
+	if (lazy && !k->wake && wake_open(v, k) < 0) {
+		k->never_lazy = true;
+		return;
+	}
+	if (sd_event_source_set_enabled(k->src, lazy ? SD_EVENT_OFF : SD_EVENT_ON) < 0)
+		return;
+	k->lazy = lazy;
+	v->stats.lazy_sockets += lazy ? 1 : -1;
+}
+
+bool vrrp_rx_is_lazy(const struct vrrp_sub *s)
+{
+	return s && s->sock->lazy;
+}
+
+void vrrp_rx_lazy(struct vrrp_rx *v, struct vrrp_sub *s, bool ok, uint64_t within_us)
+{
+	if (!v || !s || (s->lazy_ok == ok && s->lazy_us == within_us))
+		return;
+	s->sock->lazy_ok += ok;
+	s->sock->lazy_ok -= s->lazy_ok;
+	s->lazy_ok = ok;
+	s->lazy_us = ok ? within_us : 0;
+	sock_update(v, s->sock);
 }
 
 static struct vrrp_sock *sock_find(struct vrrp_rx *v, int ifindex, unsigned family)
@@ -224,6 +377,10 @@ static struct vrrp_sock *sock_get(struct vrrp_rx *v, int ifindex, const char *if
 				 strerror(-r));
 			return NULL;
 		}
+		/* the wakeup hears the group's releases too (or a wakeup is
+		 * missed and the release waits for the deadline) */
+		if (multicast && k->multicast == 0 && k->wake)
+			(void)advert_io_join(k->wake, true);
 		return k;
 	}
 	ns = realloc(v->socks, (v->n_socks + 1) * sizeof(*ns));
@@ -236,6 +393,7 @@ static struct vrrp_sock *sock_get(struct vrrp_rx *v, int ifindex, const char *if
 	v->socks = ns;
 	k->owner = v;
 	k->ifindex = ifindex;
+	snprintf(k->ifname, sizeof(k->ifname), "%s", ifname);
 	k->family = family;
 	k->io = advert_io_open(family, ifindex, ifname, multicast, err, errlen);
 	if (!k->io) {
@@ -324,6 +482,7 @@ struct vrrp_sub *vrrp_rx_add(struct vrrp_rx *v, int ifindex, const char *ifname,
 		return NULL;
 	}
 	k->refs++;
+	k->subs++;
 	k->multicast += multicast;
 	s->sock = k;
 	s->vrid = vrid;
@@ -331,6 +490,7 @@ struct vrrp_sub *vrrp_rx_add(struct vrrp_rx *v, int ifindex, const char *ifname,
 	s->fn = fn;
 	s->arg = arg;
 	demux_add(&v->dm, ifindex, (uint8_t)family, vrid, s->id);
+	sock_update(v, k);      /* a new subscriber reads each advert at first */
 	return s;
 }
 
@@ -343,9 +503,16 @@ void vrrp_rx_del(struct vrrp_rx *v, struct vrrp_sub *s)
 	k = s->sock;
 	demux_del(&v->dm, k->ifindex, (uint8_t)k->family, s->vrid, s->id);
 	v->slot[s->id] = NULL;
-	if (s->multicast && --k->multicast == 0)
+	if (s->multicast && --k->multicast == 0) {
 		(void)advert_io_join(k->io, false);
+		if (k->wake)
+			(void)advert_io_join(k->wake, false);
+	}
+	k->subs--;
+	k->lazy_ok -= s->lazy_ok;
 	free(s);
+	if (k->refs > 1)
+		sock_update(v, k);
 	sock_release(v, k);
 }
 

@@ -65,6 +65,17 @@ int vrrp_rx_send(struct vrrp_rx *v, struct vrrp_sub *s, const struct ipaddr *src
  * already queued. Does nothing inside a dispatch. */
 void vrrp_rx_drain(struct vrrp_rx *v, struct vrrp_sub *s);
 
+/* Whether s's instance may have its adverts read late, within within_us
+ * of their arrival (a steady backup: its Master_Down_Interval; each advert
+ * then restarts its timer from the arrival time, advert_rx.arrived_us).
+ * When every subscriber of a socket may, and few share it, and little
+ * arrives, the socket is read only when vrrp_rx_drain asks (the backup's
+ * deadline) or a release (priority 0) arrives, which a second socket with
+ * a filter for releases hears at once. Cheap when nothing changes. */
+void vrrp_rx_lazy(struct vrrp_rx *v, struct vrrp_sub *s, bool ok, uint64_t within_us);
+/* Whether s's socket is read late now. */
+bool vrrp_rx_is_lazy(const struct vrrp_sub *s);
+
 /* The arg of the first subscriber of (ifindex, family, vrid), or NULL
  * (the peer announcements find their instance with it). */
 void *vrrp_rx_find(const struct vrrp_rx *v, int ifindex, unsigned family, uint8_t vrid);

@@ -22,6 +22,9 @@ struct vrrp_rx_stats {
 	uint64_t kernel_drops;         /* dropped by the kernel: receive buffer full */
 	uint64_t other_vrid;           /* valid, for a VRID nobody here has */
 	uint64_t sockets;              /* open now */
+	uint64_t lazy_sockets;         /* of them, read only when a backup's
+					  deadline or a release asks */
+	uint64_t release_wakeups;      /* wakeups of a lazy socket by a release */
 };
 
 /* One read: n packets kept (negative: the read failed), full when the

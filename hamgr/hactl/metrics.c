@@ -462,6 +462,10 @@ static const struct {
 	  "the interface has.", "other_vrid" },
 	{ "hamgr_rx_sockets", "gauge", "Receive sockets open (one per interface and family).",
 	  "sockets" },
+	{ "hamgr_rx_lazy_sockets", "gauge", "Receive sockets read only at a backup's "
+	  "Master_Down deadline or on a release.", "lazy_sockets" },
+	{ "hamgr_rx_release_wakeups_total", "counter", "Wakeups of a lazily read socket by "
+	  "a release (priority 0).", "release_wakeups" },
 };
 
 static void metrics_receive(struct json_object *res)

@@ -353,6 +353,41 @@ static void test_backup_release_skew_only(void)
 	CU_ASSERT(strstr(f.reason, "released") != NULL);
 }
 
+/* A backup whose socket is read late (vrrp_rx_lazy) hands each advert
+ * over at its Master_Down deadline with the time it arrived: the
+ * deadline moves exactly as if each had been read on arrival, and a
+ * master that died is declared down a Master_Down_Interval after its
+ * last advert arrived, not after it was read. */
+static void test_backup_late_read_arrival(void)
+{
+	struct fsm f;
+
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 200, SEC), "");
+	EQU(fsm_next_deadline(&f), 2 * SEC + 3609375);
+	/* The deadline: the adverts of 3 s and 4 s are read now. */
+	EQS(do_recv(&f, 3 * SEC, "10.0.0.2", 200, SEC), "");
+	EQS(do_recv(&f, 4 * SEC, "10.0.0.2", 200, SEC), "");
+	EQS(do_timer(&f, 2 * SEC + 3609375), "");
+	EQU(fsm_next_deadline(&f), 4 * SEC + 3609375);
+	/* Nothing arrived since: down, 3,609 ms after the last arrival. */
+	EQS(do_timer(&f, 4 * SEC + 3609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
+	CU_ASSERT(strstr(f.reason, "for 3609 ms") != NULL);
+
+	/* A release read 400 ms after it arrived (no wakeup for it): the
+	 * takeover is still due Skew_Time after its arrival. */
+	mk(&f, 100, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 200, SEC), "");
+	EQS(do_timer(&f, 2900 * MS), "");       /* the loop at 2.9 s, unread */
+	EQS(do_recv(&f, 2500 * MS, "10.0.0.2", 0, SEC), "");
+	EQU(fsm_next_deadline(&f), 2500 * MS + 609375);
+	EQS(do_timer(&f, 2500 * MS + 609375), "STATE(BACKUP>MASTER) ADVERT(100) ACQUIRE");
+	EQU(f.cause, FSM_CAUSE_RELEASE_SEEN);
+}
+
 /* Whom a fence step fences: the master that went silent; never one that
  * released, nor anybody after a start with nobody heard, nor a lower
  * master we preempt (it is told to release). */
@@ -3164,6 +3199,7 @@ static CU_TestInfo single_tests[] = {
 	{ "INIT and FAULT ignore adverts", test_init_and_fault_ignore_adverts },
 	{ "silent master: whom a fence step fences", test_silent_master_for_fence },
 	{ "backup: priority 0 -> MASTER after Skew_Time", test_backup_release_skew_only },
+	{ "backup read late: Master_Down from each advert's arrival", test_backup_late_read_arrival },
 	{ "backup without preempt: priority 0 too", test_release_nopreempt },
 	{ "master hears priority 0: advert at once", test_master_hears_release },
 	{ "master hears higher priority: steps down", test_master_steps_down_higher },
