@@ -3,7 +3,8 @@
  * heartbeats of protocol "hamgr" (heartbeat-port) use one each.
  * Sends to the VRRP group (224.0.0.18 / ff02::12) or a unicast peer with
  * TTL / hop limit 255 from a pinned source; hands every datagram up with
- * its ingress interface, source and TTL. */
+ * its ingress interface, source and TTL. While every instance is steady
+ * the sockets are read from the instances' own wakeups (hello_io_vote). */
 #ifndef HAMGR_HELLO_IO_H
 #define HAMGR_HELLO_IO_H
 

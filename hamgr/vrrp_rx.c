@@ -3,10 +3,10 @@
 #include "vrrp_rx.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <net/if.h>
 #include <sys/epoll.h>
 
 #include "core/demux.h"

@@ -12,7 +12,8 @@
  * instance finds addresses in them it does not list, and so do packets that
  * fail to decode (each counts the drop, as with a socket each). A unicast
  * instance never sees adverts sent to the group. Sends go out through the
- * same socket. */
+ * same socket. A socket whose instances are all steady backups is read
+ * late, at their Master_Down deadlines or on a release (vrrp_rx_lazy). */
 #ifndef HAMGR_VRRP_RX_H
 #define HAMGR_VRRP_RX_H
 
