@@ -133,9 +133,9 @@ lib_log "n2 MASTER on both $(($(lib_now_ms) - t0)) ms after the kill"
 lib_assert_log n2 'instance web: BACKUP -> MASTER.*no advert from'
 lib_assert_log n2 'instance web6: BACKUP -> MASTER.*no advert from'
 # "no advert from X for N ms": N is Master_Down_Interval (360.9 ms) from
-# the last advert's arrival, give or take the loop's lateness.
+# the last advert's arrival, plus the loop's lateness (generous on a loaded machine).
 for ms in $(lib_log_since_mark n2 | grep -Eo 'no advert from [^ ]+ for [0-9]+ ms' | grep -Eo '[0-9]+ ms' | grep -Eo '[0-9]+'); do
 	lib_assert_ge "silence before the takeover (ms)" "$ms" 360
-	lib_assert_le "silence before the takeover (ms)" "$ms" 1000
+	lib_assert_le "silence before the takeover (ms)" "$ms" 2000
 done
 lib_pass
