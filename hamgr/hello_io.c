@@ -239,6 +239,14 @@ int hello_io_send(struct hello_io *h, int ifindex, const struct ipaddr *src,
 	return udp_io_send(s->fd, ifindex, src, dst, h->port, buf, len);
 }
 
+/* Everything queued on both sockets (bounded): what waited half a second
+ * from hundreds of instances is more than one wakeup's two batches. */
+static void read_all(struct hello_io *h)
+{
+	sock_read(&h->s4, h->s4.fd, HELLO_IO_DRAIN_ROUNDS);
+	sock_read(&h->s6, h->s6.fd, HELLO_IO_DRAIN_ROUNDS);
+}
+
 static void set_lazy(struct hello_io *h)
 {
 	bool lazy = h->users && h->lazy_votes == h->users;
@@ -256,10 +264,8 @@ static void set_lazy(struct hello_io *h)
 	 * another socket: a handover queued here must come before the new
 	 * master's first advert (t_hactl_to: the other backup followed that
 	 * advert first and then ignored the handover as not its master's). */
-	if (!lazy) {
-		sock_read(&h->s4, h->s4.fd, HELLO_IO_DRAIN_ROUNDS);
-		sock_read(&h->s6, h->s6.fd, HELLO_IO_DRAIN_ROUNDS);
-	}
+	if (!lazy)
+		read_all(h);
 }
 
 void hello_io_user(struct hello_io *h, bool add, bool *vote)
@@ -296,10 +302,7 @@ void hello_io_drain_due(struct hello_io *h, uint64_t now, uint64_t every_us)
 	if (!h || !h->lazy || now - h->drained_at < every_us)
 		return;
 	h->drained_at = now;
-	/* All of it (bounded): what waited half a second from hundreds of
-	 * instances is more than one wakeup's two batches. */
-	sock_read(&h->s4, h->s4.fd, HELLO_IO_DRAIN_ROUNDS);
-	sock_read(&h->s6, h->s6.fd, HELLO_IO_DRAIN_ROUNDS);
+	read_all(h);
 }
 
 void hello_io_drain(struct hello_io *h, unsigned family)
