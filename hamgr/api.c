@@ -65,9 +65,12 @@ static int cmd_status(struct daemon *d, struct json_object *args,
 		*code = "ENOENT";
 		return -1;
 	}
+	sd_event_now(d->env.event, CLOCK_MONOTONIC, &now);
+	/* Announcements read late wait up to half a second; what an
+	 * operator (or a scrape) asks about is what has arrived. */
+	hello_io_drain_due(d->env.hello, now, 0);
 	o = json_object_new_object();
 	arr = api_instances_json(d, only);
-	sd_event_now(d->env.event, CLOCK_MONOTONIC, &now);
 	add(o, "node", json_object_new_string(d->conf->node_name));
 	add(o, "version", json_object_new_string(HAMGR_VERSION));
 	add(o, "pid", json_object_new_int((int)getpid()));
