@@ -18,6 +18,7 @@ int deadline_add(struct deadlines *s, struct deadline *d, deadline_fn *fire, voi
 		s->cap = cap;
 	}
 	d->at = d->latest = 0;
+	d->firm = false;
 	d->fire = fire;
 	d->arg = arg;
 	d->set = s;
@@ -48,11 +49,18 @@ void deadline_set(struct deadline *d, uint64_t at, uint64_t accuracy)
 {
 	d->at = at ? at : 1;
 	d->latest = d->at + (accuracy > 1 ? accuracy : 0);
+	d->firm = false;
 }
 
 void deadline_off(struct deadline *d)
 {
 	d->at = d->latest = 0;
+	d->firm = false;
+}
+
+void deadline_firm(struct deadline *d)
+{
+	d->firm = true;
 }
 
 void deadlines_wake(const struct deadlines *s, uint64_t now, uint64_t *coarse,
@@ -69,7 +77,7 @@ void deadlines_wake(const struct deadlines *s, uint64_t now, uint64_t *coarse,
 			continue;
 		if (d->latest - d->at >= DEADLINE_PRECISE_US) {
 			w = coarse;
-		} else if (t > now + DEADLINE_ARM_US) {
+		} else if (!d->firm && t > now + DEADLINE_ARM_US) {
 			/* on time, but not yet near: epoll until it is */
 			w = coarse;
 			t -= DEADLINE_ARM_US;
@@ -110,6 +118,7 @@ size_t deadlines_run(struct deadlines *s, uint64_t now)
 		if (!d || !d->at || d->at > now)
 			continue;
 		d->at = d->latest = 0;
+		d->firm = false;
 		fired++;
 		d->fire(d, now, d->arg);
 	}

@@ -35,6 +35,7 @@ typedef void deadline_fn(struct deadline *d, uint64_t now, void *arg);
 struct deadline {
 	uint64_t at;            /* CLOCK_MONOTONIC us; 0: off */
 	uint64_t latest;        /* it may fire as late as this (coalescing) */
+	bool firm;              /* it will not move before it fires (deadline_firm) */
 	deadline_fn *fire;
 	void *arg;
 	struct deadlines *set;  /* NULL: not added */
@@ -70,6 +71,13 @@ void deadline_set(struct deadline *d, uint64_t at, uint64_t accuracy);
 
 /* Disarm d. */
 void deadline_off(struct deadline *d);
+
+/* d, just set on time, will fire where it is: nothing pushes it back
+ * first (a backup whose adverts are read at its Master_Down deadline).
+ * It waits on the timer from now on, instead of epoll until
+ * DEADLINE_ARM_US before it and then the timer: one wakeup per
+ * deadline, not two. deadline_set and deadline_off clear it. */
+void deadline_firm(struct deadline *d);
 
 /* An on-time deadline further than this (us) from `now` waits with
  * epoll's timeout until it is this close, and on the timer from then on:

@@ -189,10 +189,15 @@ void instance_rearm(struct instance *in)
 		d = p;
 	if (!in->timer.set)
 		return;
-	if (d == 0)
+	if (d == 0) {
 		deadline_off(&in->timer);
-	else
-		deadline_set(&in->timer, d, timer_accuracy(in, d, p));
+		return;
+	}
+	deadline_set(&in->timer, d, timer_accuracy(in, d, p));
+	/* Read late, no advert moves Master_Down before it is due: one
+	 * wakeup on the timer, not epoll first and the timer after. */
+	if (d == in->fsm.master_down_timer && vrrp_rx_is_lazy(in->sub))
+		deadline_firm(&in->timer);
 }
 
 static void on_timer(struct deadline *dl, uint64_t now, void *arg)

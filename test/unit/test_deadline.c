@@ -122,6 +122,32 @@ static void test_far_ontime(void)
 	deadlines_free(&s);
 }
 
+/* A firm deadline (nothing will push it back: a backup reading its
+ * adverts at Master_Down) goes on the timer however far it is, and
+ * stops being firm once it fires or is set again. */
+static void test_firm(void)
+{
+	struct deadlines s = { 0 };
+	struct rec down;
+	uint64_t coarse, precise, t = 1000000, mdi = 360000;
+
+	add(&s, &down);
+	deadline_set(&down.d, t + mdi, 1);
+	deadline_firm(&down.d);
+	deadlines_wake(&s, t, &coarse, &precise);
+	CU_ASSERT(coarse == 0 && precise == t + mdi);
+	CU_ASSERT_EQUAL(deadlines_run(&s, t + mdi), 1);
+	deadline_set(&down.d, t + 2 * mdi, 1);
+	deadlines_wake(&s, t + mdi, &coarse, &precise);
+	CU_ASSERT(coarse == t + 2 * mdi - DEADLINE_ARM_US && precise == 0);
+	/* a deadline that may be late stays on epoll, firm or not */
+	deadline_set(&down.d, t + 2 * mdi, DEADLINE_PRECISE_US);
+	deadline_firm(&down.d);
+	deadlines_wake(&s, t + mdi, &coarse, &precise);
+	CU_ASSERT(coarse == t + 2 * mdi && precise == 0);
+	deadlines_free(&s);
+}
+
 static void test_delete_from_callback(void)
 {
 	struct deadlines s = { 0 };
@@ -190,6 +216,7 @@ static CU_TestInfo tests[] = {
 	{ "only due deadlines fire, once", test_due_only },
 	{ "epoll's timeout or the shared timer", test_coarse_and_precise },
 	{ "on time but far: epoll until near", test_far_ontime },
+	{ "firm: on the timer at once", test_firm },
 	{ "deleted and re-armed from a callback", test_delete_from_callback },
 	{ "the loop on sd-event", test_loop },
 	CU_TEST_INFO_NULL,
