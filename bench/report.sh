@@ -5,6 +5,9 @@
 # Environment: BENCH_OUT (default $HM_BUILD/bench), BENCH_DOC (default
 # docs/BENCHMARKS.md), BENCH_TERM and BENCH_EXT (another gnuplot terminal
 # and file extension for the charts, e.g. "pngcairo" and png to look at).
+# What is written by hand stays: the "### " subsections of the generated
+# sections, and everything from "## Protocol hamgr" on. Text between a
+# generated table and the first "### " is replaced with the table.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -128,6 +131,22 @@ starvation_table() {
 # they are, at the end of the page.
 KEEP=$(sed -n '/^## Protocol hamgr: node death and handover$/,$p' "$DOC" 2>/dev/null)
 
+# kept HEADING: the hand-written subsections (from the first "### " on)
+# of a generated section of the page as it is, printed after the new
+# tables: what a measurement by hand found stays when the page is
+# written again.
+kept() {
+	[ -f "$DOC" ] || return 0
+	awk -v h="$1" '
+		$0 == h { in_sec = 1; next }
+		in_sec && /^## / { exit }
+		in_sec && /^### / { sub_sec = 1 }
+		sub_sec { print }' "$DOC"
+}
+KEEP_SCALE=$(kept "## Idle CPU and memory against instances")
+KEEP_ADDRS=$(kept "## Takeover of 1,000 addresses")
+KEEP_STARVE=$(kept "## Stability under load")
+
 {
 	cat <<'MD'
 # Benchmarks
@@ -171,6 +190,7 @@ MD
 	scale_table
 	echo
 	scale_chart
+	[ -n "$KEEP_SCALE" ] && printf '\n%s\n' "$KEEP_SCALE"
 	cat <<'MD'
 
 ## Takeover of 1,000 addresses
@@ -195,6 +215,7 @@ MD
 	addrs_table
 	echo
 	addrs_chart
+	[ -n "$KEEP_ADDRS" ] && printf '\n%s\n' "$KEEP_ADDRS"
 	cat <<'MD'
 
 ## Stability under load
@@ -212,6 +233,7 @@ instance, took seconds to catch up with 100 of them).
 
 MD
 	starvation_table
+	[ -n "$KEEP_STARVE" ] && printf '\n%s\n' "$KEEP_STARVE"
 	if [ -s "$OUT/failover.txt" ]; then
 		printf '\n## Failover\n\nbench/failover.sh (bench/README.md):\n\n```\n'
 		cat "$OUT/failover.txt"

@@ -13,7 +13,6 @@
 #include "hello_io.h"
 #include "monotime.h"
 #include "quorum_corosync.h"
-#include "vrrp_rx.h"
 
 uint8_t announce_flags(const struct instance *in)
 {
@@ -183,18 +182,12 @@ void instance_quorum_changed(struct instance *in)
 		announce_quorum(in);
 }
 
-/* How early an announcement may leave with an advert sent or read: the
- * longest gap between the instance's wakeups, an advert interval, or
- * Master_Down_Interval for a backup that reads its adverts late (at that
- * deadline); a quarter period at the most, half a period read late. */
+/* How early an announcement may leave with an advert sent or read: an
+ * advert interval, a quarter period at the most. */
 static uint64_t piggyback_window(const struct instance *in)
 {
 	uint64_t w = in->conf.advert_interval_us, q = announce_period(&in->conf) / 4;
 
-	if (in->fsm.state == FSM_BACKUP && vrrp_rx_is_lazy(in->sub)) {
-		w = fsm_master_down_interval(&in->fsm);
-		q *= 2;
-	}
 	return w < q ? w : q;
 }
 
