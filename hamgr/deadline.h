@@ -15,7 +15,8 @@
  * deadline (Master_Down, the pipeline's steps: failover timing) must fire
  * on time: it waits with epoll's timeout too until it is 2 ms away, then
  * on one sd-event timer shared by the set, armed at the earliest of
- * them, as precise as before.
+ * them, as precise as before (on the timer at once if nothing can move
+ * it first: deadline_firm).
  *
  * Everything else (monitors, tracks, announcements, control clients)
  * stays in sd-event: those fire seldom. */
