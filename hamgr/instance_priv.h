@@ -248,7 +248,7 @@ int announce_check_successor(struct instance *in, const char *to, bool force,
 void announce_stop(struct instance *in);
 /* Announcements may be read up to ANNOUNCE_LAZY_US late (hello_io_vote)
  * while every instance is steady: a backup reading its adverts late
- * (steady_backup, instance.c), or a confirmed master that heard no other
+ * (instance.c vote_lazy), or a confirmed master that heard no other
  * node's advert for that long. Not with a quorum: the announcements are
  * its clock. announce_drain reads them, from the instance's own timer,
  * every ANNOUNCE_LAZY_US / 2 at most, or at once with now_too (a backup
