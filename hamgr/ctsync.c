@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "preflight.h"
 #include "udp_io.h"
 
 #define TICK_US 250000ULL           /* keepalive and request timer */
@@ -510,6 +511,7 @@ struct ctsync *ctsync_open(sd_event *event, const struct conf *c, char *err, siz
 	struct ctsync *s = calloc(1, sizeof(*s));
 	size_t cap = ctcache_slots_for(c->sync.max_entries);
 	size_t msz = c->sync.message_size;
+	char why[256];
 	int k;
 
 	if (!s || sodium_init() < 0) {
@@ -536,6 +538,9 @@ struct ctsync *ctsync_open(sd_event *event, const struct conf *c, char *err, siz
 	}
 	if (sock_open(s, err, errlen) < 0 || ctsync_kernel_open(s, err, errlen) < 0)
 		goto fail;
+	preflight_ct_events_warning(preflight_ct_events(PREFLIGHT_CT_EVENTS), why, sizeof(why));
+	if (why[0])
+		log_warnx("%s", why);
 	if (sd_event_add_time_relative(event, &s->timer, CLOCK_MONOTONIC, TICK_US, 0, on_tick,
 				       s) < 0 ||
 	    sd_event_source_set_enabled(s->timer, SD_EVENT_ON) < 0) {

@@ -1,11 +1,18 @@
 /* ctsync_kernel: the three ctnetlink sockets of conntrack-sync (libmnl,
  * NETLINK_NETFILTER), each an sd-event io source:
  *  - events: the NFNLGRP_CONNTRACK_NEW/UPDATE/DESTROY groups, with a large
- *    receive buffer, joined only while the node is the sender (a
- *    receiver's membership made the kernel build an event for every entry
- *    its commit wrote: a third of the commit's time, then as long again to
- *    read them); ENOBUFS (the kernel dropped events) is counted and
- *    answered with a full dump, never passed over;
+ *    receive buffer. NEW and UPDATE are joined only while the node is the
+ *    sender (a receiver's membership made the kernel build an event for
+ *    every entry its commit wrote: a third of the commit's time, then as
+ *    long again to read them). DESTROY is joined for good: with
+ *    nf_conntrack_events = 2 (the kernel's default since 5.19) an entry
+ *    made while no socket listens to a conntrack group gets no event
+ *    extension and never reports anything, so without a listener the
+ *    entries a receiver's commit wrote stayed silent once it was the
+ *    sender: their ends and state changes never reached the peers. A
+ *    receiver reads its destroys and forgets them. ENOBUFS (the kernel
+ *    dropped events) is counted and answered with a full dump, never
+ *    passed over;
  *  - dump: IPCTNL_MSG_CT_GET with NLM_F_DUMP, read a bounded number of
  *    datagrams per loop iteration;
  *  - commands: the commit (CT_NEW) and flush (CT_DELETE) runs, one batch
@@ -336,8 +343,8 @@ static int member(struct mnl_socket *nl, int opt, unsigned group)
 
 int ctsync_kernel_listen(struct ctsync *s, bool on)
 {
-	static const unsigned groups[] = { NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_UPDATE,
-					   NFNLGRP_CONNTRACK_DESTROY };
+	/* DESTROY stays joined (ctsync_kernel_open) */
+	static const unsigned groups[] = { NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_UPDATE };
 	int opt = on ? NETLINK_ADD_MEMBERSHIP : NETLINK_DROP_MEMBERSHIP;
 	size_t i;
 
@@ -360,10 +367,10 @@ int ctsync_kernel_open(struct ctsync *s, char *err, size_t errlen)
 	s->cmd_nl = nl_open();
 	if (!s->ev_nl || !s->dump_nl || !s->cmd_nl)
 		what = "netlink socket (NETLINK_NETFILTER)";
-	/* a first membership checks the groups exist (nf_conntrack_netlink);
-	 * the events socket joins them for good as the sender (ctsync_hold) */
-	else if (member(s->ev_nl, NETLINK_ADD_MEMBERSHIP, NFNLGRP_CONNTRACK_NEW) < 0 ||
-		 member(s->ev_nl, NETLINK_DROP_MEMBERSHIP, NFNLGRP_CONNTRACK_NEW) < 0)
+	/* DESTROY for good (also checks the groups exist: nf_conntrack_netlink),
+	 * so every entry made from now on, a commit's too, gets its event
+	 * extension; NEW and UPDATE while the node is the sender (ctsync_hold) */
+	else if (member(s->ev_nl, NETLINK_ADD_MEMBERSHIP, NFNLGRP_CONNTRACK_DESTROY) < 0)
 		what = "conntrack event groups";
 	else if (setbuf_force(s->ev_nl, SO_RCVBUFFORCE, SO_RCVBUF, EV_RCVBUF) < 0 ||
 		 setbuf_force(s->dump_nl, SO_RCVBUFFORCE, SO_RCVBUF, EV_RCVBUF) < 0 ||

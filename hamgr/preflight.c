@@ -335,10 +335,54 @@ static void warn_solicited(const struct conf *c, size_t first, preflight_warn_fn
 	warn(arg, msg);
 }
 
+int preflight_ct_events(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int v = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &v) != 1 || v < 0)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+void preflight_ct_events_warning(int events, char *msg, size_t len)
+{
+	msg[0] = '\0';
+	if (events == 0)
+		snprintf(msg, len, "conntrack-sync: the kernel's conntrack events are off "
+			 "(net.netfilter.nf_conntrack_events = 0): the sender can send full dumps "
+			 "only, no change as it happens; set it to 1 or 2 (hamgr.conf(5), "
+			 "Conntrack sync)");
+}
+
+/* conntrack-sync on (a sync section and an instance that uses it) with
+ * the kernel's events off. */
+static void warn_ct_events(const struct conf *c, preflight_warn_fn *warn, void *arg)
+{
+	char msg[CONF_PATH_MAX + 320], w[256];
+	size_t i;
+
+	for (i = 0; i < c->n_instances && !c->instances[i].conntrack_sync; i++)
+		;
+	if (!c->sync.present || i == c->n_instances)
+		return;
+	preflight_ct_events_warning(preflight_ct_events(PREFLIGHT_CT_EVENTS), w, sizeof(w));
+	if (!w[0])
+		return;
+	snprintf(msg, sizeof(msg), "%s:%d: %s", c->file, c->sync.line, w);
+	warn(arg, msg);
+}
+
 void preflight_warnings(const struct conf *c, preflight_warn_fn *warn, void *arg)
 {
 	bool asked = false;
 	size_t i, j;
+
+	if (c)
+		warn_ct_events(c, warn, arg);
 
 	for (i = 0; c && i < c->n_instances; i++) {
 		const struct conf_instance *in = &c->instances[i];

@@ -24,8 +24,20 @@ typedef void preflight_warn_fn(void *arg, const char *msg);
 /* What a start logs and survives: interfaces (of instances and tracks)
  * that do not exist, since they may appear later; instance by instance.
  * And what works but is slow: more IPv6 VIPs on one interface, in
- * solicited-node groups of their own, than a takeover adds quickly. */
+ * solicited-node groups of their own, than a takeover adds quickly. And
+ * conntrack-sync with the kernel's conntrack events off. */
 void preflight_warnings(const struct conf *c, preflight_warn_fn *warn, void *arg);
+
+/* PREFLIGHT_CT_EVENTS: the sysctl that says whether the kernel reports
+ * conntrack events. preflight_ct_events reads it at PATH: 0 off, 1 on, 2
+ * on for entries made while a program listens (the default since Linux
+ * 5.19), -1 unreadable (no conntrack module: a start says so itself). */
+#define PREFLIGHT_CT_EVENTS "/proc/sys/net/netfilter/nf_conntrack_events"
+int preflight_ct_events(const char *path);
+
+/* The warning for conntrack-sync with events at EVENTS (as above) into
+ * msg, or "" when there is nothing to say. */
+void preflight_ct_events_warning(int events, char *msg, size_t len);
 
 /* The program a resource runs: script as given, or for type "ocf" with
  * "provider:agent", $OCF_ROOT (default /usr/lib/ocf)/resource.d/provider/agent. */

@@ -273,7 +273,9 @@ ct_flows_up() {
 # fwb caches at least the N flows' entries (and the UDP flow's).
 ct_wait_cached() {
 	lib_poll 10 ct_cached_at_least fwb $(($1 + 2)) ||
-		lib_fail "fwb caches $(ct_status fwb .conntrack_sync.cached_entries) entries, expected $(($1 + 2))"
+		lib_fail "fwb caches $(ct_status fwb .conntrack_sync.cached_entries) entries," \
+			"expected $(($1 + 2)); fwa caches $(ct_status fwa .conntrack_sync.cached_entries);" \
+			"fwb: $(ct_status fwb '.conntrack_sync | {gaps, missing, dump_pending, resyncs, drops} | tojson')"
 }
 
 # hactl switchover of both instances from FROM to TO.
@@ -302,4 +304,58 @@ ct_flows_survived() {
 	lib_assert_eq "connections reset" 0 "$(ct_client resets)"
 	lib_assert_eq "TCP connections open" "$((n + 1))" "$(ct_client open)"
 	ct_server_check "$((n + 1))"
+}
+
+# fwa and fwb cache the same count, at least MIN, and fwb misses nothing.
+ct_counts_match() {
+	local a b
+	a=$(ct_status fwa .conntrack_sync.cached_entries)
+	b=$(ct_status fwb .conntrack_sync.cached_entries)
+	[ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" -ge "$1" ] &&
+		[ "$(ct_status fwb '.conntrack_sync | "\(.missing) \(.dump_pending)"')" = "0 false" ]
+}
+
+# fwa fails (ct_fail) with the flows marked; fwb takes over and its kernel
+# holds at least N + 1 (the flows and the stream) established TCP entries.
+ct_failover() {
+	local committed
+	: >"$LIB_TMP/client.status.mark"
+	lib_log "fwa fails"
+	ct_fail fwa
+	ct_wait_state fwb MASTER 5
+	ct_log_commit fwb
+	committed=$(lib_exec fwb conntrack -L -f "ipv$CT_FAMILY" -p tcp --orig-port-dst "$CT_PORT" 2>/dev/null |
+		grep -c ESTABLISHED)
+	lib_assert_ge "fwb's kernel: IPv$CT_FAMILY TCP entries" "$committed" "$(($1 + 1))"
+}
+
+# ct_events NODE: the conntrack events NODE read so far.
+ct_events() { ct_status "$1" .conntrack_sync.events; }
+ct_events_since() { [ "$(($(ct_events "$1") - $2))" -ge "$3" ]; }
+
+# NODE read at least N events since it had read EV0 (ct_events), within 5 s:
+# the ends of N connections that closed.
+ct_wait_ends() {
+	lib_poll 5 ct_events_since "$1" "$2" "$3" ||
+		lib_fail "$1 read $(($(ct_events "$1") - $2)) conntrack events as $3 connections" \
+			"closed, expected at least $3"
+	lib_log "$1 read $(($(ct_events "$1") - $2)) events as the connections closed"
+}
+
+# COUNT short connections from the client to the server, one after the
+# other (their TIME_WAIT entries stay in the table); "short connections: K"
+# (those that connected) in $LIB_TMP/short.out.
+ct_short_conns() {
+	lib_exec cli timeout 30 python3 -c '
+import socket, sys
+ok = 0
+for i in range(int(sys.argv[3])):
+    try:
+        s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2)
+        s.close()
+        ok += 1
+    except OSError:
+        pass
+print("short connections: %d" % ok)
+' "$CT_SRV" "$CT_PORT" "$1" >"$LIB_TMP/short.out" 2>&1
 }

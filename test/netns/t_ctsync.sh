@@ -43,13 +43,6 @@ lib_assert_ge "truncated dropped (decode)" $((d1 - d0)) "$truncated"
 lib_assert_ge "foreign source dropped" $((s1 - s0)) "$foreign"
 lib_poll 3 ct_all_fresh "$((N + 1))" || lib_fail "flows hurt by the rogue"
 
-: >"$LIB_TMP/client.status.mark"
-lib_log "fwa fails"
-ct_fail fwa
-ct_wait_state fwb MASTER 5
-ct_log_commit fwb
-committed=$(lib_exec fwb conntrack -L -f "ipv$CT_FAMILY" -p tcp --orig-port-dst "$CT_PORT" 2>/dev/null |
-	grep -c ESTABLISHED)
-lib_assert_ge "fwb's kernel: IPv$CT_FAMILY TCP entries" "$committed" "$((N + 1))"
+ct_failover "$N"
 ct_flows_survived "$N" failover
 lib_pass

@@ -26,13 +26,6 @@ ct_flow_tuples() {
 		sed -E 's/^([a-z]+) +[0-9]+ +[0-9]+ +([A-Z_]*) *(src=[^ ]+ dst=[^ ]+ sport=[^ ]+ dport=[^ ]+).*/\1 \2 \3/' |
 		sort
 }
-ct_counts_match() {
-	local a b
-	a=$(ct_status fwa .conntrack_sync.cached_entries)
-	b=$(ct_status fwb .conntrack_sync.cached_entries)
-	[ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" -ge "$((N + 2 + SHORT))" ] &&
-		[ "$(ct_status fwb '.conntrack_sync | "\(.missing) \(.dump_pending)"')" = "0 false" ]
-}
 ct_metric() {
 	"$CT_HACTL" -s "$LIB_TMP/$1.sock" metrics | sed -n "s/^$2 //p"
 }
@@ -52,18 +45,7 @@ ip netns exec "$LIB_BR" nft -f - <<-EOF || lib_fail "nft: loss"
 EOF
 lib_log "loss on: a fifth of fwa's sync datagrams dropped"
 ct_flows_up "$N" 50
-lib_exec cli timeout 30 python3 -c '
-import socket, sys
-ok = 0
-for i in range(int(sys.argv[3])):
-    try:
-        s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2)
-        s.close()
-        ok += 1
-    except OSError:
-        pass
-print("short connections: %d" % ok)
-' "$CT_SRV" "$CT_PORT" "$SHORT" >"$LIB_TMP/short.out" 2>&1 || lib_fail "short connections: $(cat "$LIB_TMP/short.out")"
+ct_short_conns "$SHORT" || lib_fail "short connections: $(cat "$LIB_TMP/short.out")"
 lib_log "$(cat "$LIB_TMP/short.out")"
 sleep 2
 lost=$(ip netns exec "$LIB_BR" nft list chain bridge hmloss f | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
@@ -71,7 +53,7 @@ ip netns exec "$LIB_BR" nft delete table bridge hmloss || lib_fail "nft: loss of
 t0=$(lib_now_ms)
 lib_log "loss off: $lost sync datagrams dropped"
 lib_assert_ge "sync datagrams dropped" "${lost:-0}" "$((${CT_LOSS:-20} ? 20 : 0))"
-if ! lib_poll 20 ct_counts_match; then
+if ! lib_poll 20 ct_counts_match "$((N + 2 + SHORT))"; then
 	lib_log "fwb: $(ct_status fwb .conntrack_sync | tr -d " \n")"
 	lib_fail "caches differ after the loss: fwa $(ct_status fwa .conntrack_sync.cached_entries), fwb $(ct_status fwb .conntrack_sync.cached_entries)"
 fi

@@ -272,6 +272,35 @@ static void test_solicited(void)
 	CU_ASSERT_STRING_EQUAL(warnings, "");
 }
 
+/* The events sysctl as read from a file: the value, or -1 for a file
+ * missing or not a number; only 0 is warned about. */
+static void test_ct_events(void)
+{
+	char p[128], w[256];
+	static const struct { const char *text; int want; } cases[] = {
+		{ "0\n", 0 }, { "1\n", 1 }, { "2\n", 2 }, { "x\n", -1 }, { "", -1 },
+	};
+	size_t i;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/nf_conntrack_events", dir);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		f = fopen(p, "w");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		fputs(cases[i].text, f);
+		fclose(f);
+		CU_ASSERT_EQUAL(preflight_ct_events(p), cases[i].want);
+	}
+	unlink(p);
+	CU_ASSERT_EQUAL(preflight_ct_events(p), -1);
+	preflight_ct_events_warning(0, w, sizeof(w));
+	CU_ASSERT_PTR_NOT_NULL(strstr(w, "net.netfilter.nf_conntrack_events = 0"));
+	preflight_ct_events_warning(2, w, sizeof(w));
+	CU_ASSERT_STRING_EQUAL(w, "");
+	preflight_ct_events_warning(-1, w, sizeof(w));
+	CU_ASSERT_STRING_EQUAL(w, "");
+}
+
 static CU_TestInfo tests[] = {
 	{ "programs present", test_ok },
 	{ "missing, not executable, not a file", test_missing },
@@ -280,6 +309,7 @@ static CU_TestInfo tests[] = {
 	{ "system checks in file order", test_system_order },
 	{ "missing interfaces are warnings", test_interfaces },
 	{ "many solicited-node groups warn", test_solicited },
+	{ "conntrack events off warn", test_ct_events },
 	CU_TEST_INFO_NULL,
 };
 
