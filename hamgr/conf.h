@@ -169,6 +169,8 @@ struct conf_sync {
 	unsigned message_size;          /* datagram bytes; default 1400 */
 	enum conf_sync_release release; /* what a master leaves in its table
 					   when it releases; default keep */
+	bool tcp_window_tracking;       /* a commit's TCP entries keep window
+					   tracking; default false: liberal */
 };
 
 struct conf {

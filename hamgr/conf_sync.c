@@ -4,7 +4,8 @@
  *            peers = {"192.0.2.2"} | multicast = "239.192.0.1"
  *            port = 3780  protocols = {"tcp", "udp", "icmp"}
  *            ignore = {"198.51.100.0/24"}  max-entries = 131072
- *            message-size = 1400  release = "keep" | "flush" }
+ *            message-size = 1400  release = "keep" | "flush"
+ *            tcp-window-tracking = false }
  *
  * One section at most; with it, conntrack-sync = true is accepted in
  * instances, and it needs auth-key-file (every sync message is signed).
@@ -32,6 +33,7 @@ cfg_opt_t conf_sync_opts[] = {
 	CFG_INT_CB("max-entries", SYNC_MAX_ENTRIES_DEFAULT, CFGF_NONE, conf_cb_int),
 	CFG_INT_CB("message-size", SYNC_MESSAGE_SIZE_DEFAULT, CFGF_NONE, conf_cb_int),
 	CFG_STR_CB("release", "keep", CFGF_NONE, cb_release),
+	CFG_BOOL_CB("tcp-window-tracking", cfg_false, CFGF_NONE, conf_cb_bool),
 	HEADER,
 	CFG_END()
 };
@@ -176,6 +178,7 @@ static void build_one(cfg_t *t, struct conf_sync *s)
 	s->message_size = (unsigned)cfg_getint(t, "message-size");
 	s->release = strcmp(cfg_getstr(t, "release"), "flush") ? CONF_SYNC_KEEP
 								: CONF_SYNC_FLUSH;
+	s->tcp_window_tracking = cfg_getbool(t, "tcp-window-tracking");
 }
 
 void conf_sync_build(cfg_t *root, struct conf *c)
@@ -221,5 +224,5 @@ bool conf_sync_equal(const struct conf_sync *a, const struct conf_sync *b)
 	       a->port == b->port && a->protocols == b->protocols &&
 	       a->n_ignore == b->n_ignore && addrs_equal(a->ignore, b->ignore, a->n_ignore) &&
 	       a->max_entries == b->max_entries && a->message_size == b->message_size &&
-	       a->release == b->release;
+	       a->release == b->release && a->tcp_window_tracking == b->tcp_window_tracking;
 }

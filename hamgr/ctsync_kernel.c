@@ -257,7 +257,8 @@ static bool send_batch(struct ctsync *s)
 			last->nlmsg_flags &= (uint16_t)~NLM_F_ACK;
 		last = (struct nlmsghdr *)(buf + len);
 		len += s->run.flush ? ctsync_nl_put_delete(buf + len, seq, &slot->e)
-				    : ctsync_nl_put_new(buf + len, seq, &slot->e);
+				    : ctsync_nl_put_new(buf + len, seq, &slot->e,
+							!s->cfg.tcp_window_tracking);
 		n++;
 	}
 	if (!n)

@@ -265,8 +265,13 @@ static struct ctmsg_tuple reply_for_create(const struct ctmsg_entry *e)
 	return r;
 }
 
-size_t ctsync_nl_put_new(void *buf, uint32_t seq, const struct ctmsg_entry *e)
+size_t ctsync_nl_put_new(void *buf, uint32_t seq, const struct ctmsg_entry *e, bool liberal)
 {
+	/* The kernel tracks the window of a connection it picks up without
+	 * its SYN liberally too: the committed entry has no window data
+	 * (td_maxwin 0), and a stream with much in flight at the takeover
+	 * could be judged out of window and stall. */
+	uint8_t lib = liberal ? IP_CT_TCP_FLAG_BE_LIBERAL : 0;
 	struct nlmsghdr *nlh = put_hdr(buf, IPCTNL_MSG_CT_NEW,
 				       NLM_F_REQUEST | NLM_F_CREATE | NLM_F_ACK, seq,
 				       e->orig.family);
@@ -280,9 +285,9 @@ size_t ctsync_nl_put_new(void *buf, uint32_t seq, const struct ctmsg_entry *e)
 	if (e->flags & CTMSG_E_TCP) {
 		struct nlattr *pi = mnl_attr_nest_start(nlh, CTA_PROTOINFO);
 		struct nlattr *tcp = mnl_attr_nest_start(nlh, CTA_PROTOINFO_TCP);
-		struct nf_ct_tcp_flags fo = { e->tflags_orig & TFLAGS_SETTABLE,
+		struct nf_ct_tcp_flags fo = { (e->tflags_orig & TFLAGS_SETTABLE) | lib,
 					      TFLAGS_SETTABLE };
-		struct nf_ct_tcp_flags fr = { e->tflags_reply & TFLAGS_SETTABLE,
+		struct nf_ct_tcp_flags fr = { (e->tflags_reply & TFLAGS_SETTABLE) | lib,
 					      TFLAGS_SETTABLE };
 
 		mnl_attr_put_u8(nlh, CTA_PROTOINFO_TCP_STATE, e->tcp_state);

@@ -152,9 +152,11 @@ void ctsync_kernel_step(struct ctsync *s);
 int ctsync_nl_parse(const struct nlmsghdr *nlh, struct ctmsg_entry *e, bool *destroy);
 
 /* Put a CT_NEW (create or update, NLM_F_ACK) of e, or a CT_DELETE of its
- * original tuple, at buf (room: CTSYNC_NL_MSG_MAX). Returns its length. */
+ * original tuple, at buf (room: CTSYNC_NL_MSG_MAX). Returns its length.
+ * liberal: a TCP entry is written be-liberal both ways (no window
+ * tracking; sync option tcp-window-tracking = false). */
 #define CTSYNC_NL_MSG_MAX 512
-size_t ctsync_nl_put_new(void *buf, uint32_t seq, const struct ctmsg_entry *e);
+size_t ctsync_nl_put_new(void *buf, uint32_t seq, const struct ctmsg_entry *e, bool liberal);
 size_t ctsync_nl_put_delete(void *buf, uint32_t seq, const struct ctmsg_entry *e);
 /* A dump request of both families' tables. */
 size_t ctsync_nl_put_dump(void *buf, uint32_t seq);

@@ -38,6 +38,7 @@ static void test_defaults(void)
 	CU_ASSERT_EQUAL(c->sync.max_entries, 131072);
 	CU_ASSERT_EQUAL(c->sync.message_size, 1400);
 	CU_ASSERT_EQUAL(c->sync.release, CONF_SYNC_KEEP);
+	CU_ASSERT_FALSE(c->sync.tcp_window_tracking);
 	conf_free(c);
 }
 
@@ -51,7 +52,8 @@ static void test_values(void)
 				    "  ignore = {\"198.51.100.0/24\", \"2001:db8::/32\"}\n"
 				    "  max-entries = 1000\n"
 				    "  message-size = 9000\n"
-				    "  release = \"flush\"\n"), err);
+				    "  release = \"flush\"\n"
+				    "  tcp-window-tracking = true\n"), err);
 
 	if (!c)
 		printf("\n  %s\n", err);
@@ -66,6 +68,7 @@ static void test_values(void)
 	CU_ASSERT_EQUAL(c->sync.max_entries, 1000);
 	CU_ASSERT_EQUAL(c->sync.message_size, 9000);
 	CU_ASSERT_EQUAL(c->sync.release, CONF_SYNC_FLUSH);
+	CU_ASSERT_TRUE(c->sync.tcp_window_tracking);
 	conf_free(c);
 	/* a sync section without any instance using it is fine */
 	c = parse("auth-key-file = \"/k\"\ninstance a { interface = e\n vrid = 1\n"
@@ -132,6 +135,9 @@ static void test_equal(void)
 	CU_ASSERT_TRUE(conf_sync_equal(&a->sync, &b->sync));   /* lines aside */
 	CU_ASSERT_FALSE(conf_sync_equal(&a->sync, &c->sync));
 	b->sync.release = CONF_SYNC_FLUSH;
+	CU_ASSERT_FALSE(conf_sync_equal(&a->sync, &b->sync));
+	b->sync.release = a->sync.release;
+	b->sync.tcp_window_tracking = true;
 	CU_ASSERT_FALSE(conf_sync_equal(&a->sync, &b->sync));
 	conf_free(a);
 	conf_free(b);

@@ -43,7 +43,7 @@ static void test_roundtrip(void)
 	uint8_t buf[CTSYNC_NL_MSG_MAX];
 	struct ctmsg_entry e = tcp_entry(), got;
 	bool destroy = true;
-	size_t len = ctsync_nl_put_new(buf, 42, &e);
+	size_t len = ctsync_nl_put_new(buf, 42, &e, false);
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 
 	CU_ASSERT_TRUE(len > sizeof(*nlh) && len <= sizeof(buf));
@@ -56,11 +56,40 @@ static void test_roundtrip(void)
 	/* a status the kernel owns is not written; CONFIRMED always is */
 	e.status = IPS_SEEN_REPLY | IPS_DYING | IPS_EXPECTED;
 	e.tflags_orig = 0xff;
-	ctsync_nl_put_new(buf, 43, &e);
+	ctsync_nl_put_new(buf, 43, &e, false);
 	CU_ASSERT_EQUAL(ctsync_nl_parse(nlh, &got, &destroy), 1);
 	CU_ASSERT_EQUAL(got.status, IPS_SEEN_REPLY | IPS_CONFIRMED);
 	CU_ASSERT_EQUAL(got.tflags_orig, IP_CT_TCP_FLAG_WINDOW_SCALE |
 			IP_CT_TCP_FLAG_SACK_PERM | IP_CT_TCP_FLAG_BE_LIBERAL);
+}
+
+/* Without window tracking both directions are written be-liberal, the
+ * options negotiated kept; with it, only what the source had. */
+static void test_liberal(void)
+{
+	uint8_t buf[CTSYNC_NL_MSG_MAX];
+	struct ctmsg_entry e = tcp_entry(), got;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	bool destroy;
+
+	e.tflags_orig = IP_CT_TCP_FLAG_WINDOW_SCALE;
+	e.tflags_reply = 0;
+	ctsync_nl_put_new(buf, 9, &e, true);
+	CU_ASSERT_EQUAL(ctsync_nl_parse(nlh, &got, &destroy), 1);
+	CU_ASSERT_EQUAL(got.tflags_orig, IP_CT_TCP_FLAG_WINDOW_SCALE | IP_CT_TCP_FLAG_BE_LIBERAL);
+	CU_ASSERT_EQUAL(got.tflags_reply, IP_CT_TCP_FLAG_BE_LIBERAL);
+	ctsync_nl_put_new(buf, 10, &e, false);
+	CU_ASSERT_EQUAL(ctsync_nl_parse(nlh, &got, &destroy), 1);
+	CU_ASSERT_EQUAL(got.tflags_orig, IP_CT_TCP_FLAG_WINDOW_SCALE);
+	CU_ASSERT_EQUAL(got.tflags_reply, 0);
+	/* not TCP: nothing to be liberal about */
+	e = tcp_entry();
+	e.orig.proto = e.reply.proto = 17;
+	e.flags = 0;
+	e.tcp_state = e.wscale_orig = e.wscale_reply = e.tflags_orig = e.tflags_reply = 0;
+	ctsync_nl_put_new(buf, 11, &e, true);
+	CU_ASSERT_EQUAL(ctsync_nl_parse(nlh, &got, &destroy), 1);
+	CU_ASSERT_EQUAL(got.flags & CTMSG_E_TCP, 0);
 }
 
 static void test_nat(void)
@@ -73,7 +102,7 @@ static void test_nat(void)
 	inet_pton(AF_INET, "203.0.113.1", e.reply.dst);   /* SNAT to the VIP */
 	e.reply.dport = 61000;
 	e.status |= IPS_SRC_NAT;
-	ctsync_nl_put_new(buf, 1, &e);
+	ctsync_nl_put_new(buf, 1, &e, false);
 	CU_ASSERT_EQUAL(ctsync_nl_parse(nlh, &got, &destroy), 1);
 	/* written untranslated: the kernel's NAT setup translates it */
 	CU_ASSERT_EQUAL(memcmp(got.reply.dst, e.orig.src, 4), 0);
@@ -99,20 +128,21 @@ static void test_delete_dump_skip(void)
 	CU_ASSERT_EQUAL(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
 	CU_ASSERT_EQUAL(ctsync_nl_parse(nlh, &got, &destroy), 0);   /* a GET */
 	/* another family, another protocol: not ours */
-	ctsync_nl_put_new(buf, 7, &e);
+	ctsync_nl_put_new(buf, 7, &e, false);
 	nfg = mnl_nlmsg_get_payload(nlh);
 	nfg->nfgen_family = AF_BRIDGE;
 	CU_ASSERT_EQUAL(ctsync_nl_parse(nlh, &got, &destroy), 0);
 	e.orig.proto = e.reply.proto = 132;
 	e.flags = 0;
 	e.tcp_state = e.wscale_orig = e.wscale_reply = e.tflags_orig = e.tflags_reply = 0;
-	ctsync_nl_put_new(buf, 8, &e);
+	ctsync_nl_put_new(buf, 8, &e, false);
 	CU_ASSERT_EQUAL(ctsync_nl_parse(nlh, &got, &destroy), 0);
 }
 
 static CU_TestInfo tests[] = {
 	{ "commit message parses back", test_roundtrip },
 	{ "NAT", test_nat },
+	{ "be-liberal without window tracking", test_liberal },
 	{ "delete, dump, skipped", test_delete_dump_skip },
 	CU_TEST_INFO_NULL,
 };
