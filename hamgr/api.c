@@ -65,7 +65,7 @@ static int cmd_status(struct daemon *d, struct json_object *args,
 		*code = "ENOENT";
 		return -1;
 	}
-	sd_event_now(d->env.event, CLOCK_MONOTONIC, &now);
+	now = deadlines_now(d->env.deadlines, d->env.event);
 	/* Announcements read late wait up to half a second; what an
 	 * operator (or a scrape) asks about is what has arrived. */
 	hello_io_drain_due(d->env.hello, now, 0);

@@ -158,6 +158,21 @@ static int arm_precise(sd_event *e, struct deadlines *s, uint64_t at)
 	return 0;
 }
 
+uint64_t deadlines_now(const struct deadlines *s, sd_event *e)
+{
+	uint64_t now;
+
+	if (!e || sd_event_now(e, CLOCK_MONOTONIC, &now) < 0)
+		now = monotime_us();
+	return s && s->seen > now ? s->seen : now;
+}
+
+void deadlines_saw(struct deadlines *s, uint64_t t)
+{
+	if (s && t > s->seen)
+		s->seen = t;
+}
+
 int deadlines_loop(sd_event *e, struct deadlines *s)
 {
 	int r;
@@ -181,9 +196,7 @@ int deadlines_loop(sd_event *e, struct deadlines *s)
 		if (sd_event_get_state(e) == SD_EVENT_FINISHED)
 			break;
 		/* The loop's time, as the sources just dispatched saw it. */
-		if (sd_event_now(e, CLOCK_MONOTONIC, &now) < 0)
-			now = monotime_us();
-		deadlines_run(s, now);
+		deadlines_run(s, deadlines_now(s, e));
 	}
 	return sd_event_get_exit_code(e, &r) < 0 ? 0 : r;
 }

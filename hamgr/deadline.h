@@ -51,6 +51,7 @@ struct deadlines {
 	bool holes;
 	sd_event_source *precise; /* the timer of the on-time deadlines */
 	uint64_t precise_at;    /* what it is armed at; 0: off */
+	uint64_t seen;          /* the latest time seen (deadlines_saw) */
 };
 
 /* A deadline that may be this late (us) or more waits with epoll's
@@ -100,10 +101,21 @@ void deadlines_wake(const struct deadlines *s, uint64_t now, uint64_t *coarse,
  * how many fired. */
 size_t deadlines_run(struct deadlines *s, uint64_t now);
 
+/* The loop's time for the owners of s's deadlines: sd-event's time of
+ * this wakeup, or the latest time seen since (deadlines_saw) if later.
+ * An advert read after the wakeup is timed when the kernel queued it,
+ * which may be after the wakeup's time (the loop stalled in between): the
+ * times its owner keeps must not run behind it. */
+uint64_t deadlines_now(const struct deadlines *s, sd_event *e);
+
+/* A time read from a fresh clock (an arrival the kernel stamped) was
+ * seen: deadlines_now is at least t from now on. */
+void deadlines_saw(struct deadlines *s, uint64_t t);
+
 /* sd_event_loop() with the deadlines of s: sd-event's sources dispatched
  * one per iteration as sd_event_run() does, the due deadlines fired after
- * each, epoll's timeout cut to the next coarse deadline and the shared
- * timer moved to the next precise one. Returns the loop's exit code
+ * each (at deadlines_now), epoll's timeout cut to the next coarse
+ * deadline and the shared timer moved to the next precise one. Returns the loop's exit code
  * (sd_event_exit), or a negative errno. */
 int deadlines_loop(sd_event *e, struct deadlines *s);
 

@@ -23,11 +23,7 @@
 
 uint64_t instance_now(struct instance *in)
 {
-	uint64_t now;
-
-	if (sd_event_now(in->env->event, CLOCK_MONOTONIC, &now) < 0)
-		now = monotime_us();
-	return now;
+	return deadlines_now(in->env->deadlines, in->env->event);
 }
 
 void instance_fsm_config(struct fsm_config *fc, const struct conf_instance *ci,
@@ -208,10 +204,12 @@ static void on_timer(struct deadline *dl, uint64_t now, void *arg)
 	(void)dl;
 	/* A backup's timer fires: the master down, unless the loop was late
 	 * (CPU starved, stopped) and its adverts wait unread. Read them
-	 * first: they restart the timer. */
+	 * first: they restart the timer. An advert that came after the
+	 * loop's time was taken moves that time up (deadlines_saw). */
 	if (in->fsm.state == FSM_BACKUP && in->fsm.master_down_timer &&
 	    now >= in->fsm.master_down_timer) {
 		wire_drain(in);
+		now = instance_now(in);
 		/* and what the master announced (its name, for a fence) */
 		announce_drain(in, now, true);
 	}

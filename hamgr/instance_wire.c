@@ -236,13 +236,20 @@ static bool lists_ours(const struct instance *in, const struct advert *adv)
 /* When an advert counts as heard. A backup's socket may be read late
  * (vrrp_rx_lazy): its master is timed from when the advert arrived, not
  * from when it was read, or every late read would push Master_Down back.
- * Never later than the loop's now, and only in BACKUP, whose timers only
- * ever restart from an advert: a master or a node in transition acts on
- * what it hears now. */
+ * Never later than the read (advert_io stamps it from a clock read just
+ * before), and only in BACKUP, whose timers only ever restart from an
+ * advert: a master or a node in transition acts on what it hears now. */
 static uint64_t arrival(const struct instance *in, const struct advert_rx *rx, uint64_t now)
 {
-	if (in->fsm.state != FSM_BACKUP || !rx->arrived_us || rx->arrived_us > now)
+	if (in->fsm.state != FSM_BACKUP || !rx->arrived_us)
 		return now;
+	/* Queued after the loop's time was taken: the backup stalled
+	 * between its wakeup and this read. Timed at the loop's time (as
+	 * before), a Master_Down restarted from it fell due as early as the
+	 * stall was long, and a stall of 26 ms or more at 10 ms adverts made
+	 * a false takeover; the loop's time moves up to it instead. */
+	if (rx->arrived_us > now)
+		deadlines_saw(in->env->deadlines, rx->arrived_us);
 	return rx->arrived_us;
 }
 
@@ -273,8 +280,9 @@ static bool handle_packet(void *arg, const struct vrrp_pkt *p)
 		return false;
 	}
 	in->stats.adverts_rcvd++;
-	in->advert_heard_at = now;
 	at = arrival(in, p->rx, now);
+	now = instance_now(in);         /* at or after `at` */
+	in->advert_heard_at = now;
 	peers_note_advert(&in->peers, at, &p->src, adv->priority, adv->max_adver_int * 10000u);
 	fsm_recv(&in->fsm, at, &p->src, adv->priority, adv->max_adver_int * 10000u, &acts);
 	instance_apply(in, &acts);

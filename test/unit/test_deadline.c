@@ -212,6 +212,25 @@ static void test_loop(void)
 	sd_event_unref(e);
 }
 
+/* A time seen after the wakeup (an advert's arrival, read late) moves the
+ * loop's time up and never back; without a loop it is the clock's. */
+static void test_seen(void)
+{
+	struct deadlines s = { 0 };
+	uint64_t t0 = monotime_us(), now;
+
+	now = deadlines_now(&s, NULL);
+	CU_ASSERT(now >= t0 && now <= monotime_us());
+	deadlines_saw(&s, t0 + 5 * 1000000u);         /* later than the clock */
+	CU_ASSERT_EQUAL(deadlines_now(&s, NULL), t0 + 5 * 1000000u);
+	deadlines_saw(&s, t0);                         /* never back */
+	CU_ASSERT_EQUAL(deadlines_now(&s, NULL), t0 + 5 * 1000000u);
+	deadlines_saw(NULL, t0);                       /* no set: nothing */
+	CU_ASSERT(deadlines_now(NULL, NULL) >= t0);
+	s.seen = 1;                                    /* long past: the clock */
+	CU_ASSERT(deadlines_now(&s, NULL) >= t0);
+}
+
 static CU_TestInfo tests[] = {
 	{ "only due deadlines fire, once", test_due_only },
 	{ "epoll's timeout or the shared timer", test_coarse_and_precise },
@@ -219,6 +238,7 @@ static CU_TestInfo tests[] = {
 	{ "firm: on the timer at once", test_firm },
 	{ "deleted and re-armed from a callback", test_delete_from_callback },
 	{ "the loop on sd-event", test_loop },
+	{ "a time seen after the wakeup", test_seen },
 	CU_TEST_INFO_NULL,
 };
 
