@@ -198,7 +198,6 @@ static uint64_t piggyback_window(const struct instance *in)
 		w = fsm_master_down_interval(&in->fsm);
 		q *= 2;
 	}
-
 	return w < q ? w : q;
 }
 

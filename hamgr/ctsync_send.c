@@ -249,7 +249,7 @@ void ctsync_start_dump(struct ctsync *s, uint64_t echo)
 	 * a counter after the dump's first. Before, the first chunk took its
 	 * counter from the first dump entry read, the events read until then
 	 * went out before it, and a receiver joining at this dump dropped
-	 * them as unverified (or, joined, swept them at the dump's end): 2 to
+	 * them as unverified (or, joined, swept them at the dump's end): 1 to
 	 * 10 of 202 connections missing for good when the backup joined while
 	 * they opened. So the first chunk leaves at once, empty. */
 	batch_open(s, CTSYNC_B_DUMP);

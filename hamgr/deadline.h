@@ -115,8 +115,8 @@ void deadlines_saw(struct deadlines *s, uint64_t t);
 /* sd_event_loop() with the deadlines of s: sd-event's sources dispatched
  * one per iteration as sd_event_run() does, the due deadlines fired after
  * each (at deadlines_now), epoll's timeout cut to the next coarse
- * deadline and the shared timer moved to the next precise one. Returns the loop's exit code
- * (sd_event_exit), or a negative errno. */
+ * deadline and the shared timer moved to the next precise one. Returns
+ * the loop's exit code (sd_event_exit), or a negative errno. */
 int deadlines_loop(sd_event *e, struct deadlines *s);
 
 /* Free the slot array and the timer (the deadlines are their owners'). */

@@ -358,16 +358,23 @@ void preflight_ct_events_warning(int events, char *msg, size_t len)
 			 "Conntrack sync)");
 }
 
-/* conntrack-sync on (a sync section and an instance that uses it) with
- * the kernel's events off. */
+/* A sync section and an instance that uses it. */
+static bool ct_sync_used(const struct conf *c)
+{
+	size_t i;
+
+	for (i = 0; c->sync.present && i < c->n_instances; i++)
+		if (c->instances[i].conntrack_sync)
+			return true;
+	return false;
+}
+
+/* conntrack-sync on with the kernel's events off. */
 static void warn_ct_events(const struct conf *c, preflight_warn_fn *warn, void *arg)
 {
 	char msg[CONF_PATH_MAX + 320], w[256];
-	size_t i;
 
-	for (i = 0; i < c->n_instances && !c->instances[i].conntrack_sync; i++)
-		;
-	if (!c->sync.present || i == c->n_instances)
+	if (!ct_sync_used(c))
 		return;
 	preflight_ct_events_warning(preflight_ct_events(PREFLIGHT_CT_EVENTS), w, sizeof(w));
 	if (!w[0])
@@ -383,7 +390,6 @@ void preflight_warnings(const struct conf *c, preflight_warn_fn *warn, void *arg
 
 	if (c)
 		warn_ct_events(c, warn, arg);
-
 	for (i = 0; c && i < c->n_instances; i++) {
 		const struct conf_instance *in = &c->instances[i];
 

@@ -270,12 +270,17 @@ ct_flows_up() {
 		lib_fail "flows not up: $(tail -n 1 "$LIB_TMP/client.status")"
 }
 
+# What NODE's receiver says about its gaps, resyncs and drops (one line).
+ct_sync_diag() {
+	ct_status "$1" '.conntrack_sync | {gaps, missing, dump_pending, resyncs, drops} | tojson'
+}
+
 # fwb caches at least the N flows' entries (and the UDP flow's).
 ct_wait_cached() {
 	lib_poll 10 ct_cached_at_least fwb $(($1 + 2)) ||
 		lib_fail "fwb caches $(ct_status fwb .conntrack_sync.cached_entries) entries," \
 			"expected $(($1 + 2)); fwa caches $(ct_status fwa .conntrack_sync.cached_entries);" \
-			"fwb: $(ct_status fwb '.conntrack_sync | {gaps, missing, dump_pending, resyncs, drops} | tojson')"
+			"fwb: $(ct_sync_diag fwb)"
 }
 
 # hactl switchover of both instances from FROM to TO.

@@ -41,7 +41,7 @@ ct_caches_agree() {
 	lib_poll 10 ct_counts_match "$((N + 2))" ||
 		lib_fail "$1: fwb caches $(ct_status fwb .conntrack_sync.cached_entries) entries," \
 			"fwa $(ct_status fwa .conntrack_sync.cached_entries);" \
-			"fwb: $(ct_status fwb '.conntrack_sync | {gaps, missing, dump_pending, resyncs, drops} | tojson')"
+			"fwb: $(ct_sync_diag fwb)"
 	lib_log "$1: fwb caches $(ct_status fwb .conntrack_sync.cached_entries) entries, as fwa"
 }
 
