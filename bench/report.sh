@@ -5,9 +5,14 @@
 # Environment: BENCH_OUT (default $HM_BUILD/bench), BENCH_DOC (default
 # docs/BENCHMARKS.md), BENCH_TERM and BENCH_EXT (another gnuplot terminal
 # and file extension for the charts, e.g. "pngcairo" and png to look at).
+# Charts: scale_cpu.svg (CPU against instances), addrs.svg (1,000
+# addresses), failover.svg (the outage of every failover run, per
+# interval and implementation).
 # What is written by hand stays: the "### " subsections of the generated
 # sections, and everything from "## Protocol hamgr" on. Text between a
-# generated table and the first "### " is replaced with the table.
+# generated table and the first "### " is replaced with the table. A
+# section whose results are not in BENCH_OUT (one bench run on its own)
+# keeps its tables as the page has them.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -118,6 +123,66 @@ GP
 	echo "![Takeover of 1,000 addresses](bench/addrs.svg)"
 }
 
+# failover_chart: docs/bench/failover.svg, the client-visible outage of
+# every run of bench/failover.sh (failover.csv's gap_ms), one panel per
+# scenario, one column per interval and implementation: a point per run
+# (spread sideways so equal values stay visible) and a bar at the median.
+failover_chart() {
+	local d=$OUT/failover term=${BENCH_TERM:-'svg size 760,420 dynamic font "sans,11"'}
+	local sc panels="" n=0
+	[ -s "$OUT/failover.csv" ] && command -v gnuplot >/dev/null || return 0
+	# Columns: interval (longest first), then implementation. Runs that
+	# failed have no outage.
+	awk -F, 'function secs(iv) { return iv ~ /ms$/ ? substr(iv, 1, length(iv) - 2) / 1000 : substr(iv, 1, length(iv) - 1) + 0 }
+		NR > 1 && $6 != "fail" && $7 != "" { print secs($2) "\t" $2 "\t" $4 }' "$OUT/failover.csv" |
+		sort -t$'\t' -k1,1gr -k3,3 -u | awk -F'\t' '{ print NR "\t" $2 "\t" $3 }' >"$d.cols"
+	for sc in death stop switch; do
+		# column, outage, colour (by implementation)
+		awk -F, -v sc="$sc" 'NR == FNR { col[$2 "," $3] = $1
+				clr[$1] = $3 == "hamgr" ? 1 : $3 == "keepalived" ? 2 : $3 == "hamgr-hb" ? 3 : 4; next }
+			FNR > 1 && $3 == sc && $6 != "fail" && $7 != "" {
+				c = col[$2 "," $4]; print c "\t" $7 "\t" clr[c] }' \
+			FS='\t' "$d.cols" FS=, "$OUT/failover.csv" >"$d.$sc.dat"
+		[ -s "$d.$sc.dat" ] || continue
+		# the median of each column
+		sort -t$'\t' -k1,1n -k2,2g "$d.$sc.dat" | awk -F'\t' '
+			{ v[$1, ++k[$1]] = $2 }
+			END { for (c in k) { n = k[c]; m = (n % 2) ? v[c, (n + 1) / 2] : (v[c, n / 2] + v[c, n / 2 + 1]) / 2
+				printf "%s\t%s\n", c, m } }' | sort -n >"$d.$sc.med"
+		n=$((n + 1))
+		panels+="$sc "
+	done
+	[ $n -gt 0 ] || return 0
+	local xt
+	xt=$(awk -F'\t' '{ printf "%s\"%s %s\" %s", (NR > 1 ? ", " : ""), $2, $3, $1 }' "$d.cols")
+	{
+		echo "set terminal $term"
+		echo "set output \"$SVG/failover.${BENCH_EXT:-svg}\""
+		echo "set multiplot layout 1,$n title \"Client-visible outage of each failover run (bench/failover.sh)\""
+		echo "set logscale y"
+		echo "set ylabel \"outage, ms (log scale)\""
+		echo "set xtics ($xt) rotate by -30"
+		echo "set xrange [0.4:$(wc -l <"$d.cols").6]"
+		echo "set grid ytics"
+		echo "set bmargin 6"
+		echo "set key off"
+		printf '%s\n' 'set datafile separator "\t"'
+		for sc in $panels; do
+			case $sc in
+			death) echo "set title \"node death (link cut + SIGKILL)\"" ;;
+			stop) echo "set title \"SIGTERM (priority 0)\"" ;;
+			switch) echo "set title \"hactl switchover\"" ;;
+			esac
+			# a fixed sideways spread per run: the chart is the same
+			# each time it is drawn from the same file
+			echo "plot \"$d.$sc.dat\" using (\$1 + 0.25 * (2 * (\$0 * 0.618034 - floor(\$0 * 0.618034)) - 1)):2:3 with points pt 7 ps 0.6 lc variable, \\"
+			echo "     \"$d.$sc.med\" using 1:2:(0.35) with xerrorbars pt -1 lw 3 lc rgb \"black\""
+		done
+		echo "unset multiplot"
+	} | gnuplot
+	echo "![Failover outage per run](bench/failover.svg)"
+}
+
 starvation_table() {
 	echo "| instances | interval | load | impl | realtime-priority | seconds | SIGSTOPs | false takeovers | roles lost by the master | backup CPU % |"
 	echo "| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
@@ -143,9 +208,33 @@ kept() {
 		in_sec && /^### / { sub_sec = 1 }
 		sub_sec { print }' "$DOC"
 }
+# section HEADING: the whole section, heading included, as the page has it.
+section() {
+	[ -f "$DOC" ] || return 0
+	awk -v h="$1" '$0 == h { in_sec = 1; print; next }
+		in_sec && /^## / { exit }
+		in_sec { print }' "$DOC"
+}
+# tables HEADING: the generated part of a section as the page has it,
+# from its first table line to its first "### ".
+tables() {
+	[ -f "$DOC" ] || return 0
+	awk -v h="$1" '$0 == h { in_sec = 1; next }
+		in_sec && /^##/ { exit }
+		in_sec && /^[|]/ { on = 1 }
+		on { print }' "$DOC"
+}
 KEEP_SCALE=$(kept "## Idle CPU and memory against instances")
 KEEP_ADDRS=$(kept "## Takeover of 1,000 addresses")
 KEEP_STARVE=$(kept "## Stability under load")
+KEEP_FAILOVER=$(kept "## Failover")
+# A section whose results are not in $OUT (a bench run on its own, such
+# as bench/failover.sh) keeps its tables as the page has them.
+OLD_FAILOVER=$(section "## Failover")
+OLD_MACHINE=$(section "## Machine" | grep '^- ')
+OLD_SCALE=$(tables "## Idle CPU and memory against instances")
+OLD_ADDRS=$(tables "## Takeover of 1,000 addresses")
+OLD_STARVE=$(tables "## Stability under load")
 
 {
 	cat <<'MD'
@@ -166,7 +255,11 @@ run to run; the ratios and the counts of false takeovers are what to read.
 ## Machine
 
 MD
-	machine
+	if [ -f "$OUT/scale.meta" ] || [ -z "$OLD_MACHINE" ]; then
+		machine
+	else
+		printf '%s\n' "$OLD_MACHINE"
+	fi
 	cat <<'MD'
 
 ## Commands
@@ -187,9 +280,13 @@ instance settled: CPU time (the scheduler's account in nanoseconds,
 measured seconds, resident memory at the end.
 
 MD
-	scale_table
-	echo
-	scale_chart
+	if [ -s "$OUT/scale.csv" ]; then
+		scale_table
+		echo
+		scale_chart
+	else
+		printf '%s\n' "$OLD_SCALE"
+	fi
 	[ -n "$KEEP_SCALE" ] && printf '\n%s\n' "$KEEP_SCALE"
 	cat <<'MD'
 
@@ -212,9 +309,13 @@ adds take about 10 ms of kernel time on this machine and 800 IPv6 adds
 about 100 ms, whoever asks.
 
 MD
-	addrs_table
-	echo
-	addrs_chart
+	if [ -s "$OUT/addrs.csv" ]; then
+		addrs_table
+		echo
+		addrs_chart
+	else
+		printf '%s\n' "$OLD_ADDRS"
+	fi
 	[ -n "$KEEP_ADDRS" ] && printf '\n%s\n' "$KEEP_ADDRS"
 	cat <<'MD'
 
@@ -232,12 +333,20 @@ master down; the hamgr before issue 11 did not (and, with a socket per
 instance, took seconds to catch up with 100 of them).
 
 MD
-	starvation_table
+	if [ -s "$OUT/starvation.csv" ]; then
+		starvation_table
+	else
+		printf '%s\n' "$OLD_STARVE"
+	fi
 	[ -n "$KEEP_STARVE" ] && printf '\n%s\n' "$KEEP_STARVE"
 	if [ -s "$OUT/failover.txt" ]; then
-		printf '\n## Failover\n\nbench/failover.sh (bench/README.md):\n\n```\n'
+		printf '\n## Failover\n\nbench/failover.sh (bench/README.md says what each column is):\n\n```\n'
 		cat "$OUT/failover.txt"
-		printf '```\n'
+		printf '```\n\n'
+		failover_chart
+		[ -n "$KEEP_FAILOVER" ] && printf '\n%s\n' "$KEEP_FAILOVER"
+	elif [ -n "$OLD_FAILOVER" ]; then
+		printf '\n%s\n' "$OLD_FAILOVER"
 	fi
 	[ -n "$KEEP" ] && printf '\n%s\n' "$KEEP"
 } >"$DOC"
