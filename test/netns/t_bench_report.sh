@@ -12,8 +12,11 @@
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$LIB_TMP/out doc=$LIB_TMP/docs/BENCHMARKS.md
 mkdir -p "$out" "$LIB_TMP/docs"
-cp "$root/docs/BENCHMARKS.md" "$doc"
-grep -q '^## Failover$' "$doc" && lib_fail "the page has a Failover section already; the test assumes none"
+# The page without its Failover section, if it has one: the section is
+# what the test expects report.sh to add.
+awk '/^## Failover$/ { skip = 1; next } skip && /^## / { skip = 0 } !skip' \
+	"$root/docs/BENCHMARKS.md" >"$LIB_TMP/page0"
+cp "$LIB_TMP/page0" "$doc"
 
 # Two intervals x two implementations, node death and SIGTERM, three runs
 # a cell, and one failed run (no outage): known medians.
@@ -44,7 +47,7 @@ report() {
 report
 cp "$doc" "$LIB_TMP/page1"
 # Only lines added, none changed or removed.
-removed=$(diff "$root/docs/BENCHMARKS.md" "$doc" | grep -c '^<')
+removed=$(diff "$LIB_TMP/page0" "$doc" | grep -c '^<')
 [ "$removed" = 0 ] || lib_fail "report.sh changed $removed lines of the page; only the Failover section may be new"
 [ "$(grep -c '^## Failover$' "$doc")" = 1 ] || lib_fail "no (or more than one) Failover section"
 sed -n '/^## Failover$/,/^## /p' "$doc" | grep -q '^the table$' || lib_fail "the Failover section lacks the bench's table"
