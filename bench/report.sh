@@ -342,8 +342,9 @@ MD
 	if [ -s "$OUT/failover.txt" ]; then
 		printf '\n## Failover\n\nbench/failover.sh (bench/README.md says what each column is):\n\n```\n'
 		cat "$OUT/failover.txt"
-		printf '```\n\n'
-		failover_chart
+		printf '```\n'
+		chart=$(failover_chart)
+		[ -n "$chart" ] && printf '\n%s\n' "$chart"
 		[ -n "$KEEP_FAILOVER" ] && printf '\n%s\n' "$KEEP_FAILOVER"
 	elif [ -n "$OLD_FAILOVER" ]; then
 		printf '\n%s\n' "$OLD_FAILOVER"
