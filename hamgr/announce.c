@@ -307,7 +307,10 @@ void announce_vote(struct instance *in, bool steady_backup, uint64_t now)
 
 void announce_drain(struct instance *in, uint64_t now, bool now_too)
 {
-	hello_io_drain_due(in->env->hello, now, now_too ? 0 : ANNOUNCE_LAZY_US / 2);
+	if (now_too)
+		hello_io_read_queued(in->env->hello, now);
+	else
+		hello_io_drain_due(in->env->hello, now, ANNOUNCE_LAZY_US / 2);
 }
 
 /* Whom a release hands the role to: the node --to named; in protocol
@@ -550,6 +553,27 @@ bool announce_allowed(struct instance *in, const struct ipaddr *src)
 	return false;
 }
 
+static bool handover_from_master(const struct instance *in, const struct ipaddr *src)
+{
+	return in->fsm.master_known && ipaddr_eq(src, &in->fsm.master_addr);
+}
+
+/* The node a handover names already leads: its first advert was read
+ * before the old master's announcement (queued with it and read by the
+ * drain, or in an earlier wakeup), and, lower than us, made it the master
+ * we would preempt. The handover asks us to follow it: without this, a
+ * backup between the two priorities took the role from the node the
+ * operator chose (t_hactl_to, n2 stopped across the switchover). */
+static bool handover_target_leads(struct instance *in, const struct hello *h, uint64_t now)
+{
+	const char *at;
+
+	if (!in->fsm.master_known)
+		return false;
+	at = peers_node_at(&in->peers, now, &in->fsm.master_addr);
+	return at && !strcmp(at, h->target);
+}
+
 bool announce_rx(struct instance *in, const struct ipaddr *src, const struct hello *h)
 {
 	struct fsm_actions acts = { .n = 0 };
@@ -576,14 +600,16 @@ bool announce_rx(struct instance *in, const struct ipaddr *src, const struct hel
 	 * master, and yield to a node that no longer is one. */
 	if (in->fsm.state == FSM_BACKUP)
 		wire_drain(in);
-	/* Only the master we follow may hand its role over. */
-	if (!in->fsm.master_known || !ipaddr_eq(src, &in->fsm.master_addr))
-		return false;
 	if (in->env->node_name && !strcmp(h->target, in->env->node_name)) {
+		/* Only the master we follow may hand its role over. */
+		if (!handover_from_master(in, src))
+			return false;
 		snprintf(why, sizeof(why), "switchover: %s (%s) handed the role to this node",
 			 h->node, ipaddr_str(src, a, sizeof(a)));
 		taken = fsm_take_over(&in->fsm, now, why, &acts) == 0;
 	} else {
+		if (!handover_from_master(in, src) && !handover_target_leads(in, h, now))
+			return false;
 		fsm_yield(&in->fsm, now);
 	}
 	instance_apply(in, &acts);

@@ -305,6 +305,15 @@ void hello_io_drain_due(struct hello_io *h, uint64_t now, uint64_t every_us)
 	read_all(h);
 }
 
+void hello_io_read_queued(struct hello_io *h, uint64_t now)
+{
+	if (!h)
+		return;
+	if (h->lazy)
+		h->drained_at = now;
+	read_all(h);
+}
+
 void hello_io_drain(struct hello_io *h, unsigned family)
 {
 	struct hello_sock *s = family == IPADDR_V4 ? &h->s4 : &h->s6;

@@ -55,5 +55,9 @@ void hello_io_vote(struct hello_io *h, bool *vote, bool ok);
 bool hello_io_lazy(const struct hello_io *h);
 /* While lazy, read both families if every_us passed since the last time. */
 void hello_io_drain_due(struct hello_io *h, uint64_t now, uint64_t every_us);
+/* Read both families now, lazy or not (at most one drain's worth): what
+ * waits in the kernel must be read before a backup declares its master
+ * down, even while the sockets are watched and their turn has not come. */
+void hello_io_read_queued(struct hello_io *h, uint64_t now);
 
 #endif

@@ -210,7 +210,9 @@ static void on_timer(struct deadline *dl, uint64_t now, void *arg)
 	    now >= in->fsm.master_down_timer) {
 		wire_drain(in);
 		now = instance_now(in);
-		/* and what the master announced (its name, for a fence) */
+		/* and what the master announced (its name, for a fence; a
+		 * handover queued behind the timer: stopped or starved, the
+		 * release's Skew_Time may be past when the loop reads again) */
 		announce_drain(in, now, true);
 	}
 	fsm_timer(&in->fsm, now, &acts);

@@ -251,8 +251,10 @@ void announce_stop(struct instance *in);
  * (instance.c vote_lazy), or a confirmed master that heard no other
  * node's advert for that long. Not with a quorum: the announcements are
  * its clock. announce_drain reads them, from the instance's own timer,
- * every ANNOUNCE_LAZY_US / 2 at most, or at once with now_too (a backup
- * about to take over: the master's name for a fence). */
+ * every ANNOUNCE_LAZY_US / 2 at most; with now_too, whatever waits, at
+ * once and whether the sockets are read late or not (a backup about to
+ * take over: the master's name for a fence, a handover that came before
+ * the timer's turn). */
 #define ANNOUNCE_LAZY_US 1000000u
 void announce_vote(struct instance *in, bool steady_backup, uint64_t now);
 void announce_drain(struct instance *in, uint64_t now, bool now_too);

@@ -6,7 +6,8 @@
 # lines and metrics count the announcements (hamgr_node_up, strict
 # exposition format). `switchover web --to n3` on n1 moves the VIP to n3
 # with never two holders; n2 does not preempt n3 although 150 > 100, n1
-# stays BACKUP; `--to n1` on n3 moves it back. `--to` an unknown node, a
+# stays BACKUP, and neither when n2 reads n3's first advert before the
+# handover (n2 stopped across it); `--to n1` on n3 moves it back. `--to` an unknown node, a
 # node in standby, the master itself, and `--to` run on a backup are
 # refused (exit 1) and nothing moves. Mixed with keepalived (which does
 # not announce): a plain switchover is refused, --force hands the role to
@@ -183,6 +184,40 @@ lib_assert_no_state n2 '[A-Z]+'
 lib_assert_eq "n1 after --to n1" "MASTER false" "$(web_state n1)"
 lib_assert_eq "n2 after --to n1" "BACKUP false" "$(web_state n2)"
 lib_assert_eq "n3 after --to n1" "BACKUP false" "$(web_state n3)"
+
+# n2 stopped across the switchover reads n3's first advert (a lower
+# master, which it would preempt) before n1's handover announcement, as
+# a busy or lazily reading backup may: the handover names the master it
+# now follows, so it yields all the same.
+lib_log "--- switchover --to n3 on n1 with n2 stopped across it: n2 still does not preempt n3"
+# (restarted first: a node that yielded once does not preempt again
+# until it has been master)
+lib_hamgr_stop n2
+lib_vrrp_conf n2 prio="${PRIO[n2]}"
+lib_hamgr_start n2 "node-name = \"n2\"
+state-directory = \"$LIB_TMP/n2.state\"
+$LIB_CONF_TEXT"
+lib_wait_state n2 BACKUP 5
+wait_heard n1 "$(entry n2 BACKUP); $(entry n3 BACKUP)"
+wait_heard n2 "$(entry n1 MASTER); $(entry n3 BACKUP)"
+mark_all
+lib_sampler_start $VIP 20
+kill -STOP "${LIB_PID[n2]}"
+hactl n1 switchover web --to n3
+sleep 0.05
+kill -CONT "${LIB_PID[n2]}"
+expect_rc 0 "switchover --to n3 (n2 stopped)"
+lib_wait_holders $VIP n3 3
+sleep 2
+lib_sampler_check
+lib_assert_eq "holders of $VIP over time (n2 stopped)" "n1 n3" "$LIB_SAMPLED_HOLDERS"
+lib_assert_no_state n2 '[A-Z]+'
+lib_assert_eq "n2 after --to n3 (n2 stopped)" "BACKUP false" "$(web_state n2)"
+lib_assert_eq "n2 follows n3" "${ADDR[n3]} n3" "$(jqo '.instances[0].master | "\(.address) \(.node)"')"
+hactl n3 switchover web --to n1
+expect_rc 0 "switchover --to n1 again"
+lib_wait_holders $VIP n1 3
+lib_assert_eq "n2 after --to n1 again" "BACKUP false" "$(web_state n2)"
 wait_heard n1 "$(entry n2 BACKUP); $(entry n3 BACKUP)"
 
 refused "--to an unknown node" \
