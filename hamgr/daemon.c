@@ -362,7 +362,7 @@ static bool uses_corosync(const struct conf *c)
 }
 
 /* corosync's verdict may have changed: every instance (those a reload
- * still waits for too) takes it through announce_quorum(). */
+ * still waits for too) takes it through instance_quorum_check(). */
 static void on_corosync(void *arg)
 {
 	struct daemon *d = arg;

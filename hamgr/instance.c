@@ -29,7 +29,7 @@ uint64_t instance_now(struct instance *in)
 void instance_fsm_config(struct fsm_config *fc, const struct conf_instance *ci,
 			 const struct instance_env *env)
 {
-	uint64_t q = announce_quorum_wait(ci, env);
+	uint64_t q = instance_quorum_wait(ci, env);
 
 	memset(fc, 0, sizeof(*fc));
 	fc->priority = ci->priority;
@@ -240,7 +240,7 @@ static int on_start(sd_event_source *s, void *arg)
 	instance_apply(in, &acts);
 	instance_rearm(in);
 	/* A quorum: FAULT until it is there. */
-	announce_quorum(in);
+	instance_quorum_check(in);
 	return 0;
 }
 
@@ -471,6 +471,6 @@ void instance_reconfigure(struct instance *in, const struct conf_instance *ci)
 	fsm_reconfigure(&in->fsm, instance_now(in), &fc,
 			tracks_priority(in, nc.priority), &acts);
 	instance_apply(in, &acts);
-	announce_quorum(in);
+	instance_quorum_check(in);
 	instance_rearm(in);
 }

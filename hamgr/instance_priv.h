@@ -1,6 +1,6 @@
 /* instance_priv: the instance as its own files see it (instance.c,
- * instance_wire.c, announce.c, takeover.c, tracks.c). Nothing outside
- * them includes this. */
+ * instance_wire.c, announce.c, instance_quorum.c, takeover.c, tracks.c).
+ * Nothing outside them includes this. */
 #ifndef HAMGR_INSTANCE_PRIV_H
 #define HAMGR_INSTANCE_PRIV_H
 
@@ -231,12 +231,13 @@ void announce_piggyback(struct instance *in, uint64_t now);
 /* How often this instance announces itself: 1 s, or with quorum-nodes its
  * advert interval (10 ms .. 1 s). */
 uint64_t announce_period(const struct conf_instance *ci);
-/* The one place that sets or clears the quorum FAULT: the peers seen
- * (quorum-nodes) or corosync's verdict (quorum = "corosync"); with
- * corosync also the backups' wait derived from its token, once known. */
-void announce_quorum(struct instance *in);
+/* instance_quorum.c. The one place that sets or clears the quorum
+ * FAULT: the peers seen (quorum-nodes) or corosync's verdict (quorum =
+ * "corosync"); with corosync also the backups' wait derived from its
+ * token, once known. */
+void instance_quorum_check(struct instance *in);
 /* What the backups add to Master_Down_Interval for the quorum (0: none). */
-uint64_t announce_quorum_wait(const struct conf_instance *ci, const struct instance_env *env);
+uint64_t instance_quorum_wait(const struct conf_instance *ci, const struct instance_env *env);
 int announce_start(struct instance *in);
 void announce_released(struct instance *in);
 /* Before giving the role up: is there someone to take it? 0 when an

@@ -230,7 +230,7 @@ static void reach_changed(struct world *w, uint32_t before)
 	}
 }
 
-/* The verdict flips (announce_quorum, tracks.c's update). */
+/* The verdict flips (instance_quorum_check, tracks.c's update). */
 static void verdict_flip(struct world *w, int i)
 {
 	struct fsm_actions fo = { .n = 0 };
@@ -466,7 +466,7 @@ static void start(struct world *w, int i)
 	fsm_start(&w->nd[i].f, w->now, &fo);
 	fsm_apply(w, i, &fo);
 	/* instance_start: nobody has announced yet, FAULT until a majority
-	 * has (announce_quorum); a track counts as up until its first check,
+	 * has (instance_quorum_check); a track counts as up until its first check,
 	 * so a witness out of reach is lost after the usual time. */
 	if (w->c->arb == ARB_QUORUM) {
 		fo.n = 0;
