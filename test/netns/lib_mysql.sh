@@ -75,6 +75,7 @@ my_server() {
 		datadir = $d/data
 		socket = $d/sock
 		pid-file = $d/pid
+		tmpdir = $d
 		log-error = $d/error.log
 		bind-address = $addr,$MY_VIP
 		port = 3306
