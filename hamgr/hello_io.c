@@ -297,14 +297,6 @@ bool hello_io_lazy(const struct hello_io *h)
 	return h && h->lazy;
 }
 
-void hello_io_drain_due(struct hello_io *h, uint64_t now, uint64_t every_us)
-{
-	if (!h || !h->lazy || now - h->drained_at < every_us)
-		return;
-	h->drained_at = now;
-	read_all(h);
-}
-
 void hello_io_read_queued(struct hello_io *h, uint64_t now)
 {
 	if (!h)
@@ -312,6 +304,13 @@ void hello_io_read_queued(struct hello_io *h, uint64_t now)
 	if (h->lazy)
 		h->drained_at = now;
 	read_all(h);
+}
+
+void hello_io_drain_due(struct hello_io *h, uint64_t now, uint64_t every_us)
+{
+	if (!h || !h->lazy || now - h->drained_at < every_us)
+		return;
+	hello_io_read_queued(h, now);
 }
 
 void hello_io_drain(struct hello_io *h, unsigned family)

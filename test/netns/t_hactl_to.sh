@@ -86,12 +86,14 @@ refused() {
 for n in "${NODES[@]}"; do mkdir -p "$LIB_TMP/$n.state"; done
 lib_bridge
 for n in "${NODES[@]}"; do lib_node "$n" "${ADDR[$n]}"; done
-for n in "${NODES[@]}"; do
-	lib_vrrp_conf "$n" prio="${PRIO[$n]}"
-	lib_hamgr_start "$n" "node-name = \"$n\"
-state-directory = \"$LIB_TMP/$n.state\"
+# start_node NODE: its hamgr, named, with its priority and state directory.
+start_node() {
+	lib_vrrp_conf "$1" prio="${PRIO[$1]}"
+	lib_hamgr_start "$1" "node-name = \"$1\"
+state-directory = \"$LIB_TMP/$1.state\"
 $LIB_CONF_TEXT"
-done
+}
+for n in "${NODES[@]}"; do start_node "$n"; done
 lib_wait_state n1 MASTER 5
 lib_wait_state n2 BACKUP 5
 lib_wait_state n3 BACKUP 5
@@ -193,10 +195,7 @@ lib_log "--- switchover --to n3 on n1 with n2 stopped across it: n2 still does n
 # (restarted first: a node that yielded once does not preempt again
 # until it has been master)
 lib_hamgr_stop n2
-lib_vrrp_conf n2 prio="${PRIO[n2]}"
-lib_hamgr_start n2 "node-name = \"n2\"
-state-directory = \"$LIB_TMP/n2.state\"
-$LIB_CONF_TEXT"
+start_node n2
 lib_wait_state n2 BACKUP 5
 wait_heard n1 "$(entry n2 BACKUP); $(entry n3 BACKUP)"
 wait_heard n2 "$(entry n1 MASTER); $(entry n3 BACKUP)"
