@@ -324,8 +324,11 @@ static void backup_recv(struct fsm *f, uint64_t now, const struct ipaddr *src,
 	/* A lower-priority master and we may preempt. With a preempt delay we
 	 * keep following it until the delay has passed since we first heard
 	 * it; after that its adverts are discarded and Master_Down_Timer
-	 * expires (RFC 5798 6.4.2). */
+	 * expires (RFC 5798 6.4.2). A release heard before no longer
+	 * explains the takeover: this master holds the addresses, so it is
+	 * preempted (told to release, awaited) and named as such. */
 	f->lower_seen = true;
+	f->release_seen = false;
 	if (f->cfg.preempt_delay_us) {
 		if (!f->preempt_since)
 			f->preempt_since = now;

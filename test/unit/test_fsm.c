@@ -353,6 +353,31 @@ static void test_backup_release_skew_only(void)
 	CU_ASSERT(strstr(f.reason, "released") != NULL);
 }
 
+/* A release, then a lower master speaks before our Skew_Time ends (it
+ * took over meanwhile): the takeover preempts it, awaits its release and
+ * says so; it does not name the lower master as the one that released. */
+static void test_release_then_lower_master(void)
+{
+	struct fsm f;
+	struct ipaddr low = sim_ip("10.0.0.3");
+
+	mk(&f, 150, SEC, "10.0.0.1");
+	EQS(do_start(&f, T0), "STATE(INIT>BACKUP)");
+	EQS(do_recv(&f, 2 * SEC, "10.0.0.2", 200, SEC), "");
+	EQS(do_recv(&f, 2500 * MS, "10.0.0.2", 0, SEC), "");
+	EQS(do_recv(&f, 2510 * MS, "10.0.0.3", 100, SEC), "");
+	CU_ASSERT(f.lower_seen);
+	CU_ASSERT(!f.release_seen);
+	/* the deadline the release set stands: 414 ms of Skew_Time */
+	EQU(fsm_next_deadline(&f), 2500 * MS + 414062);
+	EQS(do_timer(&f, 2500 * MS + 414062), "STATE(BACKUP>MASTER) ADVERT(150) ACQUIRE");
+	EQU(f.cause, FSM_CAUSE_MASTER_DOWN);
+	EQS(f.reason, "preempting 10.0.0.3 priority 100 (ours 150)");
+	CU_ASSERT(f.awaiting_release);
+	CU_ASSERT(ipaddr_eq(&f.preempted, &low));
+	CU_ASSERT(!f.silent_known);
+}
+
 /* A backup whose socket is read late (vrrp_rx_lazy) hands each advert
  * over at its Master_Down deadline with the time it arrived: the
  * deadline moves exactly as if each had been read on arrival, and a
@@ -3199,6 +3224,7 @@ static CU_TestInfo single_tests[] = {
 	{ "INIT and FAULT ignore adverts", test_init_and_fault_ignore_adverts },
 	{ "silent master: whom a fence step fences", test_silent_master_for_fence },
 	{ "backup: priority 0 -> MASTER after Skew_Time", test_backup_release_skew_only },
+	{ "backup: a release, then a lower master: preempt it, named", test_release_then_lower_master },
 	{ "backup read late: Master_Down from each advert's arrival", test_backup_late_read_arrival },
 	{ "backup without preempt: priority 0 too", test_release_nopreempt },
 	{ "master hears priority 0: advert at once", test_master_hears_release },
