@@ -77,7 +77,10 @@ t0=$(lib_now_ms)
 lib_hamgr_start n1 "$(conf 200 "$VIPS")"
 lib_hamgr_start n2 "$(conf 100 "$VIPS")"
 lib_wait_state n1 MASTER 10
-lib_poll 10 held_is n1 $N || lib_fail "n1 holds $(held n1) of $N VIPs"
+# Bounds, not timings (logged): the kernel walks the interface's address
+# list on every add, so 4,096 adds took 4-9 s on this 2-core VM under load,
+# and n2's takeover below waits for n1's release of as many first.
+lib_poll 30 held_is n1 $N || lib_fail "n1 holds $(held n1) of $N VIPs"
 lib_log "n1 holds all $N VIPs $(($(lib_now_ms) - t0)) ms after the start"
 lib_wait_state n2 BACKUP 5
 lib_assert_eq "VIPs on n2" 0 "$(held n2)"
@@ -96,7 +99,7 @@ cap=$!
 sleep 0.5
 t0=$(lib_now_ms)
 lib_daemon_signal n1 TERM
-lib_poll 15 held_is n2 $N || lib_fail "n2 holds $(held n2) of $N VIPs"
+lib_poll 40 held_is n2 $N || lib_fail "n2 holds $(held n2) of $N VIPs"
 took=$(($(lib_now_ms) - t0))
 lib_log "n2 holds all $N VIPs $took ms after SIGTERM to n1"
 lib_daemon_reap n1
